@@ -1,0 +1,53 @@
+/**
+ * One error base for the whole project: every error carries a machine-readable `code` and a
+ * `reason` a user can act on, and keeps its `cause`. HTTP status codes are mapped at the edge
+ * (handlers), never here.
+ */
+export class SwitchboardError extends Error {
+  readonly code: string;
+  readonly reason: string;
+
+  constructor(code: string, reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.reason = reason;
+  }
+}
+
+/** The input is wrong and will stay wrong: do not retry, report it with its reason. */
+export class InvalidInputError extends SwitchboardError {
+  readonly field?: string;
+
+  constructor(reason: string, options?: { field?: string; cause?: unknown }) {
+    super('invalid-input', reason, options);
+    this.field = options?.field;
+  }
+}
+
+/** A passing condition (throttling, a concurrent delivery in flight): retry later. */
+export class RetryableError extends SwitchboardError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('retryable', reason, options);
+  }
+}
+
+/** Something we send to was refused for good (bad address, rejected content). */
+export class PermanentDeliveryError extends SwitchboardError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('permanent-delivery-failure', reason, options);
+  }
+}
+
+export class NotFoundError extends SwitchboardError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('not-found', reason, options);
+  }
+}
+
+/** The deployment configuration is wrong: the message says which setting and why. */
+export class ConfigurationError extends SwitchboardError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('configuration', reason, options);
+  }
+}

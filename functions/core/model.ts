@@ -1,0 +1,172 @@
+/**
+ * The domain vocabulary shared by every channel. Channel code turns provider payloads into an
+ * `InboundMessage`; the core decides what happens; adapters persist and send.
+ */
+
+export const CHANNELS = ['email', 'sms', 'whatsapp', 'messenger', 'instagram', 'voice'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const IDENTITY_KINDS = ['email', 'phone', 'whatsapp', 'messenger', 'instagram'] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+
+/** Who a customer is on one channel: a lowercased email, an E.164 phone, a platform id. */
+export interface Identity {
+  readonly kind: IdentityKind;
+  readonly value: string;
+}
+
+/** ISO 639-1 code of a language we can answer in (`tr`, `en`, …). */
+export type Language = string;
+
+export type ConsentState = 'opted-in' | 'opted-out';
+
+export interface Customer {
+  readonly id: string;
+  readonly name?: string;
+  /** An explicit preference (from the shop or the customer); it wins over detection. */
+  readonly language?: Language;
+  /** The language the customer last wrote in. */
+  readonly detectedLanguage?: Language;
+  readonly timezone?: string;
+  readonly preferredChannel?: Channel;
+  readonly consent: Partial<Record<Channel, ConsentState>>;
+  readonly identities: readonly Identity[];
+  readonly createdAt: string;
+  /** When the last automatic response of any channel went to this customer. */
+  readonly lastAutoReplyAt?: string;
+}
+
+export type ConversationStatus = 'open' | 'pending' | 'closed' | 'quarantined';
+
+export interface Conversation {
+  readonly id: string;
+  readonly customerId: string;
+  readonly channel: Channel;
+  readonly status: ConversationStatus;
+  readonly subject?: string;
+  readonly language?: Language;
+  readonly createdAt: string;
+  readonly lastInboundAt?: string;
+  readonly firstResponseAt?: string;
+  readonly lastMessageAt: string;
+  /** Flags a human should see: `spam`, `virus`, … */
+  readonly flags?: readonly string[];
+}
+
+export interface AttachmentRef {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  /** Object key of the stored content; absent when the attachment was not kept (see `skippedReason`). */
+  readonly objectKey?: string;
+  readonly skippedReason?: string;
+}
+
+export type Direction = 'inbound' | 'outbound';
+
+export type OutboundKind = 'auto-reply' | 'order-status' | 'reminder' | 'survey' | 'agent-reply' | 'missed-call';
+
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'suppressed';
+
+export interface Message {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly direction: Direction;
+  readonly channel: Channel;
+  readonly at: string;
+  readonly text: string;
+  /** The whole body including quoted history, when the channel separates them (email). */
+  readonly fullText?: string;
+  readonly subject?: string;
+  readonly attachments: readonly AttachmentRef[];
+  readonly providerMessageId?: string;
+  readonly kind?: OutboundKind;
+  readonly deliveryStatus?: DeliveryStatus;
+  readonly language?: Language;
+  readonly flags?: readonly string[];
+}
+
+/** SES receipt verdict values. */
+export type VerdictStatus = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
+
+export interface MailVerdicts {
+  readonly spam: VerdictStatus;
+  readonly virus: VerdictStatus;
+  readonly spf: VerdictStatus;
+  readonly dkim: VerdictStatus;
+  readonly dmarc: VerdictStatus;
+}
+
+/**
+ * The parts of an email that say whether a machine sent it (RFC 3834 and common practice).
+ * Header values are raw strings as received (already unfolded); absent headers are undefined.
+ */
+export interface MailAutomationSignals {
+  readonly autoSubmitted?: string;
+  readonly precedence?: string;
+  readonly listId?: string;
+  readonly listUnsubscribe?: string;
+  readonly xAutoResponseSuppress?: string;
+  readonly xAutoreply?: string;
+  readonly xLoop?: readonly string[];
+  /** The envelope sender (Return-Path / SES mail.source); `''` for the null sender `<>`. */
+  readonly returnPath?: string;
+  readonly subject?: string;
+  /** `multipart/report` (delivery status notifications, read receipts). */
+  readonly contentType?: string;
+}
+
+export interface EmailThreadingHints {
+  readonly messageId?: string;
+  readonly inReplyTo: readonly string[];
+  readonly references: readonly string[];
+  /** Token found in a recipient address like `support+c-<token>@shop.example`. */
+  readonly replyToken?: string;
+}
+
+/** One inbound contact, normalized from any channel. */
+export interface InboundMessage {
+  readonly channel: Channel;
+  /** Stable id from the provider: SES message id, SNS inboundMessageId, wamid, mid, contact id. */
+  readonly providerMessageId: string;
+  readonly from: Identity;
+  readonly fromName?: string;
+  /** When the provider received it (not when we process it): redeliveries carry the same value. */
+  readonly receivedAt: string;
+  readonly subject?: string;
+  /** The new text the customer wrote, without quoted history or signatures. */
+  readonly text: string;
+  readonly fullText?: string;
+  readonly attachments: readonly AttachmentRef[];
+  readonly email?: {
+    readonly threading: EmailThreadingHints;
+    readonly signals: MailAutomationSignals;
+    readonly verdicts: MailVerdicts;
+    /** Addresses the mail was delivered to (envelope recipients). */
+    readonly recipients: readonly string[];
+  };
+}
+
+/** A request to send one message, as it travels on the outbound queue. */
+export interface OutboundRequest {
+  /** Deterministic: the same decision always yields the same id, so a resend is a no-op. */
+  readonly id: string;
+  readonly kind: OutboundKind;
+  readonly channel: Channel;
+  readonly customerId: string;
+  readonly conversationId?: string;
+  readonly to: string;
+  readonly language: Language;
+  readonly subject?: string;
+  readonly text: string;
+  readonly email?: {
+    readonly inReplyTo?: string;
+    readonly references: readonly string[];
+    readonly replyToken?: string;
+  };
+  /** Extra headers (email) such as `Auto-Submitted`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly requestedAt: string;
+  /** Do not send before this time (quiet hours, business hours). */
+  readonly notBefore?: string;
+}
