@@ -167,6 +167,4 @@ export interface OutboundRequest {
   /** Extra headers (email) such as `Auto-Submitted`. */
   readonly headers: Readonly<Record<string, string>>;
   readonly requestedAt: string;
-  /** Do not send before this time (quiet hours, business hours). */
-  readonly notBefore?: string;
 }

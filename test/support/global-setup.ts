@@ -1,12 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from './local-dynamodb.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    dynamoEndpoint: string;
-  }
-}
-
 /** One DynamoDB Local for the whole run; each test file creates its own table in it. */
 export default async function setup(project: TestProject) {
   const dynamo = await startDynamoDbLocal();

@@ -1,0 +1,192 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Channel, Conversation, Message } from '../../core/model.ts';
+import type { ConversationStore, EmailReference } from '../../core/ports.ts';
+import { withoutUndefined } from './customer-directory.ts';
+import { customerIndexKey, isConditionFailure, keys, MESSAGE_PREFIX, statusIndexKey } from './keys.ts';
+import { conversationTable } from './table-definition.ts';
+
+const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
+
+function strip<T>(item: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name)) out[name] = value;
+  return out as T;
+}
+
+export function conversationFromItem(item: Record<string, unknown>): Conversation {
+  return strip<Conversation>(item);
+}
+
+export function messageFromItem(item: Record<string, unknown>): Message {
+  const message = strip<Message>(item);
+  return { ...message, attachments: message.attachments ?? [] };
+}
+
+/** How many of a customer's newest conversations are looked at to find the open one. */
+const OPEN_CONVERSATION_LOOKBACK = 10;
+
+export class DynamoConversationStore implements ConversationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(conversationId: string): Promise<Conversation | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.conversation(conversationId) }),
+    );
+    return result.Item ? conversationFromItem(result.Item) : undefined;
+  }
+
+  async create(conversation: Conversation): Promise<Conversation> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.conversation(conversation.id),
+            entity: 'conversation',
+            ...withoutUndefined(conversation),
+            gsi1pk: customerIndexKey(conversation.customerId),
+            gsi1sk: conversation.lastMessageAt,
+            gsi2pk: statusIndexKey(conversation.status, conversation.id),
+            gsi2sk: conversation.lastMessageAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return conversation;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.get(conversation.id)) ?? conversation;
+    }
+  }
+
+  async appendMessage(message: Message, effect: { readonly reopen?: boolean } = {}): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.message(message.conversationId, message.at, message.id),
+            entity: 'message',
+            ...withoutUndefined(message),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    await this.touchConversation(message, effect.reopen === true);
+    return true;
+  }
+
+  /** Moves the conversation's clocks forward; a message that arrives late never moves them back. */
+  private async touchConversation(message: Message, reopen: boolean): Promise<void> {
+    const sets = ['lastMessageAt = :at', 'gsi1sk = :at', 'gsi2sk = :at'];
+    const values: Record<string, unknown> = { ':at': message.at };
+    const names: Record<string, string> = {};
+    if (message.direction === 'inbound') sets.push('lastInboundAt = :at');
+    if (message.direction === 'outbound' && message.kind === 'agent-reply') {
+      sets.push('firstResponseAt = if_not_exists(firstResponseAt, :at)');
+    }
+    if (reopen) {
+      sets.push('#status = :open', 'gsi2pk = :openKey');
+      names['#status'] = 'status';
+      values[':open'] = 'open';
+      values[':openKey'] = statusIndexKey('open', message.conversationId);
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.conversation(message.conversationId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND lastMessageAt <= :at',
+          ExpressionAttributeValues: values,
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async listMessages(conversationId: string): Promise<Message[]> {
+    const messages: Message[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk, ':prefix': MESSAGE_PREFIX },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) messages.push(messageFromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return messages;
+  }
+
+  async findByEmailReference(messageIds: readonly string[]): Promise<EmailReference | undefined> {
+    const wanted = [...new Set(messageIds)].slice(0, 100);
+    if (wanted.length === 0) return undefined;
+    const found = new Map<string, EmailReference>();
+    let request: Record<string, unknown>[] | undefined = wanted.map((id) => keys.emailReference(id));
+    // BatchGet may leave keys unprocessed under load; a few more rounds get them.
+    for (let round = 0; request && request.length > 0 && round < 5; round++) {
+      const result: BatchGetCommandOutput = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        if (typeof item.conversationId === 'string' && typeof item.customerId === 'string') {
+          found.set(String(item.pk), { conversationId: item.conversationId, customerId: item.customerId });
+        }
+      }
+      request = result.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    for (const id of wanted) {
+      const reference = found.get(keys.emailReference(id).pk);
+      if (reference) return reference;
+    }
+    return undefined;
+  }
+
+  async recordEmailReference(messageId: string, reference: EmailReference): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.emailReference(messageId), entity: 'email-reference', ...reference },
+      }),
+    );
+  }
+
+  async latestOpenConversation(customerId: string, channel: Channel): Promise<Conversation | undefined> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: conversationTable.indexes.byCustomer.name,
+        KeyConditionExpression: 'gsi1pk = :customer',
+        ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
+        ScanIndexForward: false,
+        Limit: OPEN_CONVERSATION_LOOKBACK,
+      }),
+    );
+    const open = (result.Items ?? [])
+      .map(conversationFromItem)
+      .find((c) => c.channel === channel && (c.status === 'open' || c.status === 'pending'));
+    return open;
+  }
+}

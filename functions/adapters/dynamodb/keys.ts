@@ -1,0 +1,37 @@
+import type { ConversationStatus, Identity } from '../../core/model.ts';
+
+/** Item keys of the conversation table (DESIGN §3). */
+export const keys = {
+  customer: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
+  identity: (identity: Identity) => ({ pk: `IDENTITY#${identity.kind}#${identity.value}`, sk: 'IDENTITY' }),
+  conversation: (conversationId: string) => ({ pk: `CONVERSATION#${conversationId}`, sk: 'META' }),
+  message: (conversationId: string, at: string, messageId: string) => ({
+    pk: `CONVERSATION#${conversationId}`,
+    sk: `MESSAGE#${at}#${messageId}`,
+  }),
+  emailReference: (messageId: string) => ({ pk: `EMAILREF#${messageId}`, sk: 'EMAILREF' }),
+  event: (key: string) => ({ pk: `EVENT#${key}`, sk: 'EVENT' }),
+};
+
+export const MESSAGE_PREFIX = 'MESSAGE#';
+
+/** Spreads the agent queue index over a few partitions so a busy status is not one hot key. */
+export const STATUS_SHARDS = 4;
+
+export function statusShard(conversationId: string): number {
+  let hash = 0;
+  for (const char of conversationId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % STATUS_SHARDS;
+}
+
+export function statusIndexKey(status: ConversationStatus, conversationId: string): string {
+  return `STATUS#${status}#${statusShard(conversationId)}`;
+}
+
+export function customerIndexKey(customerId: string): string {
+  return `CUSTOMER#${customerId}`;
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

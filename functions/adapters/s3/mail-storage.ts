@@ -1,0 +1,58 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { InvalidInputError } from '../../core/errors.ts';
+import type { AttachmentStore } from '../../core/ports.ts';
+
+/** SES writes each received mail under the receipt rule's prefix, named by its SES message id. */
+export class S3RawMailSource {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+  ) {}
+
+  async read(sesMessageId: string): Promise<Uint8Array> {
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(sesMessageId)) {
+      throw new InvalidInputError('the SES message id has characters an object key cannot have', {
+        field: 'mail.messageId',
+      });
+    }
+    try {
+      const object = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${sesMessageId}` }),
+      );
+      if (!object.Body) throw new InvalidInputError('the stored mail object is empty');
+      return await object.Body.transformToByteArray();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'NoSuchKey') {
+        throw new InvalidInputError(
+          `no raw mail under ${this.prefix}<messageId>: is the receipt rule's S3 action before the Lambda action?`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+export class S3AttachmentStore implements AttachmentStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+  ) {}
+
+  async put(key: string, content: Uint8Array, contentType: string): Promise<string> {
+    const objectKey = `${this.prefix}${key}`;
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: objectKey,
+        Body: content,
+        ContentType: contentType,
+        // Attachments come from strangers: never let a browser render them inline from S3.
+        ContentDisposition: 'attachment',
+      }),
+    );
+    return objectKey;
+  }
+}

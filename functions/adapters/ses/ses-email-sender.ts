@@ -1,0 +1,58 @@
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { composeOutboundEmail, replyTokenAddress } from '../../channels/email/compose-outbound-email.ts';
+import type { SupportConfig } from '../../core/config.ts';
+import { PermanentDeliveryError, RetryableError } from '../../core/errors.ts';
+import type { OutboundRequest } from '../../core/model.ts';
+import type { ChannelSender, Clock, SentMessage } from '../../core/ports.ts';
+
+/** SES answers that will not change on a retry: the message or its address is refused. */
+const PERMANENT_SES_ERRORS = new Set([
+  'MessageRejected',
+  'BadRequestException',
+  'MailFromDomainNotVerifiedException',
+  'NotFoundException',
+]);
+
+/** Builds the MIME message (threading headers, Reply-To token) and sends it raw through SESv2. */
+export class SesEmailSender implements ChannelSender {
+  constructor(
+    private readonly ses: SESv2Client,
+    private readonly config: Pick<SupportConfig, 'fromName' | 'supportAddress' | 'mailDomain'>,
+    private readonly clock: Clock,
+    private readonly configurationSetName?: string,
+  ) {}
+
+  async send(request: OutboundRequest): Promise<SentMessage> {
+    const emailMessageId = `${request.id}@${this.config.mailDomain}`;
+    const token = request.email?.replyToken;
+    const raw = await composeOutboundEmail({
+      from: { name: this.config.fromName, address: this.config.supportAddress },
+      to: request.to,
+      replyTo: token ? replyTokenAddress(this.config.supportAddress, token) : undefined,
+      subject: request.subject ?? '',
+      text: request.text,
+      messageId: emailMessageId,
+      inReplyTo: request.email?.inReplyTo,
+      references: request.email?.references ?? [],
+      headers: request.headers,
+      language: request.language,
+      date: this.clock.now(),
+    });
+    try {
+      const result = await this.ses.send(
+        new SendEmailCommand({
+          Destination: { ToAddresses: [request.to] },
+          Content: { Raw: { Data: raw } },
+          ConfigurationSetName: this.configurationSetName,
+        }),
+      );
+      return { providerMessageId: result.MessageId ?? emailMessageId, emailMessageId };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'UnknownError';
+      if (PERMANENT_SES_ERRORS.has(name)) {
+        throw new PermanentDeliveryError(`SES refused the message (${name})`, { cause: error });
+      }
+      throw new RetryableError(`SES could not take the message now (${name})`, { cause: error });
+    }
+  }
+}

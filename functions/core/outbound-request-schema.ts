@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { CHANNELS, type OutboundRequest } from './model.ts';
+
+/** The outbound queue's message body. Anything that does not match is refused with its reason. */
+export const outboundRequestSchema = z.object({
+  id: z.string().min(1).max(200),
+  kind: z.enum(['auto-reply', 'order-status', 'reminder', 'survey', 'agent-reply', 'missed-call']),
+  channel: z.enum(CHANNELS),
+  customerId: z.string().min(1).max(200),
+  conversationId: z.string().min(1).max(200).optional(),
+  to: z.string().min(1).max(320),
+  language: z.string().regex(/^[a-z]{2}$/),
+  subject: z.string().max(998).optional(),
+  text: z.string().min(1).max(100_000),
+  email: z
+    .object({
+      inReplyTo: z.string().max(998).optional(),
+      references: z.array(z.string().max(998)).max(100),
+      replyToken: z.string().max(200).optional(),
+    })
+    .optional(),
+  headers: z.record(z.string().max(200), z.string().max(998)),
+  requestedAt: z.iso.datetime(),
+}) satisfies z.ZodType<OutboundRequest>;

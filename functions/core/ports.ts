@@ -1,0 +1,103 @@
+import type {
+  Channel,
+  Conversation,
+  Customer,
+  Identity,
+  Language,
+  Message,
+  OutboundRequest,
+} from './model.ts';
+
+/** Time comes from outside so the core is testable and the sandbox can replay at any clock. */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * Ids come from outside too. `derive` must be deterministic (same parts, same id) so that a
+ * redelivered event produces the same records and every write stays idempotent.
+ */
+export interface IdSource {
+  derive(namespace: string, ...parts: readonly string[]): string;
+}
+
+/** What was decided for one inbound event, kept so a redelivery can answer the same. */
+export interface InboundOutcome {
+  readonly customerId: string;
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly autoReply: { readonly queued: boolean; readonly reasons: readonly string[] };
+}
+
+export type EventClaim<Outcome> =
+  | { readonly status: 'claimed' }
+  | { readonly status: 'done'; readonly outcome: Outcome }
+  | { readonly status: 'in-progress' };
+
+/**
+ * Durable dedupe of events (inbound deliveries, outbound sends): the first delivery claims the
+ * key; later ones see the recorded outcome. A claim is a lease, so a delivery that crashed
+ * half-way is retried, not lost; the record outlives every provider's redelivery horizon.
+ */
+export interface EventLedger {
+  claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>>;
+  complete<Outcome>(key: string, outcome: Outcome, now: Date): Promise<void>;
+  release(key: string): Promise<void>;
+}
+
+export interface CustomerDirectory {
+  findByIdentity(identity: Identity): Promise<Customer | undefined>;
+  get(customerId: string): Promise<Customer | undefined>;
+  /**
+   * Creates the customer and claims the identity for it with one condition, so two racing
+   * first messages from one address make one customer. Returns whoever owns the identity.
+   */
+  createWithIdentity(customer: Customer, identity: Identity): Promise<Customer>;
+  recordDetectedLanguage(customerId: string, language: Language): Promise<void>;
+  /**
+   * Atomically takes the customer's auto-reply slot if the last one is older than the window.
+   * `claimKey` makes a retry of the same event get the same answer.
+   */
+  claimAutoReplySlot(customerId: string, now: Date, windowMinutes: number, claimKey: string): Promise<boolean>;
+}
+
+export interface EmailReference {
+  readonly conversationId: string;
+  readonly customerId: string;
+}
+
+export interface ConversationStore {
+  get(conversationId: string): Promise<Conversation | undefined>;
+  /** Creates it unless it exists; returns the stored one either way. */
+  create(conversation: Conversation): Promise<Conversation>;
+  /**
+   * Stores the message unless it is already there, and moves its conversation's timestamps.
+   * Returns false when it was already stored (then nothing else changes).
+   */
+  appendMessage(message: Message, effect?: { readonly reopen?: boolean }): Promise<boolean>;
+  /** The first of these email Message-IDs that belongs to one of our conversations. */
+  findByEmailReference(messageIds: readonly string[]): Promise<EmailReference | undefined>;
+  recordEmailReference(messageId: string, reference: EmailReference): Promise<void>;
+  latestOpenConversation(customerId: string, channel: Channel): Promise<Conversation | undefined>;
+}
+
+export interface AttachmentStore {
+  /** Stores the content and returns the object key it can be read back from. */
+  put(key: string, content: Uint8Array, contentType: string): Promise<string>;
+}
+
+export interface OutboundQueue {
+  enqueue(request: OutboundRequest, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+export interface SentMessage {
+  /** The provider's id (SES MessageId, SMS message id, wamid). */
+  readonly providerMessageId: string;
+  /** Our own Message-ID for email, so replies to it thread. */
+  readonly emailMessageId?: string;
+}
+
+/** Sends one outbound message on its channel; throws RetryableError or PermanentDeliveryError. */
+export interface ChannelSender {
+  send(request: OutboundRequest): Promise<SentMessage>;
+}

@@ -1,0 +1,288 @@
+import { type AutoReplySuppression, autoReplySuppressions } from './auto-reply-policy.ts';
+import { addBusinessMinutes } from './business-hours.ts';
+import type { SupportConfig } from './config.ts';
+import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
+import { chooseReplyLanguage, detectLanguage } from './language.ts';
+import type {
+  AttachmentRef,
+  Conversation,
+  Customer,
+  InboundMessage,
+  Language,
+  Message,
+  OutboundRequest,
+} from './model.ts';
+import type {
+  AttachmentStore,
+  Clock,
+  ConversationStore,
+  CustomerDirectory,
+  IdSource,
+  EventLedger,
+  InboundOutcome,
+  OutboundQueue,
+} from './ports.ts';
+import { RetryableError } from './errors.ts';
+import { threadInbound } from './threading.ts';
+
+export interface ReceiveInboundDeps {
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly config: SupportConfig;
+  readonly ledger: EventLedger;
+  readonly customers: CustomerDirectory;
+  readonly conversations: ConversationStore;
+  readonly attachments: AttachmentStore;
+  readonly outbound: OutboundQueue;
+}
+
+/** Attachment content as the channel parsed it; the core decides what is kept. */
+export interface InboundAttachmentContent {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly content: Uint8Array;
+}
+
+export interface ReceiveInboundInput {
+  readonly message: InboundMessage;
+  readonly attachments: readonly InboundAttachmentContent[];
+}
+
+/** Why an inbound message got no acknowledgement, beside the loop-safety reasons. */
+export type AutoReplySkip = AutoReplySuppression | 'follow-up' | 'window' | 'no-channel-address';
+
+export interface ReceiveInboundResult extends InboundOutcome {
+  readonly duplicate: boolean;
+}
+
+/** How long one delivery may hold an inbound event before another delivery may take over. */
+const INBOUND_LEASE_SECONDS = 300;
+
+/**
+ * Stores one inbound contact exactly once, threads it into the right conversation of the right
+ * customer, and queues at most one acknowledgement under the auto-reply policy.
+ */
+export async function receiveInbound(
+  deps: ReceiveInboundDeps,
+  input: ReceiveInboundInput,
+): Promise<ReceiveInboundResult> {
+  const { message } = input;
+  const now = deps.clock.now();
+  const inboundKey = `inbound#${message.channel}#${message.providerMessageId}`;
+
+  const claim = await deps.ledger.claim<InboundOutcome>(inboundKey, now, INBOUND_LEASE_SECONDS);
+  if (claim.status === 'done') return { ...claim.outcome, duplicate: true };
+  if (claim.status === 'in-progress') {
+    throw new RetryableError('another delivery of this event is being processed; retry later');
+  }
+
+  try {
+    const outcome = await storeAndAcknowledge(deps, input, inboundKey, now);
+    await deps.ledger.complete(inboundKey, outcome, now);
+    return { ...outcome, duplicate: false };
+  } catch (error) {
+    // Give the event back so the provider's redelivery can finish what this one could not.
+    await deps.ledger.release(inboundKey).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function storeAndAcknowledge(
+  deps: ReceiveInboundDeps,
+  input: ReceiveInboundInput,
+  inboundKey: string,
+  now: Date,
+): Promise<InboundOutcome> {
+  const { message } = input;
+  const { config } = deps;
+  const nowIso = now.toISOString();
+
+  const customer = await resolveCustomer(deps, message, nowIso);
+  const newConversationId = deps.ids.derive('conversation', inboundKey);
+  const thread = await threadInbound(
+    deps.conversations,
+    message,
+    customer.id,
+    config.conversationWindowMinutes,
+    now,
+    newConversationId,
+  );
+
+  const quarantined = message.email?.verdicts.virus === 'FAIL';
+  const flags = messageFlags(message);
+  const detected = detectLanguage(message.text || message.subject || '', config.languages);
+  const conversationId = thread.conversation?.id ?? newConversationId;
+  const messageId = deps.ids.derive('message', inboundKey);
+
+  const attachments = await keepAttachments(deps, input.attachments, {
+    conversationId,
+    messageId,
+    quarantined,
+  });
+
+  const base: Conversation = thread.conversation ?? {
+    id: conversationId,
+    customerId: customer.id,
+    channel: message.channel,
+    status: quarantined ? 'quarantined' : 'open',
+    subject: message.subject,
+    language: detected,
+    createdAt: message.receivedAt,
+    lastMessageAt: message.receivedAt,
+    flags,
+  };
+  const conversation = thread.conversation ? base : await deps.conversations.create(base);
+
+  const stored: Message = {
+    id: messageId,
+    conversationId,
+    direction: 'inbound',
+    channel: message.channel,
+    at: message.receivedAt,
+    text: message.text,
+    fullText: message.fullText,
+    subject: message.subject,
+    attachments,
+    providerMessageId: message.providerMessageId,
+    language: detected,
+    flags,
+  };
+  const reopen = conversation.status === 'closed' || conversation.status === 'pending';
+  await deps.conversations.appendMessage(stored, { reopen: reopen && !quarantined });
+
+  const ownMessageId = message.email?.threading.messageId;
+  if (ownMessageId) {
+    await deps.conversations.recordEmailReference(ownMessageId, { conversationId, customerId: customer.id });
+  }
+  if (detected && detected !== customer.detectedLanguage) {
+    await deps.customers.recordDetectedLanguage(customer.id, detected);
+  }
+
+  const reasons: AutoReplySkip[] = [
+    ...autoReplySuppressions(
+      { from: message.from, email: message.email },
+      [config.supportAddress, ...config.ownAddresses],
+    ),
+  ];
+  if (!thread.isNew) reasons.push('follow-up');
+
+  let queued = false;
+  if (reasons.length === 0) {
+    const slot = await deps.customers.claimAutoReplySlot(customer.id, now, config.autoReplyWindowMinutes, inboundKey);
+    if (!slot) reasons.push('window');
+    else {
+      const language = chooseReplyLanguage(
+        { preferred: customer.language, detected, previous: customer.detectedLanguage },
+        config,
+      );
+      await deps.outbound.enqueue(
+        acknowledgement(deps, { message, conversation, customer, language, inboundKey, now }),
+      );
+      queued = true;
+    }
+  }
+
+  return { customerId: customer.id, conversationId, messageId, autoReply: { queued, reasons } };
+}
+
+async function resolveCustomer(deps: ReceiveInboundDeps, message: InboundMessage, nowIso: string) {
+  const known = await deps.customers.findByIdentity(message.from);
+  if (known) return known;
+  const fresh: Customer = {
+    // Derived from the identity, so two racing first messages propose the same customer.
+    id: deps.ids.derive('customer', message.from.kind, message.from.value),
+    name: message.fromName,
+    consent: {},
+    identities: [message.from],
+    createdAt: nowIso,
+  };
+  return deps.customers.createWithIdentity(fresh, message.from);
+}
+
+function messageFlags(message: InboundMessage): string[] {
+  const verdicts = message.email?.verdicts;
+  if (!verdicts) return [];
+  const flags: string[] = [];
+  if (verdicts.virus === 'FAIL') flags.push('virus');
+  if (verdicts.spam === 'FAIL') flags.push('spam');
+  if (verdicts.dmarc === 'FAIL') flags.push('dmarc-fail');
+  return flags;
+}
+
+async function keepAttachments(
+  deps: ReceiveInboundDeps,
+  contents: readonly InboundAttachmentContent[],
+  where: { conversationId: string; messageId: string; quarantined: boolean },
+): Promise<AttachmentRef[]> {
+  const limits = deps.config.attachments;
+  const kept: AttachmentRef[] = [];
+  // One at a time: attachments can be large and a Lambda has little memory to spare.
+  for (const [index, attachment] of contents.entries()) {
+    const meta = { filename: attachment.filename, contentType: attachment.contentType, size: attachment.size };
+    if (where.quarantined) {
+      kept.push({ ...meta, skippedReason: 'not stored: the virus scan of this mail failed' });
+    } else if (index >= limits.maxCount) {
+      kept.push({ ...meta, skippedReason: `not stored: more than ${limits.maxCount} attachments` });
+    } else if (attachment.size > limits.maxBytesEach) {
+      kept.push({ ...meta, skippedReason: `not stored: larger than ${limits.maxBytesEach} bytes` });
+    } else {
+      const key = `${where.conversationId}/${where.messageId}/${index}-${attachment.filename}`;
+      const objectKey = await deps.attachments.put(key, attachment.content, attachment.contentType);
+      kept.push({ ...meta, objectKey });
+    }
+  }
+  return kept;
+}
+
+function acknowledgement(
+  deps: ReceiveInboundDeps,
+  input: {
+    message: InboundMessage;
+    conversation: Conversation;
+    customer: Customer;
+    language: Language;
+    inboundKey: string;
+    now: Date;
+  },
+): OutboundRequest {
+  const { message, conversation, customer, language, now } = input;
+  const { config } = deps;
+  const timeZone = customer.timezone ?? config.businessHours.timezone;
+  const deadline = addBusinessMinutes(now, config.firstResponseTargetMinutes, config.businessHours);
+  const content = renderAcknowledgement({
+    language,
+    customerName: customer.name,
+    responseBy: formatResponseDeadline(deadline, now, language, timeZone),
+    reference: conversationReference(conversation.id),
+    subject: message.subject,
+    channel: message.channel,
+  });
+  const threading = message.email?.threading;
+  return {
+    id: deps.ids.derive('auto-reply', input.inboundKey),
+    kind: 'auto-reply',
+    channel: message.channel,
+    customerId: customer.id,
+    conversationId: conversation.id,
+    to: message.from.value,
+    language,
+    subject: content.subject,
+    text: content.text,
+    email: threading
+      ? {
+          inReplyTo: threading.messageId,
+          references: [...threading.references, ...(threading.messageId ? [threading.messageId] : [])],
+          replyToken: conversation.id,
+        }
+      : undefined,
+    // RFC 3834: mark the answer as automatic; Exchange honours the suppress header.
+    headers: message.channel === 'email' ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
+    requestedAt: now.toISOString(),
+  };
+}
+
+/** The short reference a customer sees and can quote: the first characters of the id. */
+export function conversationReference(conversationId: string): string {
+  return conversationId.slice(0, 8).toUpperCase();
+}

@@ -1,0 +1,61 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import { outboundRequestSchema } from '../core/outbound-request-schema.ts';
+import { describeError, logger } from '../adapters/observability.ts';
+import { awsClientsFromEnvironment, dispatcherDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
+
+export function parseOutboundRecord(record: SQSRecord) {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch (error) {
+    throw new InvalidInputError('the outbound message body is not JSON', { cause: error });
+  }
+  const parsed = outboundRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new InvalidInputError(`the outbound message is malformed: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+export function makeDispatcherHandler(getDeps: () => DispatchOutboundDeps) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const dispatchRecord = async (record: SQSRecord): Promise<void> => {
+    const log = { sqsMessageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
+    try {
+      const request = parseOutboundRecord(record);
+      const result = await dispatchOutbound(getDeps(), request);
+      logger.info('outbound message handled', {
+        ...log,
+        outboundId: request.id,
+        kind: request.kind,
+        channel: request.channel,
+        status: result.status,
+        duplicate: result.duplicate,
+        reason: result.reason,
+      });
+    } catch (error) {
+      // The record goes back to the queue; after maxReceiveCount it lands in the DLQ.
+      logger.error('outbound message failed', { ...log, error: describeError(error) });
+      throw error;
+    }
+  };
+  return middy(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      // One record at a time: a batch shares one customer's sends and one SES rate.
+      processPartialResponse(event, dispatchRecord, processor, {
+        context,
+        processInParallel: false,
+        throwOnFullBatchFailure: false,
+      }),
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+export const handler = makeDispatcherHandler(
+  once(() => dispatcherDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+);
