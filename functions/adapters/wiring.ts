@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import type { DispatchOutboundDeps } from '../core/dispatch-outbound.ts';
@@ -10,6 +9,7 @@ import type { Clock } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
+import { documentClient } from './dynamodb/document-client.ts';
 import { DynamoEventLedger } from './dynamodb/event-ledger.ts';
 import { derivedIds, systemClock } from './ids.ts';
 import { S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
@@ -66,10 +66,6 @@ export function dispatcherDeps(clients: AwsClients, settings: Settings, clock: C
     customers: new DynamoCustomerDirectory(db, settings.tableName),
     senders: { email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet) },
   };
-}
-
-export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 /** Clients for the function's own region; endpoints follow AWS_ENDPOINT_URL_* when set. */

@@ -34,6 +34,8 @@ export interface Customer {
   readonly createdAt: string;
   /** When the last automatic response of any channel went to this customer. */
   readonly lastAutoReplyAt?: string;
+  /** The event that took that auto-reply slot, so its retries keep it. */
+  readonly lastAutoReplyKey?: string;
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'closed' | 'quarantined';

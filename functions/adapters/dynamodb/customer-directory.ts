@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer, Identity, Language } from '../../core/model.ts';
 import type { CustomerDirectory } from '../../core/ports.ts';
@@ -84,14 +85,18 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
           Key: keys.customer(customerId),
           UpdateExpression: 'SET lastAutoReplyAt = :now, lastAutoReplyKey = :key',
           ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(lastAutoReplyAt) OR lastAutoReplyAt <= :windowStart OR lastAutoReplyKey = :key)',
+            'attribute_exists(pk) AND (attribute_not_exists(lastAutoReplyAt) OR lastAutoReplyAt <= :windowStart)',
           ExpressionAttributeValues: { ':now': now.toISOString(), ':windowStart': windowStart, ':key': claimKey },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // A retry of the event that took the slot keeps it, without moving the window.
+      const holder = (error as { Item?: Record<string, AttributeValue> }).Item?.lastAutoReplyKey?.S;
+      if (holder !== undefined) return holder === claimKey;
+      return (await this.get(customerId))?.lastAutoReplyKey === claimKey;
     }
   }
 }

@@ -1,3 +1,5 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
 /**
  * The shape of the single conversation table, shared by the CDK construct, the sandbox and the
  * tests so the three can never disagree.
@@ -13,3 +15,30 @@ export const conversationTable = {
     byStatus: { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   },
 } as const;
+
+/** The CreateTable request for local stand-ins (sandbox, tests); the cloud table comes from CDK. */
+export function conversationTableCreateInput(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, indexes } = conversationTable;
+  const attributes = new Set<string>([partitionKey, sortKey]);
+  for (const index of Object.values(indexes)) {
+    attributes.add(index.partitionKey);
+    attributes.add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: Object.values(indexes).map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}

@@ -1,0 +1,413 @@
+import { createHash } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  DeleteMessageCommand,
+  type Message as SqsMessage,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { describeError } from '../../functions/adapters/observability.ts';
+import { dispatcherDeps, inboundEmailDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import type { SupportConfig } from '../../functions/core/config.ts';
+import type { OutboundRequest } from '../../functions/core/model.ts';
+import type { ChannelSender, Clock, SentMessage } from '../../functions/core/ports.ts';
+import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
+import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
+import { sandboxSupportConfig } from './config.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { buildReport, type Report } from './report.ts';
+import { type StandIns, startStandIns } from './stand-ins.ts';
+
+/** A clock the replay moves: `--now` starts it, `.clock.json` files move it forward. */
+export class ReplayClock implements Clock {
+  constructor(private current: Date) {}
+
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+
+  advanceTo(next: Date): void {
+    if (next.getTime() > this.current.getTime()) this.current = new Date(next.getTime());
+  }
+}
+
+export interface OutboxEntry {
+  readonly channel: string;
+  readonly to: string;
+  readonly kind: string;
+  readonly conversationId?: string;
+  readonly customerId: string;
+  readonly subject?: string;
+  readonly text: string;
+  readonly headers: Record<string, string>;
+  readonly language: string;
+  readonly sentAt: string;
+  readonly outboundId: string;
+  readonly providerMessageId: string;
+}
+
+export interface DeadLetter {
+  readonly queue: string;
+  readonly outboundId?: string;
+  readonly kind?: string;
+  readonly receiveCount: number;
+}
+
+export interface EventResult {
+  readonly file: string;
+  readonly accepted: boolean;
+  readonly reason?: string;
+  readonly result?: unknown;
+  readonly response?: unknown;
+}
+
+/** The sidecar files that belong to an event file rather than being one. */
+export const SIDECAR_SUFFIXES = ['.verdicts.json', '.headers.json'] as const;
+
+const EVENT_SUFFIXES = [
+  '.eml',
+  '.clock.json',
+  '.sms.json',
+  '.connect-flow.json',
+  '.connect-event.json',
+  '.meta.json',
+  '.order.json',
+  '.reminder.json',
+] as const;
+
+const VERDICT = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']);
+const verdictsFileSchema = z
+  .object({
+    spamVerdict: VERDICT.default('PASS'),
+    virusVerdict: VERDICT.default('PASS'),
+    spfVerdict: VERDICT.default('PASS'),
+    dkimVerdict: VERDICT.default('PASS'),
+    dmarcVerdict: VERDICT.default('PASS'),
+  })
+  .strict();
+const clockFileSchema = z.object({ now: z.iso.datetime({ offset: true }) });
+
+/**
+ * The sandbox: the real handlers and core on local stand-ins, driven by fixture files.
+ * Serve mode and replay mode both go through `processEvent`, then `drain`.
+ */
+export class SandboxEngine {
+  readonly outbox: OutboxEntry[] = [];
+  readonly deadLetters: DeadLetter[] = [];
+  readonly responses: Array<{ file: string; body: unknown }> = [];
+  readonly rejected: Array<{ file: string; reason: string }> = [];
+  private readonly inboundEmail;
+  private readonly dispatcher;
+
+  private constructor(
+    readonly standIns: StandIns,
+    readonly clock: ReplayClock,
+    readonly config: SupportConfig,
+  ) {
+    const settings: Settings = {
+      tableName: standIns.tableName,
+      mailBucket: standIns.mailBucket,
+      rawMailPrefix: 'inbound/',
+      attachmentPrefix: 'attachments/',
+      outboundQueueUrl: standIns.outboundQueueUrl,
+      support: config,
+    };
+    const inbound = inboundEmailDeps(standIns.clients, settings, clock);
+    const dispatch = dispatcherDeps(standIns.clients, settings, clock);
+    const senders = Object.fromEntries(
+      Object.entries(dispatch.senders).map(([channel, sender]) => [channel, this.recording(sender)]),
+    );
+    this.inboundEmail = makeInboundEmailHandler(() => inbound);
+    this.dispatcher = makeDispatcherHandler(() => ({ ...dispatch, senders }));
+  }
+
+  static async start(options: { now?: Date; config?: SupportConfig } = {}): Promise<SandboxEngine> {
+    const standIns = await startStandIns();
+    return new SandboxEngine(standIns, new ReplayClock(options.now ?? new Date()), options.config ?? sandboxSupportConfig);
+  }
+
+  async stop(): Promise<void> {
+    await this.standIns.stop();
+  }
+
+  /** Takes one fixture file (name decides the entry point) and drains every queue after it. */
+  async processEvent(
+    file: string,
+    content: Uint8Array,
+    sidecars: { verdicts?: Uint8Array; headers?: Uint8Array } = {},
+  ): Promise<EventResult> {
+    const suffix = EVENT_SUFFIXES.find((s) => file.endsWith(s));
+    let result: EventResult;
+    try {
+      switch (suffix) {
+        case '.eml':
+          result = { file, accepted: true, result: await this.receiveEmail(content, sidecars.verdicts) };
+          break;
+        case '.clock.json':
+          result = { file, accepted: true, result: this.moveClock(content) };
+          break;
+        case undefined:
+          throw new SandboxRejection(
+            `unknown file type: expected one of ${EVENT_SUFFIXES.join(', ')} (or a sidecar ${SIDECAR_SUFFIXES.join(', ')})`,
+          );
+        default:
+          throw new SandboxRejection(`the ${suffix} entry point is not part of this deployment yet`);
+      }
+    } catch (error) {
+      const reason = describeError(error).reason;
+      this.rejected.push({ file, reason });
+      result = { file, accepted: false, reason };
+    }
+    await this.drain();
+    return result;
+  }
+
+  /** Runs the dispatcher until the outbound queue is empty, the way Lambda's poller would. */
+  async drain(): Promise<void> {
+    const { sqs } = this.standIns.clients;
+    const queueUrl = this.standIns.outboundQueueUrl;
+    // Bounded: a stuck message goes to the DLQ after a few receives, so this always ends.
+    for (let round = 0; round < 1_000; round++) {
+      const received = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      const messages = received.Messages ?? [];
+      if (messages.length === 0) break;
+      const response = await this.dispatcher(sqsEvent(messages), lambdaContext('switchboard-dispatcher'));
+      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      const done = messages.filter((m) => m.MessageId && !failed.has(m.MessageId));
+      if (done.length > 0) {
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
+      }
+      for (const message of messages.filter((m) => m.MessageId && failed.has(m.MessageId))) {
+        // Visible again at once: the sandbox has no reason to wait out the visibility timeout.
+        await sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: 0,
+          }),
+        );
+      }
+    }
+    await this.collectDeadLetters();
+  }
+
+  async report(): Promise<Report> {
+    return buildReport(this.standIns.clients.dynamo, this.standIns.tableName, {
+      outbox: this.outbox,
+      responses: this.responses,
+      rejected: this.rejected,
+      deadLetters: this.deadLetters,
+    });
+  }
+
+  private async receiveEmail(raw: Uint8Array, verdictsFile: Uint8Array | undefined): Promise<unknown> {
+    const verdicts = parseSidecar(verdictsFileSchema, verdictsFile, 'verdicts');
+    // SES names the stored object by its message id; the same bytes get the same id, as a
+    // redelivered SES event would.
+    const sesMessageId = createHash('sha256').update(raw).digest('hex').slice(0, 40);
+    await this.standIns.clients.s3.send(
+      new PutObjectCommand({ Bucket: this.standIns.mailBucket, Key: `inbound/${sesMessageId}`, Body: raw }),
+    );
+    const envelope = envelopeOf(raw, this.config);
+    const now = this.clock.now().toISOString();
+    const event = {
+      Records: [
+        {
+          eventSource: 'aws:ses',
+          eventVersion: '1.0',
+          ses: {
+            mail: {
+              timestamp: now,
+              source: envelope.source,
+              messageId: sesMessageId,
+              destination: envelope.recipients,
+              headersTruncated: false,
+              headers: [],
+              commonHeaders: {},
+            },
+            receipt: {
+              timestamp: now,
+              processingTimeMillis: 120,
+              recipients: envelope.recipients,
+              spamVerdict: { status: verdicts.spamVerdict },
+              virusVerdict: { status: verdicts.virusVerdict },
+              spfVerdict: { status: verdicts.spfVerdict },
+              dkimVerdict: { status: verdicts.dkimVerdict },
+              dmarcVerdict: { status: verdicts.dmarcVerdict },
+              dmarcPolicy: 'none',
+              action: {
+                type: 'Lambda',
+                invocationType: 'Event',
+                functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:switchboard-inbound-email',
+              },
+            },
+          },
+        },
+      ],
+    };
+    return this.inboundEmail(event, lambdaContext('switchboard-inbound-email'));
+  }
+
+  private moveClock(content: Uint8Array): { now: string } {
+    const { now } = parseSidecar(clockFileSchema, content, 'clock');
+    this.clock.advanceTo(new Date(now));
+    return { now: this.clock.now().toISOString() };
+  }
+
+  private recording(sender: ChannelSender | undefined): ChannelSender | undefined {
+    if (!sender) return undefined;
+    return {
+      send: async (request: OutboundRequest): Promise<SentMessage> => {
+        const sent = await sender.send(request);
+        this.outbox.push({
+          channel: request.channel,
+          to: request.to,
+          kind: request.kind,
+          conversationId: request.conversationId,
+          customerId: request.customerId,
+          subject: request.subject,
+          text: request.text,
+          headers: await this.sentHeaders(request, sent),
+          language: request.language,
+          sentAt: this.clock.now().toISOString(),
+          outboundId: request.id,
+          providerMessageId: sent.providerMessageId,
+        });
+        return sent;
+      },
+    };
+  }
+
+  /** The headers as the local SES received them, so the outbox shows what really went out. */
+  private async sentHeaders(request: OutboundRequest, sent: SentMessage): Promise<Record<string, string>> {
+    if (request.channel !== 'email') return { ...request.headers };
+    const response = await fetch(`${this.standIns.endpoints.ses}/store`);
+    const store = (await response.json()) as {
+      emails: Array<{ messageId: string; headers?: Array<{ name: string; value: string }> }>;
+    };
+    const email = store.emails.find((e) => e.messageId === sent.providerMessageId);
+    const headers: Record<string, string> = {};
+    for (const { name, value } of email?.headers ?? []) headers[canonicalHeaderName(name)] = value;
+    return headers;
+  }
+
+  private async collectDeadLetters(): Promise<void> {
+    const { sqs } = this.standIns.clients;
+    const queueUrl = this.standIns.outboundDlqUrl;
+    for (let round = 0; round < 100; round++) {
+      const received = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      const messages = received.Messages ?? [];
+      if (messages.length === 0) return;
+      for (const message of messages) {
+        const body = safeJson(message.Body);
+        this.deadLetters.push({
+          queue: 'outbound',
+          outboundId: typeof body?.id === 'string' ? body.id : undefined,
+          kind: typeof body?.kind === 'string' ? body.kind : undefined,
+          receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+        });
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      }
+    }
+  }
+}
+
+/** A fixture the sandbox cannot take; its message is the reason reported under `rejected`. */
+export class SandboxRejection extends Error {}
+
+function parseSidecar<T extends z.ZodType>(schema: T, content: Uint8Array | undefined, what: string): z.infer<T> {
+  let json: unknown = {};
+  if (content) {
+    try {
+      json = JSON.parse(Buffer.from(content).toString('utf8'));
+    } catch {
+      throw new SandboxRejection(`the ${what} file is not JSON`);
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new SandboxRejection(`the ${what} file is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/**
+ * The SMTP envelope SES would have seen: recipients at our mail domain (from To/Cc), and the
+ * Return-Path as the envelope sender.
+ */
+function envelopeOf(raw: Uint8Array, config: SupportConfig): { source: string; recipients: string[] } {
+  const text = Buffer.from(raw.subarray(0, 64 * 1024)).toString('latin1');
+  const headerBlock = text.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const unfolded = headerBlock.replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) =>
+    unfolded
+      .split(/\r?\n/)
+      .filter((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+      .map((line) => line.slice(name.length + 1).trim());
+  const addresses = [...header('To'), ...header('Cc')].flatMap(
+    (value) => value.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+/g) ?? [],
+  );
+  const ours = addresses.map((a) => a.toLowerCase()).filter((a) => a.endsWith(`@${config.mailDomain}`));
+  const returnPath = header('Return-Path')[0];
+  const from = header('From')[0]?.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+/)?.[0];
+  const source = returnPath !== undefined ? returnPath.replace(/[<>]/g, '').trim() : (from ?? '');
+  return { source, recipients: ours.length > 0 ? [...new Set(ours)] : [config.supportAddress] };
+}
+
+function sqsEvent(messages: SqsMessage[]): SQSEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId ?? '',
+      receiptHandle: m.ReceiptHandle ?? '',
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: m.Attributes?.SentTimestamp ?? '0',
+        SenderId: 'sandbox',
+        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? '0',
+      },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:switchboard-outbound',
+      awsRegion: 'eu-central-1',
+    })),
+  };
+}
+
+function safeJson(body: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body ?? '');
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `auto-submitted` → `Auto-Submitted`, `message-id` → `Message-ID`. */
+function canonicalHeaderName(name: string): string {
+  const lower = name.toLowerCase();
+  if (lower === 'message-id') return 'Message-ID';
+  return lower.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+}

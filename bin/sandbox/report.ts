@@ -1,0 +1,128 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { conversationFromItem, messageFromItem } from '../../functions/adapters/dynamodb/conversation-store.ts';
+import { customerFromItem } from '../../functions/adapters/dynamodb/customer-directory.ts';
+import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import type { Identity, Message } from '../../functions/core/model.ts';
+import type { DeadLetter, OutboxEntry } from './engine.ts';
+
+export interface Report {
+  customers: Array<{
+    id: string;
+    name?: string;
+    identities: Identity[];
+    language?: string;
+    consent: Record<string, string>;
+  }>;
+  conversations: Array<{
+    id: string;
+    customerId: string;
+    channel: string;
+    status: string;
+    subject?: string;
+    language?: string;
+    flags: readonly string[];
+    createdAt: string;
+    messages: Array<{
+      id: string;
+      direction: string;
+      channel: string;
+      at: string;
+      text: string;
+      subject?: string;
+      kind?: string;
+      deliveryStatus?: string;
+      language?: string;
+      flags?: readonly string[];
+      attachments: Array<{ filename: string; contentType: string; size: number; stored: boolean }>;
+    }>;
+  }>;
+  outbox: OutboxEntry[];
+  responses: Array<{ file: string; body: unknown }>;
+  rejected: Array<{ file: string; reason: string }>;
+  deadLetters: DeadLetter[];
+}
+
+/**
+ * Reads the whole sandbox table into the replay report. A Scan is fine here and only here:
+ * the sandbox's table is small and this is not a request path.
+ */
+export async function buildReport(
+  dynamo: DynamoDBClient,
+  tableName: string,
+  extra: Pick<Report, 'outbox' | 'responses' | 'rejected' | 'deadLetters'>,
+): Promise<Report> {
+  const db = documentClient(dynamo);
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+
+  const identities = new Map<string, Identity[]>();
+  const messages = new Map<string, Message[]>();
+  for (const item of items) {
+    if (item.entity === 'identity') {
+      const [, kind, ...value] = String(item.pk).split('#');
+      const list = identities.get(String(item.customerId)) ?? [];
+      list.push({ kind: kind as Identity['kind'], value: value.join('#') });
+      identities.set(String(item.customerId), list);
+    } else if (item.entity === 'message') {
+      const message = messageFromItem(item);
+      const list = messages.get(message.conversationId) ?? [];
+      list.push(message);
+      messages.set(message.conversationId, list);
+    }
+  }
+
+  const customers = items
+    .filter((item) => item.entity === 'customer')
+    .map(customerFromItem)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+    .map((c) => ({
+      id: c.id,
+      name: c.name,
+      identities: (identities.get(c.id) ?? []).sort((a, b) => `${a.kind}${a.value}`.localeCompare(`${b.kind}${b.value}`)),
+      language: c.language ?? c.detectedLanguage,
+      consent: { ...c.consent },
+    }));
+
+  const conversations = items
+    .filter((item) => item.entity === 'conversation')
+    .map(conversationFromItem)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+    .map((c) => ({
+      id: c.id,
+      customerId: c.customerId,
+      channel: c.channel,
+      status: c.status,
+      subject: c.subject,
+      language: c.language,
+      flags: c.flags ?? [],
+      createdAt: c.createdAt,
+      messages: (messages.get(c.id) ?? [])
+        .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
+        .map((m) => ({
+          id: m.id,
+          direction: m.direction,
+          channel: m.channel,
+          at: m.at,
+          text: m.text,
+          subject: m.subject,
+          kind: m.kind,
+          deliveryStatus: m.deliveryStatus,
+          language: m.language,
+          flags: m.flags,
+          attachments: m.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            size: a.size,
+            stored: a.objectKey !== undefined,
+          })),
+        })),
+    }));
+
+  return { customers, conversations, ...extra };
+}

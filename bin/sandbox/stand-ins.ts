@@ -1,0 +1,133 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import sesLocalModule from 'aws-ses-v2-local';
+import dynalite from 'dynalite';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { conversationTable, conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
+import type { AwsClients } from '../../functions/adapters/wiring.ts';
+
+/**
+ * The local stand-ins the sandbox runs the real handlers on, all inside this process and bound
+ * to loopback: dynalite speaks the DynamoDB protocol, fauxqs speaks SQS and S3, and
+ * aws-ses-v2-local takes SESv2 SendEmail and keeps what it was sent.
+ */
+export interface StandIns {
+  readonly clients: AwsClients;
+  readonly tableName: string;
+  readonly mailBucket: string;
+  readonly outboundQueueUrl: string;
+  readonly outboundDlqUrl: string;
+  readonly endpoints: { dynamodb: string; sqsAndS3: string; ses: string };
+  stop(): Promise<void>;
+}
+
+const REGION = 'eu-central-1';
+const CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
+/** Like the deployed queue: a message that fails this often goes to the DLQ. */
+export const SANDBOX_MAX_RECEIVE_COUNT = 3;
+
+export async function startStandIns(): Promise<StandIns> {
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const dynamoPort = await listen(dynamoServer);
+    stops.push(() => close(dynamoServer));
+
+    const fauxqs: FauxqsServer = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+    stops.push(() => fauxqs.stop());
+
+    const sesServer: HttpServer = await sesLocalModule.default({ host: '127.0.0.1', port: 0 });
+    stops.push(() => close(sesServer));
+    const sesPort = (sesServer.address() as AddressInfo).port;
+
+    const endpoints = {
+      dynamodb: `http://127.0.0.1:${dynamoPort}`,
+      sqsAndS3: `http://127.0.0.1:${fauxqs.port}`,
+      ses: `http://127.0.0.1:${sesPort}`,
+    };
+    const common = { region: REGION, credentials: CREDENTIALS };
+    const clients: AwsClients = {
+      dynamo: new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb }),
+      s3: new S3Client({ ...common, endpoint: endpoints.sqsAndS3, forcePathStyle: true }),
+      sqs: new SQSClient({ ...common, endpoint: endpoints.sqsAndS3 }),
+      ses: new SESv2Client({ ...common, endpoint: endpoints.ses }),
+    };
+
+    const tableName = 'switchboard-sandbox';
+    await createConversationTable(clients.dynamo, tableName);
+    const mailBucket = 'switchboard-sandbox-mail';
+    await clients.s3.send(new CreateBucketCommand({ Bucket: mailBucket }));
+    const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'switchboard-outbound-dlq' }));
+    const dlqArn = await queueArn(clients.sqs, dlq.QueueUrl);
+    const outbound = await clients.sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'switchboard-outbound',
+        Attributes: {
+          VisibilityTimeout: '30',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: SANDBOX_MAX_RECEIVE_COUNT }),
+        },
+      }),
+    );
+    if (!outbound.QueueUrl || !dlq.QueueUrl) throw new Error('the local queue service returned no queue URL');
+
+    return {
+      clients,
+      tableName,
+      mailBucket,
+      outboundQueueUrl: outbound.QueueUrl,
+      outboundDlqUrl: dlq.QueueUrl,
+      endpoints,
+      stop: async () => {
+        for (const client of Object.values(clients)) client.destroy();
+        await stopAll(stops);
+      },
+    };
+  } catch (error) {
+    await stopAll(stops);
+    throw error;
+  }
+}
+
+async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+}
+
+async function createConversationTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  await dynamo.send(new CreateTableCommand(conversationTableCreateInput(tableName)));
+  try {
+    await dynamo.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: conversationTable.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    // dynalite has no TTL; expiry only matters for storage cost, which a sandbox does not have.
+    if (!(error instanceof Error && error.name === 'UnknownOperationException')) throw error;
+  }
+}
+
+async function queueArn(sqs: SQSClient, queueUrl: string | undefined): Promise<string> {
+  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const arn = attributes.Attributes?.QueueArn;
+  if (!arn) throw new Error('the local queue service returned no queue ARN');
+  return arn;
+}
+
+function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown }) {
+  return new Promise<number>((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: { close: (cb: (error?: Error) => void) => unknown }): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,111 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoConversationStore } from '../../../functions/adapters/dynamodb/conversation-store.ts';
+import type { Conversation, Message } from '../../../functions/core/model.ts';
+import { createTestTable } from '../../support/dynamo-table.ts';
+
+let table: Awaited<ReturnType<typeof createTestTable>>;
+let store: DynamoConversationStore;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  store = new DynamoConversationStore(table.db, table.tableName);
+});
+
+function conversation(id: string, overrides: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    customerId: 'cust-1',
+    channel: 'email',
+    status: 'open',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    lastMessageAt: '2026-11-23T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function message(conversationId: string, id: string, at: string, overrides: Partial<Message> = {}): Message {
+  return { id, conversationId, direction: 'inbound', channel: 'email', at, text: 'hello', attachments: [], ...overrides };
+}
+
+describe('DynamoConversationStore on DynamoDB Local', () => {
+  it('creates a conversation once and returns the stored one to a second creator', async () => {
+    // Prepare
+    await store.create(conversation('conv-create', { subject: 'first' }));
+
+    // Act
+    const second = await store.create(conversation('conv-create', { subject: 'second' }));
+
+    // Assess
+    expect(second.subject).toBe('first');
+  });
+
+  it('stores a message once, however often it is appended', async () => {
+    // Prepare
+    await store.create(conversation('conv-dup'));
+    const m = message('conv-dup', 'm1', '2026-11-23T10:01:00.000Z');
+
+    // Act
+    const results = await Promise.all([store.appendMessage(m), store.appendMessage(m), store.appendMessage(m)]);
+
+    // Assess
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.listMessages('conv-dup')).toHaveLength(1);
+  });
+
+  it('moves the conversation clocks forward and never back for a late message', async () => {
+    // Prepare
+    await store.create(conversation('conv-clock'));
+    await store.appendMessage(message('conv-clock', 'm2', '2026-11-23T10:05:00.000Z'));
+
+    // Act
+    await store.appendMessage(message('conv-clock', 'm1', '2026-11-23T10:02:00.000Z'));
+
+    // Assess
+    const stored = await store.get('conv-clock');
+    expect(stored?.lastMessageAt).toBe('2026-11-23T10:05:00.000Z');
+    expect(stored?.lastInboundAt).toBe('2026-11-23T10:05:00.000Z');
+    expect(await store.listMessages('conv-clock')).toHaveLength(2);
+  });
+
+  it('re-opens a closed conversation when asked to', async () => {
+    // Prepare
+    await store.create(conversation('conv-closed', { status: 'closed' }));
+
+    // Act
+    await store.appendMessage(message('conv-closed', 'm1', '2026-11-23T11:00:00.000Z'), { reopen: true });
+
+    // Assess
+    expect((await store.get('conv-closed'))?.status).toBe('open');
+  });
+
+  it('finds a conversation by the first known email reference', async () => {
+    // Prepare
+    await store.recordEmailReference('<a@example.com>', { conversationId: 'conv-a', customerId: 'cust-1' });
+    await store.recordEmailReference('<b@example.com>', { conversationId: 'conv-b', customerId: 'cust-1' });
+
+    // Act
+    const found = await store.findByEmailReference(['<unknown@example.com>', '<b@example.com>', '<a@example.com>']);
+    const none = await store.findByEmailReference(['<unknown@example.com>']);
+
+    // Assess
+    expect(found?.conversationId).toBe('conv-b');
+    expect(none).toBeUndefined();
+  });
+
+  it("finds the customer's newest open conversation on a channel through the customer index", async () => {
+    // Prepare
+    const customerId = 'cust-open';
+    await store.create(conversation('conv-old', { customerId, channel: 'sms', lastMessageAt: '2026-11-20T10:00:00.000Z' }));
+    await store.create(conversation('conv-new', { customerId, channel: 'sms', lastMessageAt: '2026-11-23T09:00:00.000Z' }));
+    await store.create(
+      conversation('conv-closed-sms', { customerId, channel: 'sms', status: 'closed', lastMessageAt: '2026-11-23T09:30:00.000Z' }),
+    );
+    await store.create(conversation('conv-mail', { customerId, channel: 'email', lastMessageAt: '2026-11-23T09:45:00.000Z' }));
+
+    // Act
+    const open = await store.latestOpenConversation(customerId, 'sms');
+
+    // Assess
+    expect(open?.id).toBe('conv-new');
+  });
+});
