@@ -1,0 +1,132 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type DispatchOutboundDeps, dispatchOutbound } from '../../functions/core/dispatch-outbound.ts';
+import { PermanentDeliveryError, RetryableError } from '../../functions/core/errors.ts';
+import type { OutboundRequest } from '../../functions/core/model.ts';
+import { MemoryConversations, MemoryCustomers, MemoryLedger, MemorySender } from '../support/in-memory-ports.ts';
+
+const NOW = new Date('2026-11-23T10:00:05.000Z');
+
+function request(overrides: Partial<OutboundRequest> = {}): OutboundRequest {
+  return {
+    id: 'ack-1',
+    kind: 'auto-reply',
+    channel: 'email',
+    customerId: 'cust-1',
+    conversationId: 'conv-1',
+    to: 'ayse@example.com',
+    language: 'tr',
+    subject: 'Re: Siparişim nerede?',
+    text: 'Mesajınızı aldık.',
+    email: { inReplyTo: 'm1@mail.example.com', references: ['m1@mail.example.com'], replyToken: 'conv-1' },
+    headers: { 'Auto-Submitted': 'auto-replied' },
+    requestedAt: '2026-11-23T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+let sender: MemorySender;
+let deps: DispatchOutboundDeps & { conversations: MemoryConversations; customers: MemoryCustomers; ledger: MemoryLedger };
+
+beforeEach(async () => {
+  sender = new MemorySender();
+  deps = {
+    clock: { now: () => NOW },
+    ledger: new MemoryLedger(),
+    conversations: new MemoryConversations(),
+    customers: new MemoryCustomers(),
+    senders: { email: sender },
+  };
+  await deps.conversations.create({
+    id: 'conv-1',
+    customerId: 'cust-1',
+    channel: 'email',
+    status: 'open',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    lastMessageAt: '2026-11-23T10:00:00.000Z',
+  });
+  const identity = { kind: 'email', value: 'ayse@example.com' } as const;
+  await deps.customers.createWithIdentity(
+    { id: 'cust-1', consent: { email: 'opted-out' }, identities: [identity], createdAt: NOW.toISOString() },
+    identity,
+  );
+});
+
+describe('dispatchOutbound', () => {
+  it('sends once, records the message on the timeline and the Message-ID for threading', async () => {
+    // Act
+    const result = await dispatchOutbound(deps, request());
+
+    // Assess
+    expect(result).toEqual({ status: 'sent', providerMessageId: 'provider-ack-1', duplicate: false });
+    expect(sender.sent).toHaveLength(1);
+    const [message] = deps.conversations.messagesOf('conv-1');
+    expect(message).toMatchObject({ direction: 'outbound', kind: 'auto-reply', deliveryStatus: 'sent' });
+    expect(deps.conversations.references.get('ack-1@support.example.com')).toEqual({
+      conversationId: 'conv-1',
+      customerId: 'cust-1',
+    });
+  });
+
+  it('does nothing for a redelivered queue message', async () => {
+    // Prepare
+    await dispatchOutbound(deps, request());
+
+    // Act
+    const again = await dispatchOutbound(deps, request());
+
+    // Assess
+    expect(again.duplicate).toBe(true);
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('records a permanent refusal without throwing, so the queue does not retry it', async () => {
+    // Prepare
+    sender.failWith = new PermanentDeliveryError('SES refused the message (MessageRejected)');
+
+    // Act
+    const result = await dispatchOutbound(deps, request());
+
+    // Assess
+    expect(result).toMatchObject({ status: 'failed', reason: 'SES refused the message (MessageRejected)' });
+    expect(deps.conversations.messagesOf('conv-1')[0]?.deliveryStatus).toBe('failed');
+  });
+
+  it('gives a passing failure back to the queue and lets the retry send it', async () => {
+    // Prepare
+    sender.failWith = new RetryableError('SES could not take the message now (TooManyRequestsException)');
+    await expect(dispatchOutbound(deps, request())).rejects.toBeInstanceOf(RetryableError);
+    sender.failWith = undefined;
+
+    // Act
+    const retried = await dispatchOutbound(deps, request());
+
+    // Assess
+    expect(retried.status).toBe('sent');
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('suppresses a proactive message to a channel the customer opted out of', async () => {
+    // Act
+    const result = await dispatchOutbound(deps, request({ id: 'order-1', kind: 'order-status' }));
+
+    // Assess
+    expect(result.status).toBe('suppressed');
+    expect(sender.sent).toHaveLength(0);
+  });
+
+  it('still answers inside a conversation the customer started, even after an opt-out of proactive mail', async () => {
+    // Act
+    const result = await dispatchOutbound(deps, request());
+
+    // Assess
+    expect(result.status).toBe('sent');
+  });
+
+  it('records a failure with its reason for a channel that has no sender', async () => {
+    // Act
+    const result = await dispatchOutbound(deps, request({ id: 'sms-1', channel: 'sms', to: '+905321234567' }));
+
+    // Assess
+    expect(result).toMatchObject({ status: 'failed', reason: 'no sender is configured for the sms channel' });
+  });
+});

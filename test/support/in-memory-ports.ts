@@ -1,0 +1,162 @@
+import type { Channel, Conversation, Customer, Identity, Message, OutboundRequest } from '../../functions/core/model.ts';
+import type {
+  AttachmentStore,
+  ChannelSender,
+  ConversationStore,
+  CustomerDirectory,
+  EmailReference,
+  EventClaim,
+  EventLedger,
+  IdSource,
+  OutboundQueue,
+  SentMessage,
+} from '../../functions/core/ports.ts';
+
+/** In-memory twins of the core's ports, for unit tests of the use-cases without I/O. */
+
+export class MemoryLedger implements EventLedger {
+  readonly records = new Map<string, { state: 'in-progress' | 'done'; leaseUntil: number; outcome?: unknown }>();
+
+  async claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>> {
+    const existing = this.records.get(key);
+    if (existing?.state === 'done') return { status: 'done', outcome: existing.outcome as Outcome };
+    if (existing && existing.leaseUntil >= now.getTime()) return { status: 'in-progress' };
+    this.records.set(key, { state: 'in-progress', leaseUntil: now.getTime() + leaseSeconds * 1000 });
+    return { status: 'claimed' };
+  }
+
+  async complete<Outcome>(key: string, outcome: Outcome): Promise<void> {
+    this.records.set(key, { state: 'done', leaseUntil: 0, outcome });
+  }
+
+  async release(key: string): Promise<void> {
+    if (this.records.get(key)?.state === 'in-progress') this.records.delete(key);
+  }
+}
+
+export class MemoryCustomers implements CustomerDirectory {
+  readonly customers = new Map<string, Customer>();
+  readonly identities = new Map<string, string>();
+
+  async findByIdentity(identity: Identity) {
+    const id = this.identities.get(`${identity.kind}#${identity.value}`);
+    return id ? this.customers.get(id) : undefined;
+  }
+
+  async get(customerId: string) {
+    return this.customers.get(customerId);
+  }
+
+  async createWithIdentity(customer: Customer, identity: Identity) {
+    const key = `${identity.kind}#${identity.value}`;
+    const owner = this.identities.get(key);
+    if (owner) return this.customers.get(owner) ?? customer;
+    if (!this.customers.has(customer.id)) this.customers.set(customer.id, customer);
+    this.identities.set(key, customer.id);
+    return this.customers.get(customer.id) ?? customer;
+  }
+
+  async recordDetectedLanguage(customerId: string, language: string) {
+    const customer = this.customers.get(customerId);
+    if (customer) this.customers.set(customerId, { ...customer, detectedLanguage: language });
+  }
+
+  async claimAutoReplySlot(customerId: string, now: Date, windowMinutes: number, claimKey: string) {
+    const customer = this.customers.get(customerId);
+    if (!customer) return false;
+    const windowStart = now.getTime() - windowMinutes * 60_000;
+    if (customer.lastAutoReplyAt && Date.parse(customer.lastAutoReplyAt) > windowStart) {
+      return customer.lastAutoReplyKey === claimKey;
+    }
+    this.customers.set(customerId, { ...customer, lastAutoReplyAt: now.toISOString(), lastAutoReplyKey: claimKey });
+    return true;
+  }
+}
+
+export class MemoryConversations implements ConversationStore {
+  readonly conversations = new Map<string, Conversation>();
+  readonly messages = new Map<string, Message>();
+  readonly references = new Map<string, EmailReference>();
+
+  async get(conversationId: string) {
+    return this.conversations.get(conversationId);
+  }
+
+  async create(conversation: Conversation) {
+    const existing = this.conversations.get(conversation.id);
+    if (existing) return existing;
+    this.conversations.set(conversation.id, conversation);
+    return conversation;
+  }
+
+  async appendMessage(message: Message, effect: { reopen?: boolean } = {}) {
+    const key = `${message.conversationId}#${message.at}#${message.id}`;
+    if (this.messages.has(key)) return false;
+    this.messages.set(key, message);
+    const conversation = this.conversations.get(message.conversationId);
+    if (conversation && conversation.lastMessageAt <= message.at) {
+      this.conversations.set(conversation.id, {
+        ...conversation,
+        lastMessageAt: message.at,
+        ...(message.direction === 'inbound' ? { lastInboundAt: message.at } : {}),
+        ...(effect.reopen ? { status: 'open' as const } : {}),
+      });
+    }
+    return true;
+  }
+
+  async findByEmailReference(messageIds: readonly string[]) {
+    for (const id of messageIds) {
+      const found = this.references.get(id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  async recordEmailReference(messageId: string, reference: EmailReference) {
+    this.references.set(messageId, reference);
+  }
+
+  async latestOpenConversation(customerId: string, channel: Channel) {
+    return [...this.conversations.values()]
+      .filter((c) => c.customerId === customerId && c.channel === channel && c.status === 'open')
+      .sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt))[0];
+  }
+
+  messagesOf(conversationId: string): Message[] {
+    return [...this.messages.values()].filter((m) => m.conversationId === conversationId);
+  }
+}
+
+export class MemoryAttachments implements AttachmentStore {
+  readonly objects = new Map<string, Uint8Array>();
+
+  async put(key: string, content: Uint8Array) {
+    this.objects.set(key, content);
+    return `attachments/${key}`;
+  }
+}
+
+export class MemoryQueue implements OutboundQueue {
+  readonly sent: OutboundRequest[] = [];
+
+  async enqueue(request: OutboundRequest) {
+    this.sent.push(request);
+  }
+}
+
+export class MemorySender implements ChannelSender {
+  readonly sent: OutboundRequest[] = [];
+  failWith?: Error;
+
+  async send(request: OutboundRequest): Promise<SentMessage> {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(request);
+    return { providerMessageId: `provider-${request.id}`, emailMessageId: `${request.id}@support.example.com` };
+  }
+}
+
+/** Readable deterministic ids: `conversation:inbound#email#m1`. */
+export const readableIds: IdSource = {
+  derive: (namespace, ...parts) => `${namespace}:${parts.join('|')}`,
+};
