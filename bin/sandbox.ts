@@ -13,7 +13,9 @@ const writeStdout = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run sandbox -- replay <dir> [--now <ISO time>]\n       npm start\n`);
+  process.stderr.write(
+    `${message}\nusage: npm run sandbox -- replay <dir> [--now <ISO time>]\n       npm start\n`,
+  );
   process.exit(2);
 }
 
@@ -25,7 +27,8 @@ if (mode === 'replay') {
   if (nowAt >= 0) {
     const value = args[nowAt + 1];
     now = value ? new Date(value) : undefined;
-    if (!now || Number.isNaN(now.getTime())) usage(`--now wants an ISO time such as 2026-11-23T10:00:00Z, got ${value}`);
+    if (!now || Number.isNaN(now.getTime()))
+      usage(`--now wants an ISO time such as 2026-11-23T10:00:00Z, got ${value}`);
   }
   const { replay } = await import('./sandbox/replay.ts');
   try {
@@ -39,7 +42,8 @@ if (mode === 'replay') {
   const { SandboxEngine } = await import('./sandbox/engine.ts');
   const { startSandboxServer, serverPort } = await import('./sandbox/server.ts');
   const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) usage(`PORT must be a port number, got ${process.env.PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    usage(`PORT must be a port number, got ${process.env.PORT}`);
   const engine = await SandboxEngine.start();
   const server = await startSandboxServer(engine, port);
   const base = `http://127.0.0.1:${serverPort(server)}`;

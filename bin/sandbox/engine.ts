@@ -4,8 +4,8 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
-  type Message as SqsMessage,
   ReceiveMessageCommand,
+  type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
@@ -126,7 +126,11 @@ export class SandboxEngine {
 
   static async start(options: { now?: Date; config?: SupportConfig } = {}): Promise<SandboxEngine> {
     const standIns = await startStandIns();
-    return new SandboxEngine(standIns, new ReplayClock(options.now ?? new Date()), options.config ?? sandboxSupportConfig);
+    return new SandboxEngine(
+      standIns,
+      new ReplayClock(options.now ?? new Date()),
+      options.config ?? sandboxSupportConfig,
+    );
   }
 
   async stop(): Promise<void> {
@@ -329,7 +333,9 @@ export class SandboxEngine {
           kind: typeof body?.kind === 'string' ? body.kind : undefined,
           receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
         });
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        await sqs.send(
+          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
       }
     }
   }
@@ -338,7 +344,11 @@ export class SandboxEngine {
 /** A fixture the sandbox cannot take; its message is the reason reported under `rejected`. */
 export class SandboxRejection extends Error {}
 
-function parseSidecar<T extends z.ZodType>(schema: T, content: Uint8Array | undefined, what: string): z.infer<T> {
+function parseSidecar<T extends z.ZodType>(
+  schema: T,
+  content: Uint8Array | undefined,
+  what: string,
+): z.infer<T> {
   let json: unknown = {};
   if (content) {
     try {
@@ -348,7 +358,8 @@ function parseSidecar<T extends z.ZodType>(schema: T, content: Uint8Array | unde
     }
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new SandboxRejection(`the ${what} file is invalid: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new SandboxRejection(`the ${what} file is invalid: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 

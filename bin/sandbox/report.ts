@@ -1,6 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { conversationFromItem, messageFromItem } from '../../functions/adapters/dynamodb/conversation-store.ts';
+import {
+  conversationFromItem,
+  messageFromItem,
+} from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { customerFromItem } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import type { Identity, Message } from '../../functions/core/model.ts';
@@ -84,7 +87,9 @@ export async function buildReport(
     .map((c) => ({
       id: c.id,
       name: c.name,
-      identities: (identities.get(c.id) ?? []).sort((a, b) => `${a.kind}${a.value}`.localeCompare(`${b.kind}${b.value}`)),
+      identities: (identities.get(c.id) ?? []).sort((a, b) =>
+        `${a.kind}${a.value}`.localeCompare(`${b.kind}${b.value}`),
+      ),
       language: c.language ?? c.detectedLanguage,
       consent: { ...c.consent },
     }));

@@ -30,11 +30,18 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
         const file = `event-${String(sequence).padStart(4, '0')}.${event[1].replace(/^\./, '')}`;
         const sentBefore = engine.outbox.length;
         const result = await engine.processEvent(file, body);
-        return json(response, result.accepted ? 200 : 422, { ...result, outbox: engine.outbox.slice(sentBefore) });
+        return json(response, result.accepted ? 200 : 422, {
+          ...result,
+          outbox: engine.outbox.slice(sentBefore),
+        });
       }
-      return json(response, 404, { error: 'not-found', reason: `no route for ${request.method} ${url.pathname}` });
+      return json(response, 404, {
+        error: 'not-found',
+        reason: `no route for ${request.method} ${url.pathname}`,
+      });
     } catch (error) {
-      const reason = error instanceof BodyTooLarge ? error.message : 'the sandbox failed to handle the request';
+      const reason =
+        error instanceof BodyTooLarge ? error.message : 'the sandbox failed to handle the request';
       return json(response, error instanceof BodyTooLarge ? 413 : 500, { error: 'failed', reason });
     }
   });

@@ -1,17 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import sesLocalModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import { conversationTable, conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
+import {
+  conversationTable,
+  conversationTableCreateInput,
+} from '../../functions/adapters/dynamodb/table-definition.ts';
 import type { AwsClients } from '../../functions/adapters/wiring.ts';
 
 /**
@@ -72,7 +71,10 @@ export async function startStandIns(): Promise<StandIns> {
         QueueName: 'switchboard-outbound',
         Attributes: {
           VisibilityTimeout: '30',
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: SANDBOX_MAX_RECEIVE_COUNT }),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: dlqArn,
+            maxReceiveCount: SANDBOX_MAX_RECEIVE_COUNT,
+          }),
         },
       }),
     );
@@ -116,13 +118,18 @@ async function createConversationTable(dynamo: DynamoDBClient, tableName: string
 }
 
 async function queueArn(sqs: SQSClient, queueUrl: string | undefined): Promise<string> {
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
   const arn = attributes.Attributes?.QueueArn;
   if (!arn) throw new Error('the local queue service returned no queue ARN');
   return arn;
 }
 
-function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown }) {
+function listen(server: {
+  listen: (port: number, host: string, cb: () => void) => unknown;
+  address: () => unknown;
+}) {
   return new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
