@@ -1,0 +1,154 @@
+import { DateTime } from 'luxon';
+import { ConfigurationError, InvalidInputError } from '../errors.ts';
+import type { Channel, Language } from '../model.ts';
+import type { Catalog } from './catalog.ts';
+import { en } from './en.ts';
+import { tr } from './tr.ts';
+
+export type { Catalog } from './catalog.ts';
+
+/** Adding a language: write `xx.ts` exporting a `Catalog`, and list it here. */
+const CATALOGS: Readonly<Record<Language, Catalog>> = { en, tr };
+
+/** What we answer in when the requested language has no catalog. */
+export const FALLBACK_LANGUAGE: Language = 'en';
+
+export function hasCatalog(language: Language): boolean {
+  return Object.hasOwn(CATALOGS, primarySubtag(language));
+}
+
+/** The catalog for `language` ("tr", "TR", "tr-TR"), or the fallback language's. */
+export function catalogFor(language: Language): Catalog {
+  const requested = primarySubtag(language);
+  const catalog = Object.hasOwn(CATALOGS, requested) ? CATALOGS[requested] : CATALOGS[FALLBACK_LANGUAGE];
+  if (catalog === undefined) throw new ConfigurationError(`no message catalog for "${FALLBACK_LANGUAGE}"`);
+  return catalog;
+}
+
+/**
+ * When we will answer, as the customer reads it in their language and time zone: "today at 14:00",
+ * "tomorrow at 10:00", "Monday 10:00" within six days, "Monday, 7 December at 10:00" beyond.
+ * Days are calendar days in `timeZone`, so 00:30 tomorrow is "tomorrow" even if it is only an hour
+ * away. Always a 24-hour clock: 12-hour times are ambiguous in Turkish and most of Europe.
+ */
+export function formatResponseDeadline(
+  deadline: Date,
+  now: Date,
+  language: Language,
+  timeZone: string,
+): string {
+  const catalog = catalogFor(language);
+  const due = zoned(deadline, timeZone, 'deadline').setLocale(catalog.locale);
+  const today = zoned(now, timeZone, 'now').startOf('day');
+  // Calendar days, rounded: a day across a DST change is 23 or 25 hours long.
+  const daysAhead = Math.round(due.startOf('day').diff(today, 'days').days);
+  const time = due.toFormat('HH:mm');
+
+  if (daysAhead === 0) return normalizeText(catalog.deadline.today(time));
+  if (daysAhead === 1) return normalizeText(catalog.deadline.tomorrow(time));
+  const weekday = due.toFormat('cccc');
+  if (daysAhead >= 2 && daysAhead <= 6) return normalizeText(catalog.deadline.thisWeek({ weekday, time }));
+  // 'MMMM' is the month name in its date-format form, which some languages inflect ("7 декабря").
+  return normalizeText(catalog.deadline.onDate({ weekday, day: due.day, month: due.toFormat('MMMM'), time }));
+}
+
+export interface AcknowledgementInput {
+  readonly language: Language;
+  readonly customerName?: string;
+  /** Already formatted, see formatResponseDeadline. */
+  readonly responseBy: string;
+  /** Short conversation reference shown to the customer ("K7Q2" is shown as "#K7Q2"). */
+  readonly reference: string;
+  /** The customer's original subject, to answer with "Re: …". */
+  readonly subject?: string;
+  readonly channel: Channel;
+}
+
+/**
+ * The automatic acknowledgement of a customer's message. Email gets the full text with greeting and
+ * a subject; every other channel gets one short paragraph (its subject is for the timeline only).
+ * Unknown languages get the fallback catalog. Output is NFC, so a composed "ş" from a customer's
+ * name and one from our templates compare and count (SMS segments) the same.
+ */
+export function renderAcknowledgement(input: AcknowledgementInput): { subject: string; text: string } {
+  const messages = catalogFor(input.language).acknowledgement;
+  const reference = displayedReference(input.reference);
+  const responseBy = singleLine(input.responseBy);
+  if (responseBy === '') throw new InvalidInputError('responseBy must not be empty', { field: 'responseBy' });
+
+  const originalSubject = input.subject === undefined ? '' : singleLine(input.subject);
+  const subject = originalSubject === '' ? messages.defaultSubject(reference) : replySubject(originalSubject);
+
+  if (input.channel !== 'email') {
+    return {
+      subject: normalizeText(subject),
+      text: normalizeText(messages.short({ responseBy, reference })),
+    };
+  }
+  const paragraphs = [
+    messages.greeting(customerNameForGreeting(input.customerName)),
+    messages.received(responseBy),
+    messages.reference(reference),
+    messages.replyToContinue,
+    messages.automaticNotice,
+  ];
+  return { subject: normalizeText(subject), text: normalizeText(`${paragraphs.join('\n\n')}\n`) };
+}
+
+/**
+ * Reply prefixes that mail clients write, in several languages (Turkish Outlook writes "YNT:",
+ * German "AW:", Scandinavian "SV:"/"VS:", Polish "Odp:", Italian "R:"/"Rif:", Portuguese "Res:"),
+ * optionally counted ("Re[2]:"). We answer with the language-neutral "Re:" of RFC 5322 §3.6.5,
+ * which every client recognises, and add nothing if the subject already is a reply.
+ */
+const REPLY_PREFIX =
+  /^(?:re|ynt|yanıt|yanit|aw|antw|antwort|sv|svar|vs|odp|rif|r|res|atb|vá|απ|отв|回复|答复)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]/iu;
+
+const MAX_SUBJECT_LENGTH = 200;
+
+function replySubject(original: string): string {
+  const reply = REPLY_PREFIX.test(original) ? original : `Re: ${original}`;
+  return reply.length > MAX_SUBJECT_LENGTH ? `${reply.slice(0, MAX_SUBJECT_LENGTH - 1).trimEnd()}…` : reply;
+}
+
+function displayedReference(reference: string): string {
+  const bare = singleLine(reference).replace(/^#+/, '');
+  if (bare === '') throw new InvalidInputError('reference must not be empty', { field: 'reference' });
+  return `#${bare}`;
+}
+
+/** A display name we can put after "Hello": not an address, not a number, not absurdly long. */
+function customerNameForGreeting(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const cleaned = singleLine(name)
+    .replace(/^["']+|["']+$/g, '')
+    .trim();
+  if (cleaned === '' || cleaned.length > 60 || cleaned.includes('@') || !/\p{L}/u.test(cleaned))
+    return undefined;
+  return cleaned;
+}
+
+/** NFC, no control characters (a CR/LF in a subject would be header injection), one line. */
+function singleLine(value: string): string {
+  return value
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+function normalizeText(value: string): string {
+  return value.normalize('NFC');
+}
+
+function zoned(date: Date, timeZone: string, field: string): DateTime {
+  if (Number.isNaN(date.getTime())) throw new InvalidInputError(`${field} is not a valid date`, { field });
+  const zonedDate = DateTime.fromJSDate(date, { zone: timeZone });
+  if (!zonedDate.isValid)
+    throw new InvalidInputError(`"${timeZone}" is not an IANA time zone name`, { field: 'timeZone' });
+  return zonedDate;
+}
+
+function primarySubtag(language: Language): string {
+  return language.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+}
