@@ -9,6 +9,8 @@ const [mode = 'serve', ...args] = process.argv.slice(2);
 process.env.POWERTOOLS_LOG_LEVEL ??= mode === 'replay' ? 'WARN' : 'INFO';
 process.env.POWERTOOLS_SERVICE_NAME ??= 'switchboard-sandbox';
 process.env.AWS_REGION ??= 'eu-central-1';
+// The SDK warns once that Node 20 support ends in 2027; the sandbox runs wherever the tests do.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const writeStdout = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 

@@ -7,7 +7,9 @@ import {
   ReceiveMessageCommand,
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
+import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { SQSEvent } from 'aws-lambda';
+import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import { describeError } from '../../functions/adapters/observability.ts';
 import { dispatcherDeps, inboundEmailDeps, type Settings } from '../../functions/adapters/wiring.ts';
@@ -32,7 +34,14 @@ export class ReplayClock implements Clock {
   advanceTo(next: Date): void {
     if (next.getTime() > this.current.getTime()) this.current = new Date(next.getTime());
   }
+
+  tick(milliseconds: number): void {
+    this.current = new Date(this.current.getTime() + milliseconds);
+  }
 }
+
+/** Each event file arrives this long after the one before, so timelines keep the file order. */
+const EVENT_SPACING_MS = 1_000;
 
 export interface OutboxEntry {
   readonly channel: string;
@@ -46,7 +55,6 @@ export interface OutboxEntry {
   readonly language: string;
   readonly sentAt: string;
   readonly outboundId: string;
-  readonly providerMessageId: string;
 }
 
 export interface DeadLetter {
@@ -101,6 +109,8 @@ export class SandboxEngine {
   readonly rejected: Array<{ file: string; reason: string }> = [];
   private readonly inboundEmail;
   private readonly dispatcher;
+  /** The raw MIME of the last SendEmail call, captured on its way to the local SES. */
+  private lastRawEmail: Uint8Array | undefined;
 
   private constructor(
     readonly standIns: StandIns,
@@ -115,6 +125,14 @@ export class SandboxEngine {
       outboundQueueUrl: standIns.outboundQueueUrl,
       support: config,
     };
+    standIns.clients.ses.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as SendEmailCommandInput;
+        this.lastRawEmail = input.Content?.Raw?.Data;
+        return next(args);
+      },
+      { step: 'initialize', name: 'sandboxOutboxCapture' },
+    );
     const inbound = inboundEmailDeps(standIns.clients, settings, clock);
     const dispatch = dispatcherDeps(standIns.clients, settings, clock);
     const senders = Object.fromEntries(
@@ -166,6 +184,7 @@ export class SandboxEngine {
       result = { file, accepted: false, reason };
     }
     await this.drain();
+    if (suffix !== '.clock.json') this.clock.tick(EVENT_SPACING_MS);
     return result;
   }
 
@@ -287,27 +306,34 @@ export class SandboxEngine {
           customerId: request.customerId,
           subject: request.subject,
           text: request.text,
-          headers: await this.sentHeaders(request, sent),
+          headers: await this.sentHeaders(request),
           language: request.language,
           sentAt: this.clock.now().toISOString(),
           outboundId: request.id,
-          providerMessageId: sent.providerMessageId,
         });
         return sent;
       },
     };
   }
 
-  /** The headers as the local SES received them, so the outbox shows what really went out. */
-  private async sentHeaders(request: OutboundRequest, sent: SentMessage): Promise<Record<string, string>> {
-    if (request.channel !== 'email') return { ...request.headers };
-    const response = await fetch(`${this.standIns.endpoints.ses}/store`);
-    const store = (await response.json()) as {
-      emails: Array<{ messageId: string; headers?: Array<{ name: string; value: string }> }>;
-    };
-    const email = store.emails.find((e) => e.messageId === sent.providerMessageId);
+  /** The headers of the raw message the local SES was handed, decoded, so the outbox shows what went out. */
+  private async sentHeaders(request: OutboundRequest): Promise<Record<string, string>> {
+    const raw = this.lastRawEmail;
+    this.lastRawEmail = undefined;
+    if (request.channel !== 'email' || !raw) return { ...request.headers };
+    const parsed = await simpleParser(Buffer.from(raw), { skipHtmlToText: true, skipTextToHtml: true });
     const headers: Record<string, string> = {};
-    for (const { name, value } of email?.headers ?? []) headers[canonicalHeaderName(name)] = value;
+    for (const { line } of parsed.headerLines) {
+      const colon = line.indexOf(':');
+      const name = canonicalHeaderName(line.slice(0, colon));
+      const decoded = parsed.headers.get(line.slice(0, colon).toLowerCase());
+      headers[name] =
+        typeof decoded === 'string'
+          ? decoded
+          : decoded && typeof decoded === 'object' && 'text' in decoded && typeof decoded.text === 'string'
+            ? decoded.text
+            : line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    }
     return headers;
   }
 

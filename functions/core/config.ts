@@ -24,8 +24,13 @@ const timeZone = z.string().refine(
   { message: 'use an IANA time zone name, for example "Europe/Istanbul"' },
 );
 
+/** A closing time may be 24:00, the following midnight, for shops open until the end of the day. */
+const closingTime = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'use 24-hour HH:MM (or 24:00 for midnight), for example "18:00"');
+
 const openingInterval = z
-  .object({ open: timeOfDay, close: timeOfDay })
+  .object({ open: timeOfDay, close: closingTime })
   .refine((i) => i.open < i.close, { message: 'open must be before close on the same day' });
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
