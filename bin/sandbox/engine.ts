@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
@@ -7,7 +8,6 @@ import {
   ReceiveMessageCommand,
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
-import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { SQSEvent } from 'aws-lambda';
 import { simpleParser } from 'mailparser';
 import { z } from 'zod';
@@ -332,7 +332,10 @@ export class SandboxEngine {
           ? decoded
           : decoded && typeof decoded === 'object' && 'text' in decoded && typeof decoded.text === 'string'
             ? decoded.text
-            : line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+            : line
+                .slice(colon + 1)
+                .replace(/\r?\n[ \t]+/g, ' ')
+                .trim();
     }
     return headers;
   }

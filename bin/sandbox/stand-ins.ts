@@ -4,7 +4,7 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import sesLocalModule from 'aws-ses-v2-local';
+import sesLocalImport from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import {
@@ -28,27 +28,41 @@ export interface StandIns {
   stop(): Promise<void>;
 }
 
+/** CommonJS interop differs: Node's loader gives module.exports, vite's gives exports.default. */
+const startSesLocal = (
+  typeof sesLocalImport === 'function' ? sesLocalImport : sesLocalImport.default
+) as typeof sesLocalImport.default;
+
 const REGION = 'eu-central-1';
 const CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
 /** Like the deployed queue: a message that fails this often goes to the DLQ. */
 export const SANDBOX_MAX_RECEIVE_COUNT = 3;
 
-export async function startStandIns(): Promise<StandIns> {
+/**
+ * `dynamoEndpoint` points at a DynamoDB-protocol server that is already running (the tests'
+ * DynamoDB Local) instead of starting dynalite; `tableName` then keeps test files apart.
+ */
+export async function startStandIns(
+  options: { dynamoEndpoint?: string; tableName?: string } = {},
+): Promise<StandIns> {
   const stops: Array<() => Promise<void>> = [];
   try {
-    const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    const dynamoPort = await listen(dynamoServer);
-    stops.push(() => close(dynamoServer));
+    let dynamoEndpoint = options.dynamoEndpoint;
+    if (!dynamoEndpoint) {
+      const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+      dynamoEndpoint = `http://127.0.0.1:${await listen(dynamoServer)}`;
+      stops.push(() => close(dynamoServer));
+    }
 
     const fauxqs: FauxqsServer = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
     stops.push(() => fauxqs.stop());
 
-    const sesServer: HttpServer = await sesLocalModule.default({ host: '127.0.0.1', port: 0 });
+    const sesServer: HttpServer = await startSesLocal({ host: '127.0.0.1', port: 0 });
     stops.push(() => close(sesServer));
     const sesPort = (sesServer.address() as AddressInfo).port;
 
     const endpoints = {
-      dynamodb: `http://127.0.0.1:${dynamoPort}`,
+      dynamodb: dynamoEndpoint,
       sqsAndS3: `http://127.0.0.1:${fauxqs.port}`,
       ses: `http://127.0.0.1:${sesPort}`,
     };
@@ -60,7 +74,7 @@ export async function startStandIns(): Promise<StandIns> {
       ses: new SESv2Client({ ...common, endpoint: endpoints.ses }),
     };
 
-    const tableName = 'switchboard-sandbox';
+    const tableName = options.tableName ?? 'switchboard-sandbox';
     await createConversationTable(clients.dynamo, tableName);
     const mailBucket = 'switchboard-sandbox-mail';
     await clients.s3.send(new CreateBucketCommand({ Bucket: mailBucket }));

@@ -3,11 +3,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
-import { InvalidInputError } from '../core/errors.ts';
-import { outboundRequestSchema } from '../core/outbound-request-schema.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { awsClientsFromEnvironment, dispatcherDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
+import {
+  awsClientsFromEnvironment,
+  dispatcherDeps,
+  once,
+  settingsFromEnvironment,
+} from '../adapters/wiring.ts';
+import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
+import { InvalidInputError, RetryableError } from '../core/errors.ts';
+import { outboundRequestSchema } from '../core/outbound-request-schema.ts';
 
 export function parseOutboundRecord(record: SQSRecord) {
   let body: unknown;
@@ -41,7 +46,9 @@ export function makeDispatcherHandler(getDeps: () => DispatchOutboundDeps) {
       });
     } catch (error) {
       // The record goes back to the queue; after maxReceiveCount it lands in the DLQ.
-      logger.error('outbound message failed', { ...log, error: describeError(error) });
+      // A concurrent delivery of the same event is expected, not an error worth paging for.
+      const level = error instanceof RetryableError ? 'warn' : 'error';
+      logger[level]('outbound message failed', { ...log, error: describeError(error) });
       throw error;
     }
   };

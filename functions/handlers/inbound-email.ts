@@ -1,10 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { parseInboundEmail } from '../channels/email/parse-inbound-email.ts';
-import { InvalidInputError } from '../core/errors.ts';
-import type { VerdictStatus } from '../core/model.ts';
-import { type ReceiveInboundResult, receiveInbound } from '../core/receive-inbound.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import {
   awsClientsFromEnvironment,
@@ -13,8 +9,18 @@ import {
   once,
   settingsFromEnvironment,
 } from '../adapters/wiring.ts';
+import { parseInboundEmail } from '../channels/email/parse-inbound-email.ts';
+import { InvalidInputError, RetryableError } from '../core/errors.ts';
+import type { VerdictStatus } from '../core/model.ts';
+import { type ReceiveInboundResult, receiveInbound } from '../core/receive-inbound.ts';
 
-const VERDICTS = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'] as const satisfies readonly VerdictStatus[];
+const VERDICTS = [
+  'PASS',
+  'FAIL',
+  'GRAY',
+  'PROCESSING_FAILED',
+  'DISABLED',
+] as const satisfies readonly VerdictStatus[];
 const verdict = z.object({ status: z.enum(VERDICTS) });
 
 /**
@@ -85,7 +91,9 @@ export function makeInboundEmailHandler(getDeps: () => InboundEmailDeps) {
       } catch (error) {
         // Thrown on: Lambda retries the event and then hands it to the failure destination,
         // and the raw mail stays in S3, so nothing is lost.
-        logger.error('inbound email failed', { ...log, error: describeError(error) });
+        // A concurrent delivery of the same event is expected, not an error worth paging for.
+        const level = error instanceof RetryableError ? 'warn' : 'error';
+        logger[level]('inbound email failed', { ...log, error: describeError(error) });
         throw error;
       }
     }

@@ -32,7 +32,9 @@ describe('replay of the email basics folder', () => {
   it('prints one JSON report and nothing else on stdout', () => {
     // Assess
     expect(firstStdout.trim().startsWith('{')).toBe(true);
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['customers', 'conversations', 'outbox', 'responses', 'rejected']));
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['customers', 'conversations', 'outbox', 'responses', 'rejected']),
+    );
   });
 
   it('stores a mail delivered twice once and acknowledges it once, in Turkish', () => {

@@ -44,13 +44,15 @@ describe('npm start: the sandbox server', () => {
 
     // Act
     const response = await fetch(`${base}/sandbox/events/eml`, { method: 'POST', body: mail });
-    const outbox = await (await fetch(`${base}/sandbox/outbox`)).json();
+    const outbox = (await (await fetch(`${base}/sandbox/outbox`)).json()) as { items: unknown[] };
 
     // Assess
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { accepted: boolean; outbox: unknown[] };
     expect(body.accepted).toBe(true);
-    expect(body.outbox).toEqual([expect.objectContaining({ kind: 'auto-reply', to: 'john.carter@example.org' })]);
+    expect(body.outbox).toEqual([
+      expect.objectContaining({ kind: 'auto-reply', to: 'john.carter@example.org' }),
+    ]);
     expect(outbox.items).toHaveLength(1);
   });
 
@@ -60,7 +62,7 @@ describe('npm start: the sandbox server', () => {
 
     // Assess
     expect(response.status).toBe(422);
-    expect((await response.json()).reason).toMatch(/unknown file type/);
+    expect(((await response.json()) as { reason: string }).reason).toMatch(/unknown file type/);
   });
 
   it('answers 404 with a reason for a route it does not have', async () => {
@@ -69,7 +71,7 @@ describe('npm start: the sandbox server', () => {
 
     // Assess
     expect(response.status).toBe(404);
-    expect((await response.json()).reason).toMatch(/no route/);
+    expect(((await response.json()) as { reason: string }).reason).toMatch(/no route/);
   });
 
   it('stops cleanly on Ctrl-C', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
 
 /** A fresh conversation table in the run's DynamoDB Local, so test files never share state. */
 export async function createTestTable() {

@@ -1,4 +1,11 @@
-import type { Channel, Conversation, Customer, Identity, Message, OutboundRequest } from '../../functions/core/model.ts';
+import type {
+  Channel,
+  Conversation,
+  Customer,
+  Identity,
+  Message,
+  OutboundRequest,
+} from '../../functions/core/model.ts';
 import type {
   AttachmentStore,
   ChannelSender,
@@ -15,7 +22,10 @@ import type {
 /** In-memory twins of the core's ports, for unit tests of the use-cases without I/O. */
 
 export class MemoryLedger implements EventLedger {
-  readonly records = new Map<string, { state: 'in-progress' | 'done'; leaseUntil: number; outcome?: unknown }>();
+  readonly records = new Map<
+    string,
+    { state: 'in-progress' | 'done'; leaseUntil: number; outcome?: unknown }
+  >();
 
   async claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>> {
     const existing = this.records.get(key);
@@ -68,7 +78,11 @@ export class MemoryCustomers implements CustomerDirectory {
     if (customer.lastAutoReplyAt && Date.parse(customer.lastAutoReplyAt) > windowStart) {
       return customer.lastAutoReplyKey === claimKey;
     }
-    this.customers.set(customerId, { ...customer, lastAutoReplyAt: now.toISOString(), lastAutoReplyKey: claimKey });
+    this.customers.set(customerId, {
+      ...customer,
+      lastAutoReplyAt: now.toISOString(),
+      lastAutoReplyKey: claimKey,
+    });
     return true;
   }
 }
@@ -152,7 +166,10 @@ export class MemorySender implements ChannelSender {
   async send(request: OutboundRequest): Promise<SentMessage> {
     if (this.failWith) throw this.failWith;
     this.sent.push(request);
-    return { providerMessageId: `provider-${request.id}`, emailMessageId: `${request.id}@support.example.com` };
+    return {
+      providerMessageId: `provider-${request.id}`,
+      emailMessageId: `${request.id}@support.example.com`,
+    };
   }
 }
 

@@ -37,7 +37,8 @@ export async function startDynamoDbLocal(): Promise<{ endpoint: string; stop: ()
       await client.send(new ListTablesCommand({}));
       break;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error('DynamoDB Local did not start within 30 s', { cause: error });
+      if (Date.now() > deadline)
+        throw new Error('DynamoDB Local did not start within 30 s', { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

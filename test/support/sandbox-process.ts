@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs `npm run sandbox -- <args>` the way a user would (through tsx), and collects its output. */
-export function runSandbox(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runSandbox(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sandbox.ts', ...args], {
       cwd: projectRoot,

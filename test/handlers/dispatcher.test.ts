@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
+import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
+import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
+import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { dispatcherDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import type { OutboundRequest } from '../../functions/core/model.ts';
+import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
+
+const NOW = new Date('2026-11-23T10:00:05.000Z');
+let standIns: StandIns;
+let settings: Settings;
+let store: DynamoConversationStore;
+
+beforeAll(async () => {
+  standIns = await startStandIns({
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `dispatch-${randomUUID()}`,
+  });
+  settings = {
+    tableName: standIns.tableName,
+    mailBucket: standIns.mailBucket,
+    rawMailPrefix: 'inbound/',
+    attachmentPrefix: 'attachments/',
+    outboundQueueUrl: standIns.outboundQueueUrl,
+    support: sandboxSupportConfig,
+  };
+  store = new DynamoConversationStore(documentClient(standIns.clients.dynamo), standIns.tableName);
+  await store.create({
+    id: 'conv-1',
+    customerId: 'cust-1',
+    channel: 'email',
+    status: 'open',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    lastMessageAt: '2026-11-23T10:00:00.000Z',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await standIns.stop();
+});
+
+function acknowledgement(id: string): OutboundRequest {
+  return {
+    id,
+    kind: 'auto-reply',
+    channel: 'email',
+    customerId: 'cust-1',
+    conversationId: 'conv-1',
+    to: 'ayse@example.com',
+    language: 'tr',
+    subject: 'Re: Siparişim nerede?',
+    text: 'Mesajınızı aldık. Size en geç bugün 15:00’e kadar yanıt vereceğiz.',
+    email: { inReplyTo: 'q1@mail.example.com', references: ['q1@mail.example.com'], replyToken: 'conv-1' },
+    headers: { 'Auto-Submitted': 'auto-replied' },
+    requestedAt: '2026-11-23T10:00:00.000Z',
+  };
+}
+
+function sqsEvent(bodies: string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `sqs-${i}`,
+      receiptHandle: `handle-${i}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'test',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:outbound',
+      awsRegion: 'eu-central-1',
+    })),
+  };
+}
+
+async function sentMail() {
+  const response = await fetch(`${standIns.endpoints.ses}/store`);
+  return (
+    (await response.json()) as {
+      emails: Array<{ subject: string; replyTo: string[]; destination: { to: string[] } }>;
+    }
+  ).emails;
+}
+
+describe('dispatcher handler on DynamoDB Local and the local SES', () => {
+  const handler = () =>
+    makeDispatcherHandler(() => dispatcherDeps(standIns.clients, settings, { now: () => NOW }));
+
+  it('sends an acknowledgement through SES once, even when the queue delivers it twice', async () => {
+    // Prepare
+    const body = JSON.stringify(acknowledgement('ack-once'));
+
+    // Act
+    const first = await handler()(sqsEvent([body]), lambdaContext('dispatcher'));
+    const second = await handler()(sqsEvent([body]), lambdaContext('dispatcher'));
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    const mails = (await sentMail()).filter((m) => m.subject === 'Re: Siparişim nerede?');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.destination.to).toEqual(['ayse@example.com']);
+    expect(mails[0]?.replyTo).toEqual(['support+c-conv-1@support.example.com']);
+    const timeline = await store.listMessages('conv-1');
+    expect(timeline.filter((m) => m.id === 'ack-once')).toEqual([
+      expect.objectContaining({ direction: 'outbound', deliveryStatus: 'sent', kind: 'auto-reply' }),
+    ]);
+    expect(await store.findByEmailReference(['ack-once@support.example.com'])).toEqual({
+      conversationId: 'conv-1',
+      customerId: 'cust-1',
+    });
+  });
+
+  it('reports exactly the malformed records as batch failures and still sends the good ones', async () => {
+    // Prepare
+    const bodies = ['not json', JSON.stringify(acknowledgement('ack-good')), JSON.stringify({ id: 'x' })];
+
+    // Act
+    const response = await handler()(sqsEvent(bodies), lambdaContext('dispatcher'));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'sqs-0' }, { itemIdentifier: 'sqs-2' }]);
+    expect((await store.listMessages('conv-1')).some((m) => m.id === 'ack-good')).toBe(true);
+  });
+});
+
+describe('dispatcher handler with SES faults injected', () => {
+  // One client instance mocked, so the local SES of the other tests stays real.
+  const sesClient = new SESv2Client({ region: 'eu-central-1' });
+  const ses = mockClient(sesClient);
+
+  afterEach(() => {
+    ses.reset();
+  });
+
+  afterAll(() => {
+    ses.restore();
+  });
+
+  const handlerWithMockedSes = () =>
+    makeDispatcherHandler(() =>
+      dispatcherDeps({ ...standIns.clients, ses: sesClient }, settings, { now: () => NOW }),
+    );
+
+  it('gives a throttled send back to the queue and sends it on the next delivery', async () => {
+    // Prepare
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), {
+      name: 'TooManyRequestsException',
+    });
+    ses.on(SendEmailCommand).rejectsOnce(throttled).resolves({ MessageId: 'ses-after-throttle' });
+    const body = JSON.stringify(acknowledgement('ack-throttled'));
+
+    // Act
+    const first = await handlerWithMockedSes()(sqsEvent([body]), lambdaContext('dispatcher'));
+    const second = await handlerWithMockedSes()(sqsEvent([body]), lambdaContext('dispatcher'));
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'sqs-0' }]);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    const [message] = (await store.listMessages('conv-1')).filter((m) => m.id === 'ack-throttled');
+    expect(message?.providerMessageId).toBe('ses-after-throttle');
+  });
+
+  it('records a rejected message as failed, with its reason, and does not retry it', async () => {
+    // Prepare
+    const rejected = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+    ses.on(SendEmailCommand).rejects(rejected);
+
+    // Act
+    const response = await handlerWithMockedSes()(
+      sqsEvent([JSON.stringify(acknowledgement('ack-rejected'))]),
+      lambdaContext('dispatcher'),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const [message] = (await store.listMessages('conv-1')).filter((m) => m.id === 'ack-rejected');
+    expect(message).toMatchObject({
+      deliveryStatus: 'failed',
+      flags: ['SES refused the message (MessageRejected)'],
+    });
+  });
+});
