@@ -1,0 +1,313 @@
+import type { AddressObject, Attachment, EmailAddress, ParsedMail } from 'mailparser';
+import { simpleParser } from 'mailparser';
+import { InvalidInputError } from '../../core/errors.ts';
+import type {
+  AttachmentRef,
+  EmailThreadingHints,
+  InboundMessage,
+  MailAutomationSignals,
+  MailVerdicts,
+} from '../../core/model.ts';
+import {
+  extractMessageIds,
+  isReceivedAddress,
+  toSingleLine,
+  toVisibleSingleLine,
+  truncateCodeUnits,
+} from './header-values.ts';
+import { htmlToPlainText } from './html-text.ts';
+import { extractNewText, normalizeBodyText } from './reply-text.ts';
+import { extractReplyToken } from './reply-token.ts';
+
+/** What SES tells us about a received message besides its bytes (the receipt notification). */
+export interface SesReceiptContext {
+  sesMessageId: string;
+  /** ISO 8601, SES `mail.timestamp`: when SES received the message. */
+  timestamp: string;
+  /**
+   * Envelope MAIL FROM (`mail.source`); `''` or `'<>'` for the null sender of bounces. When it is
+   * not known (a message injected without an envelope), the Return-Path header stands in.
+   */
+  source?: string;
+  /** Envelope recipients (`receipt.recipients`). */
+  recipients: readonly string[];
+  verdicts: MailVerdicts;
+}
+
+export interface ParsedAttachment {
+  filename: string;
+  contentType: string;
+  /** Decoded size in bytes. */
+  size: number;
+  content: Uint8Array;
+  /** Shown inside the body (an embedded image) rather than offered as a file. */
+  inline: boolean;
+  /** Content-ID without angle brackets, for `cid:` references from the HTML body. */
+  contentId?: string;
+}
+
+export interface ParsedInboundEmail {
+  /** Channel `email`; attachments carry metadata only, the caller stores the content. */
+  message: InboundMessage;
+  attachments: ParsedAttachment[];
+  /** The body was longer than we keep; `text`/`fullText` end with {@link TRUNCATION_MARKER}. */
+  truncated: boolean;
+}
+
+export interface ParseInboundEmailOptions {
+  /** Our address, e.g. `support@support.example.com`: reply tokens are read from its subaddresses. */
+  supportAddress: string;
+  /** Defaults to {@link MAX_RAW_EMAIL_BYTES}. */
+  maxRawBytes?: number;
+}
+
+/** SES accepts messages up to 40 MB; anything larger did not come from SES. */
+export const MAX_RAW_EMAIL_BYTES = 40 * 1024 * 1024;
+/** Text kept per message (UTF-8 bytes), well inside a DynamoDB item. */
+export const MAX_TEXT_BYTES = 64 * 1024;
+export const TRUNCATION_MARKER = '\n\n[truncated]';
+/** References keep the most recent ids: those are the ones that point at our latest messages. */
+export const MAX_REFERENCES = 50;
+const MAX_IN_REPLY_TO = 10;
+/** Body text looked at before normalizing; far more than MAX_TEXT_BYTES, so truncation stays exact. */
+const MAX_BODY_CHARS = 1_000_000;
+/** HTML converted to text; newsletters are rarely above a few hundred KB. */
+const MAX_HTML_CHARS = 2_000_000;
+const MAX_SUBJECT_LENGTH = 998;
+const MAX_NAME_LENGTH = 200;
+const MAX_HEADER_VALUE_LENGTH = 2_000;
+const MAX_FILENAME_LENGTH = 200;
+
+/** A header field name (RFC 5322 ftext): printable ASCII except ":". */
+const HEADER_FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+
+function toBuffer(raw: Uint8Array | string): Buffer {
+  if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
+  return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+}
+
+function rawByteLength(raw: Uint8Array | string): number {
+  return typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength;
+}
+
+/** Raw, unfolded values of one top-level header, in order. */
+function headerValues(mail: ParsedMail, name: string): string[] {
+  return mail.headerLines
+    .filter((header) => header.key === name)
+    .map((header) => toSingleLine(header.line.slice(header.line.indexOf(':') + 1), MAX_HEADER_VALUE_LENGTH));
+}
+
+function firstHeaderValue(mail: ParsedMail, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const [value] = headerValues(mail, name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function mailboxesOf(header: AddressObject | AddressObject[] | undefined): EmailAddress[] {
+  const objects = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  const flatten = (list: EmailAddress[]): EmailAddress[] =>
+    list.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
+  return objects.flatMap((object) => flatten(object.value));
+}
+
+function senderOf(mail: ParsedMail): { address: string; name?: string } {
+  if (!mail.headerLines.some((header) => header.key === 'from')) {
+    throw new InvalidInputError('the message has no From header', { field: 'from' });
+  }
+  const mailbox = mailboxesOf(mail.from).find(
+    (entry) => entry.address !== undefined && isReceivedAddress(entry.address.trim()),
+  );
+  if (mailbox?.address === undefined) {
+    throw new InvalidInputError('the From header holds no valid email address', { field: 'from' });
+  }
+  const address = mailbox.address.trim().toLowerCase();
+  const name = toVisibleSingleLine(mailbox.name, MAX_NAME_LENGTH);
+  return name === '' || name.toLowerCase() === address ? { address } : { address, name };
+}
+
+/** `<a@b>` → `a@b`, `<>` → `''` (the null sender). */
+function bareAddress(value: string): string {
+  const bracketed = /<([^<>]*)>/.exec(value);
+  return (bracketed?.[1] ?? value).trim();
+}
+
+function threadingOf(
+  mail: ParsedMail,
+  context: SesReceiptContext,
+  supportAddress: string,
+): EmailThreadingHints {
+  const messageIdValue = firstHeaderValue(mail, 'message-id');
+  const messageId = messageIdValue === undefined ? undefined : extractMessageIds(messageIdValue)[0];
+  const inReplyTo = [...new Set(headerValues(mail, 'in-reply-to').flatMap(extractMessageIds))];
+  const references = [...new Set(headerValues(mail, 'references').flatMap(extractMessageIds))];
+  // Envelope recipients first: they are what SES delivered on; To/Cc cover a token address that
+  // reached us through a forward or an alias.
+  const addressed = [
+    ...context.recipients,
+    ...mailboxesOf(mail.to).map((entry) => entry.address ?? ''),
+    ...mailboxesOf(mail.cc).map((entry) => entry.address ?? ''),
+  ];
+  const replyToken = extractReplyToken(addressed, supportAddress);
+  return withoutUndefined({
+    messageId,
+    inReplyTo: inReplyTo.slice(0, MAX_IN_REPLY_TO),
+    references: references.slice(-MAX_REFERENCES),
+    replyToken,
+  });
+}
+
+function signalsOf(
+  mail: ParsedMail,
+  context: SesReceiptContext,
+  subject: string | undefined,
+): MailAutomationSignals {
+  const returnPathHeader = firstHeaderValue(mail, 'return-path');
+  const returnPath =
+    context.source !== undefined
+      ? bareAddress(context.source)
+      : returnPathHeader === undefined
+        ? undefined
+        : bareAddress(returnPathHeader);
+  const xLoop = headerValues(mail, 'x-loop');
+  const contentType = firstHeaderValue(mail, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  return withoutUndefined({
+    autoSubmitted: firstHeaderValue(mail, 'auto-submitted'),
+    precedence: firstHeaderValue(mail, 'precedence'),
+    listId: firstHeaderValue(mail, 'list-id'),
+    listUnsubscribe: firstHeaderValue(mail, 'list-unsubscribe'),
+    xAutoResponseSuppress: firstHeaderValue(mail, 'x-auto-response-suppress'),
+    xAutoreply: firstHeaderValue(mail, 'x-autoreply', 'x-autorespond'),
+    xLoop: xLoop.length > 0 ? xLoop : undefined,
+    returnPath,
+    subject,
+    contentType: contentType === '' ? undefined : contentType,
+  });
+}
+
+/** The body as plain text: the text part when there is one, otherwise the HTML part converted. */
+function bodyTextOf(mail: ParsedMail): string {
+  if (mail.text !== undefined && mail.text.trim() !== '') return mail.text.slice(0, MAX_BODY_CHARS);
+  if (typeof mail.html === 'string' && mail.html.trim() !== '') {
+    return htmlToPlainText(mail.html.slice(0, MAX_HTML_CHARS)).slice(0, MAX_BODY_CHARS);
+  }
+  return '';
+}
+
+/** Cuts `text` to `maxBytes` of UTF-8 on a character boundary, ending with the truncation marker. */
+function truncateUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, truncated: false };
+  const bytes = Buffer.from(text, 'utf8');
+  let end = maxBytes - Buffer.byteLength(TRUNCATION_MARKER, 'utf8');
+  // Step back over UTF-8 continuation bytes (10xxxxxx) so no character is split.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return {
+    text: `${bytes.subarray(0, end).toString('utf8').trimEnd()}${TRUNCATION_MARKER}`,
+    truncated: true,
+  };
+}
+
+/**
+ * A file name safe to show and to use in an object key: no directories, no control or invisible
+ * characters (a right-to-left override can make `exe.pdf` read as `fdp.exe`), no leading dots,
+ * bounded length with the extension kept.
+ */
+export function sanitizeFilename(filename: string | undefined, position: number): string {
+  const base = (filename ?? '').split(/[/\\]/).pop() ?? '';
+  const visible = toVisibleSingleLine(base, Number.MAX_SAFE_INTEGER).replace(/^[.\s]+/, '');
+  if (visible === '') return `attachment-${position}`;
+  if (visible.length <= MAX_FILENAME_LENGTH) return visible;
+  const extension = /\.[^.\s]{1,16}$/.exec(visible)?.[0] ?? '';
+  return `${truncateCodeUnits(visible, MAX_FILENAME_LENGTH - extension.length).trimEnd()}${extension}`;
+}
+
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+function attachmentOf(attachment: Attachment, position: number): ParsedAttachment {
+  const contentType = attachment.contentType.trim().toLowerCase();
+  return withoutUndefined({
+    filename: sanitizeFilename(attachment.filename, position),
+    contentType: MIME_TYPE.test(contentType) ? contentType : 'application/octet-stream',
+    size: attachment.content.byteLength,
+    content: attachment.content,
+    inline: attachment.contentDisposition === 'inline' || attachment.related === true,
+    contentId:
+      attachment.cid === undefined ? undefined : toSingleLine(attachment.cid, MAX_HEADER_VALUE_LENGTH),
+  });
+}
+
+/** Drops properties whose value is undefined, so the result marshals and compares cleanly. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+async function parseMime(raw: Uint8Array | string): Promise<ParsedMail> {
+  try {
+    return await simpleParser(toBuffer(raw), {
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      keepCidLinks: true,
+      keepDeliveryStatus: true,
+      maxHeadSize: 1024 * 1024,
+      maxChildNodes: 1_000,
+    });
+  } catch (cause) {
+    throw new InvalidInputError('the message could not be parsed as MIME', { cause });
+  }
+}
+
+/**
+ * Turns a raw message received by SES into an {@link InboundMessage} plus its attachments.
+ * Throws {@link InvalidInputError} (with a reason, never the message content) for anything that
+ * is not a usable email: empty, too large, not MIME, no valid From address.
+ */
+export async function parseInboundEmail(
+  raw: Uint8Array | string,
+  context: SesReceiptContext,
+  options: ParseInboundEmailOptions,
+): Promise<ParsedInboundEmail> {
+  const maxRawBytes = options.maxRawBytes ?? MAX_RAW_EMAIL_BYTES;
+  const size = rawByteLength(raw);
+  if (size === 0) throw new InvalidInputError('the message is empty');
+  if (size > maxRawBytes) {
+    throw new InvalidInputError(`the message is ${size} bytes, more than the ${maxRawBytes} bytes accepted`);
+  }
+
+  const mail = await parseMime(raw);
+  const firstHeader = mail.headerLines[0];
+  if (firstHeader === undefined || !HEADER_FIELD_NAME.test(firstHeader.key)) {
+    throw new InvalidInputError('the input is not an email message: it does not start with header fields');
+  }
+  const sender = senderOf(mail);
+  const subjectLine = mail.subject === undefined ? '' : toSingleLine(mail.subject, MAX_SUBJECT_LENGTH);
+  const subject = subjectLine === '' ? undefined : subjectLine;
+
+  const { text: fullText, truncated } = truncateUtf8(normalizeBodyText(bodyTextOf(mail)), MAX_TEXT_BYTES);
+  const attachments = mail.attachments.map((attachment, index) => attachmentOf(attachment, index + 1));
+  const attachmentRefs: AttachmentRef[] = attachments.map(({ filename, contentType, size }) => ({
+    filename,
+    contentType,
+    size,
+  }));
+
+  const message: InboundMessage = withoutUndefined({
+    channel: 'email',
+    providerMessageId: context.sesMessageId,
+    from: { kind: 'email', value: sender.address },
+    fromName: sender.name,
+    receivedAt: context.timestamp,
+    subject,
+    text: extractNewText(fullText),
+    fullText,
+    attachments: attachmentRefs,
+    email: {
+      threading: threadingOf(mail, context, options.supportAddress),
+      signals: signalsOf(mail, context, subject),
+      verdicts: context.verdicts,
+      recipients: [...context.recipients],
+    },
+  });
+  return { message, attachments, truncated };
+}

@@ -1,0 +1,618 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_RAW_EMAIL_BYTES,
+  MAX_REFERENCES,
+  MAX_TEXT_BYTES,
+  parseInboundEmail,
+  TRUNCATION_MARKER,
+} from '../../../functions/channels/email/parse-inbound-email.ts';
+import { InvalidInputError } from '../../../functions/core/errors.ts';
+import { readEmailFixture, SUPPORT_ADDRESS, sesReceiptContext } from './email-fixtures.ts';
+
+const options = { supportAddress: SUPPORT_ADDRESS };
+
+/** A minimal well-formed message for the cases no client fixture covers. */
+function syntheticMessage(headers: readonly string[], body = 'Hello, where is my order 100400?'): string {
+  return [
+    'From: Deniz Aydin <deniz.aydin@example.com>',
+    'To: support@support.example.com',
+    'Date: Fri, 6 Mar 2026 10:00:00 +0300',
+    'Message-ID: <synthetic-1@example.com>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    ...headers,
+    '',
+    body,
+    '',
+  ].join('\r\n');
+}
+
+async function rejection(promise: Promise<unknown>): Promise<InvalidInputError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InvalidInputError);
+  return error as InvalidInputError;
+}
+
+describe('parseInboundEmail: replies keep only the new text', () => {
+  it.each([
+    {
+      fixture: 'gmail-reply-en.eml',
+      text: 'Hi, the order number is 100234. It still shows "preparing" after 5 days.\nCan you check?\n\nThanks,\nJane',
+      quoted: 'We received your message and will get back to you',
+    },
+    {
+      fixture: 'gmail-reply-tr.eml',
+      text: 'Merhaba,\n\nSipariş numaram 100234. Kargo hâlâ yola çıkmadı görünüyor, yardımcı olabilir\nmisiniz?\n\nTeşekkürler,\nAyşe',
+      quoted: 'tarihinde şunu yazdı:',
+    },
+    {
+      fixture: 'outlook-reply-en.eml',
+      text: "Hello,\n\nI still haven't received the refund for order 100187. It has been two weeks since I sent the parcel back.",
+      quoted: 'Sent: Tuesday, March 3, 2026 10:15 AM',
+    },
+    {
+      fixture: 'outlook-reply-tr.eml',
+      text: 'Merhaba,\n\nÜrün bugün elime ulaştı ancak kutu hasarlı geldi. Fotoğrafları ekte gönderebilirim, nasıl ilerleyelim?',
+      quoted: 'Kimden: Example Shop Destek <support@support.example.com>',
+    },
+    {
+      fixture: 'apple-mail-reply.eml',
+      text: 'Yes, please cancel it. I ordered the wrong size.',
+      quoted: '> On 3 Mar 2026, at 10:15, Example Shop Support <support@support.example.com> wrote:',
+    },
+    {
+      fixture: 'reply-with-token.eml',
+      text: 'Thanks, that works for me. Please send the replacement to the same address.',
+      quoted: 'Shall we use the address on the order?',
+    },
+  ])('$fixture yields only what the customer wrote', async ({ fixture, text, quoted }) => {
+    // Prepare
+    const raw = readEmailFixture(fixture);
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.text).toBe(text);
+    expect(message.fullText).toContain(quoted);
+    expect(message.fullText?.startsWith(text.split('\n')[0] ?? '')).toBe(true);
+  });
+});
+
+describe('parseInboundEmail: new questions', () => {
+  it('reads an English Gmail question with its sender, subject and provider ids', async () => {
+    // Prepare
+    const raw = readEmailFixture('new-question-en.eml');
+    const context = sesReceiptContext({
+      sesMessageId: 'ses-new-question-en',
+      timestamp: '2026-03-06T07:31:20.118Z',
+    });
+
+    // Act
+    const { message, attachments, truncated } = await parseInboundEmail(raw, context, options);
+
+    // Assess
+    expect(message).toMatchObject({
+      channel: 'email',
+      providerMessageId: 'ses-new-question-en',
+      receivedAt: '2026-03-06T07:31:20.118Z',
+      from: { kind: 'email', value: 'sophie.taylor@example.com' },
+      fromName: 'Sophie Taylor',
+      subject: 'Where is my order #100301?',
+      text: "Hello,\n\nI placed order #100301 last Friday and haven't received any shipping\nupdate yet. Where is my order?\n\nThanks,\nSophie Taylor",
+      attachments: [],
+    });
+    expect(message.email?.threading).toEqual({
+      messageId: 'CAK9pRz3Wm1xN7qL4vT8sB2yH6dG0eJcFa5uK1oQr9iZt3Xn7Vw@mail.gmail.com',
+      inReplyTo: [],
+      references: [],
+    });
+    expect(attachments).toEqual([]);
+    expect(truncated).toBe(false);
+  });
+
+  it('reads a Turkish Outlook question with base64 body and ISO-8859-9 encoded headers', async () => {
+    // Prepare
+    const raw = readEmailFixture('new-question-tr.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.from).toEqual({ kind: 'email', value: 'can.yildiz@example.com' });
+    expect(message.fromName).toBe('Can Yıldız');
+    expect(message.subject).toBe('Siparişim nerede?');
+    expect(message.text).toBe(
+      'Merhaba, siparişim nerede?\n\n100310 numaralı siparişi 5 gün önce verdim ama hâlâ kargoya verilmedi görünüyor.\n\nTeşekkürler\nCan Yıldız',
+    );
+  });
+
+  it('lowercases the sender address but keeps the display name', async () => {
+    // Prepare
+    const raw = readEmailFixture('gmail-reply-en.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.from).toEqual({ kind: 'email', value: 'jane.doe@example.com' });
+    expect(message.fromName).toBe('Jane Doe');
+  });
+
+  it('accepts the raw message as a string as well as bytes', async () => {
+    // Prepare
+    const raw = readEmailFixture('new-question-en.eml');
+    const fromBytes = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Act
+    const fromString = await parseInboundEmail(raw.toString('utf8'), sesReceiptContext(), options);
+
+    // Assess
+    expect(fromString).toEqual(fromBytes);
+  });
+});
+
+describe('parseInboundEmail: Turkish text in every transfer encoding and charset', () => {
+  it('decodes UTF-8 quoted-printable with format=flowed', async () => {
+    // Prepare
+    const raw = readEmailFixture('quoted-printable-tr-utf8.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.subject).toBe('Klavye değişimi (sipariş 100245)');
+    expect(message.fromName).toBe('Gülşen Işık');
+    expect(message.text).toBe(
+      'Merhaba,\n\nGeçen hafta aldığım kablosuz klavyede ğüşıöç İĞÜŞÖÇ tuşlarının hiçbiri çalışmıyor; diğer tuşlar sorunsuz. Sipariş numaram 100245.\n\nDeğişim için ne yapmam gerekiyor?\n\nİyi çalışmalar,\nGülşen Işık',
+    );
+  });
+
+  it('decodes a base64 UTF-8 body', async () => {
+    // Prepare
+    const raw = readEmailFixture('base64-body.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.subject).toBe('Sipariş iptali');
+    expect(message.fromName).toBe('Burak Şen');
+    expect(message.text).toBe(
+      'Merhaba,\n\n100251 numaralı siparişimi iptal etmek istiyorum. Ödemem ne zaman iade edilir?\n\nBurak Şen',
+    );
+  });
+
+  it('decodes an 8bit ISO-8859-9 body and ISO-8859-9 encoded words', async () => {
+    // Prepare
+    const raw = readEmailFixture('iso-8859-9-tr.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(raw.includes(Buffer.from('ÇAĞDAŞ', 'utf8'))).toBe(false);
+    expect(message.subject).toBe('Fatura adresi düzeltme');
+    expect(message.fromName).toBe('Şükrü Çağlayan');
+    expect(message.text).toBe(
+      'Merhaba,\n\nDün verdiğim 100262 numaralı siparişin faturası yanlış unvanla düzenlenmiş.\nDoğru ve geçerli unvan: ÇAĞDAŞ GÜNEŞ İTHALAT ÖZEL ŞİRKETİ\nAdres: Işıklar Caddesi No: 5, Şişli / İstanbul\n\nDüzeltilmiş faturayı gönderebilir misiniz?\n\nŞükrü Çağlayan',
+    );
+  });
+});
+
+describe('parseInboundEmail: HTML-only mail', () => {
+  it('turns the HTML body into readable text without tags, scripts or styles', async () => {
+    // Prepare
+    const raw = readEmailFixture('html-only.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.text).toBe(
+      'Hello,\n\nI ordered the blue linen shirt (size M) and received size L. My order page still says M: order 100260 [https://shop.example.com/account/orders/100260].\n\nCould you tell me:\n * whether you can exchange it, and\n * how I send it back?\n\nThanks & best,\nLucas Martin',
+    );
+    expect(message.fullText).not.toMatch(/<\/?[a-z][^>]*>/i);
+    expect(message.fullText).not.toContain('zmail');
+    expect(message.fullText).not.toContain('tracking.example.net');
+  });
+});
+
+describe('parseInboundEmail: attachments', () => {
+  it('lists the PDF attachment and the inline image with their decoded sizes', async () => {
+    // Prepare
+    const raw = readEmailFixture('attachment-pdf.eml');
+    const pdfBase64 = /X-Attachment-Id: f_mm3kx9a20\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--/.exec(
+      raw.toString('latin1'),
+    )?.[1];
+    const pdfBytes = Buffer.from(pdfBase64 ?? '', 'base64');
+
+    // Act
+    const { message, attachments } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(message.attachments).toEqual([
+      { filename: 'box.png', contentType: 'image/png', size: 108 },
+      { filename: 'İade formu.pdf', contentType: 'application/pdf', size: pdfBytes.byteLength },
+    ]);
+    const [image, pdf] = attachments;
+    expect(image).toMatchObject({ inline: true, contentId: 'ii_mm3kx2f10' });
+    expect(
+      Buffer.from(image?.content ?? [])
+        .subarray(1, 4)
+        .toString('latin1'),
+    ).toBe('PNG');
+    expect(pdf).toMatchObject({ inline: false, size: pdfBytes.byteLength });
+    expect(Buffer.from(pdf?.content ?? []).equals(pdfBytes)).toBe(true);
+    expect(message.text).toContain('Please find the signed return form for order 100277 attached.');
+  });
+
+  it('names attachments without a file name and strips paths and invisible characters', async () => {
+    // Prepare
+    const boundary = 'b1';
+    const raw = [
+      'From: Deniz Aydin <deniz.aydin@example.com>',
+      'To: support@support.example.com',
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Two files.',
+      `--${boundary}`,
+      'Content-Type: application/octet-stream',
+      "Content-Disposition: attachment; filename*=UTF-8''..%2F..%2Finvoice%E2%80%AEfdp.exe",
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('MZ-not-really').toString('base64'),
+      `--${boundary}`,
+      'Content-Type: application/x-unknown-thing',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('0123456789').toString('base64'),
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.attachments).toEqual([
+      { filename: 'invoicefdp.exe', contentType: 'application/octet-stream', size: 13 },
+      { filename: 'attachment-2', contentType: 'application/x-unknown-thing', size: 10 },
+    ]);
+  });
+});
+
+describe('parseInboundEmail: automation signals', () => {
+  it('reports a delivery status notification from the null sender', async () => {
+    // Prepare
+    const raw = readEmailFixture('bounce-dsn.eml');
+
+    // Act
+    const { message, attachments } = await parseInboundEmail(raw, sesReceiptContext({ source: '' }), options);
+
+    // Assess
+    expect(message.from).toEqual({ kind: 'email', value: 'mailer-daemon@mx1.example.org' });
+    expect(message.email?.signals).toEqual({
+      autoSubmitted: 'auto-replied',
+      returnPath: '',
+      subject: 'Undelivered Mail Returned to Sender',
+      contentType: 'multipart/report',
+    });
+    expect(attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['attachment-1', 'message/delivery-status'],
+      ['attachment-2', 'text/rfc822-headers'],
+    ]);
+    expect(message.text).toContain('Recipient address rejected');
+  });
+
+  it('falls back to the Return-Path header when the envelope sender is not known', async () => {
+    // Prepare
+    const raw = readEmailFixture('bounce-dsn.eml');
+    const context = sesReceiptContext();
+
+    // Act
+    const { message } = await parseInboundEmail(raw, context, options);
+
+    // Assess
+    expect(message.email?.signals.returnPath).toBe('');
+  });
+
+  it('reports an Outlook out-of-office reply', async () => {
+    // Prepare
+    const raw = readEmailFixture('out-of-office-outlook.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(
+      raw,
+      sesReceiptContext({ source: 'daniel.white@example.com' }),
+      options,
+    );
+
+    // Assess
+    expect(message.email?.signals).toEqual({
+      autoSubmitted: 'auto-replied',
+      xAutoResponseSuppress: 'All',
+      returnPath: 'daniel.white@example.com',
+      subject: 'Automatic reply: Your order 100234 has shipped',
+      contentType: 'multipart/alternative',
+    });
+    expect(message.email?.threading.inReplyTo).toEqual(['order-100234-shipped@support.example.com']);
+  });
+
+  it('reports a Turkish vacation responder that only says so in its subject and X-Autoreply', async () => {
+    // Prepare
+    const raw = readEmailFixture('out-of-office-tr-subject.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.email?.signals).toEqual({
+      precedence: 'auto_reply',
+      xAutoreply: 'yes',
+      returnPath: 'zeynep.kaya@example.com',
+      subject: 'Otomatik yanıt: Siparişiniz kargoya verildi',
+      contentType: 'text/plain',
+    });
+  });
+
+  it('reports a mailing list message', async () => {
+    // Prepare
+    const raw = readEmailFixture('mailing-list.eml');
+    const source = 'shop-owners-bounces+support=support.example.com@lists.example.org';
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext({ source }), options);
+
+    // Assess
+    expect(message.email?.signals).toEqual({
+      precedence: 'list',
+      listId: 'Shop owners forum <shop-owners.lists.example.org>',
+      listUnsubscribe: '<mailto:shop-owners-leave@lists.example.org>',
+      returnPath: source,
+      subject: '[Shop owners] Carrier pickups delayed this week?',
+      contentType: 'text/plain',
+    });
+  });
+
+  it('reports a no-reply sender with its bounce address as return path', async () => {
+    // Prepare
+    const raw = readEmailFixture('no-reply-sender.eml');
+    const source = 'bounces+1234567-ab12-support=support.example.com@em4821.payments.example.com';
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext({ source }), options);
+
+    // Assess
+    expect(message.from).toEqual({ kind: 'email', value: 'no-reply@payments.example.com' });
+    expect(message.email?.signals).toMatchObject({
+      returnPath: source,
+      subject: 'Payout of 1,250.00 TRY sent',
+    });
+    expect(message.email?.signals.autoSubmitted).toBeUndefined();
+  });
+
+  it('collects every X-Loop value and X-Autorespond when X-Autoreply is absent', async () => {
+    // Prepare
+    const raw = syntheticMessage([
+      'X-Loop: helpdesk@example.net',
+      'X-Loop: support@support.example.com',
+      'X-Autorespond: vacation',
+    ]);
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.email?.signals.xLoop).toEqual(['helpdesk@example.net', 'support@support.example.com']);
+    expect(message.email?.signals.xAutoreply).toBe('vacation');
+  });
+
+  it('passes the SES verdicts and envelope recipients through', async () => {
+    // Prepare
+    const raw = readEmailFixture('new-question-en.eml');
+    const verdicts = { spam: 'FAIL', virus: 'PASS', spf: 'GRAY', dkim: 'FAIL', dmarc: 'FAIL' } as const;
+    const recipients = [SUPPORT_ADDRESS, 'returns@support.example.com'];
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext({ verdicts, recipients }), options);
+
+    // Assess
+    expect(message.email?.verdicts).toEqual(verdicts);
+    expect(message.email?.recipients).toEqual(recipients);
+  });
+});
+
+describe('parseInboundEmail: threading hints', () => {
+  it('normalizes Message-ID, In-Reply-To and folded References without angle brackets', async () => {
+    // Prepare
+    const raw = readEmailFixture('outlook-reply-en.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.email?.threading).toEqual({
+      messageId: 'AM9PR03MB7219C8E4D1F2A3B4C5D6E7F8AM9PR03MB7219@AM9PR03MB7219.eurprd03.prod.outlook.com',
+      inReplyTo: ['reply-2c90e6b1-1@support.example.com'],
+      references: ['ack-2c90e6b1@support.example.com', 'reply-2c90e6b1-1@support.example.com'],
+    });
+  });
+
+  it('reads the reply token from the envelope recipient', async () => {
+    // Prepare
+    const raw = readEmailFixture('reply-with-token.eml');
+    const context = sesReceiptContext({ recipients: ['support+c-abc123@support.example.com'] });
+
+    // Act
+    const { message } = await parseInboundEmail(raw, context, options);
+
+    // Assess
+    expect(message.email?.threading.replyToken).toBe('abc123');
+    expect(message.email?.threading.inReplyTo).toEqual([]);
+  });
+
+  it('reads the reply token from the To header when the envelope went to the plain address', async () => {
+    // Prepare
+    const raw = readEmailFixture('reply-with-token.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(
+      raw,
+      sesReceiptContext({ recipients: [SUPPORT_ADDRESS] }),
+      options,
+    );
+
+    // Assess
+    expect(message.email?.threading.replyToken).toBe('abc123');
+  });
+
+  it('has no reply token when no recipient carries one', async () => {
+    // Prepare
+    const raw = readEmailFixture('gmail-reply-en.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.email?.threading.replyToken).toBeUndefined();
+  });
+
+  it(`keeps only the last ${MAX_REFERENCES} references`, async () => {
+    // Prepare
+    const ids = Array.from({ length: 60 }, (_, index) => `<ref-${index}@example.com>`);
+    const raw = syntheticMessage([`References: ${ids.join('\r\n ')}`, 'In-Reply-To: <ref-59@example.com>']);
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    const references = message.email?.threading.references ?? [];
+    expect(references).toHaveLength(MAX_REFERENCES);
+    expect(references[0]).toBe('ref-10@example.com');
+    expect(references.at(-1)).toBe('ref-59@example.com');
+  });
+
+  it('puts a subject with encoded line breaks on one line', async () => {
+    // Prepare
+    const raw = syntheticMessage(['Subject: =?UTF-8?Q?Hi=0D=0ABcc=3A_victim@example.com?=']);
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.subject).toBe('Hi Bcc: victim@example.com');
+    expect(message.email?.signals.subject).toBe('Hi Bcc: victim@example.com');
+  });
+});
+
+describe('parseInboundEmail: input that is not a usable email', () => {
+  it('rejects a file that is not an email at all', async () => {
+    // Prepare
+    const raw = readEmailFixture('garbage.eml');
+
+    // Act
+    const error = await rejection(parseInboundEmail(raw, sesReceiptContext(), options));
+
+    // Assess
+    expect(error.reason).toBe('the input is not an email message: it does not start with header fields');
+  });
+
+  it('rejects a message without a From header', async () => {
+    // Prepare
+    const raw = readEmailFixture('missing-from.eml');
+
+    // Act
+    const error = await rejection(parseInboundEmail(raw, sesReceiptContext(), options));
+
+    // Assess
+    expect(error.reason).toBe('the message has no From header');
+    expect(error.field).toBe('from');
+  });
+
+  it('rejects a From header without a valid address', async () => {
+    // Prepare
+    const raw = syntheticMessage([]).replace('<deniz.aydin@example.com>', '<deniz.aydin at example.com>');
+
+    // Act
+    const error = await rejection(parseInboundEmail(raw, sesReceiptContext(), options));
+
+    // Assess
+    expect(error.reason).toBe('the From header holds no valid email address');
+  });
+
+  it('rejects empty input', async () => {
+    // Prepare
+    const raw = new Uint8Array(0);
+
+    // Act
+    const error = await rejection(parseInboundEmail(raw, sesReceiptContext(), options));
+
+    // Assess
+    expect(error.reason).toBe('the message is empty');
+  });
+
+  it('rejects a message larger than SES accepts before parsing it', async () => {
+    // Prepare
+    const raw = new Uint8Array(MAX_RAW_EMAIL_BYTES + 1);
+
+    // Act
+    const error = await rejection(parseInboundEmail(raw, sesReceiptContext(), options));
+
+    // Assess
+    expect(error.reason).toBe(
+      `the message is ${MAX_RAW_EMAIL_BYTES + 1} bytes, more than the ${MAX_RAW_EMAIL_BYTES} bytes accepted`,
+    );
+  });
+
+  it('applies a lower size limit when one is given', async () => {
+    // Prepare
+    const raw = readEmailFixture('new-question-en.eml');
+
+    // Act
+    const error = await rejection(
+      parseInboundEmail(raw, sesReceiptContext(), { ...options, maxRawBytes: 1_024 }),
+    );
+
+    // Assess
+    expect(error.reason).toMatch(/more than the 1024 bytes accepted$/);
+  });
+
+  it('turns a MIME parser failure into InvalidInputError with the cause kept', async () => {
+    // Prepare: a header block beyond mailparser's 1 MB limit
+    const raw = syntheticMessage([`X-Padding: ${'a'.repeat(1_100_000)}`]);
+
+    // Act
+    const error = await rejection(parseInboundEmail(raw, sesReceiptContext(), options));
+
+    // Assess
+    expect(error.reason).toBe('the message could not be parsed as MIME');
+    expect(error.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('parseInboundEmail: long bodies', () => {
+  it(`truncates text to ${MAX_TEXT_BYTES} bytes of UTF-8 and marks it`, async () => {
+    // Prepare: two-byte characters, so a naive cut would split one
+    const body = `${'ğ'.repeat(50_000)}\r\n`;
+    const raw = syntheticMessage(['Content-Transfer-Encoding: 8bit'], body);
+
+    // Act
+    const { message, truncated } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(truncated).toBe(true);
+    expect(Buffer.byteLength(message.fullText ?? '', 'utf8')).toBeLessThanOrEqual(MAX_TEXT_BYTES);
+    expect(message.fullText?.endsWith(TRUNCATION_MARKER)).toBe(true);
+    expect(message.text).toBe(message.fullText);
+    expect(message.text).not.toContain('\uFFFD');
+  });
+});
