@@ -1,0 +1,96 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { conversationTable } from '../../functions/adapters/dynamodb/table-definition.ts';
+
+export interface ConversationStoreProps {
+  /** The customer-managed key the table is encrypted with. */
+  readonly encryptionKey: IKey;
+  /**
+   * Keep the table when it leaves the stack; also turns on deletion protection so a replacement
+   * or a stray `cdk destroy` cannot drop customer history.
+   * @default true
+   */
+  readonly retainData?: boolean;
+}
+
+/** How much of the store a function may touch. */
+export type ConversationStoreAccess = 'read' | 'readWrite';
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+/**
+ * The single conversation table (customers, identities, conversations, messages, orders, dedupe
+ * records), shaped by the same definition the adapters and the sandbox use.
+ */
+export class ConversationStore extends Construct {
+  readonly table: Table;
+  private readonly encryptionKey: IKey;
+
+  constructor(scope: Construct, id: string, props: ConversationStoreProps) {
+    super(scope, id);
+    const retainData = props.retainData ?? true;
+    this.encryptionKey = props.encryptionKey;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: conversationTable.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: conversationTable.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: conversationTable.timeToLiveAttribute,
+      deletionProtection: retainData,
+      removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const index of Object.values(conversationTable.indexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+
+  /**
+   * Grants item-level access to the table and its named indexes. Spelled out instead of
+   * `grantReadWriteData` so that Scan is not allowed anywhere (every read path is a Get or a Query)
+   * and no wildcard action or index ARN reaches a function's policy.
+   */
+  grantItemAccess(grantee: IGrantable, access: ConversationStoreAccess): void {
+    const indexArns = Object.values(conversationTable.indexes).map(
+      (index) => `${this.table.tableArn}/index/${index.name}`,
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
+        resources: [this.table.tableArn, ...indexArns],
+      }),
+    );
+    // DynamoDB checks the caller's right to use the table key on reads and writes.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions:
+          access === 'readWrite'
+            ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']
+            : ['kms:Decrypt', 'kms:DescribeKey'],
+        resources: [this.encryptionKey.keyArn],
+      }),
+    );
+  }
+
+  /** The table name as the functions expect it in TABLE_NAME. */
+  get tableName(): string {
+    return this.table.tableName;
+  }
+}

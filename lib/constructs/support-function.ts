@@ -1,0 +1,310 @@
+import { fileURLToPath } from 'node:url';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  Architecture,
+  CfnFunction,
+  type DestinationConfig,
+  type IDestination,
+  type IFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct, type IConstruct } from 'constructs';
+import type { SupportConfig } from '../../functions/core/config.ts';
+import { SUPPORT_CONFIG_MAX_BYTES } from '../config.ts';
+import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
+import type { ConversationStore, ConversationStoreAccess } from './conversation-store.ts';
+import type { Encryption } from './encryption.ts';
+import type { MailAccess, MailStorage } from './mail-storage.ts';
+import { grantSendToQueue } from './permissions.ts';
+
+/** The repository root: bundling resolves entries, node_modules and the lock file from here. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Absolute path of a Lambda entry point under `functions/handlers/`. */
+export function handlerEntry(name: string): string {
+  return fileURLToPath(new URL(`../../functions/handlers/${name}.ts`, import.meta.url));
+}
+
+/**
+ * esbuild's ESM output has no `require`; CommonJS dependencies (mailparser, iconv-lite, ...) call
+ * it, so the bundle recreates it from `import.meta.url`.
+ */
+const CJS_INTEROP_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface SupportFunctionProps {
+  /** The handler file; it exports `handler`. See {@link handlerEntry}. */
+  readonly entry: string;
+  /** What the function does, shown in the Lambda console. */
+  readonly description: string;
+  /**
+   * Memory in MB; CPU share grows with it.
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * How long the function's logs are kept.
+   * @default RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Encrypts the log group with the stack's customer-managed key.
+   * @default - CloudWatch Logs' own service-managed encryption
+   */
+  readonly encryption?: Encryption;
+  /**
+   * POWERTOOLS_SERVICE_NAME: the `service` key of every log line.
+   * @default 'switchboard'
+   */
+  readonly serviceName?: string;
+  /**
+   * POWERTOOLS_LOG_LEVEL.
+   * @default 'INFO'
+   */
+  readonly logLevel?: PowertoolsLogLevel;
+}
+
+/** The settings every function of one stack shares. */
+export type SupportFunctionDefaults = Pick<
+  SupportFunctionProps,
+  'logRetention' | 'logRemovalPolicy' | 'encryption' | 'serviceName' | 'logLevel'
+>;
+
+/** Options for {@link SupportFunction.sendFailedInvocationsTo}. */
+export interface FailedInvocationOptions {
+  /**
+   * Lambda's own retries of a failed asynchronous invocation before the event goes to the queue.
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long an event may wait for a (re)try before it goes to the queue.
+   * @default Duration.hours(6)
+   */
+  readonly maxEventAge?: Duration;
+}
+
+/**
+ * A switchboard Lambda function with the project's opinions built in: Node.js 22 on arm64, an
+ * ESM bundle made locally by esbuild, active tracing, JSON logs into a log group with a retention,
+ * and a role that starts with nothing but writing its own logs and traces. Each `bind*` method sets
+ * the environment variables the handler reads and grants exactly the access they imply.
+ */
+export class SupportFunction extends Construct {
+  readonly lambdaFunction: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: SupportFunctionProps) {
+    super(scope, id);
+
+    props.encryption?.allowCloudWatchLogs();
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      encryptionKey: props.encryption?.key,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    // Our own role instead of AWSLambdaBasicExecutionRole: that managed policy lets the function
+    // create and write any log group in the account, this one only its own.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+      inlinePolicies: {
+        WriteOwnLogs: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [this.logGroup.logGroupArn],
+            }),
+          ],
+        }),
+        WriteTraces: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+              resources: ['*'],
+            }),
+          ],
+        }),
+      },
+    });
+    // Acknowledged on the role resource itself, not the whole role construct, so a wildcard that
+    // creeps into the grants of its default policy is still reported.
+    acknowledgeFinding(
+      resourceOf(this.role),
+      'AwsSolutions-IAM5[Resource::*]',
+      'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; the statement sits alone in the WriteTraces inline policy.',
+    );
+
+    this.lambdaFunction = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'switchboard',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point at the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: CJS_INTEROP_BANNER,
+        minify: true,
+        sourceMap: true,
+        // The map only needs positions; leaving the sources out keeps the asset small.
+        sourcesContent: false,
+        // The SDK is bundled rather than taken from the runtime: the clients are pinned in
+        // package.json and the handlers are tested against exactly those versions (and matching
+        // @smithy internals), while the runtime's copy moves with every Lambda runtime update.
+        // The price is about 0.9 MB of minified code per function, a few tens of milliseconds of
+        // cold start; reproducible behaviour is worth more to a support inbox than that.
+        bundleAwsSDK: true,
+      },
+    });
+    // Tracing is switched on at the resource level: the L2 `tracing` prop would put the X-Ray `*`
+    // statement into the default policy, and acknowledging it there would also hide any other `*`.
+    const cfnFunction = resourceOf(this.lambdaFunction);
+    if (!(cfnFunction instanceof CfnFunction)) throw new Error('NodejsFunction without a CfnFunction');
+    cfnFunction.tracingConfig = { mode: Tracing.ACTIVE };
+    acknowledgeFinding(
+      this.lambdaFunction,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x deliberately: the bundles are built for it (esbuild target node22), the toolchain and test suite run on Node 20/22 and Node 24 is not yet in the tested matrix. Moving runtimes is a tested change, not a default; nodejs22.x stays a supported Lambda runtime into 2027.',
+    );
+  }
+
+  /** TABLE_NAME, plus item access to the conversation table and its indexes. */
+  bindConversationStore(store: ConversationStore, access: ConversationStoreAccess): this {
+    this.lambdaFunction.addEnvironment('TABLE_NAME', store.tableName);
+    store.grantItemAccess(this.lambdaFunction, access);
+    return this;
+  }
+
+  /** MAIL_BUCKET, RAW_MAIL_PREFIX and ATTACHMENT_PREFIX, plus object access per prefix. */
+  bindMailStorage(storage: MailStorage, access: MailAccess): this {
+    this.lambdaFunction.addEnvironment('MAIL_BUCKET', storage.bucket.bucketName);
+    this.lambdaFunction.addEnvironment('RAW_MAIL_PREFIX', storage.rawMailPrefix);
+    this.lambdaFunction.addEnvironment('ATTACHMENT_PREFIX', storage.attachmentPrefix);
+    storage.grantMailAccess(this.lambdaFunction, access);
+    for (const pattern of storage.objectArnPatterns(access)) {
+      acknowledgeFinding(
+        this.role,
+        wildcardResourceFinding(this, storage.bucket.arnForObjects(pattern)),
+        `Object-level S3 permissions name objects by key; "${pattern}" confines this function to the keys of one prefix (SES message ids or attachment keys are only known at run time).`,
+      );
+    }
+    return this;
+  }
+
+  /** OUTBOUND_QUEUE_URL, plus the right to send to that queue. */
+  bindOutboundQueue(queue: IQueue): this {
+    this.lambdaFunction.addEnvironment('OUTBOUND_QUEUE_URL', queue.queueUrl);
+    grantSendToQueue(this.lambdaFunction, queue);
+    return this;
+  }
+
+  /** SUPPORT_CONFIG: the validated run-time configuration as JSON. */
+  bindSupportConfig(config: SupportConfig): this {
+    const json = JSON.stringify(config);
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > SUPPORT_CONFIG_MAX_BYTES) {
+      throw new Error(
+        `SUPPORT_CONFIG would be ${bytes} bytes; at most ${SUPPORT_CONFIG_MAX_BYTES} fit in a Lambda environment`,
+      );
+    }
+    this.lambdaFunction.addEnvironment('SUPPORT_CONFIG', json);
+    return this;
+  }
+
+  /**
+   * Lets the function send mail as the verified domain identity and as nothing else, through the
+   * given configuration set (SES_CONFIGURATION_SET). SESv2 SendEmail with raw content is authorized
+   * as ses:SendRawEmail, with simple content as ses:SendEmail; with a configuration set named in
+   * the request, SES checks the same actions on that set too.
+   */
+  bindEmailSending(mailDomain: string, configurationSet?: IConfigurationSet): this {
+    const resources = [sesIdentityArn(mailDomain)];
+    if (configurationSet) {
+      this.lambdaFunction.addEnvironment('SES_CONFIGURATION_SET', configurationSet.configurationSetName);
+      resources.push(
+        `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${configurationSet.configurationSetName}`,
+      );
+    }
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources }),
+    );
+    return this;
+  }
+
+  /**
+   * Where an asynchronous invocation goes after Lambda has given up retrying, so a failed event
+   * is kept (with the error) instead of dropped.
+   */
+  sendFailedInvocationsTo(queue: IQueue, options: FailedInvocationOptions = {}): this {
+    this.lambdaFunction.configureAsyncInvoke({
+      retryAttempts: options.retryAttempts ?? 2,
+      maxEventAge: options.maxEventAge ?? Duration.hours(6),
+      onFailure: new QueueDestination(queue),
+    });
+    return this;
+  }
+}
+
+/** The ARN of an SES identity of this account and region. */
+export function sesIdentityArn(identity: string): string {
+  return `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${identity}`;
+}
+
+/**
+ * An on-failure destination that grants only `sqs:SendMessage` (and the key use it needs), where
+ * the stock SqsDestination grants the broader `grantSendMessages` set.
+ */
+class QueueDestination implements IDestination {
+  readonly #queue: IQueue;
+
+  constructor(queue: IQueue) {
+    this.#queue = queue;
+  }
+
+  bind(_scope: Construct, fn: IFunction): DestinationConfig {
+    grantSendToQueue(fn, this.#queue);
+    return { destination: this.#queue.queueArn };
+  }
+}
+
+/** The L1 resource behind an L2 construct. */
+function resourceOf(construct: IConstruct): IConstruct {
+  const resource = construct.node.defaultChild;
+  if (!resource) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return resource;
+}

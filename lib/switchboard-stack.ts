@@ -1,0 +1,119 @@
+import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from './config.ts';
+import { ConversationStore } from './constructs/conversation-store.ts';
+import { Encryption } from './constructs/encryption.ts';
+import { InboundEmail } from './constructs/inbound-email.ts';
+import { MailStorage } from './constructs/mail-storage.ts';
+import { Observability } from './constructs/observability.ts';
+import { Outbound } from './constructs/outbound.ts';
+import type { SupportFunctionDefaults } from './constructs/support-function.ts';
+
+export interface SwitchboardStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+}
+
+/** One switchboard installation: the email channel on top of the shared store and outbound path. */
+export class SwitchboardStack extends Stack {
+  readonly encryption: Encryption;
+  readonly store: ConversationStore;
+  readonly mailStorage: MailStorage;
+  readonly outbound: Outbound;
+  readonly inboundEmail: InboundEmail;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
+    super(scope, id, {
+      description: 'switchboard: omnichannel customer support (email channel)',
+      ...props,
+    });
+    const { config } = props;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.encryption = new Encryption(this, 'Encryption', { removalPolicy });
+    this.store = new ConversationStore(this, 'ConversationStore', {
+      encryptionKey: this.encryption.key,
+      retainData: config.retainData,
+    });
+    this.mailStorage = new MailStorage(this, 'MailStorage', {
+      encryption: this.encryption,
+      rawMailRetentionDays: config.rawMailRetentionDays,
+      retainData: config.retainData,
+    });
+
+    const functionDefaults: SupportFunctionDefaults = {
+      encryption: this.encryption,
+      logRetention: config.logRetentionDays,
+      logRemovalPolicy: removalPolicy,
+      logLevel: config.logLevel,
+    };
+    this.outbound = new Outbound(this, 'Outbound', {
+      encryption: this.encryption,
+      store: this.store,
+      support: config.support,
+      functionDefaults,
+    });
+    this.inboundEmail = new InboundEmail(this, 'InboundEmail', {
+      encryption: this.encryption,
+      store: this.store,
+      mailStorage: this.mailStorage,
+      outboundQueue: this.outbound.queue,
+      support: config.support,
+      functionDefaults,
+      receiptRuleSetName: config.receiptRuleSetName,
+      createEmailIdentity: config.createEmailIdentity,
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      encryption: this.encryption,
+      alarmEmail: config.alarmEmail,
+    });
+    this.observability.alarmOnDeadLetters(
+      'Outbound',
+      this.outbound.deadLetterQueue,
+      'An outbound message (acknowledgement, reply or notification) could not be sent after repeated tries.',
+    );
+    this.observability.alarmOnDeadLetters(
+      'InboundEmail',
+      this.inboundEmail.failedEventQueue,
+      'A received email could not be processed after Lambda retried it; its raw copy is still in the mail bucket.',
+    );
+    this.observability.alarmOnFunction(
+      'InboundEmail',
+      this.inboundEmail.function.lambdaFunction,
+      'Inbound email processing',
+    );
+    this.observability.alarmOnFunction(
+      'Dispatcher',
+      this.outbound.dispatcher.lambdaFunction,
+      'Outbound dispatching',
+    );
+
+    new CfnOutput(this, 'ConversationTableName', { value: this.store.tableName });
+    new CfnOutput(this, 'MailBucketName', { value: this.mailStorage.bucket.bucketName });
+    new CfnOutput(this, 'OutboundQueueUrl', { value: this.outbound.queue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
+    new CfnOutput(this, 'ReceiptRuleSetName', {
+      value: this.inboundEmail.ruleSet.receiptRuleSetName,
+      description: `Inactive until activated (one active set per account and region): aws ses set-active-receipt-rule-set --rule-set-name ${config.receiptRuleSetName}`,
+    });
+    new CfnOutput(this, 'MxRecord', {
+      value: `${config.support.mailDomain}. MX 10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
+      description: 'DNS record that routes the support domain to SES receiving',
+    });
+    const identity = this.inboundEmail.identity;
+    if (identity) {
+      const records = [
+        [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
+        [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
+        [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
+      ];
+      records.forEach(([name, value], index) => {
+        new CfnOutput(this, `DkimRecord${index + 1}`, {
+          value: `${name} CNAME ${value}`,
+          description: 'DNS record that verifies the domain identity with Easy DKIM',
+        });
+      });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthesizeSwitchboard } from './synth.ts';
+
+interface SuppressedViolation {
+  readonly ruleName: string;
+  readonly severity: string;
+  readonly acknowledgedId: string;
+  readonly acknowledgedAt: string;
+  readonly reason: string;
+}
+
+interface PluginReport {
+  readonly pluginName: string;
+  readonly conclusion: 'success' | 'failure';
+  readonly violations: readonly { readonly ruleName: string; readonly severity: string }[];
+  readonly suppressedViolations?: readonly SuppressedViolation[];
+}
+
+interface Acknowledgement {
+  readonly id: string;
+  readonly reason: string;
+  readonly path: string;
+}
+
+/** Every acknowledgement recorded anywhere in the construct tree, with where it was made. */
+function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          id,
+          reason,
+          path: construct.node.path,
+        })),
+      ),
+  );
+}
+
+describe('cdk-nag AwsSolutions checks', () => {
+  let report: PluginReport | undefined;
+  let acknowledgements: Acknowledgement[];
+  let stackPath: string;
+
+  beforeAll(() => {
+    // Prepare / Act: synthesize as `cdk synth` does; the validation report is what the CLI prints
+    const { app, stack, assemblyDirectory } = synthesizeSwitchboard();
+    const validation = JSON.parse(
+      readFileSync(join(assemblyDirectory, 'validation-report.json'), 'utf8'),
+    ) as {
+      pluginReports: PluginReport[];
+    };
+    report = validation.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+    acknowledgements = acknowledgementsIn(app);
+    stackPath = stack.node.path;
+  });
+
+  it('ran over the stack', () => {
+    // Assess
+    expect(report).toBeDefined();
+    expect(report?.suppressedViolations?.length).toBeGreaterThan(0);
+  });
+
+  it('leaves no unacknowledged error or warning', () => {
+    // Assess
+    expect(report?.violations).toEqual([]);
+    expect(report?.conclusion).toBe('success');
+  });
+
+  it('acknowledges each finding on the resource it concerns, with a concrete reason', () => {
+    // Assess
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const acknowledgement of acknowledgements) {
+      expect(acknowledgement.reason.trim().length, acknowledgement.id).toBeGreaterThan(40);
+      expect(acknowledgement.path, acknowledgement.id).not.toBe(stackPath);
+      expect(acknowledgement.path, acknowledgement.id).not.toBe('');
+    }
+  });
+
+  it('has no stale acknowledgement: each one suppresses a finding cdk-nag really reports', () => {
+    // Assess
+    const used = new Set(report?.suppressedViolations?.map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`));
+    for (const acknowledgement of acknowledgements) {
+      expect(used, acknowledgement.id).toContain(`${acknowledgement.path} ${acknowledgement.id}`);
+    }
+  });
+});

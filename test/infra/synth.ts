@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll } from 'vitest';
+import { type DeploymentConfigInput, parseDeploymentConfig } from '../../lib/config.ts';
+import { addSwitchboard } from '../../lib/switchboard-app.ts';
+import type { SwitchboardStack } from '../../lib/switchboard-stack.ts';
+
+interface CdkJson {
+  readonly context: Record<string, unknown> & { readonly switchboard: DeploymentConfigInput };
+}
+
+/** cdk.json as the CLI reads it: the example config and the feature flags. */
+export const cdkJson: CdkJson = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+) as CdkJson;
+
+/** The example deployment config of cdk.json, as raw input. */
+export function exampleConfig(): DeploymentConfigInput {
+  return structuredClone(cdkJson.context.switchboard);
+}
+
+const assemblyDirectories: string[] = [];
+// Registered for every test file that imports this helper: bundled assets make an assembly
+// several MB, and none is needed once the file's tests are done.
+afterAll(() => {
+  for (const directory of assemblyDirectories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+export interface SynthesizedSwitchboard {
+  readonly app: App;
+  readonly stack: SwitchboardStack;
+  readonly template: Template;
+  /** The cloud assembly directory (validation-report.json, templates). */
+  readonly assemblyDirectory: string;
+}
+
+/**
+ * Builds the app exactly as bin/app.ts does (stack plus cdk-nag), from cdk.json's context, with
+ * `config` changes applied. Bundling is skipped unless asked for: it is the slow part and one
+ * test covers it.
+ */
+export function synthesizeSwitchboard(
+  options: { readonly config?: Partial<DeploymentConfigInput>; readonly bundle?: boolean } = {},
+): SynthesizedSwitchboard {
+  const { switchboard, ...flags } = cdkJson.context;
+  const outdir = mkdtempSync(join(tmpdir(), 'switchboard-cdk-'));
+  assemblyDirectories.push(outdir);
+  const app = new App({
+    outdir,
+    context: { ...flags, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
+  const stack = addSwitchboard(app, parseDeploymentConfig({ ...switchboard, ...options.config }));
+  const assembly = app.synth();
+  return { app, stack, template: Template.fromStack(stack), assemblyDirectory: assembly.directory };
+}
