@@ -190,7 +190,7 @@ export class SandboxEngine {
 
   /** Runs the dispatcher until the outbound queue is empty, the way Lambda's poller would. */
   async drain(): Promise<void> {
-    const { sqs } = this.standIns.clients;
+    const { sqs } = this.standIns.platform;
     const queueUrl = this.standIns.outboundQueueUrl;
     // Bounded: a stuck message goes to the DLQ after a few receives, so this always ends.
     for (let round = 0; round < 1_000; round++) {
@@ -244,7 +244,7 @@ export class SandboxEngine {
     // SES names the stored object by its message id; the same bytes get the same id, as a
     // redelivered SES event would.
     const sesMessageId = createHash('sha256').update(raw).digest('hex').slice(0, 40);
-    await this.standIns.clients.s3.send(
+    await this.standIns.platform.s3.send(
       new PutObjectCommand({ Bucket: this.standIns.mailBucket, Key: `inbound/${sesMessageId}`, Body: raw }),
     );
     const envelope = envelopeOf(raw, this.config);
@@ -341,7 +341,7 @@ export class SandboxEngine {
   }
 
   private async collectDeadLetters(): Promise<void> {
-    const { sqs } = this.standIns.clients;
+    const { sqs } = this.standIns.platform;
     const queueUrl = this.standIns.outboundDlqUrl;
     for (let round = 0; round < 100; round++) {
       const received = await sqs.send(

@@ -19,7 +19,13 @@ import type { AwsClients } from '../../functions/adapters/wiring.ts';
  * aws-ses-v2-local takes SESv2 SendEmail and keeps what it was sent.
  */
 export interface StandIns {
+  /** What the functions use. */
   readonly clients: AwsClients;
+  /**
+   * What AWS itself does around them (SES storing received mail, Lambda polling a queue), kept
+   * on separate clients so counting the functions' calls does not count these.
+   */
+  readonly platform: { readonly s3: S3Client; readonly sqs: SQSClient };
   readonly tableName: string;
   readonly mailBucket: string;
   readonly outboundQueueUrl: string;
@@ -74,6 +80,11 @@ export async function startStandIns(
       ses: new SESv2Client({ ...common, endpoint: endpoints.ses }),
     };
 
+    const platform = {
+      s3: new S3Client({ ...common, endpoint: endpoints.sqsAndS3, forcePathStyle: true }),
+      sqs: new SQSClient({ ...common, endpoint: endpoints.sqsAndS3 }),
+    };
+
     const tableName = options.tableName ?? 'switchboard-sandbox';
     await createConversationTable(clients.dynamo, tableName);
     const mailBucket = 'switchboard-sandbox-mail';
@@ -96,13 +107,14 @@ export async function startStandIns(
 
     return {
       clients,
+      platform,
       tableName,
       mailBucket,
       outboundQueueUrl: outbound.QueueUrl,
       outboundDlqUrl: dlq.QueueUrl,
       endpoints,
       stop: async () => {
-        for (const client of Object.values(clients)) client.destroy();
+        for (const client of [...Object.values(clients), ...Object.values(platform)]) client.destroy();
         await stopAll(stops);
       },
     };

@@ -7,7 +7,9 @@ import type { Clock, IdSource } from '../core/ports.ts';
  */
 export const derivedIds: IdSource = {
   derive(namespace, ...parts) {
-    const digest = createHash('sha256').update(JSON.stringify([namespace, ...parts])).digest();
+    const digest = createHash('sha256')
+      .update(JSON.stringify([namespace, ...parts]))
+      .digest();
     return base32(digest).slice(0, 20);
   },
 };

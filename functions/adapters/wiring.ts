@@ -3,8 +3,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
-import { ConfigurationError } from '../core/errors.ts';
 import type { DispatchOutboundDeps } from '../core/dispatch-outbound.ts';
+import { ConfigurationError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
@@ -42,7 +42,11 @@ export interface InboundEmailDeps extends ReceiveInboundDeps {
   readonly rawMail: S3RawMailSource;
 }
 
-export function inboundEmailDeps(clients: AwsClients, settings: Settings, clock: Clock = systemClock): InboundEmailDeps {
+export function inboundEmailDeps(
+  clients: AwsClients,
+  settings: Settings,
+  clock: Clock = systemClock,
+): InboundEmailDeps {
   const db = documentClient(clients.dynamo);
   return {
     clock,
@@ -57,20 +61,31 @@ export function inboundEmailDeps(clients: AwsClients, settings: Settings, clock:
   };
 }
 
-export function dispatcherDeps(clients: AwsClients, settings: Settings, clock: Clock = systemClock): DispatchOutboundDeps {
+export function dispatcherDeps(
+  clients: AwsClients,
+  settings: Settings,
+  clock: Clock = systemClock,
+): DispatchOutboundDeps {
   const db = documentClient(clients.dynamo);
   return {
     clock,
     ledger: new DynamoEventLedger(db, settings.tableName),
     conversations: new DynamoConversationStore(db, settings.tableName),
     customers: new DynamoCustomerDirectory(db, settings.tableName),
-    senders: { email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet) },
+    senders: {
+      email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet),
+    },
   };
 }
 
 /** Clients for the function's own region; endpoints follow AWS_ENDPOINT_URL_* when set. */
 export function awsClientsFromEnvironment(): AwsClients {
-  return { dynamo: new DynamoDBClient({}), s3: new S3Client({}), sqs: new SQSClient({}), ses: new SESv2Client({}) };
+  return {
+    dynamo: new DynamoDBClient({}),
+    s3: new S3Client({}),
+    sqs: new SQSClient({}),
+    ses: new SESv2Client({}),
+  };
 }
 
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {

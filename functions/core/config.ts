@@ -6,9 +6,7 @@ import { z } from 'zod';
  * wrong setting fails `cdk synth`, not a customer's message.
  */
 
-const timeOfDay = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour HH:MM, for example "09:00"');
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour HH:MM, for example "09:00"');
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD, for example "2026-10-29"');
 
@@ -27,7 +25,10 @@ const timeZone = z.string().refine(
 /** A closing time may be 24:00, the following midnight, for shops open until the end of the day. */
 const closingTime = z
   .string()
-  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'use 24-hour HH:MM (or 24:00 for midnight), for example "18:00"');
+  .regex(
+    /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/,
+    'use 24-hour HH:MM (or 24:00 for midnight), for example "18:00"',
+  );
 
 const openingInterval = z
   .object({ open: timeOfDay, close: closingTime })
@@ -54,7 +55,10 @@ export const supportConfigSchema = z
     /** The domain SES receives mail for, e.g. `support.shop.example`. */
     mailDomain: z
       .string()
-      .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'must be a domain name like support.shop.example')
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i,
+        'must be a domain name like support.shop.example',
+      )
       .transform((s) => s.toLowerCase()),
     /** The address customers write to and that acknowledgements come from. */
     supportAddress: emailAddress,

@@ -1,6 +1,6 @@
+import { PermanentDeliveryError, RetryableError } from './errors.ts';
 import type { Channel, DeliveryStatus, Message, OutboundRequest } from './model.ts';
 import type { ChannelSender, Clock, ConversationStore, CustomerDirectory, EventLedger } from './ports.ts';
-import { PermanentDeliveryError, RetryableError } from './errors.ts';
 
 export interface DispatchOutboundDeps {
   readonly clock: Clock;
@@ -53,7 +53,11 @@ export async function dispatchOutbound(
   }
 }
 
-async function send(deps: DispatchOutboundDeps, request: OutboundRequest, now: Date): Promise<DispatchOutcome> {
+async function send(
+  deps: DispatchOutboundDeps,
+  request: OutboundRequest,
+  now: Date,
+): Promise<DispatchOutcome> {
   const suppression = await suppressionReason(deps, request);
   if (suppression) {
     await record(deps, request, now, { status: 'suppressed', reason: suppression });
@@ -83,7 +87,10 @@ async function send(deps: DispatchOutboundDeps, request: OutboundRequest, now: D
   }
 }
 
-async function suppressionReason(deps: DispatchOutboundDeps, request: OutboundRequest): Promise<string | undefined> {
+async function suppressionReason(
+  deps: DispatchOutboundDeps,
+  request: OutboundRequest,
+): Promise<string | undefined> {
   if (CONVERSATIONAL_KINDS.has(request.kind)) return undefined;
   const customer = await deps.customers.get(request.customerId);
   if (customer?.consent[request.channel] === 'opted-out') {

@@ -66,7 +66,13 @@ export interface AttachmentRef {
 
 export type Direction = 'inbound' | 'outbound';
 
-export type OutboundKind = 'auto-reply' | 'order-status' | 'reminder' | 'survey' | 'agent-reply' | 'missed-call';
+export type OutboundKind =
+  | 'auto-reply'
+  | 'order-status'
+  | 'reminder'
+  | 'survey'
+  | 'agent-reply'
+  | 'missed-call';
 
 export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'suppressed';
 

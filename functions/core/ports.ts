@@ -58,7 +58,12 @@ export interface CustomerDirectory {
    * Atomically takes the customer's auto-reply slot if the last one is older than the window.
    * `claimKey` makes a retry of the same event get the same answer.
    */
-  claimAutoReplySlot(customerId: string, now: Date, windowMinutes: number, claimKey: string): Promise<boolean>;
+  claimAutoReplySlot(
+    customerId: string,
+    now: Date,
+    windowMinutes: number,
+    claimKey: string,
+  ): Promise<boolean>;
 }
 
 export interface EmailReference {

@@ -1,6 +1,7 @@
 import { type AutoReplySuppression, autoReplySuppressions } from './auto-reply-policy.ts';
 import { addBusinessMinutes } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
+import { RetryableError } from './errors.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
 import { chooseReplyLanguage, detectLanguage } from './language.ts';
 import type {
@@ -17,12 +18,11 @@ import type {
   Clock,
   ConversationStore,
   CustomerDirectory,
-  IdSource,
   EventLedger,
+  IdSource,
   InboundOutcome,
   OutboundQueue,
 } from './ports.ts';
-import { RetryableError } from './errors.ts';
 import { threadInbound } from './threading.ts';
 
 export interface ReceiveInboundDeps {
@@ -98,7 +98,8 @@ async function storeAndAcknowledge(
   const { config } = deps;
   const nowIso = now.toISOString();
 
-  const customer = await resolveCustomer(deps, message, nowIso);
+  const detected = detectLanguage(message.text || message.subject || '', config.languages);
+  const customer = await resolveCustomer(deps, message, nowIso, detected);
   const newConversationId = deps.ids.derive('conversation', inboundKey);
   const thread = await threadInbound(
     deps.conversations,
@@ -111,7 +112,6 @@ async function storeAndAcknowledge(
 
   const quarantined = message.email?.verdicts.virus === 'FAIL';
   const flags = messageFlags(message);
-  const detected = detectLanguage(message.text || message.subject || '', config.languages);
   const conversationId = thread.conversation?.id ?? newConversationId;
   const messageId = deps.ids.derive('message', inboundKey);
 
@@ -160,16 +160,21 @@ async function storeAndAcknowledge(
   }
 
   const reasons: AutoReplySkip[] = [
-    ...autoReplySuppressions(
-      { from: message.from, email: message.email },
-      [config.supportAddress, ...config.ownAddresses],
-    ),
+    ...autoReplySuppressions({ from: message.from, email: message.email }, [
+      config.supportAddress,
+      ...config.ownAddresses,
+    ]),
   ];
   if (!thread.isNew) reasons.push('follow-up');
 
   let queued = false;
   if (reasons.length === 0) {
-    const slot = await deps.customers.claimAutoReplySlot(customer.id, now, config.autoReplyWindowMinutes, inboundKey);
+    const slot = await deps.customers.claimAutoReplySlot(
+      customer.id,
+      now,
+      config.autoReplyWindowMinutes,
+      inboundKey,
+    );
     if (!slot) reasons.push('window');
     else {
       const language = chooseReplyLanguage(
@@ -186,13 +191,19 @@ async function storeAndAcknowledge(
   return { customerId: customer.id, conversationId, messageId, autoReply: { queued, reasons } };
 }
 
-async function resolveCustomer(deps: ReceiveInboundDeps, message: InboundMessage, nowIso: string) {
+async function resolveCustomer(
+  deps: ReceiveInboundDeps,
+  message: InboundMessage,
+  nowIso: string,
+  detectedLanguage: Language | undefined,
+) {
   const known = await deps.customers.findByIdentity(message.from);
   if (known) return known;
   const fresh: Customer = {
     // Derived from the identity, so two racing first messages propose the same customer.
     id: deps.ids.derive('customer', message.from.kind, message.from.value),
     name: message.fromName,
+    detectedLanguage,
     consent: {},
     identities: [message.from],
     createdAt: nowIso,
@@ -219,7 +230,11 @@ async function keepAttachments(
   const kept: AttachmentRef[] = [];
   // One at a time: attachments can be large and a Lambda has little memory to spare.
   for (const [index, attachment] of contents.entries()) {
-    const meta = { filename: attachment.filename, contentType: attachment.contentType, size: attachment.size };
+    const meta = {
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      size: attachment.size,
+    };
     if (where.quarantined) {
       kept.push({ ...meta, skippedReason: 'not stored: the virus scan of this mail failed' });
     } else if (index >= limits.maxCount) {
@@ -277,7 +292,10 @@ function acknowledgement(
         }
       : undefined,
     // RFC 3834: mark the answer as automatic; Exchange honours the suppress header.
-    headers: message.channel === 'email' ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
+    headers:
+      message.channel === 'email'
+        ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' }
+        : {},
     requestedAt: now.toISOString(),
   };
 }

@@ -51,7 +51,9 @@ function countCalls(clients: AwsClients): CallCounter {
 
 function mail(n: number, options: { from?: string; inReplyTo?: string } = {}): Buffer {
   const from = options.from ?? `customer-${n}@example.com`;
-  const threading = options.inReplyTo ? `In-Reply-To: <${options.inReplyTo}>\r\nReferences: <${options.inReplyTo}>\r\n` : '';
+  const threading = options.inReplyTo
+    ? `In-Reply-To: <${options.inReplyTo}>\r\nReferences: <${options.inReplyTo}>\r\n`
+    : '';
   return Buffer.from(
     `Return-Path: <${from}>\r\nFrom: Customer ${n} <${from}>\r\nTo: support@support.example.com\r\n` +
       `Subject: Where is my order ${n}?\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n` +
@@ -85,7 +87,10 @@ async function measure() {
     const firstMails = Array.from({ length: 20 }, (_, i) => mail(100_000 + i));
     const newCustomerTotal = await path(firstMails.map((raw, i) => inbound(`new-${i}.eml`, raw)));
     const replies = firstMails.map((_, i) =>
-      mail(200_000 + i, { from: `customer-${100_000 + i}@example.com`, inReplyTo: `bench-${100_000 + i}-customer-${100_000 + i}@example.com` }),
+      mail(200_000 + i, {
+        from: `customer-${100_000 + i}@example.com`,
+        inReplyTo: `bench-${100_000 + i}-customer-${100_000 + i}@example.com`,
+      }),
     );
     const knownCustomer = await path(replies.map((raw, i) => inbound(`reply-${i}.eml`, raw)));
     const duplicate = await path(firstMails.map((raw, i) => inbound(`again-${i}.eml`, raw)));
@@ -139,7 +144,9 @@ if (asJson) {
   const email = result.channels.email;
   console.log('switchboard bench: email, on the sandbox stand-ins (dynalite, fauxqs, aws-ses-v2-local)');
   console.log(`  AWS calls per event   new customer ${email.paths['new-customer'].awsCallsPerEvent}`);
-  console.log(`                        known customer (reply) ${email.paths['known-customer'].awsCallsPerEvent}`);
+  console.log(
+    `                        known customer (reply) ${email.paths['known-customer'].awsCallsPerEvent}`,
+  );
   console.log(`                        duplicate ${email.paths.duplicate.awsCallsPerEvent}`);
   console.log(`  end to end per mail   p50 ${email.endToEndMsP50} ms, p99 ${email.endToEndMsP99} ms`);
   console.log(`  throughput            ${email.eventsPerSecond} mails/s over ${email.events} mails`);

@@ -2,7 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../../functions/core/dispatch-outbound.ts';
 import { PermanentDeliveryError, RetryableError } from '../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
-import { MemoryConversations, MemoryCustomers, MemoryLedger, MemorySender } from '../support/in-memory-ports.ts';
+import {
+  MemoryConversations,
+  MemoryCustomers,
+  MemoryLedger,
+  MemorySender,
+} from '../support/in-memory-ports.ts';
 
 const NOW = new Date('2026-11-23T10:00:05.000Z');
 
@@ -25,7 +30,11 @@ function request(overrides: Partial<OutboundRequest> = {}): OutboundRequest {
 }
 
 let sender: MemorySender;
-let deps: DispatchOutboundDeps & { conversations: MemoryConversations; customers: MemoryCustomers; ledger: MemoryLedger };
+let deps: DispatchOutboundDeps & {
+  conversations: MemoryConversations;
+  customers: MemoryCustomers;
+  ledger: MemoryLedger;
+};
 
 beforeEach(async () => {
   sender = new MemorySender();
@@ -124,7 +133,10 @@ describe('dispatchOutbound', () => {
 
   it('records a failure with its reason for a channel that has no sender', async () => {
     // Act
-    const result = await dispatchOutbound(deps, request({ id: 'sms-1', channel: 'sms', to: '+905321234567' }));
+    const result = await dispatchOutbound(
+      deps,
+      request({ id: 'sms-1', channel: 'sms', to: '+905321234567' }),
+    );
 
     // Assess
     expect(result).toMatchObject({ status: 'failed', reason: 'no sender is configured for the sms channel' });

@@ -16,7 +16,9 @@ const PASS: MailVerdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PA
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 
-function email(overrides: Partial<InboundMessage> & { id: string; verdicts?: Partial<MailVerdicts> }): InboundMessage {
+function email(
+  overrides: Partial<InboundMessage> & { id: string; verdicts?: Partial<MailVerdicts> },
+): InboundMessage {
   const { id, verdicts, ...rest } = overrides;
   return {
     channel: 'email',
@@ -134,7 +136,11 @@ describe('receiveInbound', () => {
       id: 'm2',
       text: 'Bir de adresimi değiştirmek istiyorum.',
       email: {
-        threading: { messageId: 'm2@mail.example.com', inReplyTo: ['m1@mail.example.com'], references: ['m1@mail.example.com'] },
+        threading: {
+          messageId: 'm2@mail.example.com',
+          inReplyTo: ['m1@mail.example.com'],
+          references: ['m1@mail.example.com'],
+        },
         signals: {},
         verdicts: PASS,
         recipients: ['support@support.example.com'],

@@ -130,7 +130,10 @@ export class DynamoConversationStore implements ConversationStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk, ':prefix': MESSAGE_PREFIX },
+          ExpressionAttributeValues: {
+            ':pk': keys.conversation(conversationId).pk,
+            ':prefix': MESSAGE_PREFIX,
+          },
           ExclusiveStartKey: startKey,
         }),
       );

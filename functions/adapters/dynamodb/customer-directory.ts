@@ -22,19 +22,24 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
   ) {}
 
   async findByIdentity(identity: Identity): Promise<Customer | undefined> {
-    const link = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.identity(identity) }));
+    const link = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.identity(identity) }),
+    );
     const customerId = link.Item?.customerId;
     return typeof customerId === 'string' ? this.get(customerId) : undefined;
   }
 
   async get(customerId: string): Promise<Customer | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.customer(customerId) }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.customer(customerId) }),
+    );
     return result.Item ? customerFromItem(result.Item) : undefined;
   }
 
   async createWithIdentity(customer: Customer, identity: Identity): Promise<Customer> {
     // The profile first: an identity must never point at a profile that is not there yet.
     // Its id is derived from the identity, so a racing twin writes the same profile.
+    let profileExisted = false;
     try {
       await this.db.send(
         new PutCommand({
@@ -45,12 +50,18 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      profileExisted = true;
     }
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.identity(identity), entity: 'identity', customerId: customer.id, linkedAt: customer.createdAt },
+          Item: {
+            ...keys.identity(identity),
+            entity: 'identity',
+            customerId: customer.id,
+            linkedAt: customer.createdAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR customerId = :customerId',
           ExpressionAttributeValues: { ':customerId': customer.id },
         }),
@@ -61,6 +72,7 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
       if (owner) return owner;
       throw error;
     }
+    if (!profileExisted) return customer;
     return (await this.get(customer.id)) ?? customer;
   }
 
@@ -76,7 +88,12 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
     );
   }
 
-  async claimAutoReplySlot(customerId: string, now: Date, windowMinutes: number, claimKey: string): Promise<boolean> {
+  async claimAutoReplySlot(
+    customerId: string,
+    now: Date,
+    windowMinutes: number,
+    claimKey: string,
+  ): Promise<boolean> {
     const windowStart = new Date(now.getTime() - windowMinutes * 60_000).toISOString();
     try {
       await this.db.send(
@@ -86,7 +103,11 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
           UpdateExpression: 'SET lastAutoReplyAt = :now, lastAutoReplyKey = :key',
           ConditionExpression:
             'attribute_exists(pk) AND (attribute_not_exists(lastAutoReplyAt) OR lastAutoReplyAt <= :windowStart)',
-          ExpressionAttributeValues: { ':now': now.toISOString(), ':windowStart': windowStart, ':key': claimKey },
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':windowStart': windowStart,
+            ':key': claimKey,
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );

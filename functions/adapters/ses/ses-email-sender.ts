@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { composeOutboundEmail, replyTokenAddress } from '../../channels/email/compose-outbound-email.ts';
 import type { SupportConfig } from '../../core/config.ts';
 import { PermanentDeliveryError, RetryableError } from '../../core/errors.ts';

@@ -24,7 +24,16 @@ function conversation(id: string, overrides: Partial<Conversation> = {}): Conver
 }
 
 function message(conversationId: string, id: string, at: string, overrides: Partial<Message> = {}): Message {
-  return { id, conversationId, direction: 'inbound', channel: 'email', at, text: 'hello', attachments: [], ...overrides };
+  return {
+    id,
+    conversationId,
+    direction: 'inbound',
+    channel: 'email',
+    at,
+    text: 'hello',
+    attachments: [],
+    ...overrides,
+  };
 }
 
 describe('DynamoConversationStore on DynamoDB Local', () => {
@@ -45,7 +54,11 @@ describe('DynamoConversationStore on DynamoDB Local', () => {
     const m = message('conv-dup', 'm1', '2026-11-23T10:01:00.000Z');
 
     // Act
-    const results = await Promise.all([store.appendMessage(m), store.appendMessage(m), store.appendMessage(m)]);
+    const results = await Promise.all([
+      store.appendMessage(m),
+      store.appendMessage(m),
+      store.appendMessage(m),
+    ]);
 
     // Assess
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -84,7 +97,11 @@ describe('DynamoConversationStore on DynamoDB Local', () => {
     await store.recordEmailReference('<b@example.com>', { conversationId: 'conv-b', customerId: 'cust-1' });
 
     // Act
-    const found = await store.findByEmailReference(['<unknown@example.com>', '<b@example.com>', '<a@example.com>']);
+    const found = await store.findByEmailReference([
+      '<unknown@example.com>',
+      '<b@example.com>',
+      '<a@example.com>',
+    ]);
     const none = await store.findByEmailReference(['<unknown@example.com>']);
 
     // Assess
@@ -95,12 +112,23 @@ describe('DynamoConversationStore on DynamoDB Local', () => {
   it("finds the customer's newest open conversation on a channel through the customer index", async () => {
     // Prepare
     const customerId = 'cust-open';
-    await store.create(conversation('conv-old', { customerId, channel: 'sms', lastMessageAt: '2026-11-20T10:00:00.000Z' }));
-    await store.create(conversation('conv-new', { customerId, channel: 'sms', lastMessageAt: '2026-11-23T09:00:00.000Z' }));
     await store.create(
-      conversation('conv-closed-sms', { customerId, channel: 'sms', status: 'closed', lastMessageAt: '2026-11-23T09:30:00.000Z' }),
+      conversation('conv-old', { customerId, channel: 'sms', lastMessageAt: '2026-11-20T10:00:00.000Z' }),
     );
-    await store.create(conversation('conv-mail', { customerId, channel: 'email', lastMessageAt: '2026-11-23T09:45:00.000Z' }));
+    await store.create(
+      conversation('conv-new', { customerId, channel: 'sms', lastMessageAt: '2026-11-23T09:00:00.000Z' }),
+    );
+    await store.create(
+      conversation('conv-closed-sms', {
+        customerId,
+        channel: 'sms',
+        status: 'closed',
+        lastMessageAt: '2026-11-23T09:30:00.000Z',
+      }),
+    );
+    await store.create(
+      conversation('conv-mail', { customerId, channel: 'email', lastMessageAt: '2026-11-23T09:45:00.000Z' }),
+    );
 
     // Act
     const open = await store.latestOpenConversation(customerId, 'sms');

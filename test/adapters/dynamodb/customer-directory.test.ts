@@ -25,7 +25,9 @@ describe('DynamoCustomerDirectory on DynamoDB Local', () => {
 
     // Act
     const created = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => directory.createWithIdentity(customer(i < 4 ? 'cust-a' : 'cust-b', identity), identity)),
+      Array.from({ length: 8 }, (_, i) =>
+        directory.createWithIdentity(customer(i < 4 ? 'cust-a' : 'cust-b', identity), identity),
+      ),
     );
 
     // Assess
@@ -75,7 +77,12 @@ describe('DynamoCustomerDirectory on DynamoDB Local', () => {
     // Act
     const sameEvent = await directory.claimAutoReplySlot('cust-retry', later, 60, 'event-1');
     const otherEvent = await directory.claimAutoReplySlot('cust-retry', later, 60, 'event-2');
-    const afterWindow = await directory.claimAutoReplySlot('cust-retry', new Date(now.getTime() + 61 * 60_000), 60, 'event-3');
+    const afterWindow = await directory.claimAutoReplySlot(
+      'cust-retry',
+      new Date(now.getTime() + 61 * 60_000),
+      60,
+      'event-3',
+    );
 
     // Assess
     expect(sameEvent).toBe(true);

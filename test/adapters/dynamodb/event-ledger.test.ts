@@ -33,7 +33,11 @@ describe('DynamoEventLedger on DynamoDB Local', () => {
     await ledger.complete(key, { conversationId: 'c1' }, now);
 
     // Act
-    const again = await ledger.claim<{ conversationId: string }>(key, new Date(now.getTime() + 3_600_000), 60);
+    const again = await ledger.claim<{ conversationId: string }>(
+      key,
+      new Date(now.getTime() + 3_600_000),
+      60,
+    );
 
     // Assess
     expect(again).toEqual({ status: 'done', outcome: { conversationId: 'c1' } });
