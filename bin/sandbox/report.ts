@@ -108,7 +108,11 @@ export async function buildReport(
       flags: c.flags ?? [],
       createdAt: c.createdAt,
       messages: (messages.get(c.id) ?? [])
-        .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
+        .sort(
+          // Within one replay second an answer never comes before the message it answers.
+          (a, b) =>
+            a.at.localeCompare(b.at) || a.direction.localeCompare(b.direction) || a.id.localeCompare(b.id),
+        )
         .map((m) => ({
           id: m.id,
           direction: m.direction,

@@ -47,6 +47,8 @@ export interface InboundAttachmentContent {
 export interface ReceiveInboundInput {
   readonly message: InboundMessage;
   readonly attachments: readonly InboundAttachmentContent[];
+  /** The channel cut an overlong text; the message says so, so an agent knows to look at the original. */
+  readonly truncated?: boolean;
 }
 
 /** Why an inbound message got no acknowledgement, beside the loop-safety reasons. */
@@ -112,6 +114,7 @@ async function storeAndAcknowledge(
 
   const quarantined = message.email?.verdicts.virus === 'FAIL';
   const flags = messageFlags(message);
+  if (input.truncated) flags.push('text-truncated');
   const conversationId = thread.conversation?.id ?? newConversationId;
   const messageId = deps.ids.derive('message', inboundKey);
 

@@ -163,3 +163,28 @@ describe('replay of the email basics folder', () => {
     expect(again.stdout).toBe(firstStdout);
   }, 120_000);
 });
+
+describe('replies to our own mail', () => {
+  it('threads a reply to the acknowledgement (In-Reply-To our Message-ID) into the first conversation', () => {
+    // Prepare
+    const [acknowledgement] = autoRepliesTo('john.carter@example.org');
+
+    // Act
+    const conversation = report.conversations.find((c) => c.id === acknowledgement?.conversationId);
+
+    // Assess
+    const texts = conversation?.messages.filter((m) => m.direction === 'inbound').map((m) => m.text) ?? [];
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toBe('The order number is 100255, in case that helps.\n\nJohn');
+  });
+
+  it('threads a reply that only carries the conversation token in its address', () => {
+    // Act
+    const conversations = conversationsOf('elif.kaya@example.com');
+
+    // Assess
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]?.messages.filter((m) => m.direction === 'inbound')).toHaveLength(2);
+    expect(autoRepliesTo('elif.kaya@example.com')).toHaveLength(1);
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AddressObject, Attachment, EmailAddress, ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import { InvalidInputError } from '../../core/errors.ts';
@@ -131,6 +132,22 @@ function senderOf(mail: ParsedMail): { address: string; name?: string } {
 function bareAddress(value: string): string {
   const bracketed = /<([^<>]*)>/.exec(value);
   return (bracketed?.[1] ?? value).trim();
+}
+
+/**
+ * What makes two deliveries the same mail. SES retries carry the same SES message id, but a
+ * sending server that retries after a dropped connection makes SES store a second copy under a
+ * new id: the sender's Message-ID is what both copies share. It is scoped by the sender, so a
+ * stranger who reuses someone's Message-ID cannot make their mail look like a duplicate, and
+ * hashed, so the key stays short whatever the header holds. Mail without one falls back to SES's id.
+ */
+function providerMessageIdOf(
+  senderAddress: string,
+  messageId: string | undefined,
+  sesMessageId: string,
+): string {
+  if (messageId === undefined) return `ses:${sesMessageId}`;
+  return `mid:${createHash('sha256').update(`${senderAddress}\n${messageId}`).digest('hex').slice(0, 40)}`;
 }
 
 function threadingOf(
@@ -292,9 +309,10 @@ export async function parseInboundEmail(
     size,
   }));
 
+  const threading = threadingOf(mail, context, options.supportAddress);
   const message: InboundMessage = withoutUndefined({
     channel: 'email',
-    providerMessageId: context.sesMessageId,
+    providerMessageId: providerMessageIdOf(sender.address, threading.messageId, context.sesMessageId),
     from: { kind: 'email', value: sender.address },
     fromName: sender.name,
     receivedAt: context.timestamp,
@@ -303,7 +321,7 @@ export async function parseInboundEmail(
     fullText,
     attachments: attachmentRefs,
     email: {
-      threading: threadingOf(mail, context, options.supportAddress),
+      threading,
       signals: signalsOf(mail, context, subject),
       verdicts: context.verdicts,
       recipients: [...context.recipients],

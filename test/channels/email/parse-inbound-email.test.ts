@@ -97,7 +97,7 @@ describe('parseInboundEmail: new questions', () => {
     // Assess
     expect(message).toMatchObject({
       channel: 'email',
-      providerMessageId: 'ses-new-question-en',
+      providerMessageId: expect.stringMatching(/^mid:[0-9a-f]{40}$/),
       receivedAt: '2026-03-06T07:31:20.118Z',
       from: { kind: 'email', value: 'sophie.taylor@example.com' },
       fromName: 'Sophie Taylor',
@@ -614,5 +614,48 @@ describe('parseInboundEmail: long bodies', () => {
     expect(message.fullText?.endsWith(TRUNCATION_MARKER)).toBe(true);
     expect(message.text).toBe(message.fullText);
     expect(message.text).not.toContain('\uFFFD');
+  });
+});
+
+describe('parseInboundEmail: the dedupe key of a mail', () => {
+  it('is the same for two SES copies of one mail (a sending server that retried)', async () => {
+    // Prepare
+    const raw = syntheticMessage([]);
+
+    // Act
+    const first = await parseInboundEmail(raw, sesReceiptContext({ sesMessageId: 'ses-copy-1' }), options);
+    const second = await parseInboundEmail(raw, sesReceiptContext({ sesMessageId: 'ses-copy-2' }), options);
+
+    // Assess
+    expect(first.message.providerMessageId).toBe(second.message.providerMessageId);
+    expect(first.message.providerMessageId).toMatch(/^mid:[0-9a-f]{40}$/);
+  });
+
+  it('differs when another sender reuses the Message-ID', async () => {
+    // Prepare
+    const genuine = syntheticMessage([]);
+    const copycat = genuine.replace('Deniz Aydin <deniz.aydin@example.com>', 'Mallory <mallory@example.net>');
+
+    // Act
+    const a = await parseInboundEmail(genuine, sesReceiptContext(), options);
+    const b = await parseInboundEmail(copycat, sesReceiptContext(), options);
+
+    // Assess
+    expect(a.message.providerMessageId).not.toBe(b.message.providerMessageId);
+  });
+
+  it('falls back to the SES message id for mail without a Message-ID', async () => {
+    // Prepare
+    const raw = syntheticMessage([]).replace('Message-ID: <synthetic-1@example.com>\r\n', '');
+
+    // Act
+    const { message } = await parseInboundEmail(
+      raw,
+      sesReceiptContext({ sesMessageId: 'ses-no-mid' }),
+      options,
+    );
+
+    // Assess
+    expect(message.providerMessageId).toBe('ses:ses-no-mid');
   });
 });
