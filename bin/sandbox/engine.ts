@@ -194,16 +194,7 @@ export class SandboxEngine {
     const queueUrl = this.standIns.outboundQueueUrl;
     // Bounded: a stuck message goes to the DLQ after a few receives, so this always ends.
     for (let round = 0; round < 1_000; round++) {
-      const received = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      const messages = received.Messages ?? [];
+      const messages = await this.receive(queueUrl);
       if (messages.length === 0) break;
       const response = await this.dispatcher(sqsEvent(messages), lambdaContext('switchboard-dispatcher'));
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
@@ -340,19 +331,25 @@ export class SandboxEngine {
     return headers;
   }
 
+  /** One batch, without waiting: the sandbox knows when it has put something on a queue. */
+  private async receive(queueUrl: string): Promise<SqsMessage[]> {
+    const received = await this.standIns.platform.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return received.Messages ?? [];
+  }
+
   private async collectDeadLetters(): Promise<void> {
     const { sqs } = this.standIns.platform;
     const queueUrl = this.standIns.outboundDlqUrl;
     for (let round = 0; round < 100; round++) {
-      const received = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      const messages = received.Messages ?? [];
+      const messages = await this.receive(queueUrl);
       if (messages.length === 0) return;
       for (const message of messages) {
         const body = safeJson(message.Body);

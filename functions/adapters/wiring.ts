@@ -38,6 +38,16 @@ export interface Settings {
   readonly support: SupportConfig;
 }
 
+/** The three faces of the conversation table every use-case works with. */
+function tableStores(clients: AwsClients, settings: Settings) {
+  const db = documentClient(clients.dynamo);
+  return {
+    ledger: new DynamoEventLedger(db, settings.tableName),
+    customers: new DynamoCustomerDirectory(db, settings.tableName),
+    conversations: new DynamoConversationStore(db, settings.tableName),
+  };
+}
+
 export interface InboundEmailDeps extends ReceiveInboundDeps {
   readonly rawMail: S3RawMailSource;
 }
@@ -47,14 +57,11 @@ export function inboundEmailDeps(
   settings: Settings,
   clock: Clock = systemClock,
 ): InboundEmailDeps {
-  const db = documentClient(clients.dynamo);
   return {
     clock,
     ids: derivedIds,
     config: settings.support,
-    ledger: new DynamoEventLedger(db, settings.tableName),
-    customers: new DynamoCustomerDirectory(db, settings.tableName),
-    conversations: new DynamoConversationStore(db, settings.tableName),
+    ...tableStores(clients, settings),
     attachments: new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix),
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     rawMail: new S3RawMailSource(clients.s3, settings.mailBucket, settings.rawMailPrefix),
@@ -66,12 +73,9 @@ export function dispatcherDeps(
   settings: Settings,
   clock: Clock = systemClock,
 ): DispatchOutboundDeps {
-  const db = documentClient(clients.dynamo);
   return {
     clock,
-    ledger: new DynamoEventLedger(db, settings.tableName),
-    conversations: new DynamoConversationStore(db, settings.tableName),
-    customers: new DynamoCustomerDirectory(db, settings.tableName),
+    ...tableStores(clients, settings),
     senders: {
       email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet),
     },

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../../functions/core/dispatch-outbound.ts';
 import { PermanentDeliveryError, RetryableError } from '../../functions/core/errors.ts';
-import type { OutboundRequest } from '../../functions/core/model.ts';
+import { acknowledgementRequest } from '../support/builders.ts';
 import {
   MemoryConversations,
   MemoryCustomers,
@@ -11,23 +11,7 @@ import {
 
 const NOW = new Date('2026-11-23T10:00:05.000Z');
 
-function request(overrides: Partial<OutboundRequest> = {}): OutboundRequest {
-  return {
-    id: 'ack-1',
-    kind: 'auto-reply',
-    channel: 'email',
-    customerId: 'cust-1',
-    conversationId: 'conv-1',
-    to: 'ayse@example.com',
-    language: 'tr',
-    subject: 'Re: Siparişim nerede?',
-    text: 'Mesajınızı aldık.',
-    email: { inReplyTo: 'm1@mail.example.com', references: ['m1@mail.example.com'], replyToken: 'conv-1' },
-    headers: { 'Auto-Submitted': 'auto-replied' },
-    requestedAt: '2026-11-23T10:00:00.000Z',
-    ...overrides,
-  };
-}
+const request = acknowledgementRequest;
 
 let sender: MemorySender;
 let deps: DispatchOutboundDeps & {

@@ -3,14 +3,13 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { dispatcherDeps, type Settings } from '../../functions/adapters/wiring.ts';
-import type { OutboundRequest } from '../../functions/core/model.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
+import { acknowledgementRequest, settingsFor } from '../support/builders.ts';
 
 const NOW = new Date('2026-11-23T10:00:05.000Z');
 let standIns: StandIns;
@@ -22,14 +21,7 @@ beforeAll(async () => {
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: `dispatch-${randomUUID()}`,
   });
-  settings = {
-    tableName: standIns.tableName,
-    mailBucket: standIns.mailBucket,
-    rawMailPrefix: 'inbound/',
-    attachmentPrefix: 'attachments/',
-    outboundQueueUrl: standIns.outboundQueueUrl,
-    support: sandboxSupportConfig,
-  };
+  settings = settingsFor(standIns);
   store = new DynamoConversationStore(documentClient(standIns.clients.dynamo), standIns.tableName);
   await store.create({
     id: 'conv-1',
@@ -45,22 +37,11 @@ afterAll(async () => {
   await standIns.stop();
 });
 
-function acknowledgement(id: string): OutboundRequest {
-  return {
+const acknowledgement = (id: string) =>
+  acknowledgementRequest({
     id,
-    kind: 'auto-reply',
-    channel: 'email',
-    customerId: 'cust-1',
-    conversationId: 'conv-1',
-    to: 'ayse@example.com',
-    language: 'tr',
-    subject: 'Re: Siparişim nerede?',
-    text: 'Mesajınızı aldık. Size en geç bugün 15:00’e kadar yanıt vereceğiz.',
     email: { inReplyTo: 'q1@mail.example.com', references: ['q1@mail.example.com'], replyToken: 'conv-1' },
-    headers: { 'Auto-Submitted': 'auto-replied' },
-    requestedAt: '2026-11-23T10:00:00.000Z',
-  };
-}
+  });
 
 function sqsEvent(bodies: string[]): SQSEvent {
   return {

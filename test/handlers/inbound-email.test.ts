@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
@@ -11,6 +10,7 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { inboundEmailDeps } from '../../functions/adapters/wiring.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
+import { settingsFor } from '../support/builders.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 let standIns: StandIns;
@@ -21,18 +21,7 @@ beforeAll(async () => {
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: `inbound-${randomUUID()}`,
   });
-  const deps = inboundEmailDeps(
-    standIns.clients,
-    {
-      tableName: standIns.tableName,
-      mailBucket: standIns.mailBucket,
-      rawMailPrefix: 'inbound/',
-      attachmentPrefix: 'attachments/',
-      outboundQueueUrl: standIns.outboundQueueUrl,
-      support: sandboxSupportConfig,
-    },
-    { now: () => NOW },
-  );
+  const deps = inboundEmailDeps(standIns.clients, settingsFor(standIns), { now: () => NOW });
   handler = makeInboundEmailHandler(() => deps);
 }, 60_000);
 

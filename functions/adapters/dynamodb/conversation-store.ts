@@ -10,23 +10,22 @@ import {
 import type { Channel, Conversation, Message } from '../../core/model.ts';
 import type { ConversationStore, EmailReference } from '../../core/ports.ts';
 import { withoutUndefined } from './customer-directory.ts';
-import { customerIndexKey, isConditionFailure, keys, MESSAGE_PREFIX, statusIndexKey } from './keys.ts';
+import {
+  customerIndexKey,
+  isConditionFailure,
+  keys,
+  MESSAGE_PREFIX,
+  statusIndexKey,
+  withoutStorageAttributes,
+} from './keys.ts';
 import { conversationTable } from './table-definition.ts';
 
-const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
-
-function strip<T>(item: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name)) out[name] = value;
-  return out as T;
-}
-
 export function conversationFromItem(item: Record<string, unknown>): Conversation {
-  return strip<Conversation>(item);
+  return withoutStorageAttributes<Conversation>(item);
 }
 
 export function messageFromItem(item: Record<string, unknown>): Message {
-  const message = strip<Message>(item);
+  const message = withoutStorageAttributes<Message>(item);
   return { ...message, attachments: message.attachments ?? [] };
 }
 

@@ -2,16 +2,11 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer, Identity, Language } from '../../core/model.ts';
 import type { CustomerDirectory } from '../../core/ports.ts';
-import { isConditionFailure, keys } from './keys.ts';
-
-const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
+import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 
 export function customerFromItem(item: Record<string, unknown>): Customer {
-  const customer: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (!KEY_ATTRIBUTES.has(name)) customer[name] = value;
-  }
-  return { consent: {}, identities: [], ...customer } as unknown as Customer;
+  const customer = withoutStorageAttributes<Customer>(item);
+  return { ...customer, consent: customer.consent ?? {}, identities: customer.identities ?? [] };
 }
 
 /** Customers and the identities that lead to them (email, phone, platform ids). */

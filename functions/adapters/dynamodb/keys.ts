@@ -35,3 +35,21 @@ export function customerIndexKey(customerId: string): string {
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+/** Attributes that only exist for the table's keys and indexes, never in the domain object. */
+const STORAGE_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'entity',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'expiresAt',
+]);
+
+export function withoutStorageAttributes<T>(item: Record<string, unknown>): T {
+  const domain: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) if (!STORAGE_ATTRIBUTES.has(name)) domain[name] = value;
+  return domain as T;
+}
