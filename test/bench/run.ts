@@ -6,7 +6,10 @@
  *   for a first mail of a new customer, a reply in an open conversation, and a redelivery;
  * - warmMsP50 / warmMsP99: inbound handler time per event, in process, warm;
  * - eventsPerSecond: inbound handler plus dispatcher (the acknowledgement sent through the local
- *   SES) end to end, one event after another.
+ *   SES) end to end, one event after another;
+ * - per function: bundleBytes (minified ESM, as CDK bundles it) and initMs (median load time of a
+ *   fresh Node process importing the bundle) beside baselineInitMs, a bundle that only creates a
+ *   DynamoDB client, measured the same way in the same run.
  *
  * Figures come from whatever machine runs it; compare them with each other, not across machines.
  */
@@ -137,7 +140,8 @@ async function measure() {
   }
 }
 
-const result = await measure();
+const { measureFunctions } = await import('./bundles.ts');
+const result = { ...(await measure()), functions: await measureFunctions() };
 if (asJson) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
@@ -150,4 +154,10 @@ if (asJson) {
   console.log(`                        duplicate ${email.paths.duplicate.awsCallsPerEvent}`);
   console.log(`  end to end per mail   p50 ${email.endToEndMsP50} ms, p99 ${email.endToEndMsP99} ms`);
   console.log(`  throughput            ${email.eventsPerSecond} mails/s over ${email.events} mails`);
+  console.log('functions (minified ESM bundle; median load time of a fresh Node process, 7 runs)');
+  for (const [name, f] of Object.entries(result.functions)) {
+    console.log(
+      `  ${name.padEnd(20)} ${(f.bundleBytes / 1024).toFixed(0).padStart(6)} KiB   init ${f.initMs} ms   baseline (DynamoDB client only) ${f.baselineInitMs} ms   ratio ${(f.initMs / f.baselineInitMs).toFixed(2)}`,
+    );
+  }
 }
