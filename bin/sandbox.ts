@@ -56,6 +56,8 @@ if (mode === 'replay') {
       `  POST ${base}/sandbox/events/eml        body: a raw RFC 5322 mail (also .clock.json)`,
       `  GET  ${base}/sandbox/outbox            what was sent`,
       `  GET  ${base}/sandbox/report            customers, conversations, outbox (the replay report)`,
+      `  GET|POST ${base}/webhooks/meta         Meta's webhook route (sign POSTs with the sandbox app secret "sandbox-meta-app-secret")`,
+      `  local Graph API (WhatsApp, Messenger, Instagram sends): ${engine.meta.graph.baseUrl}`,
       `  sent mail as the local SES got it: ${engine.standIns.endpoints.ses}/ (web viewer), /store (JSON)`,
       'Ctrl-C stops it.',
       '',

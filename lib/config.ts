@@ -62,6 +62,30 @@ export const deploymentConfigSchema = z
      */
     createEmailIdentity: z.boolean().default(true),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    /**
+     * WhatsApp, Messenger and Instagram through one Meta app: the webhook route on the HTTP API,
+     * its queue and consumer, and the Graph API sender. Leave out to deploy without them.
+     */
+    meta: z
+      .object({
+        /** The WhatsApp Business phone number id (WhatsApp Manager → API setup), not the number. */
+        whatsappPhoneNumberId: z
+          .string()
+          .regex(/^\d{5,20}$/, 'use the numeric phone number id from WhatsApp Manager, not the phone number')
+          .optional(),
+        graphApiVersion: z
+          .string()
+          .regex(/^v\d{1,3}\.\d$/, 'use a Graph API version such as "v21.0"')
+          .default('v21.0'),
+        /** Requests per second (and burst) the webhook route accepts before API Gateway answers 429. */
+        webhookThrottle: z
+          .object({
+            rateLimit: z.number().positive().max(10_000),
+            burstLimit: z.number().int().positive().max(5_000),
+          })
+          .default({ rateLimit: 100, burstLimit: 200 }),
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const bytes = Buffer.byteLength(JSON.stringify(config.support), 'utf8');

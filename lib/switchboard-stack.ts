@@ -2,11 +2,15 @@ import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
+import { DeferredSends } from './constructs/deferred-sends.ts';
 import { Encryption } from './constructs/encryption.ts';
+import { SupportHttpApi } from './constructs/http-api.ts';
 import { InboundEmail } from './constructs/inbound-email.ts';
 import { MailStorage } from './constructs/mail-storage.ts';
 import { Observability } from './constructs/observability.ts';
 import { Outbound } from './constructs/outbound.ts';
+import { Sms } from './constructs/sms.ts';
+import { Social } from './constructs/social.ts';
 import type { SupportFunctionDefaults } from './constructs/support-function.ts';
 
 export interface SwitchboardStackProps extends StackProps {
@@ -21,6 +25,13 @@ export class SwitchboardStack extends Stack {
   readonly outbound: Outbound;
   readonly inboundEmail: InboundEmail;
   readonly observability: Observability;
+  /** Two-way SMS; present when `support.sms` is configured. */
+  readonly sms?: Sms;
+  readonly deferredSends?: DeferredSends;
+  /** The public webhooks (and, later, the agent API); present when a channel needs a route. */
+  readonly httpApi?: SupportHttpApi;
+  /** WhatsApp, Messenger, Instagram; present when `meta` is configured. */
+  readonly social?: Social;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, {
@@ -64,6 +75,44 @@ export class SwitchboardStack extends Stack {
       createEmailIdentity: config.createEmailIdentity,
     });
 
+    const smsConfig = config.support.sms;
+    if (smsConfig) {
+      this.sms = new Sms(this, 'Sms', {
+        encryption: this.encryption,
+        store: this.store,
+        outboundQueue: this.outbound.queue,
+        dispatcher: this.outbound.dispatcher,
+        support: { ...config.support, sms: smsConfig },
+        functionDefaults,
+      });
+      // Proactive SMS in quiet hours waits here until they end.
+      this.deferredSends = new DeferredSends(this, 'DeferredSends', {
+        encryption: this.encryption,
+        outboundQueue: this.outbound.queue,
+      });
+      this.deferredSends.grantScheduling(this.outbound.dispatcher);
+    }
+
+    if (config.meta) {
+      this.httpApi = new SupportHttpApi(this, 'HttpApi', {
+        encryption: this.encryption,
+        logRetention: config.logRetentionDays,
+        logRemovalPolicy: removalPolicy,
+      });
+      this.social = new Social(this, 'Social', {
+        encryption: this.encryption,
+        store: this.store,
+        support: config.support,
+        functionDefaults,
+        httpApi: this.httpApi,
+        outboundQueue: this.outbound.queue,
+        dispatcher: this.outbound.dispatcher,
+        whatsappPhoneNumberId: config.meta.whatsappPhoneNumberId,
+        graphApiVersion: config.meta.graphApiVersion,
+        webhookThrottle: config.meta.webhookThrottle,
+      });
+    }
+
     this.observability = new Observability(this, 'Observability', {
       encryption: this.encryption,
       alarmEmail: config.alarmEmail,
@@ -83,6 +132,23 @@ export class SwitchboardStack extends Stack {
       this.inboundEmail.function.lambdaFunction,
       'Inbound email processing',
     );
+    if (this.sms) {
+      this.observability.alarmOnDeadLetters(
+        'InboundSms',
+        this.sms.failedEventQueue,
+        'A received SMS could not be processed after Lambda retried it (or SNS could not deliver it); the event is in this queue.',
+      );
+      this.observability.alarmOnFunction(
+        'InboundSms',
+        this.sms.function.lambdaFunction,
+        'Inbound SMS processing',
+      );
+      new CfnOutput(this, 'InboundSmsTopicArn', {
+        value: this.sms.topic.topicArn,
+        description:
+          'Two-way SMS destination: set it on the phone number (End User Messaging SMS, two-way SMS, SNS topic)',
+      });
+    }
     this.observability.alarmOnFunction(
       'Dispatcher',
       this.outbound.dispatcher.lambdaFunction,
@@ -93,6 +159,41 @@ export class SwitchboardStack extends Stack {
     new CfnOutput(this, 'MailBucketName', { value: this.mailStorage.bucket.bucketName });
     new CfnOutput(this, 'OutboundQueueUrl', { value: this.outbound.queue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
+    if (this.social && this.httpApi) {
+      this.observability.alarmOnDeadLetters(
+        'SocialInbound',
+        this.social.deadLetterQueue,
+        'A WhatsApp, Messenger or Instagram webhook delivery could not be processed after repeated tries.',
+      );
+      this.observability.alarmOnFunction(
+        'MetaWebhook',
+        this.social.webhook.lambdaFunction,
+        'The Meta webhook',
+      );
+      this.observability.alarmOnFunction(
+        'SocialInbound',
+        this.social.consumer.lambdaFunction,
+        'Social message processing',
+      );
+      new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.url });
+      new CfnOutput(this, 'MetaWebhookUrl', {
+        value: `${this.httpApi.url}/webhooks/meta`,
+        description: 'Callback URL for the webhooks of the Meta app (WhatsApp, Messenger, Instagram)',
+      });
+      new CfnOutput(this, 'MetaVerifyTokenSecretArn', {
+        value: this.social.verifyToken.secretArn,
+        description:
+          'Read it (aws secretsmanager get-secret-value) and paste it as the verify token in the Meta app',
+      });
+      new CfnOutput(this, 'MetaAppSecretSecretArn', {
+        value: this.social.appSecret.secretArn,
+        description: 'Put the Meta app secret here (aws secretsmanager put-secret-value)',
+      });
+      new CfnOutput(this, 'MetaAccessTokenSecretArn', {
+        value: this.social.accessToken.secretArn,
+        description: 'Put the Graph API access token(s) here (aws secretsmanager put-secret-value)',
+      });
+    }
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: this.inboundEmail.ruleSet.receiptRuleSetName,
       description: `Inactive until activated (one active set per account and region): aws ses set-active-receipt-rule-set --rule-set-name ${config.receiptRuleSetName}`,

@@ -34,4 +34,11 @@ export const sandboxSupportConfig: SupportConfig = supportConfigSchema.parse({
   firstResponseTargetMinutes: 120,
   autoReplyWindowMinutes: 1440,
   conversationWindowMinutes: 1440,
+  // The shop's SMS number (a Turkish 0850 service number); sends go out from its phone id.
+  sms: {
+    originationIdentity: 'phone-0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+    configurationSetName: 'switchboard-sms',
+    ownNumbers: ['+908501234567'],
+    quietHours: { start: '21:00', end: '08:00' },
+  },
 });

@@ -6,21 +6,30 @@ import {
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import { describeError } from '../../functions/adapters/observability.ts';
-import { dispatcherDeps, inboundEmailDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import {
+  dispatcherDeps,
+  inboundEmailDeps,
+  inboundSmsDeps,
+  type Settings,
+} from '../../functions/adapters/wiring.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
 import type { ChannelSender, Clock, SentMessage } from '../../functions/core/ports.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
+import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { sandboxSupportConfig } from './config.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { SandboxMeta } from './meta.ts';
 import { buildReport, type Report } from './report.ts';
+import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
 import { type StandIns, startStandIns } from './stand-ins.ts';
 
 /** A clock the replay moves: `--now` starts it, `.clock.json` files move it forward. */
@@ -55,6 +64,8 @@ export interface OutboxEntry {
   readonly language: string;
   readonly sentAt: string;
   readonly outboundId: string;
+  /** The WhatsApp template it went out as (outside the 24-hour window). */
+  readonly template?: string;
 }
 
 export interface DeadLetter {
@@ -108,7 +119,10 @@ export class SandboxEngine {
   readonly responses: Array<{ file: string; body: unknown }> = [];
   readonly rejected: Array<{ file: string; reason: string }> = [];
   private readonly inboundEmail;
+  private readonly inboundSms;
   private readonly dispatcher;
+  /** Sends parked until a later time (SMS quiet hours); `.clock.json` files fire them. */
+  readonly deferredSends = new SandboxDeferredSends();
   /** The raw MIME of the last SendEmail call, captured on its way to the local SES. */
   private lastRawEmail: Uint8Array | undefined;
 
@@ -116,6 +130,8 @@ export class SandboxEngine {
     readonly standIns: StandIns,
     readonly clock: ReplayClock,
     readonly config: SupportConfig,
+    /** WhatsApp, Messenger, Instagram: the webhook route, its queue and the local Graph API. */
+    readonly meta: SandboxMeta,
   ) {
     const settings: Settings = {
       tableName: standIns.tableName,
@@ -124,7 +140,9 @@ export class SandboxEngine {
       attachmentPrefix: 'attachments/',
       outboundQueueUrl: standIns.outboundQueueUrl,
       support: config,
+      meta: meta.settings,
     };
+    meta.bindConsumer(settings, clock);
     standIns.clients.ses.middlewareStack.add(
       (next) => async (args) => {
         const input = args.input as SendEmailCommandInput;
@@ -135,23 +153,34 @@ export class SandboxEngine {
     );
     const inbound = inboundEmailDeps(standIns.clients, settings, clock);
     const dispatch = dispatcherDeps(standIns.clients, settings, clock);
+    // No local SMS service or scheduler: their sandbox twins stand in.
+    const allSenders = { ...dispatch.senders, ...(config.sms ? { sms: new SandboxSmsSender() } : {}) };
     const senders = Object.fromEntries(
-      Object.entries(dispatch.senders).map(([channel, sender]) => [channel, this.recording(sender)]),
+      Object.entries(allSenders).map(([channel, sender]) => [channel, this.recording(sender)]),
     );
+    const sms = inboundSmsDeps(standIns.clients, settings, clock);
     this.inboundEmail = makeInboundEmailHandler(() => inbound);
-    this.dispatcher = makeDispatcherHandler(() => ({ ...dispatch, senders }));
+    this.inboundSms = makeInboundSmsHandler(() => sms);
+    this.dispatcher = makeDispatcherHandler(() => ({
+      ...dispatch,
+      senders,
+      deferredSends: this.deferredSends,
+    }));
   }
 
   static async start(options: { now?: Date; config?: SupportConfig } = {}): Promise<SandboxEngine> {
     const standIns = await startStandIns();
+    const meta = await SandboxMeta.start(standIns);
     return new SandboxEngine(
       standIns,
       new ReplayClock(options.now ?? new Date()),
       options.config ?? sandboxSupportConfig,
+      meta,
     );
   }
 
   async stop(): Promise<void> {
+    await this.meta.stop();
     await this.standIns.stop();
   }
 
@@ -169,7 +198,13 @@ export class SandboxEngine {
           result = { file, accepted: true, result: await this.receiveEmail(content, sidecars.verdicts) };
           break;
         case '.clock.json':
-          result = { file, accepted: true, result: this.moveClock(content) };
+          result = { file, accepted: true, result: await this.moveClock(content) };
+          break;
+        case '.meta.json':
+          result = { file, accepted: true, result: await this.receiveMeta(content, sidecars.headers) };
+          break;
+        case '.sms.json':
+          result = { file, accepted: true, result: await this.receiveSms(content) };
           break;
         case undefined:
           throw new SandboxRejection(
@@ -190,6 +225,8 @@ export class SandboxEngine {
 
   /** Runs the dispatcher until the outbound queue is empty, the way Lambda's poller would. */
   async drain(): Promise<void> {
+    // Inbound first: the social consumer queues the acknowledgements the dispatcher sends.
+    await this.meta.drain((receiveCount) => this.deadLetters.push({ queue: 'social-inbound', receiveCount }));
     const { sqs } = this.standIns.platform;
     const queueUrl = this.standIns.outboundQueueUrl;
     // Bounded: a stuck message goes to the DLQ after a few receives, so this always ends.
@@ -222,12 +259,13 @@ export class SandboxEngine {
   }
 
   async report(): Promise<Report> {
-    return buildReport(this.standIns.clients.dynamo, this.standIns.tableName, {
+    const report = await buildReport(this.standIns.clients.dynamo, this.standIns.tableName, {
       outbox: this.outbox,
       responses: this.responses,
       rejected: this.rejected,
       deadLetters: this.deadLetters,
     });
+    return { ...report, deferred: this.deferredSends.list() };
   }
 
   private async receiveEmail(raw: Uint8Array, verdictsFile: Uint8Array | undefined): Promise<unknown> {
@@ -278,10 +316,86 @@ export class SandboxEngine {
     return this.inboundEmail(event, lambdaContext('switchboard-inbound-email'));
   }
 
-  private moveClock(content: Uint8Array): { now: string } {
+  /**
+   * Moves the clock to `now`, stopping at each deferred send due on the way: the send goes back
+   * on the outbound queue at its time, as its EventBridge schedule would put it, and is drained
+   * there, so its `sentAt` is the time it was due.
+   */
+  private async moveClock(content: Uint8Array): Promise<{ now: string; fired: string[] }> {
     const { now } = parseSidecar(clockFileSchema, content, 'clock');
-    this.clock.advanceTo(new Date(now));
-    return { now: this.clock.now().toISOString() };
+    const target = new Date(now);
+    const fired: string[] = [];
+    for (
+      let due = this.deferredSends.takeDue(target);
+      due.length > 0;
+      due = this.deferredSends.takeDue(target)
+    ) {
+      for (const send of due) {
+        this.clock.advanceTo(send.at);
+        await this.standIns.platform.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: this.standIns.outboundQueueUrl,
+            MessageBody: JSON.stringify(send.request),
+          }),
+        );
+        fired.push(send.request.id);
+        await this.drain();
+      }
+    }
+    this.clock.advanceTo(target);
+    return { now: this.clock.now().toISOString(), fired };
+  }
+
+  /**
+   * An inbound SMS as End User Messaging delivers it: the file is the JSON it publishes to the
+   * two-way SNS topic, wrapped in the SNS notification Lambda receives. The SNS message id is
+   * derived from the content, as a redelivered notification would carry the same one.
+   */
+  /**
+   * A Meta webhook POST body through the webhook route, signed with the sandbox app secret (or
+   * with the headers of a `.headers.json` sidecar); anything but 200 is a rejection with its reason.
+   */
+  private async receiveMeta(content: Uint8Array, headers: Uint8Array | undefined): Promise<unknown> {
+    let response: Awaited<ReturnType<SandboxMeta['replayFile']>>;
+    try {
+      response = await this.meta.replayFile(content, headers);
+    } catch (error) {
+      throw new SandboxRejection(describeError(error).reason);
+    }
+    const body = safeJson(typeof response.body === 'string' ? response.body : undefined);
+    if (response.statusCode !== 200) {
+      const reason = typeof body?.reason === 'string' ? body.reason : 'refused';
+      throw new SandboxRejection(`the webhook answered ${response.statusCode}: ${reason}`);
+    }
+    return { statusCode: response.statusCode, body };
+  }
+
+  private async receiveSms(content: Uint8Array): Promise<unknown> {
+    const message = Buffer.from(content).toString('utf8');
+    const topicArn = 'arn:aws:sns:eu-central-1:000000000000:switchboard-inbound-sms';
+    const event = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: `${topicArn}:5f3c1d2e-0000-4000-8000-000000000000`,
+          Sns: {
+            Type: 'Notification',
+            MessageId: createHash('sha256').update(content).digest('hex').slice(0, 36),
+            TopicArn: topicArn,
+            Subject: null,
+            Message: message,
+            Timestamp: this.clock.now().toISOString(),
+            SignatureVersion: '1',
+            Signature: 'sandbox',
+            SigningCertUrl: 'https://sns.eu-central-1.amazonaws.com/sandbox.pem',
+            UnsubscribeUrl: 'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe',
+            MessageAttributes: {},
+          },
+        },
+      ],
+    };
+    return this.inboundSms(event, lambdaContext('switchboard-inbound-sms'));
   }
 
   private recording(sender: ChannelSender | undefined): ChannelSender | undefined {
@@ -301,6 +415,7 @@ export class SandboxEngine {
           language: request.language,
           sentAt: this.clock.now().toISOString(),
           outboundId: request.id,
+          ...(request.template ? { template: request.template.name } : {}),
         });
         return sent;
       },

@@ -17,9 +17,13 @@ export async function replay(dir: string, options: { now?: Date } = {}): Promise
   try {
     for (const name of names) {
       if (SIDECAR_SUFFIXES.some((suffix) => name.endsWith(suffix))) continue;
-      const stem = name.replace(/\.[^.]+$/, '');
-      const sidecar = async (suffix: string) =>
-        present.has(`${stem}${suffix}`) ? readFile(join(dir, `${stem}${suffix}`)) : undefined;
+      // `12-virus.eml` → `12-virus.verdicts.json`; `04-forged.meta.json` → `04-forged.headers.json`
+      // (or `04-forged.meta.headers.json`).
+      const stems = [name.replace(/\.[a-z-]+\.json$/, ''), name.replace(/\.[^.]+$/, '')];
+      const sidecar = async (suffix: string) => {
+        const stem = stems.find((s) => present.has(`${s}${suffix}`));
+        return stem === undefined ? undefined : readFile(join(dir, `${stem}${suffix}`));
+      };
       await engine.processEvent(name, await readFile(join(dir, name)), {
         verdicts: await sidecar('.verdicts.json'),
         headers: await sidecar('.headers.json'),

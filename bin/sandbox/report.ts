@@ -16,6 +16,8 @@ export interface Report {
     identities: Identity[];
     language?: string;
     consent: Record<string, string>;
+    /** Every consent change, oldest first: channel, state, source, keyword, time. */
+    consentHistory?: Array<{ channel: string; state: string; source: string; keyword?: string; at: string }>;
   }>;
   conversations: Array<{
     id: string;
@@ -37,13 +39,24 @@ export interface Report {
       deliveryStatus?: string;
       language?: string;
       flags?: readonly string[];
-      attachments: Array<{ filename: string; contentType: string; size: number; stored: boolean }>;
+      /** The provider id of the message this one answers or reacts to (social channels). */
+      replyTo?: string;
+      attachments: Array<{
+        filename: string;
+        contentType: string;
+        size: number;
+        stored: boolean;
+        /** A media reference kept with the platform (WhatsApp media id, Messenger URL). */
+        media?: { type: string; id?: string; url?: string; caption?: string };
+      }>;
     }>;
   }>;
   outbox: OutboxEntry[];
   responses: Array<{ file: string; body: unknown }>;
   rejected: Array<{ file: string; reason: string }>;
   deadLetters: DeadLetter[];
+  /** Sends still held for later (SMS quiet hours): a `.clock.json` past their time fires them. */
+  deferred?: Array<{ id: string; at: string; outboundId: string; channel: string; kind: string }>;
 }
 
 /**
@@ -66,7 +79,20 @@ export async function buildReport(
 
   const identities = new Map<string, Identity[]>();
   const messages = new Map<string, Message[]>();
+  const consentHistory = new Map<string, NonNullable<Report['customers'][number]['consentHistory']>>();
   for (const item of items) {
+    if (item.entity === 'consent-change') {
+      const list = consentHistory.get(String(item.customerId)) ?? [];
+      list.push({
+        channel: String(item.channel),
+        state: String(item.state),
+        source: String(item.source),
+        ...(typeof item.keyword === 'string' ? { keyword: item.keyword } : {}),
+        at: String(item.at),
+      });
+      consentHistory.set(String(item.customerId), list);
+      continue;
+    }
     if (item.entity === 'identity') {
       const [, kind, ...value] = String(item.pk).split('#');
       const list = identities.get(String(item.customerId)) ?? [];
@@ -92,6 +118,9 @@ export async function buildReport(
       ),
       language: c.language ?? c.detectedLanguage,
       consent: { ...c.consent },
+      ...(consentHistory.has(c.id)
+        ? { consentHistory: (consentHistory.get(c.id) ?? []).sort((a, b) => a.at.localeCompare(b.at)) }
+        : {}),
     }));
 
   const conversations = items
@@ -124,11 +153,13 @@ export async function buildReport(
           deliveryStatus: m.deliveryStatus,
           language: m.language,
           flags: m.flags,
+          ...(m.replyTo ? { replyTo: m.replyTo } : {}),
           attachments: m.attachments.map((a) => ({
             filename: a.filename,
             contentType: a.contentType,
             size: a.size,
             stored: a.objectKey !== undefined,
+            ...(a.media ? { media: a.media } : {}),
           })),
         })),
     }));

@@ -23,6 +23,38 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       if (request.method === 'GET' && url.pathname === '/sandbox/report') {
         return json(response, 200, await engine.report());
       }
+      if (request.method === 'POST' && url.pathname === '/sandbox/meta/graph-faults') {
+        // {"status":429,"body":{"error":{…}},"count":2}: the local Graph API fails the next sends.
+        const fault = JSON.parse((await readBody(request)).toString('utf8') || '{}') as {
+          status?: number;
+          body?: unknown;
+          count?: number;
+        };
+        if (typeof fault.status !== 'number' || fault.status < 400 || fault.status > 599) {
+          return json(response, 400, { error: 'bad-request', reason: 'status must be an HTTP error status' });
+        }
+        engine.meta.graph.failNext({ status: fault.status, body: fault.body ?? {} }, fault.count ?? 1);
+        return json(response, 200, { status: 'armed', count: fault.count ?? 1 });
+      }
+      if ((request.method === 'GET' || request.method === 'POST') && url.pathname === '/webhooks/meta') {
+        // The same route API Gateway serves, through the real webhook handler.
+        const sentBefore = engine.outbox.length;
+        const answer = await engine.meta.request({
+          method: request.method,
+          query: Object.fromEntries(url.searchParams),
+          headers: Object.fromEntries(
+            Object.entries(request.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+          ),
+          body: request.method === 'POST' ? await readBody(request) : new Uint8Array(),
+        });
+        if (request.method === 'POST' && answer.statusCode === 200) await engine.drain();
+        response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
+        response.end(answer.body ?? '');
+        if (engine.outbox.length > sentBefore) {
+          process.stderr.write(`sent ${engine.outbox.length - sentBefore} message(s); see /sandbox/outbox\n`);
+        }
+        return;
+      }
       const event = url.pathname.match(/^\/sandbox\/events\/([A-Za-z0-9._-]{1,60})$/);
       if (request.method === 'POST' && event?.[1]) {
         const body = await readBody(request);

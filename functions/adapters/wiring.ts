@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
@@ -7,13 +9,24 @@ import type { DispatchOutboundDeps } from '../core/dispatch-outbound.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
+import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
+import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
 import { documentClient } from './dynamodb/document-client.ts';
 import { DynamoEventLedger } from './dynamodb/event-ledger.ts';
+import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { derivedIds, systemClock } from './ids.ts';
+import { type MetaSettings, metaSenders, metaSettingsFromEnvironment } from './meta/meta-settings.ts';
 import { S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
+import type { SchedulerSettings } from './scheduler/eventbridge-deferred-sends.ts';
 import { SesEmailSender } from './ses/ses-email-sender.ts';
+import {
+  deferredSendsFor,
+  quietHoursPolicy,
+  schedulerSettingsFromEnvironment,
+  smsSenders,
+} from './sms/sms-wiring.ts';
 import { SqsOutboundQueue } from './sqs/outbound-queue.ts';
 
 /**
@@ -26,6 +39,10 @@ export interface AwsClients {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly ses: SESv2Client;
+  /** End User Messaging SMS; absent where SMS is not sent (the sandbox has its own twin). */
+  readonly sms?: PinpointSMSVoiceV2Client;
+  /** EventBridge Scheduler, for deferred sends (quiet hours). */
+  readonly scheduler?: SchedulerClient;
 }
 
 export interface Settings {
@@ -36,6 +53,10 @@ export interface Settings {
   readonly outboundQueueUrl: string;
   readonly sesConfigurationSet?: string;
   readonly support: SupportConfig;
+  /** WhatsApp, Messenger, Instagram; absent when Meta is not connected. */
+  readonly meta?: MetaSettings;
+  /** Where deferred sends are scheduled; absent when the dispatcher cannot defer. */
+  readonly deferredSends?: SchedulerSettings;
 }
 
 /** The three faces of the conversation table every use-case works with. */
@@ -78,7 +99,52 @@ export function dispatcherDeps(
     ...tableStores(clients, settings),
     senders: {
       email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet),
+      ...metaSenders(settings.meta),
+      ...smsSenders(clients.sms, settings.support),
     },
+    quietHours: quietHoursPolicy(settings.support),
+    consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
+    deferredSends: deferredSendsFor(clients.scheduler, settings.deferredSends),
+    providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
+    social: settings.support.social,
+  };
+}
+
+/** The consumer of verified Meta webhook deliveries: receiveInbound plus delivery statuses. */
+export function socialInboundDeps(
+  clients: AwsClients,
+  settings: Settings,
+  clock: Clock = systemClock,
+): SocialInboundDeps {
+  return {
+    clock,
+    ids: derivedIds,
+    config: settings.support,
+    ...tableStores(clients, settings),
+    // Media stay with Meta as references; nothing is stored as an object.
+    attachments: { put: async () => Promise.reject(new ConfigurationError('social media are not stored')) },
+    outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
+    providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
+  };
+}
+
+/** Inbound SMS: receiveInbound with the consent ledger that STOP and START change. */
+export function inboundSmsDeps(
+  clients: AwsClients,
+  settings: Settings,
+  clock: Clock = systemClock,
+): ReceiveInboundDeps {
+  return {
+    clock,
+    ids: derivedIds,
+    config: settings.support,
+    ...tableStores(clients, settings),
+    // SMS has no attachments (MMS media are not part of End User Messaging's SNS payload).
+    attachments: {
+      put: async () => Promise.reject(new ConfigurationError('SMS attachments are not stored')),
+    },
+    outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
+    consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
   };
 }
 
@@ -89,6 +155,8 @@ export function awsClientsFromEnvironment(): AwsClients {
     s3: new S3Client({}),
     sqs: new SQSClient({}),
     ses: new SESv2Client({}),
+    sms: new PinpointSMSVoiceV2Client({}),
+    scheduler: new SchedulerClient({}),
   };
 }
 
@@ -117,6 +185,8 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     outboundQueueUrl: env.OUTBOUND_QUEUE_URL ?? '',
     sesConfigurationSet: env.SES_CONFIGURATION_SET || undefined,
     support: parsed.data,
+    meta: metaSettingsFromEnvironment(env),
+    deferredSends: schedulerSettingsFromEnvironment(env),
   };
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { faqSchema } from './faq.ts';
+import { isE164 } from './phone.ts';
 
 /**
  * What the functions need to know about the shop at run time. The CDK app validates the same
@@ -48,7 +50,87 @@ export type BusinessHours = z.infer<typeof businessHoursSchema>;
 
 const language = z.string().regex(/^[a-z]{2}$/, 'use a two-letter ISO 639-1 code, for example "tr"');
 
+/**
+ * WhatsApp allows free text only within 24 hours of the customer's last message; after that only
+ * an approved template. `whatsappTemplate` names one with a single body variable ({{1}}) that
+ * carries our text; `languages` maps our language codes to the template's (`en` → `en_US`).
+ * Without a template (or for Messenger and Instagram, which have no templates for this), the
+ * message goes to the first of `fallbackChannels` the customer has an identity on and has not
+ * opted out of.
+ */
+const socialConfigSchema = z.object({
+  whatsappTemplate: z
+    .object({
+      name: z
+        .string()
+        .regex(/^[a-z0-9_]{1,512}$/, 'use the template name as approved: lowercase, digits, "_"'),
+      languages: z.record(
+        z.string().regex(/^[a-z]{2}$/),
+        z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'use a WhatsApp language code such as "tr" or "en_US"'),
+      ),
+    })
+    .optional(),
+  fallbackChannels: z
+    .array(z.enum(['sms', 'email']))
+    .max(2)
+    .default(['sms', 'email']),
+});
+
 const emailAddress = z.email({ message: 'must be an email address' }).transform((s) => s.toLowerCase());
+
+const e164 = z.string().refine(isE164, {
+  message: 'use a valid phone number in E.164 form, for example "+905321234567"',
+});
+
+/** Texts per language; a language without one gets the default language's, then a built-in. */
+const textsPerLanguage = z.partialRecord(
+  z.string().regex(/^[a-z]{2}$/, 'use two-letter ISO 639-1 codes as keys'),
+  z.string().min(1).max(480),
+);
+
+/**
+ * The SMS channel (AWS End User Messaging SMS). Present: inbound SMS is answered and the
+ * dispatcher sends SMS; absent: the channel is not deployed.
+ */
+export const smsConfigSchema = z.object({
+  /**
+   * What we send from: the ARN of a phone number, pool or sender id, or a phone number id
+   * (`phone-…`) or pool id (`pool-…`). IAM lets the dispatcher send from exactly this.
+   */
+  originationIdentity: z
+    .string()
+    .regex(
+      /^(arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(phone-number\/phone-[0-9a-f]+|pool\/pool-[0-9a-f]+|sender-id\/[A-Za-z0-9-]{1,11}\/[A-Z]{2})|phone-[0-9a-f]+|pool-[0-9a-f]+)$/,
+      'use the ARN of an End User Messaging phone number, pool or sender id, or a phone-… or pool-… id',
+    ),
+  /** End User Messaging configuration set for delivery events; none: the account default. */
+  configurationSetName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, "_" or "-"')
+    .optional(),
+  /** Our numbers: messages from them are never answered (loop safety across our own numbers). */
+  ownNumbers: z.array(e164).min(1),
+  /** The answer to HELP; default: who we are and how to stop, in the customer's language. */
+  helpText: textsPerLanguage.default({}),
+  /**
+   * Confirm STOP and START ourselves. Turn off when End User Messaging (self-managed opt-outs
+   * off) or the carrier already answers the keyword, or the customer gets two confirmations.
+   */
+  keywordConfirmations: z.boolean().default(true),
+  optOutConfirmation: textsPerLanguage.default({}),
+  optInConfirmation: textsPerLanguage.default({}),
+  /**
+   * Proactive SMS (order status, reminders, surveys) is not sent between `start` and `end` in
+   * the customer's time zone (business-hours time zone if unknown); it waits until `end`.
+   */
+  quietHours: z
+    .object({ start: timeOfDay.default('21:00'), end: timeOfDay.default('08:00') })
+    .refine((q) => q.start !== q.end, { message: 'start and end must differ' })
+    .default({ start: '21:00', end: '08:00' }),
+  /** Send Turkish acknowledgements in the GSM-7 spelling when only that fits one segment. */
+  fitAcknowledgementToOneSegment: z.boolean().default(true),
+});
+export type SmsConfig = z.infer<typeof smsConfigSchema>;
 
 export const supportConfigSchema = z
   .object({
@@ -88,6 +170,12 @@ export const supportConfigSchema = z
         maxCount: z.number().int().positive().max(100).default(20),
       })
       .default({ maxBytesEach: 10 * 1024 * 1024, maxCount: 20 }),
+    /** Automatic answers to common questions; without it the built-in Turkish and English FAQ. */
+    faq: faqSchema.optional(),
+    /** Social messaging (WhatsApp, Messenger, Instagram): what to do outside the 24-hour window. */
+    social: socialConfigSchema.default({ fallbackChannels: ['sms', 'email'] }),
+    /** The SMS channel; absent: SMS is not part of this deployment. */
+    sms: smsConfigSchema.optional(),
   })
   .superRefine((c, ctx) => {
     if (!c.languages.includes(c.defaultLanguage)) {

@@ -1,6 +1,19 @@
-import { PermanentDeliveryError, RetryableError } from './errors.ts';
+import type { SupportConfig } from './config.ts';
+import { changeConsent, DestinationOptedOutError } from './consent.ts';
+import { NotFoundError, PermanentDeliveryError, RetryableError } from './errors.ts';
+import { applyMessagingWindow, WINDOWED_CHANNELS } from './messaging-window.ts';
 import type { Channel, DeliveryStatus, Message, OutboundRequest } from './model.ts';
-import type { ChannelSender, Clock, ConversationStore, CustomerDirectory, EventLedger } from './ports.ts';
+import type {
+  ChannelSender,
+  Clock,
+  ConsentLedger,
+  ConversationStore,
+  CustomerDirectory,
+  DeferredSends,
+  EventLedger,
+  ProviderMessageIndex,
+} from './ports.ts';
+import { deferForQuietHours, type QuietHoursPolicy } from './quiet-hours.ts';
 
 export interface DispatchOutboundDeps {
   readonly clock: Clock;
@@ -8,10 +21,21 @@ export interface DispatchOutboundDeps {
   readonly conversations: ConversationStore;
   readonly customers: CustomerDirectory;
   readonly senders: Partial<Record<Channel, ChannelSender>>;
+  /** Where provider message ids are kept so delivery statuses find their message; optional for email-only setups. */
+  readonly providerMessages?: ProviderMessageIndex;
+  /** The 24-hour window policy of WhatsApp, Messenger and Instagram (templates, fallbacks). */
+  readonly social?: SupportConfig['social'];
+  /** Quiet hours of proactive sends (SMS); absent: send at any hour. */
+  readonly quietHours?: QuietHoursPolicy;
+  /** Where sends that must wait for the end of quiet hours are parked. */
+  readonly deferredSends?: DeferredSends;
+  /** The consent ledger: a provider's opt-out refusal is recorded there (source `carrier`). */
+  readonly consent?: ConsentLedger;
 }
 
 export interface DispatchOutcome {
-  readonly status: Extract<DeliveryStatus, 'sent' | 'failed' | 'suppressed'>;
+  /** `deferred`: parked until quiet hours end; the send itself happens then. */
+  readonly status: Extract<DeliveryStatus, 'sent' | 'failed' | 'suppressed'> | 'deferred';
   readonly providerMessageId?: string;
   readonly reason?: string;
 }
@@ -45,7 +69,9 @@ export async function dispatchOutbound(
 
   try {
     const outcome = await send(deps, request, now);
-    await deps.ledger.complete(key, outcome, now);
+    // A deferred send comes back through the queue with the same id: it must find the key free.
+    if (outcome.status === 'deferred') await deps.ledger.release(key);
+    else await deps.ledger.complete(key, outcome, now);
     return { ...outcome, duplicate: false };
   } catch (error) {
     await deps.ledger.release(key).catch(() => undefined);
@@ -55,13 +81,28 @@ export async function dispatchOutbound(
 
 async function send(
   deps: DispatchOutboundDeps,
-  request: OutboundRequest,
+  queued: OutboundRequest,
   now: Date,
 ): Promise<DispatchOutcome> {
-  const suppression = await suppressionReason(deps, request);
+  const suppression = await suppressionReason(deps, queued);
   if (suppression) {
-    await record(deps, request, now, { status: 'suppressed', reason: suppression });
+    await record(deps, queued, now, { status: 'suppressed', reason: suppression });
     return { status: 'suppressed', reason: suppression };
+  }
+  // Checked here, at send time, not when the request was queued: a deferred send may find the
+  // window closed by then.
+  let request = queued;
+  if (WINDOWED_CHANNELS.has(queued.channel)) {
+    const decision = await applyMessagingWindow(deps, queued, now);
+    if (decision.action === 'suppress') {
+      await record(deps, queued, now, { status: 'suppressed', reason: decision.reason });
+      return { status: 'suppressed', reason: decision.reason };
+    }
+    request = decision.request;
+  }
+  const deferred = await deferForQuietHours(deps, request, now);
+  if (deferred) {
+    return { status: 'deferred', reason: `quiet hours: deferred until ${deferred.until.toISOString()}` };
   }
   const sender = deps.senders[request.channel];
   if (!sender) {
@@ -72,6 +113,14 @@ async function send(
   try {
     const sent = await sender.send(request);
     await record(deps, request, now, { status: 'sent', providerMessageId: sent.providerMessageId });
+    if (deps.providerMessages && request.conversationId && request.channel !== 'email') {
+      // Delivery statuses name the provider's id only; this leads them back to the message.
+      await deps.providerMessages.record(request.channel, sent.providerMessageId, {
+        conversationId: request.conversationId,
+        messageId: request.id,
+        at: now.toISOString(),
+      });
+    }
     if (sent.emailMessageId && request.conversationId) {
       // Replies to our mail carry this id in In-Reply-To: it must lead back to the conversation.
       await deps.conversations.recordEmailReference(sent.emailMessageId, {
@@ -82,6 +131,25 @@ async function send(
     return { status: 'sent', providerMessageId: sent.providerMessageId };
   } catch (error) {
     if (!(error instanceof PermanentDeliveryError)) throw error;
+    if (error instanceof DestinationOptedOutError && deps.consent) {
+      // The customer's STOP reached the carrier or End User Messaging, not us: the ledger learns
+      // it here, so proactive sends stop at the consent check instead of failing one by one.
+      // Before the timeline write, so a retry after a crash finds it done (same event key).
+      await changeConsent(
+        { customers: deps.customers, consent: deps.consent },
+        {
+          customerId: request.customerId,
+          channel: request.channel,
+          state: 'opted-out',
+          source: 'carrier',
+          at: now.toISOString(),
+          eventKey: `outbound#${request.id}`,
+        },
+      ).catch((consentError: unknown) => {
+        // A send without a customer profile (none should exist) has no ledger to update.
+        if (!(consentError instanceof NotFoundError)) throw consentError;
+      });
+    }
     await record(deps, request, now, { status: 'failed', reason: error.reason });
     return { status: 'failed', reason: error.reason };
   }

@@ -20,6 +20,23 @@ export type Language = string;
 
 export type ConsentState = 'opted-in' | 'opted-out';
 
+/**
+ * Who changed a consent: the customer by SMS keyword, the carrier or End User Messaging (an
+ * opt-out list hit), the shop's systems (order events, imports), or an agent. The customer's own
+ * opt-out (keyword, carrier) is only lifted by the customer's own opt-in keyword.
+ */
+export type ConsentSource = 'sms-keyword' | 'carrier' | 'shop' | 'agent';
+
+/** The current consent of one channel and where it came from (the history holds every change). */
+export interface ConsentRecord {
+  readonly state: ConsentState;
+  readonly source: ConsentSource;
+  readonly at: string;
+  /** The event that made the change, so a retry of that event knows it already did. */
+  readonly eventKey: string;
+  readonly keyword?: string;
+}
+
 export interface Customer {
   readonly id: string;
   readonly name?: string;
@@ -30,6 +47,10 @@ export interface Customer {
   readonly timezone?: string;
   readonly preferredChannel?: Channel;
   readonly consent: Partial<Record<Channel, ConsentState>>;
+  /** Source and time of each channel's current consent; absent on profiles that never changed one. */
+  readonly consentDetail?: Partial<Record<Channel, ConsentRecord>>;
+  /** Bumped by every consent change: the optimistic lock that keeps concurrent changes apart. */
+  readonly consentVersion?: number;
   readonly identities: readonly Identity[];
   readonly createdAt: string;
   /** When the last automatic response of any channel went to this customer. */
@@ -62,6 +83,16 @@ export interface AttachmentRef {
   /** Object key of the stored content; absent when the attachment was not kept (see `skippedReason`). */
   readonly objectKey?: string;
   readonly skippedReason?: string;
+  /**
+   * A media item a messaging platform holds for us (WhatsApp media id, Messenger attachment URL):
+   * kept as a reference; fetching the bytes is a separate step through the platform's API.
+   */
+  readonly media?: {
+    readonly type: string;
+    readonly id?: string;
+    readonly url?: string;
+    readonly caption?: string;
+  };
 }
 
 export type Direction = 'inbound' | 'outbound';
@@ -92,6 +123,10 @@ export interface Message {
   readonly deliveryStatus?: DeliveryStatus;
   readonly language?: Language;
   readonly flags?: readonly string[];
+  /** The provider id of the message this one answers (WhatsApp context.id, Messenger reply_to.mid). */
+  readonly replyTo?: string;
+  /** When the provider last reported a delivery status change (sent, delivered, read, failed). */
+  readonly deliveryStatusAt?: string;
 }
 
 /** SES receipt verdict values. */
@@ -146,6 +181,21 @@ export interface InboundMessage {
   readonly text: string;
   readonly fullText?: string;
   readonly attachments: readonly AttachmentRef[];
+  /** What kind of content this is beside text (`reaction`, `location`, `unsupported-type`, …), for the timeline. */
+  readonly flags?: readonly string[];
+  /** The provider id of the message this one answers or reacts to. */
+  readonly replyTo?: string;
+  /**
+   * A guess from the channel (a phone number's country) for when the message has no text to
+   * detect a language from (a sticker, a photo): used only after detection and history.
+   */
+  readonly languageHint?: Language;
+  readonly sms?: {
+    /** Our number (or pool number) the customer texted, E.164. */
+    readonly destinationNumber: string;
+    /** Set when the whole message is a consent or help keyword (STOP, START, HELP, İPTAL…). */
+    readonly keyword?: { readonly action: 'opt-out' | 'opt-in' | 'help'; readonly keyword: string };
+  };
   readonly email?: {
     readonly threading: EmailThreadingHints;
     readonly signals: MailAutomationSignals;
@@ -175,4 +225,13 @@ export interface OutboundRequest {
   /** Extra headers (email) such as `Auto-Submitted`. */
   readonly headers: Readonly<Record<string, string>>;
   readonly requestedAt: string;
+  /**
+   * An approved WhatsApp message template to send instead of free text; the dispatcher sets it
+   * when the 24-hour customer-service window is closed. `parameters` fill the body's {{1}}, {{2}}….
+   */
+  readonly template?: {
+    readonly name: string;
+    readonly language: Language;
+    readonly parameters: readonly string[];
+  };
 }

@@ -21,4 +21,11 @@ export const outboundRequestSchema = z.object({
     .optional(),
   headers: z.record(z.string().max(200), z.string().max(998)),
   requestedAt: z.iso.datetime(),
+  template: z
+    .object({
+      name: z.string().regex(/^[a-z0-9_]{1,512}$/),
+      language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/),
+      parameters: z.array(z.string().max(1024)).max(10),
+    })
+    .optional(),
 }) satisfies z.ZodType<OutboundRequest>;

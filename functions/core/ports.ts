@@ -1,7 +1,9 @@
 import type {
   Channel,
+  ConsentRecord,
   Conversation,
   Customer,
+  DeliveryStatus,
   Identity,
   Language,
   Message,
@@ -26,7 +28,12 @@ export interface InboundOutcome {
   readonly customerId: string;
   readonly conversationId: string;
   readonly messageId: string;
-  readonly autoReply: { readonly queued: boolean; readonly reasons: readonly string[] };
+  readonly autoReply: {
+    readonly queued: boolean;
+    readonly reasons: readonly string[];
+    /** The FAQ entry whose answer went with the acknowledgement. */
+    readonly faq?: string;
+  };
 }
 
 export type EventClaim<Outcome> =
@@ -105,4 +112,77 @@ export interface SentMessage {
 /** Sends one outbound message on its channel; throws RetryableError or PermanentDeliveryError. */
 export interface ChannelSender {
   send(request: OutboundRequest): Promise<SentMessage>;
+}
+
+/** One consent change as the history keeps it (DESIGN §4: every change with its time and source). */
+export interface ConsentHistoryEntry extends ConsentRecord {
+  readonly customerId: string;
+  readonly channel: Channel;
+  /** The state before the change (absent: never set). */
+  readonly previous?: ConsentRecord['state'];
+}
+
+/**
+ * The consent ledger: the current state per channel lives on the customer profile (so the
+ * dispatcher reads it with the profile it already reads), every change is appended to a history.
+ */
+export interface ConsentLedger {
+  /**
+   * Sets the channel's consent on the profile if its consent version is still `expectedVersion`
+   * (0: never changed) and bumps it. Returns false when someone else changed consent meanwhile.
+   */
+  apply(
+    customerId: string,
+    channel: Channel,
+    record: ConsentRecord,
+    expectedVersion: number,
+  ): Promise<boolean>;
+  /** Appends a history entry; the same entry written twice is stored once. */
+  appendHistory(entry: ConsentHistoryEntry): Promise<void>;
+}
+
+/** A send (or any payload for the outbound queue) that must wait until `at`. */
+export interface DeferredSend {
+  /** Deterministic, so scheduling the same send twice keeps one schedule. */
+  readonly id: string;
+  readonly at: Date;
+  readonly request: OutboundRequest;
+}
+
+/**
+ * Puts a request on the outbound queue at a later time (quiet hours now, reminders later): an
+ * EventBridge Scheduler one-time schedule in the cloud, a pending list the replay clock fires in
+ * the sandbox.
+ */
+export interface DeferredSends {
+  /** Idempotent on `id`: a schedule that exists already is left as it is. */
+  schedule(send: DeferredSend): Promise<void>;
+  /** Removes a pending send; unknown or already fired ids are fine. */
+  cancel(id: string): Promise<void>;
+}
+
+/** Where one of our outbound messages lives, found again by the id the provider gave it. */
+export interface ProviderMessageReference {
+  readonly conversationId: string;
+  readonly messageId: string;
+  /** The message's timeline position (`at`), part of its key. */
+  readonly at: string;
+}
+
+/**
+ * Provider message ids (wamid, Messenger mid, SMS message id) of the messages we sent, so a
+ * delivery status the provider reports later updates the right message. Keyed by channel because
+ * ids are only unique within one provider.
+ */
+export interface ProviderMessageIndex {
+  record(channel: Channel, providerMessageId: string, reference: ProviderMessageReference): Promise<void>;
+  find(channel: Channel, providerMessageId: string): Promise<ProviderMessageReference | undefined>;
+  /**
+   * Moves the message's delivery status forward (sent → delivered → read; failed), never back:
+   * statuses arrive out of order and more than once. Returns false when nothing changed.
+   */
+  updateDeliveryStatus(
+    reference: ProviderMessageReference,
+    update: { readonly status: DeliveryStatus; readonly at: string; readonly reason?: string },
+  ): Promise<boolean>;
 }

@@ -2,6 +2,7 @@ import { type AutoReplySuppression, autoReplySuppressions } from './auto-reply-p
 import { addBusinessMinutes } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
 import { RetryableError } from './errors.ts';
+import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
 import { chooseReplyLanguage, detectLanguage } from './language.ts';
 import type {
@@ -16,6 +17,7 @@ import type {
 import type {
   AttachmentStore,
   Clock,
+  ConsentLedger,
   ConversationStore,
   CustomerDirectory,
   EventLedger,
@@ -23,6 +25,8 @@ import type {
   InboundOutcome,
   OutboundQueue,
 } from './ports.ts';
+import { answerSmsKeyword } from './sms-keyword.ts';
+import { fitOneSegment } from './sms-segments.ts';
 import { threadInbound } from './threading.ts';
 
 export interface ReceiveInboundDeps {
@@ -34,6 +38,8 @@ export interface ReceiveInboundDeps {
   readonly conversations: ConversationStore;
   readonly attachments: AttachmentStore;
   readonly outbound: OutboundQueue;
+  /** The consent ledger; needed where SMS keywords (STOP, START) arrive. */
+  readonly consent?: ConsentLedger;
 }
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
@@ -52,7 +58,17 @@ export interface ReceiveInboundInput {
 }
 
 /** Why an inbound message got no acknowledgement, beside the loop-safety reasons. */
-export type AutoReplySkip = AutoReplySuppression | 'follow-up' | 'window' | 'no-channel-address';
+export type AutoReplySkip =
+  | AutoReplySuppression
+  | 'follow-up'
+  | 'window'
+  | 'no-channel-address'
+  /** A reaction (an emoji on one of our messages) is not a question: nothing to acknowledge. */
+  | 'reaction'
+  /** STOP, START, HELP…: answered by its confirmation or help text, not an acknowledgement. */
+  | 'sms-keyword'
+  /** The customer opted out of this channel; only a keyword answer goes back on it. */
+  | 'opted-out';
 
 export interface ReceiveInboundResult extends InboundOutcome {
   readonly duplicate: boolean;
@@ -100,7 +116,10 @@ async function storeAndAcknowledge(
   const { config } = deps;
   const nowIso = now.toISOString();
 
-  const detected = detectLanguage(message.text || message.subject || '', config.languages);
+  // A keyword ("STOP") says nothing about the language the customer reads.
+  const detected = message.sms?.keyword
+    ? undefined
+    : detectLanguage(message.text || message.subject || '', config.languages);
   const customer = await resolveCustomer(deps, message, nowIso, detected);
   const newConversationId = deps.ids.derive('conversation', inboundKey);
   const thread = await threadInbound(
@@ -115,14 +134,18 @@ async function storeAndAcknowledge(
   const quarantined = message.email?.verdicts.virus === 'FAIL';
   const flags = messageFlags(message);
   if (input.truncated) flags.push('text-truncated');
+  for (const flag of message.flags ?? []) if (!flags.includes(flag)) flags.push(flag);
   const conversationId = thread.conversation?.id ?? newConversationId;
   const messageId = deps.ids.derive('message', inboundKey);
 
-  const attachments = await keepAttachments(deps, input.attachments, {
+  const kept = await keepAttachments(deps, input.attachments, {
     conversationId,
     messageId,
     quarantined,
   });
+  // Media a platform holds for us (WhatsApp media ids, Messenger URLs) have no content here:
+  // their references are stored as they came.
+  const attachments = [...kept, ...message.attachments.filter((a) => a.media !== undefined)];
 
   const base: Conversation = thread.conversation ?? {
     id: conversationId,
@@ -150,6 +173,7 @@ async function storeAndAcknowledge(
     providerMessageId: message.providerMessageId,
     language: detected,
     flags,
+    replyTo: message.replyTo,
   };
   const reopen = conversation.status === 'closed' || conversation.status === 'pending';
   await deps.conversations.appendMessage(stored, { reopen: reopen && !quarantined });
@@ -166,11 +190,22 @@ async function storeAndAcknowledge(
     ...autoReplySuppressions({ from: message.from, email: message.email }, [
       config.supportAddress,
       ...config.ownAddresses,
+      ...(config.sms?.ownNumbers ?? []),
     ]),
   ];
   if (!thread.isNew) reasons.push('follow-up');
+  if (message.flags?.includes('reaction')) reasons.push('reaction');
+  if (message.sms?.keyword && !reasons.includes('own-address')) {
+    reasons.push('sms-keyword');
+    await answerSmsKeyword(deps, { message, customer, conversationId, inboundKey, now });
+  } else if (message.channel === 'sms' && customer.consent.sms === 'opted-out') {
+    // After STOP, carriers allow one confirmation and nothing else until START; other channels'
+    // opt-outs are about marketing and do not silence an acknowledgement.
+    reasons.push('opted-out');
+  }
 
   let queued = false;
+  let faq: FaqMatch | undefined;
   if (reasons.length === 0) {
     const slot = await deps.customers.claimAutoReplySlot(
       customer.id,
@@ -181,17 +216,27 @@ async function storeAndAcknowledge(
     if (!slot) reasons.push('window');
     else {
       const language = chooseReplyLanguage(
-        { preferred: customer.language, detected, previous: customer.detectedLanguage },
+        {
+          preferred: customer.language,
+          detected,
+          previous: customer.detectedLanguage ?? message.languageHint,
+        },
         config,
       );
+      faq = matchFaq(`${message.subject ?? ''} ${message.text}`, language, config.faq ?? DEFAULT_FAQ);
       await deps.outbound.enqueue(
-        acknowledgement(deps, { message, conversation, customer, language, inboundKey, now }),
+        acknowledgement(deps, { message, conversation, customer, language, inboundKey, now, faq }),
       );
       queued = true;
     }
   }
 
-  return { customerId: customer.id, conversationId, messageId, autoReply: { queued, reasons } };
+  return {
+    customerId: customer.id,
+    conversationId,
+    messageId,
+    autoReply: { queued, reasons, ...(faq ? { faq: faq.id } : {}) },
+  };
 }
 
 async function resolveCustomer(
@@ -262,6 +307,7 @@ function acknowledgement(
     language: Language;
     inboundKey: string;
     now: Date;
+    faq?: FaqMatch;
   },
 ): OutboundRequest {
   const { message, conversation, customer, language, now } = input;
@@ -275,6 +321,7 @@ function acknowledgement(
     reference: conversationReference(conversation.id),
     subject: message.subject,
     channel: message.channel,
+    faqAnswer: input.faq?.answer,
   });
   const threading = message.email?.threading;
   return {
@@ -286,7 +333,11 @@ function acknowledgement(
     to: message.from.value,
     language,
     subject: content.subject,
-    text: content.text,
+    // One SMS segment where the GSM-7 spelling of Turkish gets it there (a third of the cost).
+    text:
+      message.channel === 'sms' && config.sms?.fitAcknowledgementToOneSegment
+        ? fitOneSegment(content.text)
+        : content.text,
     email: threading
       ? {
           inReplyTo: threading.messageId,

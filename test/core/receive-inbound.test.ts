@@ -67,7 +67,8 @@ describe('receiveInbound', () => {
 
     // Assess
     expect(result.duplicate).toBe(false);
-    expect(result.autoReply).toEqual({ queued: true, reasons: [] });
+    // "Siparişim nerede?" is the order-status FAQ question: its answer rides along.
+    expect(result.autoReply).toEqual({ queued: true, reasons: [], faq: 'order-status' });
     expect(deps.conversations.messagesOf(result.conversationId)).toHaveLength(1);
     const [ack] = deps.outbound.sent;
     expect(ack).toMatchObject({

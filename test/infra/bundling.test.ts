@@ -26,7 +26,7 @@ describe('function bundling', () => {
       expect(asset, code.S3Key).toBeDefined();
       return join(assemblyDirectory, asset?.source.path ?? '');
     });
-    expect(functionAssets).toHaveLength(2);
+    expect(functionAssets).toHaveLength(4);
     for (const directory of functionAssets) {
       const bundle = join(directory, 'index.mjs');
       expect(existsSync(bundle), bundle).toBe(true);

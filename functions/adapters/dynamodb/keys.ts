@@ -11,9 +11,15 @@ export const keys = {
   }),
   emailReference: (messageId: string) => ({ pk: `EMAILREF#${messageId}`, sk: 'EMAILREF' }),
   event: (key: string) => ({ pk: `EVENT#${key}`, sk: 'EVENT' }),
+  /** One consent change in the customer's history, in time order under the profile. */
+  consentChange: (customerId: string, at: string, channel: string, eventKey: string) => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `${CONSENT_PREFIX}${at}#${channel}#${eventKey}`,
+  }),
 };
 
 export const MESSAGE_PREFIX = 'MESSAGE#';
+export const CONSENT_PREFIX = 'CONSENT#';
 
 /** Spreads the agent queue index over a few partitions so a busy status is not one hot key. */
 export const STATUS_SHARDS = 4;

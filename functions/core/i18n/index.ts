@@ -62,6 +62,8 @@ export interface AcknowledgementInput {
   /** The customer's original subject, to answer with "Re: …". */
   readonly subject?: string;
   readonly channel: Channel;
+  /** An FAQ answer to the customer's question, said before the acknowledgement (see core/faq.ts). */
+  readonly faqAnswer?: string;
 }
 
 /**
@@ -79,14 +81,17 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   const originalSubject = input.subject === undefined ? '' : singleLine(input.subject);
   const subject = originalSubject === '' ? messages.defaultSubject(reference) : replySubject(originalSubject);
 
+  const faqAnswer = input.faqAnswer?.trim() || undefined;
   if (input.channel !== 'email') {
+    const short = messages.short({ responseBy, reference });
     return {
       subject: normalizeText(subject),
-      text: normalizeText(messages.short({ responseBy, reference })),
+      text: normalizeText(faqAnswer ? `${faqAnswer}\n\n${short}` : short),
     };
   }
   const paragraphs = [
     messages.greeting(customerNameForGreeting(input.customerName)),
+    ...(faqAnswer ? [faqAnswer] : []),
     messages.received(responseBy),
     messages.reference(reference),
     messages.replyToContinue,

@@ -1,0 +1,253 @@
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message as SqsMessage,
+} from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import type { MetaSettings } from '../../functions/adapters/meta/meta-settings.ts';
+import { type MetaSecretName, StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
+import { type Settings, socialInboundDeps } from '../../functions/adapters/wiring.ts';
+import { signMetaBody } from '../../functions/channels/meta/signature.ts';
+import type { Clock } from '../../functions/core/ports.ts';
+import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
+import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
+import { GraphStandIn } from './graph-stand-in.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns } from './stand-ins.ts';
+
+/** The sandbox's Meta app: `.meta.json` replay files are signed with this app secret. */
+export const SANDBOX_META_SECRETS: Record<MetaSecretName, string> = {
+  appSecret: 'sandbox-meta-app-secret',
+  verifyToken: 'sandbox-meta-verify-token',
+  accessToken: 'sandbox-meta-access-token',
+};
+export const SANDBOX_WHATSAPP_PHONE_NUMBER_ID = '106540352242922';
+
+export interface WebhookHttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly query: Record<string, string>;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+}
+
+const headersFileSchema = z.record(z.string(), z.string());
+
+/**
+ * Meta on the sandbox: the local Graph API, the inbound webhook queue and its DLQ on fauxqs, the
+ * real webhook handler behind `GET/POST /webhooks/meta` (fed API Gateway v2 events), and the real
+ * consumer draining the queue the way Lambda's poller would.
+ */
+export class SandboxMeta {
+  private readonly webhook;
+  private consumer: ReturnType<typeof makeInboundSocialHandler> | undefined;
+
+  private constructor(
+    private readonly standIns: StandIns,
+    readonly graph: GraphStandIn,
+    readonly inboundQueueUrl: string,
+    readonly inboundDlqUrl: string,
+    readonly settings: MetaSettings,
+  ) {
+    this.webhook = makeMetaWebhookHandler(() => ({
+      secrets: settings.secrets,
+      queue: {
+        enqueue: async (rawBody: string) => {
+          await standIns.clients.sqs.send(
+            new SendMessageCommand({ QueueUrl: inboundQueueUrl, MessageBody: rawBody }),
+          );
+        },
+      },
+    }));
+  }
+
+  static async start(standIns: StandIns): Promise<SandboxMeta> {
+    const graph = await GraphStandIn.start(SANDBOX_META_SECRETS.accessToken);
+    try {
+      const { sqs } = standIns.clients;
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'switchboard-social-inbound-dlq' }));
+      const dlqAttributes = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+      );
+      const queue = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: 'switchboard-social-inbound',
+          Attributes: {
+            VisibilityTimeout: '30',
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: dlqAttributes.Attributes?.QueueArn,
+              maxReceiveCount: SANDBOX_MAX_RECEIVE_COUNT,
+            }),
+          },
+        }),
+      );
+      if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error('the local queue service returned no queue URL');
+      const settings: MetaSettings = {
+        graph: {
+          baseUrl: graph.baseUrl,
+          apiVersion: 'v21.0',
+          whatsappPhoneNumberId: SANDBOX_WHATSAPP_PHONE_NUMBER_ID,
+        },
+        secrets: new StaticMetaSecrets(SANDBOX_META_SECRETS),
+        inboundQueueUrl: queue.QueueUrl,
+      };
+      return new SandboxMeta(standIns, graph, queue.QueueUrl, dlq.QueueUrl, settings);
+    } catch (error) {
+      await graph.stop();
+      throw error;
+    }
+  }
+
+  /** Wires the consumer to the same table and outbound queue as every other sandbox function. */
+  bindConsumer(settings: Settings, clock: Clock): void {
+    const deps = socialInboundDeps(this.standIns.clients, settings, clock);
+    this.consumer = makeInboundSocialHandler(() => deps);
+  }
+
+  async stop(): Promise<void> {
+    await this.graph.stop();
+  }
+
+  /** An HTTP request to the webhook route, as API Gateway v2 would hand it to the function. */
+  async request(request: WebhookHttpRequest): Promise<APIGatewayProxyStructuredResultV2> {
+    const text = Buffer.from(request.body).toString('utf8');
+    // API Gateway base64-encodes bodies that are not valid UTF-8; so does this.
+    const isText = Buffer.from(text, 'utf8').equals(Buffer.from(request.body));
+    const query = new URLSearchParams(request.query).toString();
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey: `${request.method} /webhooks/meta`,
+      rawPath: '/webhooks/meta',
+      rawQueryString: query,
+      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      queryStringParameters: Object.keys(request.query).length > 0 ? request.query : undefined,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'sandbox',
+        domainName: '127.0.0.1',
+        domainPrefix: 'sandbox',
+        http: {
+          method: request.method,
+          path: '/webhooks/meta',
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 'sandbox',
+        },
+        requestId: 'sandbox',
+        routeKey: `${request.method} /webhooks/meta`,
+        stage: '$default',
+        time: new Date().toUTCString(),
+        timeEpoch: Date.now(),
+      },
+      body:
+        request.body.length === 0 ? undefined : isText ? text : Buffer.from(request.body).toString('base64'),
+      isBase64Encoded: request.body.length > 0 && !isText,
+    };
+    const result = await this.webhook(event, lambdaContext('switchboard-meta-webhook'));
+    return result;
+  }
+
+  /**
+   * A `.meta.json` replay file: POSTed to the webhook route signed with the sandbox app secret,
+   * unless a `<name>.headers.json` sidecar gives the headers (a forged or missing signature).
+   */
+  async replayFile(
+    content: Uint8Array,
+    headersFile: Uint8Array | undefined,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    let headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signMetaBody(content, SANDBOX_META_SECRETS.appSecret),
+    };
+    if (headersFile) {
+      let json: unknown;
+      try {
+        json = JSON.parse(Buffer.from(headersFile).toString('utf8'));
+      } catch {
+        throw new Error('the headers file is not JSON');
+      }
+      const parsed = headersFileSchema.safeParse(json);
+      if (!parsed.success) throw new Error('the headers file must be an object of header names to strings');
+      headers = parsed.data;
+    }
+    return this.request({ method: 'POST', query: {}, headers, body: content });
+  }
+
+  /** Runs the consumer until the inbound queue is empty; failed deliveries come back, then go to the DLQ. */
+  async drain(onDeadLetter: (receiveCount: number) => void): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) throw new Error('the social consumer is not bound');
+    const { sqs } = this.standIns.platform;
+    for (let round = 0; round < 1_000; round++) {
+      const messages = await receive(sqs, this.inboundQueueUrl);
+      if (messages.length === 0) break;
+      const response = await consumer(sqsEvent(messages), lambdaContext('switchboard-inbound-social'));
+      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      for (const message of messages) {
+        if (message.MessageId && failed.has(message.MessageId)) {
+          await sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: this.inboundQueueUrl,
+              ReceiptHandle: message.ReceiptHandle,
+              VisibilityTimeout: 0,
+            }),
+          );
+        } else {
+          await sqs.send(
+            new DeleteMessageCommand({
+              QueueUrl: this.inboundQueueUrl,
+              ReceiptHandle: message.ReceiptHandle,
+            }),
+          );
+        }
+      }
+    }
+    for (let round = 0; round < 100; round++) {
+      const dead = await receive(sqs, this.inboundDlqUrl);
+      if (dead.length === 0) return;
+      for (const message of dead) {
+        onDeadLetter(Number(message.Attributes?.ApproximateReceiveCount ?? 0));
+        await sqs.send(
+          new DeleteMessageCommand({ QueueUrl: this.inboundDlqUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+      }
+    }
+  }
+}
+
+async function receive(sqs: StandIns['platform']['sqs'], queueUrl: string): Promise<SqsMessage[]> {
+  const received = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  return received.Messages ?? [];
+}
+
+function sqsEvent(messages: SqsMessage[]): SQSEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId ?? '',
+      receiptHandle: m.ReceiptHandle ?? '',
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: m.Attributes?.SentTimestamp ?? '0',
+        SenderId: 'sandbox',
+        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? '0',
+      },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:switchboard-social-inbound',
+      awsRegion: 'eu-central-1',
+    })),
+  };
+}

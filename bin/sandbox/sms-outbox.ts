@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { PermanentDeliveryError } from '../../functions/core/errors.ts';
+import type { OutboundRequest } from '../../functions/core/model.ts';
+import { isE164 } from '../../functions/core/phone.ts';
+import type { ChannelSender, DeferredSend, DeferredSends, SentMessage } from '../../functions/core/ports.ts';
+
+/**
+ * The sandbox's End User Messaging: there is no local SMS service, so this twin checks what the
+ * real one would refuse for good (a destination that is not E.164) and answers with a message id
+ * derived from the request, so the same replay prints the same ids. The engine's outbox records
+ * what was sent.
+ */
+export class SandboxSmsSender implements ChannelSender {
+  async send(request: OutboundRequest): Promise<SentMessage> {
+    if (!isE164(request.to)) {
+      throw new PermanentDeliveryError('the destination is not a valid phone number in E.164 form');
+    }
+    return {
+      providerMessageId: `sandbox-sms-${createHash('sha256').update(request.id).digest('hex').slice(0, 32)}`,
+    };
+  }
+}
+
+/**
+ * The sandbox's EventBridge Scheduler: pending sends kept in memory, handed back by `due` when
+ * the replay clock passes their time (a `.clock.json` file), earliest first.
+ */
+export class SandboxDeferredSends implements DeferredSends {
+  private readonly pending = new Map<string, DeferredSend>();
+
+  async schedule(send: DeferredSend): Promise<void> {
+    // Like a schedule name: the first one with an id stays.
+    if (!this.pending.has(send.id)) this.pending.set(send.id, send);
+  }
+
+  async cancel(id: string): Promise<void> {
+    this.pending.delete(id);
+  }
+
+  /** Removes and returns every send due at or before `now`, in due order. */
+  takeDue(now: Date): DeferredSend[] {
+    const due = [...this.pending.values()]
+      .filter((send) => send.at.getTime() <= now.getTime())
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
+    for (const send of due) this.pending.delete(send.id);
+    return due;
+  }
+
+  /** What is still waiting, for the report. */
+  list(): Array<{ id: string; at: string; outboundId: string; channel: string; kind: string }> {
+    return [...this.pending.values()].map((s) => ({
+      id: s.id,
+      at: s.at.toISOString(),
+      outboundId: s.request.id,
+      channel: s.request.channel,
+      kind: s.request.kind,
+    }));
+  }
+}

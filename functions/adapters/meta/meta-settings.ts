@@ -1,0 +1,67 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigurationError } from '../../core/errors.ts';
+import type { Channel } from '../../core/model.ts';
+import type { ChannelSender } from '../../core/ports.ts';
+import { GraphApiSender, type GraphApiSettings } from './graph-sender.ts';
+import { type MetaSecrets, SecretsManagerMetaSecrets } from './secrets.ts';
+import { SqsWebhookQueue, type WebhookQueue } from './webhook-queue.ts';
+
+/** What the Meta channels need at run time; absent when a deployment does not connect Meta. */
+export interface MetaSettings {
+  readonly graph: GraphApiSettings;
+  readonly secrets: MetaSecrets;
+  /** The queue verified webhook deliveries wait on (the webhook function writes it). */
+  readonly inboundQueueUrl?: string;
+}
+
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
+export const DEFAULT_GRAPH_API_VERSION = 'v21.0';
+
+/**
+ * META_* variables, set by the CDK stack: the secrets' ARNs (META_APP_SECRET_ARN,
+ * META_VERIFY_TOKEN_ARN, META_ACCESS_TOKEN_ARN, each function gets only those it may read),
+ * META_GRAPH_BASE_URL, META_GRAPH_API_VERSION, WHATSAPP_PHONE_NUMBER_ID, META_INBOUND_QUEUE_URL.
+ */
+export function metaSettingsFromEnvironment(env: NodeJS.ProcessEnv): MetaSettings | undefined {
+  const arns = {
+    appSecret: env.META_APP_SECRET_ARN || undefined,
+    verifyToken: env.META_VERIFY_TOKEN_ARN || undefined,
+    accessToken: env.META_ACCESS_TOKEN_ARN || undefined,
+  };
+  if (!arns.appSecret && !arns.verifyToken && !arns.accessToken) return undefined;
+  const baseUrl = env.META_GRAPH_BASE_URL || DEFAULT_GRAPH_BASE_URL;
+  if (!/^https?:\/\//.test(baseUrl))
+    throw new ConfigurationError('META_GRAPH_BASE_URL must be an http(s) URL');
+  return {
+    graph: {
+      baseUrl,
+      apiVersion: env.META_GRAPH_API_VERSION || DEFAULT_GRAPH_API_VERSION,
+      whatsappPhoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID || undefined,
+    },
+    secrets: new SecretsManagerMetaSecrets(arns),
+    inboundQueueUrl: env.META_INBOUND_QUEUE_URL || undefined,
+  };
+}
+
+/** The dispatcher's senders for the Meta channels; one Graph client serves all three. */
+export function metaSenders(meta: MetaSettings | undefined): Partial<Record<Channel, ChannelSender>> {
+  if (!meta) return {};
+  const graph = new GraphApiSender(meta.graph, meta.secrets);
+  return { whatsapp: graph, messenger: graph, instagram: graph };
+}
+
+/**
+ * The webhook function's dependencies: its two secrets and the queue. Built apart from the
+ * composition root on purpose: no table, no support config, a small bundle that starts fast and
+ * can do nothing but verify and enqueue.
+ */
+export function metaWebhookDeps(
+  env: NodeJS.ProcessEnv = process.env,
+  sqs: SQSClient = new SQSClient({}),
+): { readonly secrets: MetaSecrets; readonly queue: WebhookQueue } {
+  const meta = metaSettingsFromEnvironment(env);
+  if (!meta?.inboundQueueUrl) {
+    throw new ConfigurationError('META_INBOUND_QUEUE_URL and the Meta secret ARNs must be set');
+  }
+  return { secrets: meta.secrets, queue: new SqsWebhookQueue(sqs, meta.inboundQueueUrl) };
+}

@@ -1,0 +1,101 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { describeError, logger } from '../adapters/observability.ts';
+import {
+  awsClientsFromEnvironment,
+  once,
+  settingsFromEnvironment,
+  socialInboundDeps,
+} from '../adapters/wiring.ts';
+import { parseMetaWebhook } from '../channels/meta/parse-webhook.ts';
+import { recordDeliveryStatus } from '../core/delivery-status.ts';
+import { InvalidInputError, RetryableError } from '../core/errors.ts';
+import type { ProviderMessageIndex } from '../core/ports.ts';
+import { type ReceiveInboundDeps, receiveInbound } from '../core/receive-inbound.ts';
+
+export interface SocialInboundDeps extends ReceiveInboundDeps {
+  readonly providerMessages: ProviderMessageIndex;
+}
+
+/** What one webhook delivery turned into, for the logs and the sandbox. */
+export interface SocialDeliveryResult {
+  readonly messages: number;
+  readonly duplicates: number;
+  readonly statuses: Record<string, number>;
+  readonly ignored: number;
+}
+
+/**
+ * Processes one verified Meta webhook delivery: every message through receiveInbound (deduped on
+ * its wamid or mid, so Meta's redeliveries and our own retries are no-ops) and every status onto
+ * the outbound message it names. Items go one at a time, in order: a sticker and the text after
+ * it must land in that order, and one customer's messages must not race each other for the
+ * conversation and the auto-reply slot.
+ */
+export async function processMetaDelivery(
+  deps: SocialInboundDeps,
+  body: string,
+): Promise<SocialDeliveryResult> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw new InvalidInputError('the webhook delivery is not JSON', { cause: error });
+  }
+  const parsed = parseMetaWebhook(json);
+  let duplicates = 0;
+  for (const message of parsed.messages) {
+    const result = await receiveInbound(deps, { message, attachments: [] });
+    if (result.duplicate) duplicates += 1;
+    logger.info('social message received', {
+      channel: message.channel,
+      conversationId: result.conversationId,
+      duplicate: result.duplicate,
+      autoReplyQueued: result.autoReply.queued,
+      autoReplySkipped: result.autoReply.reasons,
+      faq: result.autoReply.faq,
+      flags: message.flags,
+    });
+  }
+  const statuses: Record<string, number> = {};
+  for (const status of parsed.statuses) {
+    const outcome = await recordDeliveryStatus(deps, status);
+    statuses[outcome] = (statuses[outcome] ?? 0) + 1;
+  }
+  if (parsed.ignored.length > 0) {
+    // Reasons are fixed phrases without ids or content.
+    logger.info('social webhook items ignored', { object: parsed.object, reasons: parsed.ignored });
+  }
+  return { messages: parsed.messages.length, duplicates, statuses, ignored: parsed.ignored.length };
+}
+
+export function makeInboundSocialHandler(getDeps: () => SocialInboundDeps) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const processRecord = async (record: SQSRecord): Promise<void> => {
+    const log = { sqsMessageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
+    try {
+      const result = await processMetaDelivery(getDeps(), record.body);
+      logger.info('social webhook delivery processed', { ...log, ...result });
+    } catch (error) {
+      // Back to the queue; after maxReceiveCount the delivery rests in the DLQ with this reason logged.
+      const level = error instanceof RetryableError ? 'warn' : 'error';
+      logger[level]('social webhook delivery failed', { ...log, error: describeError(error) });
+      throw error;
+    }
+  };
+  return middy(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(event, processRecord, processor, {
+        context,
+        // One record at a time (see processMetaDelivery).
+        processInParallel: false,
+        throwOnFullBatchFailure: false,
+      }),
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+export const handler = makeInboundSocialHandler(
+  once(() => socialInboundDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+);

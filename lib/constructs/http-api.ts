@@ -1,0 +1,130 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  HttpApi,
+  type HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+  type ThrottleSettings,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeFinding } from '../nag.ts';
+import type { Encryption } from './encryption.ts';
+
+export interface SupportHttpApiProps {
+  readonly encryption: Encryption;
+  /**
+   * How long access logs are kept.
+   * @default RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Throttling of every route that sets none of its own (requests per second, burst).
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly defaultThrottle?: ThrottleSettings;
+}
+
+export interface PublicRouteOptions {
+  /** `/webhooks/meta`, `/orders/events`, … */
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+  readonly handler: IFunction;
+  /** Throttling of these routes; tighter than the stage's when the caller is a known platform. */
+  readonly throttle: ThrottleSettings;
+  /**
+   * Why the route has no API Gateway authorizer: how the handler authenticates the caller
+   * instead (a signature over the body, a handshake token). Recorded with the cdk-nag APIG4
+   * acknowledgement of each route.
+   */
+  readonly authenticatedBy: string;
+}
+
+/**
+ * switchboard's one HTTP API (API Gateway v2): the public webhooks (Meta now; order events next)
+ * and later the agent API. One `$default` stage with JSON access logs into an encrypted log
+ * group and throttling per route. Routes are added with {@link addPublicRoute}, which wires the
+ * Lambda integration, the route's throttle and the reason it has no authorizer in one call.
+ */
+export class SupportHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly #routeSettings: Record<string, { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }> =
+    {};
+
+  constructor(scope: Construct, id: string, props: SupportHttpApiProps) {
+    super(scope, id);
+    props.encryption.allowCloudWatchLogs();
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      encryptionKey: props.encryption.key,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.api = new HttpApi(this, 'Api', {
+      description: 'switchboard: webhooks and APIs',
+      // The stage is made below, with access logs and throttling the default stage cannot take.
+      createDefaultStage: false,
+    });
+    const throttle = props.defaultThrottle ?? { rateLimit: 50, burstLimit: 100 };
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        // No source IP, user agent or query string: a webhook's query can carry the verify token,
+        // and these logs are about traffic and errors, not about who the customers are.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = this.#routeSettings;
+  }
+
+  /** The base URL routes hang off (`https://<id>.execute-api.<region>.amazonaws.com`). */
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+
+  /** A public route to a Lambda function, throttled on its own and acknowledged for having no authorizer. */
+  addPublicRoute(id: string, options: PublicRouteOptions): HttpRoute[] {
+    const routes = this.api.addRoutes({
+      path: options.path,
+      methods: [...options.methods],
+      integration: new HttpLambdaIntegration(`${id}Integration`, options.handler),
+    });
+    for (const method of options.methods) {
+      this.#routeSettings[`${method} ${options.path}`] = {
+        ThrottlingRateLimit: options.throttle.rateLimit,
+        ThrottlingBurstLimit: options.throttle.burstLimit,
+      };
+    }
+    for (const route of routes) {
+      acknowledgeFinding(
+        route,
+        'AwsSolutions-APIG4',
+        `Public by design: ${options.authenticatedBy} API Gateway authorizers cannot check a signature over the raw body.`,
+      );
+    }
+    return routes;
+  }
+}

@@ -1,0 +1,175 @@
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { SupportConfig } from '../../functions/core/config.ts';
+import { acknowledgeFinding } from '../nag.ts';
+import type { ConversationStore } from './conversation-store.ts';
+import type { Encryption } from './encryption.ts';
+import type { SupportHttpApi } from './http-api.ts';
+import { grantSendToQueue } from './permissions.ts';
+import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
+
+export interface SocialProps {
+  readonly encryption: Encryption;
+  readonly store: ConversationStore;
+  readonly support: SupportConfig;
+  readonly functionDefaults: SupportFunctionDefaults;
+  readonly httpApi: SupportHttpApi;
+  /** Where acknowledgements are queued. */
+  readonly outboundQueue: Queue;
+  /** The dispatcher that sends WhatsApp, Messenger and Instagram messages through the Graph API. */
+  readonly dispatcher: SupportFunction;
+  /** The WhatsApp Business phone number id messages are sent from (Meta's WhatsApp Manager). */
+  readonly whatsappPhoneNumberId?: string;
+  /** @default 'v21.0' */
+  readonly graphApiVersion?: string;
+  /** Throttling of the webhook route. @default { rateLimit: 100, burstLimit: 200 } */
+  readonly webhookThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Deliveries of one webhook body before it moves to the DLQ. @default 5 */
+  readonly maxReceiveCount?: number;
+}
+
+/**
+ * WhatsApp, Messenger and Instagram: `GET/POST /webhooks/meta` on the HTTP API, a small function
+ * that verifies Meta's signature and queues the raw body (answering at once, as Meta wants), the
+ * queue with its DLQ, the consumer that turns deliveries into conversations and statuses, and the
+ * three Meta credentials in Secrets Manager. The dispatcher gets read access to the access token.
+ */
+export class Social extends Construct {
+  readonly appSecret: Secret;
+  readonly verifyToken: Secret;
+  readonly accessToken: Secret;
+  readonly inboundQueue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly webhook: SupportFunction;
+  readonly consumer: SupportFunction;
+
+  constructor(scope: Construct, id: string, props: SocialProps) {
+    super(scope, id);
+    const consumerTimeout = Duration.seconds(60);
+
+    // The app secret and access token come from Meta's console: created with a random
+    // placeholder, to be replaced with `aws secretsmanager put-secret-value` (see README).
+    this.appSecret = this.#secret(
+      'AppSecret',
+      'Meta app secret: verifies X-Hub-Signature-256 of webhook deliveries',
+      props,
+    );
+    this.accessToken = this.#secret(
+      'AccessToken',
+      'Meta access token(s) for the Graph API: a token, or JSON {"whatsapp": "...", "page": "..."}',
+      props,
+    );
+    // Ours to choose: a random token you paste into the webhook settings of the Meta app.
+    this.verifyToken = this.#secret(
+      'VerifyToken',
+      'Meta webhook verify token (paste into the Meta app)',
+      props,
+    );
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.encryption.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.inboundQueue = new Queue(this, 'InboundQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.encryption.key,
+      dataKeyReuse: Duration.hours(1),
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.webhook = new SupportFunction(this, 'Webhook', {
+      ...props.functionDefaults,
+      entry: handlerEntry('meta-webhook'),
+      description: 'Verifies Meta webhook deliveries (X-Hub-Signature-256) and queues them',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+    });
+    const webhook = this.webhook.lambdaFunction;
+    webhook.addEnvironment('META_APP_SECRET_ARN', this.appSecret.secretArn);
+    webhook.addEnvironment('META_VERIFY_TOKEN_ARN', this.verifyToken.secretArn);
+    webhook.addEnvironment('META_INBOUND_QUEUE_URL', this.inboundQueue.queueUrl);
+    grantSecretRead(webhook, this.appSecret, props.encryption);
+    grantSecretRead(webhook, this.verifyToken, props.encryption);
+    grantSendToQueue(webhook, this.inboundQueue);
+
+    this.consumer = new SupportFunction(this, 'Consumer', {
+      ...props.functionDefaults,
+      entry: handlerEntry('inbound-social'),
+      description:
+        'Threads WhatsApp, Messenger and Instagram messages into conversations and records statuses',
+      timeout: consumerTimeout,
+    })
+      .bindConversationStore(props.store, 'readWrite')
+      .bindOutboundQueue(props.outboundQueue)
+      .bindSupportConfig(props.support);
+    this.consumer.lambdaFunction.addEventSource(
+      new SqsEventSource(this.inboundQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: 5,
+      }),
+    );
+
+    const dispatcher = props.dispatcher.lambdaFunction;
+    dispatcher.addEnvironment('META_ACCESS_TOKEN_ARN', this.accessToken.secretArn);
+    dispatcher.addEnvironment('META_GRAPH_API_VERSION', props.graphApiVersion ?? 'v21.0');
+    if (props.whatsappPhoneNumberId)
+      dispatcher.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', props.whatsappPhoneNumberId);
+    grantSecretRead(dispatcher, this.accessToken, props.encryption);
+
+    props.httpApi.addPublicRoute('MetaWebhook', {
+      path: '/webhooks/meta',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      handler: webhook,
+      throttle: props.webhookThrottle ?? { rateLimit: 100, burstLimit: 200 },
+      authenticatedBy:
+        'Meta calls it without AWS credentials; the function verifies X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret) before anything is queued, and the GET handshake with the verify token.',
+    });
+  }
+
+  #secret(id: string, description: string, props: SocialProps): Secret {
+    const secret = new Secret(this, id, {
+      description,
+      encryptionKey: props.encryption.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledgeFinding(
+      secret,
+      'AwsSolutions-SMG4',
+      'Meta credentials rotate in the Meta app dashboard (app secret reset, token renewal), not by a rotation Lambda; the new value is put into this secret by the operator, and the functions read it again within five minutes.',
+    );
+    return secret;
+  }
+}
+
+/**
+ * GetSecretValue on one secret, and Decrypt with the stack key only through Secrets Manager.
+ * `secret.grantRead` would put the function's role into the key policy instead, and the key
+ * policy, the role and the function's encrypted log group would then depend on each other.
+ */
+function grantSecretRead(grantee: IGrantable, secret: Secret, encryption: Encryption): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [encryption.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
+}

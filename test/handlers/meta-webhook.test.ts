@@ -1,0 +1,178 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
+import { signMetaBody } from '../../functions/channels/meta/signature.ts';
+import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
+
+const SECRETS = { appSecret: 'app-secret', verifyToken: 'verify-me', accessToken: 'unused' };
+const BODY = '{"object":"page","entry":[{"id":"1","time":1795428000000,"messaging":[]}]}';
+
+let queued: string[];
+let failQueue: boolean;
+let handler: ReturnType<typeof makeMetaWebhookHandler>;
+
+beforeEach(() => {
+  queued = [];
+  failQueue = false;
+  handler = makeMetaWebhookHandler(() => ({
+    secrets: new StaticMetaSecrets(SECRETS),
+    queue: {
+      enqueue: async (raw: string) => {
+        if (failQueue) throw new Error('SQS is down');
+        queued.push(raw);
+      },
+    },
+  }));
+});
+
+function event(
+  method: 'GET' | 'POST' | 'PUT',
+  options: {
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+    body?: string;
+    base64?: boolean;
+  } = {},
+): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: `${method} /webhooks/meta`,
+    rawPath: '/webhooks/meta',
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: options.headers ?? {},
+    queryStringParameters: options.query,
+    requestContext: {
+      accountId: '1',
+      apiId: 'api',
+      domainName: 'example.execute-api.eu-central-1.amazonaws.com',
+      domainPrefix: 'example',
+      http: {
+        method,
+        path: '/webhooks/meta',
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.9',
+        userAgent: 'facebookexternalua',
+      },
+      requestId: 'r1',
+      routeKey: `${method} /webhooks/meta`,
+      stage: '$default',
+      time: '23/Nov/2026:10:00:00 +0000',
+      timeEpoch: 1795428000000,
+    },
+    body: options.body,
+    isBase64Encoded: options.base64 ?? false,
+  };
+}
+
+const call = (e: APIGatewayProxyEventV2) => handler(e, lambdaContext('meta-webhook'));
+
+describe('meta webhook GET: the subscription handshake', () => {
+  it('echoes hub.challenge when hub.verify_token is ours', async () => {
+    // Act
+    const response = await call(
+      event('GET', {
+        query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'verify-me', 'hub.challenge': '1158201444' },
+      }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('1158201444');
+  });
+
+  it.each([
+    ['a wrong token', { 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1' }],
+    ['no token', { 'hub.mode': 'subscribe', 'hub.challenge': '1' }],
+    ['another mode', { 'hub.mode': 'unsubscribe', 'hub.verify_token': 'verify-me', 'hub.challenge': '1' }],
+    ['no challenge', { 'hub.mode': 'subscribe', 'hub.verify_token': 'verify-me' }],
+  ])('answers 403 to %s', async (_case, query) => {
+    // Act
+    const response = await call(event('GET', { query }));
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(response.body).not.toContain('verify-me');
+  });
+});
+
+describe('meta webhook POST: verify, enqueue, answer', () => {
+  it('queues the raw body of a correctly signed delivery and answers 200', async () => {
+    // Act
+    const response = await call(
+      event('POST', {
+        body: BODY,
+        headers: { 'x-hub-signature-256': signMetaBody(BODY, SECRETS.appSecret) },
+      }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(queued).toEqual([BODY]);
+  });
+
+  it('decodes a base64 body from API Gateway before checking the signature', async () => {
+    // Prepare
+    const body = '{"object":"page","entry":[],"t":"Sipari\u015f"}';
+
+    // Act
+    const response = await call(
+      event('POST', {
+        body: Buffer.from(body, 'utf8').toString('base64'),
+        base64: true,
+        headers: { 'X-Hub-Signature-256': signMetaBody(Buffer.from(body, 'utf8'), SECRETS.appSecret) },
+      }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(queued).toEqual([body]);
+  });
+
+  it.each([
+    ['missing', {}, /missing/],
+    ['forged', { 'x-hub-signature-256': `sha256=${'ab'.repeat(32)}` }, /mismatch/],
+    ['malformed', { 'x-hub-signature-256': 'sha256=not-hex' }, /malformed/],
+    ['made with another secret', { 'x-hub-signature-256': signMetaBody(BODY, 'other') }, /mismatch/],
+  ])('answers 401 to a %s signature and queues nothing', async (_case, headers, reason) => {
+    // Act
+    const response = await call(event('POST', { body: BODY, headers }));
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(JSON.parse(String(response.body)).reason).toMatch(reason);
+    expect(queued).toEqual([]);
+  });
+
+  it('answers 400 to an empty body', async () => {
+    // Act
+    const response = await call(
+      event('POST', { headers: { 'x-hub-signature-256': signMetaBody('', SECRETS.appSecret) } }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(queued).toEqual([]);
+  });
+
+  it('answers 500 when the queue fails, so Meta delivers again later', async () => {
+    // Prepare
+    failQueue = true;
+
+    // Act
+    const response = await call(
+      event('POST', {
+        body: BODY,
+        headers: { 'x-hub-signature-256': signMetaBody(BODY, SECRETS.appSecret) },
+      }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+  });
+
+  it('refuses other methods', async () => {
+    // Act / Assess
+    expect((await call(event('PUT'))).statusCode).toBe(405);
+  });
+});

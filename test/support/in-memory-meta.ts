@@ -1,0 +1,36 @@
+import { statusesBefore } from '../../functions/core/delivery-status.ts';
+import type { Channel, DeliveryStatus } from '../../functions/core/model.ts';
+import type { ProviderMessageIndex, ProviderMessageReference } from '../../functions/core/ports.ts';
+import type { MemoryConversations } from './in-memory-ports.ts';
+
+/** The provider message index on top of the in-memory conversation store, for core tests. */
+export class MemoryProviderMessages implements ProviderMessageIndex {
+  readonly references = new Map<string, ProviderMessageReference>();
+
+  constructor(private readonly conversations: MemoryConversations) {}
+
+  async record(channel: Channel, providerMessageId: string, reference: ProviderMessageReference) {
+    this.references.set(`${channel}#${providerMessageId}`, reference);
+  }
+
+  async find(channel: Channel, providerMessageId: string) {
+    return this.references.get(`${channel}#${providerMessageId}`);
+  }
+
+  async updateDeliveryStatus(
+    reference: ProviderMessageReference,
+    update: { status: DeliveryStatus; at: string; reason?: string },
+  ) {
+    const key = `${reference.conversationId}#${reference.at}#${reference.messageId}`;
+    const message = this.conversations.messages.get(key);
+    if (!message?.deliveryStatus || !statusesBefore(update.status).includes(message.deliveryStatus))
+      return false;
+    this.conversations.messages.set(key, {
+      ...message,
+      deliveryStatus: update.status,
+      deliveryStatusAt: update.at,
+      flags: update.reason ? [...(message.flags ?? []), update.reason] : message.flags,
+    });
+    return true;
+  }
+}
