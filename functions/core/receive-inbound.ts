@@ -223,7 +223,12 @@ async function storeAndAcknowledge(
         },
         config,
       );
-      faq = matchFaq(`${message.subject ?? ''} ${message.text}`, language, config.faq ?? DEFAULT_FAQ);
+      // Not by SMS: an FAQ answer is several segments (UCS-2 for Turkish), and a shop pays per
+      // segment for every first message; the SMS acknowledgement stays one segment where it can.
+      faq =
+        message.channel === 'sms'
+          ? undefined
+          : matchFaq(`${message.subject ?? ''} ${message.text}`, language, config.faq ?? DEFAULT_FAQ);
       await deps.outbound.enqueue(
         acknowledgement(deps, { message, conversation, customer, language, inboundKey, now, faq }),
       );

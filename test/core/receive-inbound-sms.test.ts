@@ -71,6 +71,18 @@ describe('receiveInbound for SMS', () => {
     expect(countSmsSegments(ack?.text ?? '').segments).toBe(1);
   });
 
+  it('keeps an SMS acknowledgement to one segment even when the question matches an FAQ', async () => {
+    // Act
+    const result = await receiveInbound(deps, {
+      message: sms('m1', 'İade nasıl yapılıyor?'),
+      attachments: [],
+    });
+
+    // Assess
+    expect(result.autoReply).toEqual({ queued: true, reasons: [] });
+    expect(countSmsSegments(deps.outbound.sent[0]?.text ?? '').segments).toBe(1);
+  });
+
   it('sends no SMS acknowledgement when the same customer got one by email within the window', async () => {
     // Prepare: one customer known by email and phone (as an order event links them)
     const customer = {
