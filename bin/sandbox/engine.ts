@@ -9,7 +9,6 @@ import {
   SendMessageCommand,
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
 import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import { describeError } from '../../functions/adapters/observability.ts';
@@ -30,6 +29,7 @@ import { lambdaContext } from './lambda-context.ts';
 import { SandboxMeta } from './meta.ts';
 import { buildReport, type Report } from './report.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
+import { sqsEventFrom } from './sqs-event.ts';
 import { type StandIns, startStandIns } from './stand-ins.ts';
 
 /** A clock the replay moves: `--now` starts it, `.clock.json` files move it forward. */
@@ -233,7 +233,10 @@ export class SandboxEngine {
     for (let round = 0; round < 1_000; round++) {
       const messages = await this.receive(queueUrl);
       if (messages.length === 0) break;
-      const response = await this.dispatcher(sqsEvent(messages), lambdaContext('switchboard-dispatcher'));
+      const response = await this.dispatcher(
+        sqsEventFrom(messages, 'switchboard-outbound'),
+        lambdaContext('switchboard-dispatcher'),
+      );
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       const done = messages.filter((m) => m.MessageId && !failed.has(m.MessageId));
       if (done.length > 0) {
@@ -525,27 +528,6 @@ function envelopeOf(raw: Uint8Array, config: SupportConfig): { source: string; r
   const from = header('From')[0]?.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+/)?.[0];
   const source = returnPath !== undefined ? returnPath.replace(/[<>]/g, '').trim() : (from ?? '');
   return { source, recipients: ours.length > 0 ? [...new Set(ours)] : [config.supportAddress] };
-}
-
-function sqsEvent(messages: SqsMessage[]): SQSEvent {
-  return {
-    Records: messages.map((m) => ({
-      messageId: m.MessageId ?? '',
-      receiptHandle: m.ReceiptHandle ?? '',
-      body: m.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
-        SentTimestamp: m.Attributes?.SentTimestamp ?? '0',
-        SenderId: 'sandbox',
-        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? '0',
-      },
-      messageAttributes: {},
-      md5OfBody: m.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:switchboard-outbound',
-      awsRegion: 'eu-central-1',
-    })),
-  };
 }
 
 function safeJson(body: string | undefined): Record<string, unknown> | undefined {

@@ -7,7 +7,7 @@ import {
   SendMessageCommand,
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { MetaSettings } from '../../functions/adapters/meta/meta-settings.ts';
 import { type MetaSecretName, StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
@@ -18,6 +18,7 @@ import { makeInboundSocialHandler } from '../../functions/handlers/inbound-socia
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
 import { GraphStandIn } from './graph-stand-in.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { sqsEventFrom } from './sqs-event.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns } from './stand-ins.ts';
 
 /** The sandbox's Meta app: `.meta.json` replay files are signed with this app secret. */
@@ -185,7 +186,10 @@ export class SandboxMeta {
     for (let round = 0; round < 1_000; round++) {
       const messages = await receive(sqs, this.inboundQueueUrl);
       if (messages.length === 0) break;
-      const response = await consumer(sqsEvent(messages), lambdaContext('switchboard-inbound-social'));
+      const response = await consumer(
+        sqsEventFrom(messages, 'switchboard-social-inbound'),
+        lambdaContext('switchboard-inbound-social'),
+      );
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       for (const message of messages) {
         if (message.MessageId && failed.has(message.MessageId)) {
@@ -229,25 +233,4 @@ async function receive(sqs: StandIns['platform']['sqs'], queueUrl: string): Prom
     }),
   );
   return received.Messages ?? [];
-}
-
-function sqsEvent(messages: SqsMessage[]): SQSEvent {
-  return {
-    Records: messages.map((m) => ({
-      messageId: m.MessageId ?? '',
-      receiptHandle: m.ReceiptHandle ?? '',
-      body: m.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
-        SentTimestamp: m.Attributes?.SentTimestamp ?? '0',
-        SenderId: 'sandbox',
-        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? '0',
-      },
-      messageAttributes: {},
-      md5OfBody: m.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:switchboard-social-inbound',
-      awsRegion: 'eu-central-1',
-    })),
-  };
 }

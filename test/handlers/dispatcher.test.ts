@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
@@ -43,26 +43,7 @@ const acknowledgement = (id: string) =>
     email: { inReplyTo: 'q1@mail.example.com', references: ['q1@mail.example.com'], replyToken: 'conv-1' },
   });
 
-function sqsEvent(bodies: string[]): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `sqs-${i}`,
-      receiptHandle: `handle-${i}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:outbound',
-      awsRegion: 'eu-central-1',
-    })),
-  };
-}
+const sqsEvent = (bodies: string[]) => sqsEventOfBodies(bodies);
 
 async function sentMail() {
   const response = await fetch(`${standIns.endpoints.ses}/store`);
@@ -110,7 +91,7 @@ describe('dispatcher handler on DynamoDB Local and the local SES', () => {
     const response = await handler()(sqsEvent(bodies), lambdaContext('dispatcher'));
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'sqs-0' }, { itemIdentifier: 'sqs-2' }]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }, { itemIdentifier: 'm-2' }]);
     expect((await store.listMessages('conv-1')).some((m) => m.id === 'ack-good')).toBe(true);
   });
 });
@@ -146,7 +127,7 @@ describe('dispatcher handler with SES faults injected', () => {
     const second = await handlerWithMockedSes()(sqsEvent([body]), lambdaContext('dispatcher'));
 
     // Assess
-    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'sqs-0' }]);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
     expect(second.batchItemFailures).toEqual([]);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
     const [message] = (await store.listMessages('conv-1')).filter((m) => m.id === 'ack-throttled');

@@ -7,10 +7,10 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
@@ -92,26 +92,7 @@ async function queued(): Promise<OutboundRequest[]> {
   return (received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}') as OutboundRequest);
 }
 
-function sqsEvent(requests: OutboundRequest[]): SQSEvent {
-  return {
-    Records: requests.map((request, i) => ({
-      messageId: `sqs-${i}`,
-      receiptHandle: `handle-${i}`,
-      body: JSON.stringify(request),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-central-1:111122223333:switchboard-outbound',
-      awsRegion: 'eu-central-1',
-    })),
-  };
-}
+const sqsEvent = (requests: OutboundRequest[]) => sqsEventOfBodies(requests.map((r) => JSON.stringify(r)));
 
 describe('inbound-sms handler on local stand-ins', () => {
   it('stores an SMS once and queues one acknowledgement when SNS delivers it eight times at once', async () => {
@@ -213,7 +194,7 @@ describe('inbound-sms handler on local stand-ins', () => {
     );
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'sqs-1' }]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
   });
 
   it('refuses an event that is not an SNS notification with a reason', async () => {

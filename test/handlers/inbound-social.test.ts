@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import {
   makeInboundSocialHandler,
@@ -39,26 +39,7 @@ beforeEach(() => {
   };
 });
 
-function sqsEvent(bodies: string[]): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `msg-${i}`,
-      receiptHandle: `rh-${i}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-central-1:1:social',
-      awsRegion: 'eu-central-1',
-    })),
-  };
-}
+const sqsEvent = (bodies: string[]) => sqsEventOfBodies(bodies, 'switchboard-social-inbound');
 
 describe('processMetaDelivery', () => {
   it('stores a redelivered WhatsApp message once and acknowledges it once', async () => {
@@ -124,7 +105,7 @@ describe('inbound-social handler', () => {
     );
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     expect(deps.conversations.conversations.size).toBe(2);
   });
 
@@ -145,6 +126,6 @@ describe('inbound-social handler', () => {
     const response = await handler(sqsEvent([fixture('whatsapp-text')]), lambdaContext('inbound-social'));
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
   });
 });

@@ -1,7 +1,7 @@
-import type { SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
 import type { ChannelSender } from '../../functions/core/ports.ts';
@@ -11,26 +11,7 @@ import { MemoryConversations, MemoryCustomers, MemoryLedger } from '../support/i
 
 type RecordFate = 'sent' | 'transient-failure' | 'malformed';
 
-function event(bodies: string[]): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `m-${i}`,
-      receiptHandle: `h-${i}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:outbound',
-      awsRegion: 'eu-central-1',
-    })),
-  };
-}
+const event = (bodies: string[]) => sqsEventOfBodies(bodies);
 
 describe('dispatcher partial batch responses', () => {
   it('reports exactly the records that failed, for batches of 1 to 10 with random failures (300 runs)', async () => {
