@@ -1,12 +1,13 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
+import { createWorkQueue } from './work-queue.ts';
 
 export interface OutboundProps {
   readonly encryption: Encryption;
@@ -47,25 +48,14 @@ export class Outbound extends Construct {
     super(scope, id);
     const dispatcherTimeout = props.dispatcherTimeout ?? Duration.seconds(30);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.encryption.key,
-      enforceSSL: true,
-      // The longest SQS allows: time to look at a failed message and redrive it.
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
+    const work = createWorkQueue(this, {
+      id: 'Queue',
+      encryption: props.encryption,
+      consumerTimeout: dispatcherTimeout,
+      maxReceiveCount: props.maxReceiveCount,
     });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.encryption.key,
-      // Reuse a data key for an hour instead of the default five minutes: far fewer KMS calls.
-      dataKeyReuse: Duration.hours(1),
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(dispatcherTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.queue = work.queue;
+    this.deadLetterQueue = work.deadLetterQueue;
 
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,

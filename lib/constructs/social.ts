@@ -3,7 +3,7 @@ import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { acknowledgeFinding } from '../nag.ts';
@@ -12,6 +12,7 @@ import type { Encryption } from './encryption.ts';
 import type { SupportHttpApi } from './http-api.ts';
 import { grantSendToQueue } from './permissions.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
+import { createWorkQueue } from './work-queue.ts';
 
 export interface SocialProps {
   readonly encryption: Encryption;
@@ -71,23 +72,14 @@ export class Social extends Construct {
       props,
     );
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.encryption.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
+    const work = createWorkQueue(this, {
+      id: 'InboundQueue',
+      encryption: props.encryption,
+      consumerTimeout,
+      maxReceiveCount: props.maxReceiveCount,
     });
-    this.inboundQueue = new Queue(this, 'InboundQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.encryption.key,
-      dataKeyReuse: Duration.hours(1),
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.inboundQueue = work.queue;
+    this.deadLetterQueue = work.deadLetterQueue;
 
     this.webhook = new SupportFunction(this, 'Webhook', {
       ...props.functionDefaults,
