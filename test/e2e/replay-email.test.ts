@@ -1,32 +1,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../bin/sandbox/report.ts';
+import { ReportView, replayFolder } from '../support/replay-report.ts';
 import { runSandbox } from '../support/sandbox-process.ts';
 
 const FOLDER = 'test/fixtures/replay/email-basics';
 const NOW = '2026-11-23T10:00:00Z';
 
 let report: Report;
+let view: ReportView;
 let firstStdout: string;
 
 beforeAll(async () => {
-  const run = await runSandbox(['replay', FOLDER, '--now', NOW]);
-  if (run.code !== 0) throw new Error(`replay exited ${run.code}: ${run.stderr}`);
-  firstStdout = run.stdout;
-  report = JSON.parse(run.stdout) as Report;
+  ({ report, stdout: firstStdout } = await replayFolder(FOLDER, NOW));
+  view = new ReportView(report);
 }, 120_000);
 
-function customerByEmail(address: string) {
-  return report.customers.find((c) => c.identities.some((i) => i.kind === 'email' && i.value === address));
-}
-
-function conversationsOf(address: string) {
-  const customer = customerByEmail(address);
-  return report.conversations.filter((c) => c.customerId === customer?.id);
-}
-
-function autoRepliesTo(address: string) {
-  return report.outbox.filter((o) => o.to === address && o.kind === 'auto-reply');
-}
+const customerByEmail = (address: string) => view.customerWith('email', address);
+const conversationsOf = (address: string) => view.conversationsOf(customerByEmail(address)?.id);
+const autoRepliesTo = (address: string) => view.sentTo(address, { kind: 'auto-reply' });
 
 describe('replay of the email basics folder', () => {
   it('prints one JSON report and nothing else on stdout', () => {

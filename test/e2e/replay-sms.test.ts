@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../bin/sandbox/report.ts';
 import { countSmsSegments } from '../../functions/core/sms-segments.ts';
+import { ReportView, replayFolder } from '../support/replay-report.ts';
 import { runSandbox } from '../support/sandbox-process.ts';
 
 const FOLDER = 'test/fixtures/replay/sms-basics';
@@ -9,27 +10,17 @@ const AYSE = '+905321112233';
 const JOHN = '+12065550123';
 
 let report: Report;
+let view: ReportView;
 let firstStdout: string;
 
 beforeAll(async () => {
-  const run = await runSandbox(['replay', FOLDER, '--now', NOW]);
-  if (run.code !== 0) throw new Error(`replay exited ${run.code}: ${run.stderr}`);
-  firstStdout = run.stdout;
-  report = JSON.parse(run.stdout) as Report;
+  ({ report, stdout: firstStdout } = await replayFolder(FOLDER, NOW));
+  view = new ReportView(report);
 }, 120_000);
 
-function customerByPhone(phone: string) {
-  return report.customers.find((c) => c.identities.some((i) => i.kind === 'phone' && i.value === phone));
-}
-
-function conversationsOf(phone: string) {
-  const customer = customerByPhone(phone);
-  return report.conversations.filter((c) => c.customerId === customer?.id);
-}
-
-function smsTo(phone: string) {
-  return report.outbox.filter((o) => o.channel === 'sms' && o.to === phone);
-}
+const customerByPhone = (phone: string) => view.customerWith('phone', phone);
+const conversationsOf = (phone: string) => view.conversationsOf(customerByPhone(phone)?.id);
+const smsTo = (phone: string) => view.sentTo(phone, { channel: 'sms' });
 
 /** The ordinary acknowledgement carries the conversation reference; keyword answers do not. */
 function acknowledgementsTo(phone: string) {

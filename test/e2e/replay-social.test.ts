@@ -1,27 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../bin/sandbox/report.ts';
-import { runSandbox } from '../support/sandbox-process.ts';
+import { ReportView, replayFolder } from '../support/replay-report.ts';
 
 const FOLDER = 'test/fixtures/replay/social';
 const NOW = '2026-11-23T10:00:00Z';
 
 let report: Report;
+let view: ReportView;
 
 beforeAll(async () => {
-  const run = await runSandbox(['replay', FOLDER, '--now', NOW]);
-  if (run.code !== 0) throw new Error(`replay exited ${run.code}: ${run.stderr}`);
-  report = JSON.parse(run.stdout) as Report;
+  ({ report } = await replayFolder(FOLDER, NOW));
+  view = new ReportView(report);
 }, 120_000);
 
-function customerWith(kind: string, value: string) {
-  return report.customers.find((c) => c.identities.some((i) => i.kind === kind && i.value === value));
-}
-
-function conversationsOf(customerId: string | undefined, channel?: string) {
-  return report.conversations.filter(
-    (c) => c.customerId === customerId && (channel === undefined || c.channel === channel),
-  );
-}
+const customerWith = (kind: string, value: string) => view.customerWith(kind, value);
+const conversationsOf = (customerId: string | undefined, channel?: string) =>
+  view.conversationsOf(customerId, channel);
 
 describe('replay of the social folder (WhatsApp, Messenger, Instagram)', () => {
   it('stores a WhatsApp message delivered twice once, on the same customer as the SMS from that number', () => {
