@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { describeError, logger } from '../adapters/observability.ts';
+import { type RetryBackoff, SqsRetryBackoff } from '../adapters/sqs/retry-backoff.ts';
 import {
   awsClientsFromEnvironment,
   dispatcherDeps,
@@ -28,7 +29,11 @@ export function parseOutboundRecord(record: SQSRecord) {
   return parsed.data;
 }
 
-export function makeDispatcherHandler(getDeps: () => DispatchOutboundDeps) {
+/**
+ * `getBackoff` delays the next try of a record that failed for a passing reason; without it the
+ * queue's visibility timeout decides (the sandbox retries at once).
+ */
+export function makeDispatcherHandler(getDeps: () => DispatchOutboundDeps, getBackoff?: () => RetryBackoff) {
   const processor = new BatchProcessor(EventType.SQS);
   const dispatchRecord = async (record: SQSRecord): Promise<void> => {
     const log = { sqsMessageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
@@ -49,6 +54,13 @@ export function makeDispatcherHandler(getDeps: () => DispatchOutboundDeps) {
       // A concurrent delivery of the same event is expected, not an error worth paging for.
       const level = error instanceof RetryableError ? 'warn' : 'error';
       logger[level]('outbound message failed', { ...log, error: describeError(error) });
+      if (error instanceof RetryableError && getBackoff) {
+        await getBackoff()
+          .delay(record)
+          .catch((backoffError: unknown) =>
+            logger.warn('could not delay the retry', { ...log, error: describeError(backoffError) }),
+          );
+      }
       throw error;
     }
   };
@@ -63,6 +75,8 @@ export function makeDispatcherHandler(getDeps: () => DispatchOutboundDeps) {
   ).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
+const clients = once(awsClientsFromEnvironment);
 export const handler = makeDispatcherHandler(
-  once(() => dispatcherDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+  once(() => dispatcherDeps(clients(), settingsFromEnvironment())),
+  once(() => new SqsRetryBackoff(clients().sqs)),
 );

@@ -134,6 +134,30 @@ describe('dispatcher handler with SES faults injected', () => {
     expect(message?.providerMessageId).toBe('ses-after-throttle');
   });
 
+  it('holds a throttled record back with a growing delay, and only a throttled one', async () => {
+    // Prepare
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), {
+      name: 'TooManyRequestsException',
+    });
+    ses.on(SendEmailCommand).rejectsOnce(throttled).resolves({ MessageId: 'ses-ok' });
+    const delayed: string[] = [];
+    const handler = makeDispatcherHandler(
+      () => dispatcherDeps({ ...standIns.clients, ses: sesClient }, settings, { now: () => NOW }),
+      () => ({ delay: async (record) => void delayed.push(record.messageId) }),
+    );
+    const bodies = [
+      JSON.stringify(acknowledgement('ack-backoff-1')),
+      JSON.stringify(acknowledgement('ack-backoff-2')),
+    ];
+
+    // Act
+    const response = await handler(sqsEvent(bodies), lambdaContext('dispatcher'));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
+    expect(delayed).toEqual(['m-0']);
+  });
+
   it('records a rejected message as failed, with its reason, and does not retry it', async () => {
     // Prepare
     const rejected = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
