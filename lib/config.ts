@@ -86,6 +86,27 @@ export const deploymentConfigSchema = z
           .default({ rateLimit: 100, burstLimit: 200 }),
       })
       .optional(),
+    /**
+     * The shop-facing API: `POST /orders/events` (order-status notifications, the shop as identity
+     * source) and `POST /reminders`, `DELETE /reminders/{id}`, signed with the shop secret. Leave
+     * out to deploy without them.
+     */
+    shop: z
+      .object({
+        orderEventsThrottle: z
+          .object({
+            rateLimit: z.number().positive().max(10_000),
+            burstLimit: z.number().int().positive().max(5_000),
+          })
+          .default({ rateLimit: 50, burstLimit: 100 }),
+        remindersThrottle: z
+          .object({
+            rateLimit: z.number().positive().max(10_000),
+            burstLimit: z.number().int().positive().max(5_000),
+          })
+          .default({ rateLimit: 20, burstLimit: 40 }),
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const bytes = Buffer.byteLength(JSON.stringify(config.support), 'utf8');

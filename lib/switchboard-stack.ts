@@ -8,7 +8,9 @@ import { SupportHttpApi } from './constructs/http-api.ts';
 import { InboundEmail } from './constructs/inbound-email.ts';
 import { MailStorage } from './constructs/mail-storage.ts';
 import { Observability } from './constructs/observability.ts';
+import { Orders } from './constructs/orders.ts';
 import { Outbound } from './constructs/outbound.ts';
+import { Reminders } from './constructs/reminders.ts';
 import { Sms } from './constructs/sms.ts';
 import { Social } from './constructs/social.ts';
 import type { SupportFunctionDefaults } from './constructs/support-function.ts';
@@ -32,6 +34,9 @@ export class SwitchboardStack extends Stack {
   readonly httpApi?: SupportHttpApi;
   /** WhatsApp, Messenger, Instagram; present when `meta` is configured. */
   readonly social?: Social;
+  /** Order events and reminders; present when `shop` is configured. */
+  readonly orders?: Orders;
+  readonly reminders?: Reminders;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, {
@@ -93,12 +98,14 @@ export class SwitchboardStack extends Stack {
       this.deferredSends.grantScheduling(this.outbound.dispatcher);
     }
 
-    if (config.meta) {
+    if (config.meta || config.shop) {
       this.httpApi = new SupportHttpApi(this, 'HttpApi', {
         encryption: this.encryption,
         logRetention: config.logRetentionDays,
         logRemovalPolicy: removalPolicy,
       });
+    }
+    if (config.meta && this.httpApi) {
       this.social = new Social(this, 'Social', {
         encryption: this.encryption,
         store: this.store,
@@ -110,6 +117,29 @@ export class SwitchboardStack extends Stack {
         whatsappPhoneNumberId: config.meta.whatsappPhoneNumberId,
         graphApiVersion: config.meta.graphApiVersion,
         webhookThrottle: config.meta.webhookThrottle,
+      });
+    }
+    if (config.shop && this.httpApi) {
+      // The shop's side: order events (notifications, identity) and reminders, one signing key.
+      this.orders = new Orders(this, 'Orders', {
+        encryption: this.encryption,
+        store: this.store,
+        support: config.support,
+        functionDefaults,
+        httpApi: this.httpApi,
+        outboundQueue: this.outbound.queue,
+        whatsappPhoneNumberId: config.meta?.whatsappPhoneNumberId,
+        throttle: config.shop.orderEventsThrottle,
+      });
+      this.reminders = new Reminders(this, 'Reminders', {
+        encryption: this.encryption,
+        store: this.store,
+        support: config.support,
+        functionDefaults,
+        httpApi: this.httpApi,
+        outboundQueue: this.outbound.queue,
+        shopSecret: this.orders.shopSecret,
+        throttle: config.shop.remindersThrottle,
       });
     }
 
@@ -155,6 +185,23 @@ export class SwitchboardStack extends Stack {
       'Outbound dispatching',
     );
 
+    if (this.orders && this.reminders && this.httpApi) {
+      this.observability.alarmOnFunction('OrderEvents', this.orders.function.lambdaFunction, 'Order events');
+      this.observability.alarmOnFunction('Reminders', this.reminders.function.lambdaFunction, 'Reminders');
+      new CfnOutput(this, 'OrderEventsUrl', {
+        value: `${this.httpApi.url}/orders/events`,
+        description: 'Where the shop POSTs signed order events',
+      });
+      new CfnOutput(this, 'RemindersUrl', {
+        value: `${this.httpApi.url}/reminders`,
+        description: 'Where the shop POSTs signed reminder requests (DELETE /reminders/{id} cancels)',
+      });
+      new CfnOutput(this, 'ShopSecretArn', {
+        value: this.orders.shopSecret.secretArn,
+        description:
+          'The shop signing key: read it (aws secretsmanager get-secret-value) into the shop, or put your own',
+      });
+    }
     new CfnOutput(this, 'ConversationTableName', { value: this.store.tableName });
     new CfnOutput(this, 'MailBucketName', { value: this.mailStorage.bucket.bucketName });
     new CfnOutput(this, 'OutboundQueueUrl', { value: this.outbound.queue.queueUrl });

@@ -19,7 +19,7 @@ import {
   type Settings,
 } from '../../functions/adapters/wiring.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
-import type { OutboundRequest } from '../../functions/core/model.ts';
+import type { Channel, OutboundRequest } from '../../functions/core/model.ts';
 import type { ChannelSender, Clock, SentMessage } from '../../functions/core/ports.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
@@ -28,6 +28,7 @@ import { sandboxSupportConfig } from './config.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { SandboxMeta } from './meta.ts';
 import { buildReport, type Report } from './report.ts';
+import { SandboxShop } from './shop.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
 import { sqsEventFrom } from './sqs-event.ts';
 import { type StandIns, startStandIns } from './stand-ins.ts';
@@ -125,6 +126,8 @@ export class SandboxEngine {
   readonly deferredSends = new SandboxDeferredSends();
   /** The raw MIME of the last SendEmail call, captured on its way to the local SES. */
   private lastRawEmail: Uint8Array | undefined;
+  /** The shop's routes (`POST /orders/events`, reminders), signed with the sandbox shop secret. */
+  readonly shop: SandboxShop;
 
   private constructor(
     readonly standIns: StandIns,
@@ -161,11 +164,15 @@ export class SandboxEngine {
     const sms = inboundSmsDeps(standIns.clients, settings, clock);
     this.inboundEmail = makeInboundEmailHandler(() => inbound);
     this.inboundSms = makeInboundSmsHandler(() => sms);
+    // The channels the sandbox dispatcher has senders for (its SMS twin included).
+    const channels = new Set(Object.keys(senders) as Channel[]);
     this.dispatcher = makeDispatcherHandler(() => ({
       ...dispatch,
       senders,
+      channels,
       deferredSends: this.deferredSends,
     }));
+    this.shop = new SandboxShop(standIns, settings, clock, channels, this.deferredSends);
   }
 
   static async start(options: { now?: Date; config?: SupportConfig } = {}): Promise<SandboxEngine> {
@@ -202,6 +209,20 @@ export class SandboxEngine {
           break;
         case '.meta.json':
           result = { file, accepted: true, result: await this.receiveMeta(content, sidecars.headers) };
+          break;
+        case '.order.json':
+          result = {
+            file,
+            accepted: true,
+            result: await this.receiveShop('/orders/events', content, sidecars.headers),
+          };
+          break;
+        case '.reminder.json':
+          result = {
+            file,
+            accepted: true,
+            result: await this.receiveShop('/reminders', content, sidecars.headers),
+          };
           break;
         case '.sms.json':
           result = { file, accepted: true, result: await this.receiveSms(content) };
@@ -341,7 +362,7 @@ export class SandboxEngine {
             MessageBody: JSON.stringify(send.request),
           }),
         );
-        fired.push(send.request.id);
+        fired.push('type' in send.request ? send.request.reminderId : send.request.id);
         await this.drain();
       }
     }
@@ -369,6 +390,30 @@ export class SandboxEngine {
     if (response.statusCode !== 200) {
       const reason = typeof body?.reason === 'string' ? body.reason : 'refused';
       throw new SandboxRejection(`the webhook answered ${response.statusCode}: ${reason}`);
+    }
+    return { statusCode: response.statusCode, body };
+  }
+
+  /**
+   * A shop request (order event, reminder) through its route, signed with the sandbox shop secret
+   * (or with a `.headers.json` sidecar's headers); anything but 200 is a rejection with the reason.
+   */
+  private async receiveShop(
+    path: string,
+    content: Uint8Array,
+    headers: Uint8Array | undefined,
+    method = 'POST',
+  ): Promise<unknown> {
+    let response: Awaited<ReturnType<SandboxShop['replayFile']>>;
+    try {
+      response = await this.shop.replayFile(path, content, headers, method);
+    } catch (error) {
+      throw new SandboxRejection(describeError(error).reason);
+    }
+    const body = safeJson(typeof response.body === 'string' ? response.body : undefined);
+    if (response.statusCode !== 200) {
+      const reason = typeof body?.reason === 'string' ? body.reason : 'refused';
+      throw new SandboxRejection(`${path} answered ${response.statusCode}: ${reason}`);
     }
     return { statusCode: response.statusCode, body };
   }

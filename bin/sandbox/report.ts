@@ -6,7 +6,8 @@ import {
 } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { customerFromItem } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
-import type { Identity, Message } from '../../functions/core/model.ts';
+import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys.ts';
+import type { Identity, Message, Order, Reminder } from '../../functions/core/model.ts';
 import type { DeadLetter, OutboxEntry } from './engine.ts';
 
 export interface Report {
@@ -18,6 +19,19 @@ export interface Report {
     consent: Record<string, string>;
     /** Every consent change, oldest first: channel, state, source, keyword, time. */
     consentHistory?: Array<{ channel: string; state: string; source: string; keyword?: string; at: string }>;
+    /** This profile was merged into that customer (the shop linked their identities); kept as an alias. */
+    mergedInto?: string;
+  }>;
+  /** Orders as the shop's events left them (newest event wins). */
+  orders?: Array<Record<string, unknown>>;
+  /** Reminders the shop made: kind, due time, state (scheduled, cancelled, fired). */
+  reminders?: Array<{
+    id: string;
+    kind: string;
+    at: string;
+    customerId: string;
+    state: string;
+    channel?: string;
   }>;
   conversations: Array<{
     id: string;
@@ -118,6 +132,7 @@ export async function buildReport(
       ),
       language: c.language ?? c.detectedLanguage,
       consent: { ...c.consent },
+      ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
       ...(consentHistory.has(c.id)
         ? { consentHistory: (consentHistory.get(c.id) ?? []).sort((a, b) => a.at.localeCompare(b.at)) }
         : {}),
@@ -164,5 +179,30 @@ export async function buildReport(
         })),
     }));
 
-  return { customers, conversations, ...extra };
+  const orders = items
+    .filter((item) => item.entity === 'order')
+    .map((item) => withoutStorageAttributes<Order>(item))
+    .sort((a, b) => a.firstEventAt.localeCompare(b.firstEventAt) || a.id.localeCompare(b.id))
+    .map((o) => ({ ...o }));
+
+  const reminders = items
+    .filter((item) => item.entity === 'reminder')
+    .map((item) => withoutStorageAttributes<Reminder>(item))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      at: r.at,
+      customerId: r.customerId,
+      state: r.state,
+      ...(r.channel ? { channel: r.channel } : {}),
+    }));
+
+  return {
+    customers,
+    conversations,
+    ...(orders.length > 0 ? { orders } : {}),
+    ...(reminders.length > 0 ? { reminders } : {}),
+    ...extra,
+  };
 }

@@ -55,6 +55,26 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
         }
         return;
       }
+      if (request.method && engine.shop.handles(request.method, url.pathname)) {
+        // The shop's routes (order events, reminders), through the real handlers, signed with
+        // the sandbox shop secret by the caller (X-Signature-SHA256).
+        const sentBefore = engine.outbox.length;
+        const answer = await engine.shop.request({
+          method: request.method,
+          path: url.pathname,
+          headers: Object.fromEntries(
+            Object.entries(request.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+          ),
+          body: await readBody(request),
+        });
+        if (answer.statusCode === 200) await engine.drain();
+        response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
+        response.end(answer.body ?? '');
+        if (engine.outbox.length > sentBefore) {
+          process.stderr.write(`sent ${engine.outbox.length - sentBefore} message(s); see /sandbox/outbox\n`);
+        }
+        return;
+      }
       const event = url.pathname.match(/^\/sandbox\/events\/([A-Za-z0-9._-]{1,60})$/);
       if (request.method === 'POST' && event?.[1]) {
         const body = await readBody(request);

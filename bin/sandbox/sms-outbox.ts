@@ -51,9 +51,9 @@ export class SandboxDeferredSends implements DeferredSends {
     return [...this.pending.values()].map((s) => ({
       id: s.id,
       at: s.at.toISOString(),
-      outboundId: s.request.id,
-      channel: s.request.channel,
-      kind: s.request.kind,
+      ...('type' in s.request
+        ? { outboundId: s.request.reminderId, channel: 'reminder', kind: 'reminder' }
+        : { outboundId: s.request.id, channel: s.request.channel, kind: s.request.kind }),
     }));
   }
 }

@@ -5,22 +5,28 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
-import type { DispatchOutboundDeps } from '../core/dispatch-outbound.ts';
 import { ConfigurationError } from '../core/errors.ts';
+import type { Channel } from '../core/model.ts';
+import type { OrderEventDeps } from '../core/orders.ts';
 import type { Clock } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
+import type { FireReminderDeps, ReminderDeps } from '../core/reminders.ts';
 import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
 import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
+import { DynamoCustomerLinks } from './dynamodb/customer-links.ts';
 import { documentClient } from './dynamodb/document-client.ts';
 import { DynamoEventLedger } from './dynamodb/event-ledger.ts';
+import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
+import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
 import { derivedIds, systemClock } from './ids.ts';
 import { type MetaSettings, metaSenders, metaSettingsFromEnvironment } from './meta/meta-settings.ts';
 import { S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
 import type { SchedulerSettings } from './scheduler/eventbridge-deferred-sends.ts';
 import { SesEmailSender } from './ses/ses-email-sender.ts';
+import { type ShopSecret, shopSecretFromEnvironment } from './shop/shop-secret.ts';
 import {
   deferredSendsFor,
   quietHoursPolicy,
@@ -66,6 +72,8 @@ function tableStores(clients: AwsClients, settings: Settings) {
     ledger: new DynamoEventLedger(db, settings.tableName),
     customers: new DynamoCustomerDirectory(db, settings.tableName),
     conversations: new DynamoConversationStore(db, settings.tableName),
+    // Read by every inbound path ("where is my order"), written by order events.
+    orders: new DynamoOrderStore(db, settings.tableName),
   };
 }
 
@@ -93,10 +101,15 @@ export function dispatcherDeps(
   clients: AwsClients,
   settings: Settings,
   clock: Clock = systemClock,
-): DispatchOutboundDeps {
+): FireReminderDeps {
   return {
     clock,
     ...tableStores(clients, settings),
+    // Due reminders arrive on the outbound queue too (core/reminders.ts).
+    ids: derivedIds,
+    config: settings.support,
+    reminders: new DynamoReminderStore(documentClient(clients.dynamo), settings.tableName),
+    channels: sendableChannels(clients, settings),
     senders: {
       email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet),
       ...metaSenders(settings.meta),
@@ -145,6 +158,69 @@ export function inboundSmsDeps(
     },
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
+  };
+}
+
+/** The channels the dispatcher of this deployment can send on (order notifications pick from them). */
+export function sendableChannels(clients: AwsClients, settings: Settings): ReadonlySet<Channel> {
+  const channels = new Set<Channel>(['email']);
+  if (settings.support.sms && clients.sms) channels.add('sms');
+  // The order-events function has no Meta secrets, only the phone number id telling it WhatsApp is on.
+  if (settings.meta?.graph.whatsappPhoneNumberId || process.env.WHATSAPP_PHONE_NUMBER_ID)
+    channels.add('whatsapp');
+  return channels;
+}
+
+/** `POST /orders/events`: the shop's signing secret and the order use-case. */
+export function orderEventsDeps(
+  clients: AwsClients,
+  settings: Settings,
+  clock: Clock = systemClock,
+  secret: ShopSecret = shopSecretFromEnvironment(),
+): { readonly secret: ShopSecret; readonly orders: OrderEventDeps } {
+  const db = documentClient(clients.dynamo);
+  return {
+    secret,
+    orders: {
+      clock,
+      ids: derivedIds,
+      config: settings.support,
+      ...tableStores(clients, settings),
+      links: new DynamoCustomerLinks(db, settings.tableName),
+      consent: new DynamoConsentLedger(db, settings.tableName),
+      outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
+      channels: sendableChannels(clients, settings),
+    },
+  };
+}
+
+/** `POST /reminders`, `DELETE /reminders/{id}`: the shop's secret and the reminder use-cases. */
+export function remindersDeps(
+  clients: AwsClients,
+  settings: Settings,
+  clock: Clock = systemClock,
+  secret: ShopSecret = shopSecretFromEnvironment(),
+): { readonly secret: ShopSecret; readonly reminders: ReminderDeps } {
+  const db = documentClient(clients.dynamo);
+  const deferredSends = deferredSendsFor(clients.scheduler, settings.deferredSends);
+  if (!deferredSends) {
+    throw new ConfigurationError(
+      'reminders need SCHEDULE_GROUP, SCHEDULE_TARGET_QUEUE_ARN and SCHEDULE_ROLE_ARN',
+    );
+  }
+  const stores = tableStores(clients, settings);
+  return {
+    secret,
+    reminders: {
+      clock,
+      ids: derivedIds,
+      customers: stores.customers,
+      orders: stores.orders,
+      links: new DynamoCustomerLinks(db, settings.tableName),
+      consent: new DynamoConsentLedger(db, settings.tableName),
+      reminders: new DynamoReminderStore(db, settings.tableName),
+      deferredSends,
+    },
   };
 }
 

@@ -57,6 +57,11 @@ export interface Customer {
   readonly lastAutoReplyAt?: string;
   /** The event that took that auto-reply slot, so its retries keep it. */
   readonly lastAutoReplyKey?: string;
+  /**
+   * Set when the shop linked this customer's identities to another, older customer: this profile
+   * is then an alias of that one (kept, never deleted) and every read follows it.
+   */
+  readonly mergedInto?: string;
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'closed' | 'quarantined';
@@ -234,4 +239,74 @@ export interface OutboundRequest {
     readonly language: Language;
     readonly parameters: readonly string[];
   };
+}
+
+/** The order event types a shop sends (DESIGN §5). */
+export const ORDER_EVENT_TYPES = [
+  'order.created',
+  'order.confirmed',
+  'order.shipped',
+  'order.out_for_delivery',
+  'order.delivered',
+  'order.delayed',
+  'order.cancelled',
+  'order.refunded',
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** An order as the shop last told us about it: the newest event wins, older ones never overwrite. */
+export interface Order {
+  readonly id: string;
+  readonly customerId: string;
+  /** The type of the event that set the current state (`order.shipped`). */
+  readonly lastEventType: OrderEventType;
+  /** The shop's status word, or the event type without `order.` when it sent none. */
+  readonly status: string;
+  readonly carrier?: string;
+  readonly trackingNumber?: string;
+  readonly trackingUrl?: string;
+  /** `YYYY-MM-DD`, as the shop sent it. */
+  readonly estimatedDelivery?: string;
+  readonly refundAmount?: number;
+  /** ISO 4217 code of `refundAmount`. */
+  readonly currency?: string;
+  /** occurredAt of the event that set this state (ISO, UTC): the ordering key. */
+  readonly lastEventAt: string;
+  readonly lastEventId: string;
+  /** When the first event we stored for this order happened. */
+  readonly firstEventAt: string;
+}
+
+/**
+ * A reminder whose time has come, as its schedule puts it on the outbound queue: the dispatcher
+ * looks the reminder up and decides channel, consent and quiet hours then, not when it was made.
+ */
+export interface ReminderDue {
+  readonly type: 'reminder';
+  readonly reminderId: string;
+}
+
+export const REMINDER_KINDS = ['cart-abandoned', 'subscription-renewal', 'appointment', 'custom'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+/** A reminder the shop scheduled (`POST /reminders`), stored as `REMINDER#<id>`. */
+export interface Reminder {
+  readonly id: string;
+  readonly kind: ReminderKind;
+  /** When it is due (ISO, UTC). */
+  readonly at: string;
+  readonly customerId: string;
+  /** The channel the shop asked for; absent: the customer's preferred consented one. */
+  readonly channel?: 'email' | 'sms' | 'whatsapp';
+  readonly data: {
+    readonly url?: string;
+    readonly when?: string;
+    readonly text?: string;
+  };
+  readonly state: 'scheduled' | 'cancelled' | 'fired';
+  readonly createdAt: string;
+  readonly cancelledAt?: string;
+  readonly firedAt?: string;
+  /** The deferred send that fires it (the EventBridge schedule is named after it). */
+  readonly scheduleId: string;
 }

@@ -7,7 +7,10 @@ import type {
   Identity,
   Language,
   Message,
+  Order,
   OutboundRequest,
+  Reminder,
+  ReminderDue,
 } from './model.ts';
 
 /** Time comes from outside so the core is testable and the sandbox can replay at any clock. */
@@ -146,7 +149,8 @@ export interface DeferredSend {
   /** Deterministic, so scheduling the same send twice keeps one schedule. */
   readonly id: string;
   readonly at: Date;
-  readonly request: OutboundRequest;
+  /** What goes on the outbound queue at `at`: a send, or a reminder that is due. */
+  readonly request: OutboundRequest | ReminderDue;
 }
 
 /**
@@ -185,4 +189,76 @@ export interface ProviderMessageIndex {
     reference: ProviderMessageReference,
     update: { readonly status: DeliveryStatus; readonly at: string; readonly reason?: string },
   ): Promise<boolean>;
+}
+
+/**
+ * Orders (issue 6). The stored state of an order only moves forward in event time: `apply`
+ * writes only when the event is newer than the one that set the current state.
+ */
+export interface OrderStore {
+  get(orderId: string): Promise<Order | undefined>;
+  /**
+   * Stores `order` when no event of it is stored yet or the stored one is older than
+   * `order.lastEventAt`; returns false (and changes nothing) otherwise.
+   */
+  apply(order: Order): Promise<boolean>;
+  /** The customer's most recently placed order (by its first event), or undefined. */
+  latestForCustomer(customerId: string): Promise<Order | undefined>;
+  /** Moves the customer's orders to another customer (a merge); safe to repeat. */
+  moveOrders(fromCustomerId: string, toCustomerId: string): Promise<void>;
+  /**
+   * Keeps every event of the order (applied or not) beside it, so a late event that did not
+   * change the status is still on record after the event ledger has expired it.
+   */
+  recordEvent(
+    orderId: string,
+    event: {
+      readonly eventId: string;
+      readonly type: string;
+      readonly occurredAt: string;
+      readonly applied: boolean;
+    },
+  ): Promise<void>;
+}
+
+/**
+ * The writes a trusted identity source (the shop) needs beyond the directory: linking an
+ * identity to a customer, updating the profile, and merging two customers into one. Every step
+ * is an idempotent conditional write (no transactions: dynalite, the sandbox's DynamoDB, has
+ * none), so a retry after a crash finishes what the first attempt began.
+ */
+export interface CustomerLinks {
+  /** The customer an identity item names, without following aliases (undefined: unknown identity). */
+  identityOwner(identity: Identity): Promise<string | undefined>;
+  /** The profile as stored, without following `mergedInto`. */
+  getProfile(customerId: string): Promise<Customer | undefined>;
+  /**
+   * Points the identity at `customerId` unless another customer holds it; returns the holder.
+   * Also lists the identity on the profile.
+   */
+  linkIdentity(identity: Identity, customerId: string, at: string): Promise<string>;
+  /** Re-points an identity from `from` to `to` (no-op when it already names `to`). */
+  moveIdentity(identity: Identity, from: string, to: string, at: string): Promise<void>;
+  /** Sets the shop-given profile fields (name, language, timezone, preferred channel). */
+  updateProfile(
+    customerId: string,
+    fields: Partial<Pick<Customer, 'name' | 'language' | 'timezone' | 'preferredChannel'>>,
+  ): Promise<void>;
+  /** Marks `aliasId` as merged into `survivorId` (no-op when already so). */
+  markMerged(aliasId: string, survivorId: string, at: string): Promise<void>;
+  /** Every conversation id of the customer (through the by-customer index, no scan). */
+  conversationIdsOf(customerId: string): Promise<string[]>;
+  /** Moves a conversation (and its index keys) from one customer to another; safe to repeat. */
+  moveConversation(conversationId: string, from: string, to: string): Promise<void>;
+}
+
+/** Reminders (`REMINDER#<id>`); state moves scheduled → cancelled or scheduled → fired, never back. */
+export interface ReminderStore {
+  get(reminderId: string): Promise<Reminder | undefined>;
+  /** Stores it unless a reminder with that id exists; returns the stored one either way. */
+  create(reminder: Reminder): Promise<Reminder>;
+  /** scheduled → cancelled; returns the reminder as it is afterwards (undefined: unknown id). */
+  cancel(reminderId: string, at: string): Promise<Reminder | undefined>;
+  /** scheduled → fired; false when it was not scheduled (cancelled, or fired already). */
+  markFired(reminderId: string, at: string): Promise<boolean>;
 }

@@ -48,8 +48,10 @@ export const PROACTIVE_KINDS: ReadonlySet<OutboundRequest['kind']> = new Set([
 ]);
 
 export interface QuietHoursPolicy {
-  /** Quiet hours per channel; only SMS has them today (TCPA: 08:00–21:00 local). */
+  /** Quiet hours of SMS (TCPA: 08:00–21:00 local). */
   readonly sms?: QuietHours;
+  /** Proactive WhatsApp (order status, reminders) waits the same way. */
+  readonly whatsapp?: QuietHours;
   /** When the customer's time zone is unknown: the shop's business-hours zone. */
   readonly fallbackTimeZone: string;
 }
@@ -70,7 +72,10 @@ export async function deferForQuietHours(
   request: OutboundRequest,
   now: Date,
 ): Promise<{ readonly until: Date } | undefined> {
-  const quiet = request.channel === 'sms' ? deps.quietHours?.sms : undefined;
+  const quiet =
+    request.channel === 'sms' || request.channel === 'whatsapp'
+      ? deps.quietHours?.[request.channel]
+      : undefined;
   if (!quiet || !deps.quietHours || !PROACTIVE_KINDS.has(request.kind)) return undefined;
   const customer = await deps.customers.get(request.customerId);
   const timeZone = validZone(customer?.timezone) ?? deps.quietHours.fallbackTimeZone;

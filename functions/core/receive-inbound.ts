@@ -14,6 +14,7 @@ import type {
   Message,
   OutboundRequest,
 } from './model.ts';
+import { answerOrderQuestion } from './order-status-answer.ts';
 import type {
   AttachmentStore,
   Clock,
@@ -23,6 +24,7 @@ import type {
   EventLedger,
   IdSource,
   InboundOutcome,
+  OrderStore,
   OutboundQueue,
 } from './ports.ts';
 import { answerSmsKeyword } from './sms-keyword.ts';
@@ -40,6 +42,8 @@ export interface ReceiveInboundDeps {
   readonly outbound: OutboundQueue;
   /** The consent ledger; needed where SMS keywords (STOP, START) arrive. */
   readonly consent?: ConsentLedger;
+  /** Stored orders: "where is my order" is answered with the order's status when present. */
+  readonly orders?: Pick<OrderStore, 'get' | 'latestForCustomer'>;
 }
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
@@ -225,10 +229,20 @@ async function storeAndAcknowledge(
       );
       // Not by SMS: an FAQ answer is several segments (UCS-2 for Turkish), and a shop pays per
       // segment for every first message; the SMS acknowledgement stays one segment where it can.
-      faq =
-        message.channel === 'sms'
-          ? undefined
-          : matchFaq(`${message.subject ?? ''} ${message.text}`, language, config.faq ?? DEFAULT_FAQ);
+      const question = `${message.subject ?? ''} ${message.text}`;
+      const asked = matchFaq(question, language, config.faq ?? DEFAULT_FAQ);
+      faq = message.channel === 'sms' ? undefined : asked;
+      if (deps.orders) {
+        // The stored status of the customer's order beats the generic answer, on every channel
+        // (SMS included: the status is what the customer texted for).
+        const status = await answerOrderQuestion(deps.orders, {
+          customerId: customer.id,
+          text: question,
+          language,
+          faq: asked,
+        });
+        if (status) faq = status;
+      }
       await deps.outbound.enqueue(
         acknowledgement(deps, { message, conversation, customer, language, inboundKey, now, faq }),
       );

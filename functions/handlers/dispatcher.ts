@@ -14,6 +14,16 @@ import {
 import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { outboundRequestSchema } from '../core/outbound-request-schema.ts';
+import { type FireReminderDeps, fireReminder, reminderQueueMessageOf } from '../core/reminders.ts';
+
+/** The body as JSON, or undefined (parseOutboundRecord then says why it is refused). */
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
 
 export function parseOutboundRecord(record: SQSRecord) {
   let body: unknown;
@@ -33,11 +43,30 @@ export function parseOutboundRecord(record: SQSRecord) {
  * `getBackoff` delays the next try of a record that failed for a passing reason; without it the
  * queue's visibility timeout decides (the sandbox retries at once).
  */
-export function makeDispatcherHandler(getDeps: () => DispatchOutboundDeps, getBackoff?: () => RetryBackoff) {
+export function makeDispatcherHandler(
+  getDeps: () => DispatchOutboundDeps | FireReminderDeps,
+  getBackoff?: () => RetryBackoff,
+) {
   const processor = new BatchProcessor(EventType.SQS);
   const dispatchRecord = async (record: SQSRecord): Promise<void> => {
     const log = { sqsMessageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
     try {
+      const reminder = reminderQueueMessageOf(safeJson(record.body));
+      if (reminder) {
+        // A due reminder (its schedule fired, or an external scheduler queued it): channel,
+        // consent and quiet hours are decided now, then it is sent like any other message.
+        const deps = getDeps();
+        if (!('reminders' in deps))
+          throw new InvalidInputError('this dispatcher is not set up for reminders');
+        const fired = await fireReminder(deps, reminder);
+        logger.info('reminder handled', {
+          ...log,
+          reminderId: fired.reminderId,
+          status: fired.status === 'dispatched' ? fired.delivery.status : 'skipped',
+          reason: fired.status === 'dispatched' ? fired.delivery.reason : fired.reason,
+        });
+        return;
+      }
       const request = parseOutboundRecord(record);
       const result = await dispatchOutbound(getDeps(), request);
       logger.info('outbound message handled', {

@@ -9,6 +9,8 @@ export function customerFromItem(item: Record<string, unknown>): Customer {
   return { ...customer, consent: customer.consent ?? {}, identities: customer.identities ?? [] };
 }
 
+const MAX_ALIAS_HOPS = 5;
+
 /** Customers and the identities that lead to them (email, phone, platform ids). */
 export class DynamoCustomerDirectory implements CustomerDirectory {
   constructor(
@@ -25,10 +27,19 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
   }
 
   async get(customerId: string): Promise<Customer | undefined> {
-    const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.customer(customerId) }),
-    );
-    return result.Item ? customerFromItem(result.Item) : undefined;
+    // A merged profile is an alias: follow it to the customer it was merged into (a chain is
+    // short; the bound only guards against a cycle written by hand).
+    let id = customerId;
+    for (let hop = 0; hop < MAX_ALIAS_HOPS; hop++) {
+      const result = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.customer(id) }),
+      );
+      if (!result.Item) return undefined;
+      const customer = customerFromItem(result.Item);
+      if (!customer.mergedInto) return customer;
+      id = customer.mergedInto;
+    }
+    return undefined;
   }
 
   async createWithIdentity(customer: Customer, identity: Identity): Promise<Customer> {

@@ -16,7 +16,21 @@ export const keys = {
     pk: `CUSTOMER#${customerId}`,
     sk: `${CONSENT_PREFIX}${at}#${channel}#${eventKey}`,
   }),
+  order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  /** Under the customer's profile, newest placed last: the latest order is one Query. */
+  customerOrder: (customerId: string, firstEventAt: string, orderId: string) => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `${ORDER_PREFIX}${firstEventAt}#${orderId}`,
+  }),
+  /** One event of an order, in event time under the order. */
+  orderEvent: (orderId: string, occurredAt: string, eventId: string) => ({
+    pk: `ORDER#${orderId}`,
+    sk: `EVENT#${occurredAt}#${eventId}`,
+  }),
+  reminder: (reminderId: string) => ({ pk: `REMINDER#${reminderId}`, sk: 'REMINDER' }),
 };
+
+export const ORDER_PREFIX = 'ORDER#';
 
 export const MESSAGE_PREFIX = 'MESSAGE#';
 export const CONSENT_PREFIX = 'CONSENT#';

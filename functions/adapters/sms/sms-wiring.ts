@@ -18,7 +18,12 @@ export function smsSenders(
 /** SMS quiet hours in the customer's zone, the business-hours zone when it is unknown. */
 export function quietHoursPolicy(support: SupportConfig): QuietHoursPolicy | undefined {
   if (!support.sms) return undefined;
-  return { sms: support.sms.quietHours, fallbackTimeZone: support.businessHours.timezone };
+  // WhatsApp notifications are as intrusive as an SMS at night: the same hours hold them.
+  return {
+    sms: support.sms.quietHours,
+    whatsapp: support.sms.quietHours,
+    fallbackTimeZone: support.businessHours.timezone,
+  };
 }
 
 export function deferredSendsFor(

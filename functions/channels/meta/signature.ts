@@ -1,11 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { verifyHmacSha256Hex } from '../hmac-signature.ts';
 
 /** Why a webhook delivery's signature was refused; reported as the HTTP reason, never logged with the body. */
 export type SignatureProblem = 'missing' | 'malformed' | 'mismatch';
 
 const SIGNATURE_PREFIX = 'sha256=';
-/** 32 bytes of HMAC-SHA256 as lowercase or uppercase hex. */
-const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
 
 /**
  * Checks Meta's `X-Hub-Signature-256` header: `sha256=` and the hex HMAC-SHA256 of the exact
@@ -22,14 +21,10 @@ export function verifyMetaSignature(
   const value = header.trim();
   if (!value.startsWith(SIGNATURE_PREFIX)) return { valid: false, problem: 'malformed' };
   const hex = value.slice(SIGNATURE_PREFIX.length);
-  // Checked before decoding: Buffer.from(hex) silently drops what is not hex, which would turn a
-  // malformed header into a short buffer rather than a refusal.
-  if (!HEX_DIGEST.test(hex)) return { valid: false, problem: 'malformed' };
-  const given = Buffer.from(hex, 'hex');
-  const expected = createHmac('sha256', appSecret).update(rawBody).digest();
-  // timingSafeEqual throws on different lengths; both are 32 bytes here, checked anyway.
-  if (given.length !== expected.length) return { valid: false, problem: 'malformed' };
-  return timingSafeEqual(given, expected) ? { valid: true } : { valid: false, problem: 'mismatch' };
+  // The project's one HMAC check (shared with the shop's signed order events).
+  const check = verifyHmacSha256Hex(rawBody, hex, appSecret);
+  // An empty digest after the prefix is a malformed header, not a missing one.
+  return !check.valid && check.problem === 'missing' ? { valid: false, problem: 'malformed' } : check;
 }
 
 /** The header value Meta would send for `rawBody`: for the sandbox and tests. */

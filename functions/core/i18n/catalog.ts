@@ -33,4 +33,38 @@ export interface Catalog {
     /** Everything in one short paragraph for SMS and messaging apps. */
     readonly short: (parts: { readonly responseBy: string; readonly reference: string }) => string;
   };
+  /** Order-status notifications, one message per event type (see core/order-notifications.ts). */
+  readonly orders: {
+    readonly subject: (parts: OrderMessageParts) => string;
+    /** The news itself, short enough for an SMS; email wraps it in a greeting and a notice. */
+    readonly text: (parts: OrderMessageParts) => string;
+  };
+  /** Reminders the shop schedules (see core/reminders.ts). */
+  readonly reminders: {
+    readonly subject: (parts: ReminderMessageParts) => string;
+    readonly text: (parts: ReminderMessageParts) => string;
+  };
+  /** Said to the customer in email notifications that nobody should answer to. */
+  readonly notificationNotice: string;
+}
+
+/** What an order notification can say; dates and amounts come already formatted for the locale. */
+export interface OrderMessageParts {
+  readonly type: import('../model.ts').OrderEventType;
+  readonly orderId: string;
+  readonly carrier?: string;
+  readonly trackingNumber?: string;
+  readonly trackingUrl?: string;
+  readonly estimatedDelivery?: string;
+  readonly refund?: string;
+}
+
+export interface ReminderMessageParts {
+  readonly kind: 'cart-abandoned' | 'subscription-renewal' | 'appointment' | 'custom';
+  /** A link to the cart, the subscription or the appointment, when the shop gave one. */
+  readonly url?: string;
+  /** Already formatted (appointment time, renewal date). */
+  readonly when?: string;
+  /** The shop's own text (`custom`). */
+  readonly text?: string;
 }

@@ -64,4 +64,70 @@ export const tr: Catalog = {
     short: ({ responseBy, reference }) =>
       `Teşekkürler, mesajınızı aldık (${reference}). ${answerBy(responseBy, 'none')} Eklemek istediğinizi buraya yazabilirsiniz.`,
   },
+  orders: {
+    subject: ({ type, orderId }) => `${orderId} numaralı siparişiniz ${TR_ORDER_HEADLINE[type]}`,
+    // "100234 numaralı siparişiniz": the number before the noun needs no case suffix.
+    text: (p) => {
+      const head = `${p.orderId} numaralı siparişiniz`;
+      switch (p.type) {
+        case 'order.created':
+          return `${head} alındı. Kargoya verildiğinde size haber vereceğiz.`;
+        case 'order.confirmed':
+          return `${head} onaylandı ve hazırlanıyor.`;
+        case 'order.shipped':
+          return [
+            `${head} ${p.carrier ? `${p.carrier} ile ` : ''}kargoya verildi.`,
+            p.trackingNumber ? `Takip numarası: ${p.trackingNumber}` : undefined,
+            p.trackingUrl ? `Takip: ${p.trackingUrl}` : undefined,
+            p.estimatedDelivery ? `Tahmini teslimat: ${p.estimatedDelivery}` : undefined,
+          ]
+            .filter(Boolean)
+            .join('\n');
+        case 'order.out_for_delivery':
+          return `${head} bugün teslim edilmek üzere dağıtıma çıktı.${p.trackingUrl ? `\nTakip: ${p.trackingUrl}` : ''}`;
+        case 'order.delivered':
+          return `${head} teslim edildi. İyi günlerde kullanın!`;
+        case 'order.delayed':
+          return `${head} gecikiyor, özür dileriz.${p.estimatedDelivery ? ` Yeni tahmini teslimat: ${p.estimatedDelivery}.` : ''}${p.trackingUrl ? `\nTakip: ${p.trackingUrl}` : ''}`;
+        case 'order.cancelled':
+          return `${head} iptal edildi.`;
+        case 'order.refunded':
+          return `${p.orderId} numaralı siparişinizin ${p.refund ? `${p.refund} tutarındaki ` : ''}iadesi yapıldı. Hesabınıza geçmesi birkaç iş günü sürebilir.`;
+      }
+    },
+  },
+  reminders: {
+    subject: ({ kind }) =>
+      ({
+        'cart-abandoned': 'Sepetinizde ürün unuttunuz',
+        'subscription-renewal': 'Aboneliğiniz yakında yenileniyor',
+        appointment: 'Hatırlatma: randevunuz',
+        custom: 'Bir hatırlatma',
+      })[kind],
+    text: (p) => {
+      switch (p.kind) {
+        case 'cart-abandoned':
+          return `Sepetinizde ürünler bekliyor. Siparişinizi tamamlamak için${p.url ? `: ${p.url}` : ' web sitemizi ziyaret edin.'}`;
+        case 'subscription-renewal':
+          return `Aboneliğiniz ${p.when ? `${p.when} tarihinde` : 'yakında'} yenilenecek.${p.url ? ` Yönetmek için: ${p.url}` : ''}`;
+        case 'appointment':
+          return `Hatırlatma: randevunuz ${p.when ? `${p.when}` : 'yaklaşıyor'}.${p.url ? ` Ayrıntılar: ${p.url}` : ''}`;
+        case 'custom':
+          return p.text ?? '';
+      }
+    },
+  },
+  notificationNotice:
+    'Bu otomatik bir bilgilendirmedir. Siparişinizle ilgili yardıma ihtiyacınız olursa yanıtlayabilirsiniz.',
 };
+
+const TR_ORDER_HEADLINE = {
+  'order.created': 'alındı',
+  'order.confirmed': 'onaylandı',
+  'order.shipped': 'kargoya verildi',
+  'order.out_for_delivery': 'dağıtımda',
+  'order.delivered': 'teslim edildi',
+  'order.delayed': 'gecikiyor',
+  'order.cancelled': 'iptal edildi',
+  'order.refunded': 'için iade yapıldı',
+} as const;

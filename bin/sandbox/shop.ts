@@ -1,0 +1,144 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
+import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
+import { orderEventsDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import { signHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
+import type { Channel } from '../../functions/core/model.ts';
+import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
+import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
+import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
+import { lambdaContext } from './lambda-context.ts';
+import type { StandIns } from './stand-ins.ts';
+
+/** The sandbox shop's signing secret: `.order.json` and `.reminder.json` files are signed with it. */
+export const SANDBOX_SHOP_SECRET = 'sandbox-shop-secret';
+
+export interface ShopHttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+}
+
+const headersFileSchema = z.record(z.string(), z.string());
+
+type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The shop-facing routes on the sandbox (`POST /orders/events`, and the reminder routes), through
+ * the real handlers fed API Gateway v2 events, with the sandbox shop secret.
+ */
+export class SandboxShop {
+  private readonly routes: Array<{ method: string; pattern: RegExp; handler: HttpHandler }> = [];
+
+  constructor(
+    standIns: StandIns,
+    settings: Settings,
+    clock: Clock,
+    channels: ReadonlySet<Channel>,
+    deferredSends: DeferredSends,
+  ) {
+    const secret = new StaticShopSecret(SANDBOX_SHOP_SECRET);
+    const built = orderEventsDeps(standIns.clients, settings, clock, secret);
+    const orders = makeOrderEventsHandler(() => ({ ...built, orders: { ...built.orders, channels } }));
+    this.addRoute('POST', /^\/orders\/events$/, (event) =>
+      orders(event, lambdaContext('switchboard-order-events')),
+    );
+    // The same stores as the order events; the scheduler is the sandbox's twin, fired by the clock.
+    const reminders = makeRemindersHandler(() => ({
+      secret,
+      reminders: {
+        ...built.orders,
+        reminders: new DynamoReminderStore(documentClient(standIns.clients.dynamo), settings.tableName),
+        deferredSends,
+      },
+    }));
+    const context = () => lambdaContext('switchboard-reminders');
+    this.addRoute('POST', /^\/reminders$/, (event) => reminders(event, context()));
+    this.addRoute('DELETE', /^\/reminders\/(?<id>[^/]+)$/, (event) => reminders(event, context()));
+  }
+
+  addRoute(method: string, pattern: RegExp, handler: HttpHandler): void {
+    this.routes.push({ method, pattern, handler });
+  }
+
+  /** Whether a route of the shop API answers `method path`. */
+  handles(method: string, path: string): boolean {
+    return this.routes.some((r) => r.method === method && r.pattern.test(path));
+  }
+
+  async request(request: ShopHttpRequest): Promise<APIGatewayProxyStructuredResultV2> {
+    const route = this.routes.find((r) => r.method === request.method && r.pattern.test(request.path));
+    if (!route) return { statusCode: 404, body: JSON.stringify({ error: 'not-found' }) };
+    const match = request.path.match(route.pattern);
+    return route.handler(apiGatewayEvent(request, match?.groups ?? {}));
+  }
+
+  /**
+   * A replay file POSTed to `path`, signed with the sandbox shop secret, unless a
+   * `<name>.headers.json` sidecar gives the headers (a wrong or missing signature).
+   */
+  async replayFile(
+    path: string,
+    content: Uint8Array,
+    headersFile: Uint8Array | undefined,
+    method = 'POST',
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    let headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-signature-sha256': signHmacSha256Hex(content, SANDBOX_SHOP_SECRET),
+    };
+    if (headersFile) {
+      let json: unknown;
+      try {
+        json = JSON.parse(Buffer.from(headersFile).toString('utf8'));
+      } catch {
+        throw new Error('the headers file is not JSON');
+      }
+      const parsed = headersFileSchema.safeParse(json);
+      if (!parsed.success) throw new Error('the headers file must be an object of header names to strings');
+      headers = parsed.data;
+    }
+    return this.request({ method, path, headers, body: content });
+  }
+}
+
+function apiGatewayEvent(
+  request: ShopHttpRequest,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  const text = Buffer.from(request.body).toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(Buffer.from(request.body));
+  const routeKey = `${request.method} ${request.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: request.path,
+    rawQueryString: '',
+    headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'sandbox',
+      domainName: '127.0.0.1',
+      domainPrefix: 'sandbox',
+      http: {
+        method: request.method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'sandbox',
+      },
+      requestId: 'sandbox',
+      routeKey,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    body:
+      request.body.length === 0 ? undefined : isText ? text : Buffer.from(request.body).toString('base64'),
+    isBase64Encoded: request.body.length > 0 && !isText,
+  };
+}

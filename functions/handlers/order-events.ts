@@ -1,0 +1,85 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import {
+  invalidInput,
+  MAX_SHOP_BODY_BYTES,
+  parseJsonBody,
+  rawBody,
+  refuseUnsigned,
+  respond,
+} from '../adapters/http/shop-request.ts';
+import { describeError, logger } from '../adapters/observability.ts';
+import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
+import { awsClientsFromEnvironment, orderEventsDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
+import { InvalidInputError, RetryableError } from '../core/errors.ts';
+import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders.ts';
+
+export interface OrderEventsHandlerDeps {
+  readonly secret: ShopSecret;
+  readonly orders: OrderEventDeps;
+}
+
+/**
+ * `POST /orders/events`: the shop's signed order event. The signature is checked on the raw
+ * bytes before anything parses them (401), then the body is validated (400 naming the field),
+ * then the event is applied and answered synchronously, so the shop learns at once whether it
+ * was taken; a redelivered event answers 200 with `duplicate: true` and sends nothing again.
+ */
+export function makeOrderEventsHandler(getDeps: () => OrderEventsHandlerDeps) {
+  return middy(
+    async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+      try {
+        const deps = getDeps();
+        const raw = rawBody(event);
+        if (raw.length === 0 || raw.length > MAX_SHOP_BODY_BYTES) {
+          return respond(400, {
+            error: 'invalid-input',
+            field: 'body',
+            reason: 'the body is empty or too large',
+          });
+        }
+        const refusal = refuseUnsigned(event, raw, await deps.secret.get());
+        if (refusal) {
+          logger.warn('order event refused', { reason: 'signature', bytes: raw.length });
+          return refusal;
+        }
+        const orderEvent = parseJsonBody(orderEventSchema, raw);
+        const result = await receiveOrderEvent(deps.orders, orderEvent);
+        // Ids and outcomes only: no address, phone or name reaches the logs.
+        logger.info('order event handled', {
+          eventId: orderEvent.eventId,
+          type: orderEvent.type,
+          duplicate: result.duplicate,
+          applied: result.applied,
+          merged: result.merged.length,
+          notification: result.notification.queued ? result.notification.channel : result.notification.reason,
+        });
+        return respond(200, {
+          status: result.duplicate ? 'duplicate' : 'accepted',
+          eventId: orderEvent.eventId,
+          ...result,
+        });
+      } catch (error) {
+        if (error instanceof InvalidInputError) {
+          logger.warn('order event refused', { reason: 'invalid', field: error.field });
+          return invalidInput(error);
+        }
+        if (error instanceof RetryableError) {
+          return respond(409, { error: 'in-progress', reason: error.reason });
+        }
+        logger.error('order event failed', { error: describeError(error) });
+        return respond(500, {
+          error: 'failed',
+          reason: 'the event could not be processed; send it again later',
+        });
+      }
+    },
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+let deps: OrderEventsHandlerDeps | undefined;
+export const handler = makeOrderEventsHandler(() => {
+  deps ??= orderEventsDeps(awsClientsFromEnvironment(), settingsFromEnvironment());
+  return deps;
+});

@@ -1,0 +1,96 @@
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { SupportConfig } from '../../functions/core/config.ts';
+import { acknowledgeFinding } from '../nag.ts';
+import type { ConversationStore } from './conversation-store.ts';
+import type { Encryption } from './encryption.ts';
+import type { SupportHttpApi } from './http-api.ts';
+import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
+
+export interface OrdersProps {
+  readonly encryption: Encryption;
+  readonly store: ConversationStore;
+  readonly support: SupportConfig;
+  readonly functionDefaults: SupportFunctionDefaults;
+  readonly httpApi: SupportHttpApi;
+  /** Where order notifications are queued. */
+  readonly outboundQueue: IQueue;
+  /** The WhatsApp phone number id, when WhatsApp notifications can be sent. */
+  readonly whatsappPhoneNumberId?: string;
+  /** @default { rateLimit: 50, burstLimit: 100 } */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/**
+ * The shop's order events: `POST /orders/events` on the HTTP API, the order-events function
+ * (verifies X-Signature-SHA256 with the shop secret, stores the order and the customer, queues
+ * the notification) and the shop secret in Secrets Manager, which the reminders share.
+ */
+export class Orders extends Construct {
+  /** The HMAC key the shop signs its requests with. */
+  readonly shopSecret: Secret;
+  readonly function: SupportFunction;
+
+  constructor(scope: Construct, id: string, props: OrdersProps) {
+    super(scope, id);
+    this.shopSecret = new Secret(this, 'ShopSecret', {
+      description: 'switchboard: the key the shop signs order events and reminders with (HMAC-SHA256)',
+      encryptionKey: props.encryption.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledgeFinding(
+      this.shopSecret,
+      'AwsSolutions-SMG4',
+      'The shop holds the same key in its own system; rotating it is a coordinated change on both sides (put the new value here and in the shop), which a rotation Lambda cannot make. Functions read it again within five minutes.',
+    );
+
+    this.function = new SupportFunction(this, 'Function', {
+      ...props.functionDefaults,
+      entry: handlerEntry('order-events'),
+      description:
+        'Takes signed order events: stores orders and customers, queues order-status notifications',
+      memorySize: 256,
+      timeout: Duration.seconds(15),
+    })
+      .bindConversationStore(props.store, 'readWrite')
+      .bindOutboundQueue(props.outboundQueue)
+      .bindSupportConfig(props.support);
+    grantShopSecret(this.function, this.shopSecret, props.encryption);
+    if (props.whatsappPhoneNumberId) {
+      this.function.lambdaFunction.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', props.whatsappPhoneNumberId);
+    }
+
+    props.httpApi.addPublicRoute('OrderEvents', {
+      path: '/orders/events',
+      methods: [HttpMethod.POST],
+      handler: this.function.lambdaFunction,
+      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      authenticatedBy:
+        'the shop backend calls it with X-Signature-SHA256 (HMAC-SHA256 of the raw body with the shop secret from Secrets Manager), which the function verifies in constant time before it parses anything.',
+    });
+  }
+}
+
+/**
+ * SHOP_SECRET_ARN, GetSecretValue on that one secret, and Decrypt with the stack key only through
+ * Secrets Manager (grantRead would put the role into the key policy instead).
+ */
+export function grantShopSecret(fn: SupportFunction, secret: Secret, encryption: Encryption): void {
+  fn.lambdaFunction.addEnvironment('SHOP_SECRET_ARN', secret.secretArn);
+  const grantee: IGrantable = fn.lambdaFunction;
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [encryption.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
+}

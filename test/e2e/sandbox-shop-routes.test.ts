@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SandboxEngine } from '../../bin/sandbox/engine.ts';
+import { serverPort, startSandboxServer } from '../../bin/sandbox/server.ts';
+import { SANDBOX_SHOP_SECRET } from '../../bin/sandbox/shop.ts';
+import { signHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
+
+let engine: SandboxEngine;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  engine = await SandboxEngine.start({ now: new Date('2026-11-23T10:00:00Z') });
+  server = await startSandboxServer(engine, 0);
+  base = `http://127.0.0.1:${serverPort(server)}`;
+}, 60_000);
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await engine.stop();
+});
+
+const ORDER = readFileSync(new URL('../fixtures/orders/shipped-email-and-phone.json', import.meta.url));
+
+function post(
+  path: string,
+  body: Uint8Array | string,
+  signature = signHmacSha256Hex(body, SANDBOX_SHOP_SECRET),
+) {
+  return fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature-sha256': signature },
+    body,
+  });
+}
+
+describe('the sandbox serves the shop API like API Gateway', () => {
+  it('takes a signed order event, sends its notification and answers what it did', async () => {
+    // Act
+    const response = await post('/orders/events', ORDER);
+    const body = (await response.json()) as Record<string, unknown>;
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({ status: 'accepted', notification: { queued: true, channel: 'sms' } });
+    expect(engine.outbox.filter((o) => o.kind === 'order-status')).toHaveLength(1);
+  });
+
+  it('refuses a wrong signature with 401 and the reason', async () => {
+    // Act
+    const response = await post('/orders/events', ORDER, signHmacSha256Hex(ORDER, 'not-the-secret'));
+
+    // Assess
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: 'unauthorized', reason: 'X-Signature-SHA256 mismatch' });
+  });
+
+  it('creates a reminder and cancels it with DELETE /reminders/{id}', async () => {
+    // Prepare
+    const create = JSON.stringify({
+      action: 'create',
+      id: 'rem-serve-1',
+      kind: 'custom',
+      at: '2026-11-24T09:00:00Z',
+      customer: { email: 'a@b.com' },
+      data: { text: 'Randevunuz yarın.' },
+    });
+
+    // Act
+    const created = await post('/reminders', create);
+    const pendingAfterCreate = engine.deferredSends.list().map((d) => d.outboundId);
+    const deleted = await fetch(`${base}/reminders/rem-serve-1`, {
+      method: 'DELETE',
+      headers: { 'x-signature-sha256': signHmacSha256Hex('/reminders/rem-serve-1', SANDBOX_SHOP_SECRET) },
+    });
+
+    // Assess
+    expect(created.status).toBe(200);
+    expect(pendingAfterCreate).toContain('rem-serve-1');
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toMatchObject({ id: 'rem-serve-1', state: 'cancelled' });
+    expect(engine.deferredSends.list().map((d) => d.outboundId)).not.toContain('rem-serve-1');
+  });
+});
