@@ -8,7 +8,6 @@ import {
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import type { MetaSettings } from '../../functions/adapters/meta/meta-settings.ts';
 import { type MetaSecretName, StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { type Settings, socialInboundDeps } from '../../functions/adapters/wiring.ts';
@@ -17,6 +16,7 @@ import type { Clock } from '../../functions/core/ports.ts';
 import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
 import { GraphStandIn } from './graph-stand-in.ts';
+import { requestHeaders } from './headers-file.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { sqsEventFrom } from './sqs-event.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns } from './stand-ins.ts';
@@ -35,8 +35,6 @@ export interface WebhookHttpRequest {
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
 }
-
-const headersFileSchema = z.record(z.string(), z.string());
 
 /**
  * Meta on the sandbox: the local Graph API, the inbound webhook queue and its DLQ on fauxqs, the
@@ -160,21 +158,13 @@ export class SandboxMeta {
     content: Uint8Array,
     headersFile: Uint8Array | undefined,
   ): Promise<APIGatewayProxyStructuredResultV2> {
-    let headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-hub-signature-256': signMetaBody(content, SANDBOX_META_SECRETS.appSecret),
-    };
-    if (headersFile) {
-      let json: unknown;
-      try {
-        json = JSON.parse(Buffer.from(headersFile).toString('utf8'));
-      } catch {
-        throw new Error('the headers file is not JSON');
-      }
-      const parsed = headersFileSchema.safeParse(json);
-      if (!parsed.success) throw new Error('the headers file must be an object of header names to strings');
-      headers = parsed.data;
-    }
+    const headers = requestHeaders(
+      {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signMetaBody(content, SANDBOX_META_SECRETS.appSecret),
+      },
+      headersFile,
+    );
     return this.request({ method: 'POST', query: {}, headers, body: content });
   }
 

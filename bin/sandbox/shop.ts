@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
@@ -9,6 +8,7 @@ import type { Channel } from '../../functions/core/model.ts';
 import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
+import { requestHeaders } from './headers-file.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
 
@@ -21,8 +21,6 @@ export interface ShopHttpRequest {
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
 }
-
-const headersFileSchema = z.record(z.string(), z.string());
 
 type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -86,21 +84,13 @@ export class SandboxShop {
     headersFile: Uint8Array | undefined,
     method = 'POST',
   ): Promise<APIGatewayProxyStructuredResultV2> {
-    let headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-signature-sha256': signHmacSha256Hex(content, SANDBOX_SHOP_SECRET),
-    };
-    if (headersFile) {
-      let json: unknown;
-      try {
-        json = JSON.parse(Buffer.from(headersFile).toString('utf8'));
-      } catch {
-        throw new Error('the headers file is not JSON');
-      }
-      const parsed = headersFileSchema.safeParse(json);
-      if (!parsed.success) throw new Error('the headers file must be an object of header names to strings');
-      headers = parsed.data;
-    }
+    const headers = requestHeaders(
+      {
+        'content-type': 'application/json',
+        'x-signature-sha256': signHmacSha256Hex(content, SANDBOX_SHOP_SECRET),
+      },
+      headersFile,
+    );
     return this.request({ method, path, headers, body: content });
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SupportConfig } from './config.ts';
+import { isoDate, type SupportConfig, timeZone } from './config.ts';
 import { resolveShopCustomer } from './customer-merge.ts';
 import { RetryableError } from './errors.ts';
 import type { Channel, Identity, Order, OutboundRequest } from './model.ts';
@@ -22,20 +22,6 @@ import type {
   OrderStore,
   OutboundQueue,
 } from './ports.ts';
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
-
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'use an IANA time zone name, for example "Europe/Istanbul"' },
-);
 
 const notificationChannel = z.enum(NOTIFICATION_CHANNELS);
 

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel, ConsentRecord } from '../../core/model.ts';
 import type { ConsentHistoryEntry, ConsentLedger } from '../../core/ports.ts';
 import { CONSENT_PREFIX, isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
+import { queryItems } from './query-items.ts';
 
 /**
  * The consent ledger on the conversation table: the current state per channel on the customer
@@ -74,19 +75,13 @@ export class DynamoConsentLedger implements ConsentLedger {
   /** Every change of the customer's consent, oldest first (for agents and audits). */
   async history(customerId: string): Promise<ConsentHistoryEntry[]> {
     const entries: ConsentHistoryEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':prefix': CONSENT_PREFIX },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) entries.push(withoutStorageAttributes<ConsentHistoryEntry>(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryItems(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':prefix': CONSENT_PREFIX },
+    })) {
+      entries.push(withoutStorageAttributes<ConsentHistoryEntry>(item));
+    }
     return entries;
   }
 }

@@ -18,6 +18,7 @@ import {
   statusIndexKey,
   withoutStorageAttributes,
 } from './keys.ts';
+import { queryItems } from './query-items.ts';
 import { conversationTable } from './table-definition.ts';
 
 export function conversationFromItem(item: Record<string, unknown>): Conversation {
@@ -123,22 +124,13 @@ export class DynamoConversationStore implements ConversationStore {
 
   async listMessages(conversationId: string): Promise<Message[]> {
     const messages: Message[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': keys.conversation(conversationId).pk,
-            ':prefix': MESSAGE_PREFIX,
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) messages.push(messageFromItem(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryItems(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk, ':prefix': MESSAGE_PREFIX },
+    })) {
+      messages.push(messageFromItem(item));
+    }
     return messages;
   }
 

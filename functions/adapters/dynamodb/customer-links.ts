@@ -1,14 +1,9 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer, Identity } from '../../core/model.ts';
 import type { CustomerLinks } from '../../core/ports.ts';
 import { customerFromItem } from './customer-directory.ts';
 import { customerIndexKey, isConditionFailure, keys } from './keys.ts';
+import { queryItems } from './query-items.ts';
 import { conversationTable } from './table-definition.ts';
 
 /**
@@ -109,20 +104,14 @@ export class DynamoCustomerLinks implements CustomerLinks {
 
   async conversationIdsOf(customerId: string): Promise<string[]> {
     const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: conversationTable.indexes.byCustomer.name,
-          KeyConditionExpression: 'gsi1pk = :customer',
-          ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) if (typeof item.id === 'string') ids.push(item.id);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryItems(this.db, {
+      TableName: this.tableName,
+      IndexName: conversationTable.indexes.byCustomer.name,
+      KeyConditionExpression: 'gsi1pk = :customer',
+      ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
+    })) {
+      if (typeof item.id === 'string') ids.push(item.id);
+    }
     return ids;
   }
 

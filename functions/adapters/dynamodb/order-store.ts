@@ -9,6 +9,7 @@ import type { Order } from '../../core/model.ts';
 import type { OrderStore } from '../../core/ports.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import { isConditionFailure, keys, ORDER_PREFIX, withoutStorageAttributes } from './keys.ts';
+import { queryItems } from './query-items.ts';
 
 /** How many of a customer's newest order links are read to find one still theirs. */
 const LATEST_LOOKBACK = 5;
@@ -70,36 +71,28 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async moveOrders(fromCustomerId: string, toCustomerId: string): Promise<void> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.customer(fromCustomerId).pk, ':prefix': ORDER_PREFIX },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const link of page.Items ?? []) {
-        if (typeof link.orderId !== 'string' || typeof link.firstEventAt !== 'string') continue;
-        try {
-          await this.db.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: keys.order(link.orderId),
-              UpdateExpression: 'SET customerId = :to',
-              ConditionExpression: 'customerId = :from',
-              ExpressionAttributeValues: { ':from': fromCustomerId, ':to': toCustomerId },
-            }),
-          );
-        } catch (error) {
-          // Already moved (a retry), or the order belongs to someone else by now.
-          if (!isConditionFailure(error)) throw error;
-        }
-        await this.link(toCustomerId, link.firstEventAt, link.orderId);
+    for await (const link of queryItems(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.customer(fromCustomerId).pk, ':prefix': ORDER_PREFIX },
+    })) {
+      if (typeof link.orderId !== 'string' || typeof link.firstEventAt !== 'string') continue;
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.order(link.orderId),
+            UpdateExpression: 'SET customerId = :to',
+            ConditionExpression: 'customerId = :from',
+            ExpressionAttributeValues: { ':from': fromCustomerId, ':to': toCustomerId },
+          }),
+        );
+      } catch (error) {
+        // Already moved (a retry), or the order belongs to someone else by now.
+        if (!isConditionFailure(error)) throw error;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      await this.link(toCustomerId, link.firstEventAt, link.orderId);
+    }
   }
 
   async recordEvent(
