@@ -11,7 +11,12 @@ import {
 } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import { awsClientsFromEnvironment, orderEventsDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
+import {
+  awsClientsFromEnvironment,
+  once,
+  orderEventsDeps,
+  settingsFromEnvironment,
+} from '../adapters/wiring.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders.ts';
 
@@ -78,8 +83,6 @@ export function makeOrderEventsHandler(getDeps: () => OrderEventsHandlerDeps) {
   ).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-let deps: OrderEventsHandlerDeps | undefined;
-export const handler = makeOrderEventsHandler(() => {
-  deps ??= orderEventsDeps(awsClientsFromEnvironment(), settingsFromEnvironment());
-  return deps;
-});
+export const handler = makeOrderEventsHandler(
+  once(() => orderEventsDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+);

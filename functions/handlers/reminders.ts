@@ -11,7 +11,12 @@ import {
 } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import { awsClientsFromEnvironment, remindersDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
+import {
+  awsClientsFromEnvironment,
+  once,
+  remindersDeps,
+  settingsFromEnvironment,
+} from '../adapters/wiring.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import {
   cancelReminder,
@@ -95,8 +100,6 @@ function answer(result: ReminderAnswer): APIGatewayProxyStructuredResultV2 {
   return respond(200, result);
 }
 
-let deps: RemindersHandlerDeps | undefined;
-export const handler = makeRemindersHandler(() => {
-  deps ??= remindersDeps(awsClientsFromEnvironment(), settingsFromEnvironment());
-  return deps;
-});
+export const handler = makeRemindersHandler(
+  once(() => remindersDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+);
