@@ -1,14 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import {
-  invalidInput,
-  MAX_SHOP_BODY_BYTES,
-  parseJsonBody,
-  rawBody,
-  refuseUnsigned,
-  respond,
-} from '../adapters/http/shop-request.ts';
+import { invalidInput, parseJsonBody, respond, signedShopBody } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
 import {
@@ -36,19 +29,12 @@ export function makeOrderEventsHandler(getDeps: () => OrderEventsHandlerDeps) {
     async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
       try {
         const deps = getDeps();
-        const raw = rawBody(event);
-        if (raw.length === 0 || raw.length > MAX_SHOP_BODY_BYTES) {
-          return respond(400, {
-            error: 'invalid-input',
-            field: 'body',
-            reason: 'the body is empty or too large',
-          });
+        const signed = signedShopBody(event, await deps.secret.get());
+        if ('refusal' in signed) {
+          logger.warn('order event refused', { reason: signed.why });
+          return signed.refusal;
         }
-        const refusal = refuseUnsigned(event, raw, await deps.secret.get());
-        if (refusal) {
-          logger.warn('order event refused', { reason: 'signature', bytes: raw.length });
-          return refusal;
-        }
+        const { raw } = signed;
         const orderEvent = parseJsonBody(orderEventSchema, raw);
         const result = await receiveOrderEvent(deps.orders, orderEvent);
         // Ids and outcomes only: no address, phone or name reaches the logs.

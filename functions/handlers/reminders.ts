@@ -3,11 +3,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import {
   invalidInput,
-  MAX_SHOP_BODY_BYTES,
   parseJsonBody,
-  rawBody,
   refuseUnsigned,
   respond,
+  signedShopBody,
 } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
@@ -55,19 +54,12 @@ export function makeRemindersHandler(getDeps: () => RemindersHandlerDeps) {
         }
         if (method !== 'POST')
           return respond(405, { error: 'method-not-allowed', reason: 'use POST or DELETE' });
-        const raw = rawBody(event);
-        if (raw.length === 0 || raw.length > MAX_SHOP_BODY_BYTES) {
-          return respond(400, {
-            error: 'invalid-input',
-            field: 'body',
-            reason: 'the body is empty or too large',
-          });
+        const signed = signedShopBody(event, await deps.secret.get());
+        if ('refusal' in signed) {
+          logger.warn('reminder request refused', { reason: signed.why });
+          return signed.refusal;
         }
-        const refusal = refuseUnsigned(event, raw, await deps.secret.get());
-        if (refusal) {
-          logger.warn('reminder request refused', { reason: 'signature', bytes: raw.length });
-          return refusal;
-        }
+        const { raw } = signed;
         const request = parseJsonBody(reminderRequestSchema, raw);
         const result =
           request.action === 'create'

@@ -38,6 +38,29 @@ export function refuseUnsigned(
   return respond(401, { error: 'unauthorized', reason: `X-Signature-SHA256 ${check.problem}` });
 }
 
+/**
+ * The body of a signed shop request as the shop signed it, or the answer that refuses it:
+ * 400 when it is empty or too large, 401 when the signature does not match.
+ */
+export function signedShopBody(
+  event: APIGatewayProxyEventV2,
+  secret: string,
+): { raw: Buffer } | { refusal: APIGatewayProxyStructuredResultV2; why: 'size' | 'signature' } {
+  const raw = rawBody(event);
+  if (raw.length === 0 || raw.length > MAX_SHOP_BODY_BYTES) {
+    return {
+      refusal: respond(400, {
+        error: 'invalid-input',
+        field: 'body',
+        reason: 'the body is empty or too large',
+      }),
+      why: 'size',
+    };
+  }
+  const refusal = refuseUnsigned(event, raw, secret);
+  return refusal ? { refusal, why: 'signature' } : { raw };
+}
+
 /** Parses JSON and validates it; InvalidInputError names the first wrong field. */
 export function parseJsonBody<T extends z.ZodType>(schema: T, raw: Uint8Array): z.infer<T> {
   let json: unknown;
