@@ -53,10 +53,11 @@ if (mode === 'replay') {
     [
       `switchboard sandbox is up on ${base}`,
       `  GET  ${base}/health`,
-      `  POST ${base}/sandbox/events/eml        body: a raw RFC 5322 mail (also .clock.json)`,
+      `  POST ${base}/sandbox/events/<suffix>   one fixture file as the body: eml, sms.json, meta.json, order.json, reminder.json, clock.json`,
       `  GET  ${base}/sandbox/outbox            what was sent`,
       `  GET  ${base}/sandbox/report            customers, conversations, outbox (the replay report)`,
       `  GET|POST ${base}/webhooks/meta         Meta's webhook route (sign POSTs with the sandbox app secret "sandbox-meta-app-secret")`,
+      `  POST ${base}/orders/events, POST ${base}/reminders, DELETE ${base}/reminders/{id}   the shop API (X-Signature-SHA256: hex HMAC-SHA256 with "sandbox-shop-secret")`,
       `  local Graph API (WhatsApp, Messenger, Instagram sends): ${engine.meta.graph.baseUrl}`,
       `  sent mail as the local SES got it: ${engine.standIns.endpoints.ses}/ (web viewer), /store (JSON)`,
       'Ctrl-C stops it.',
