@@ -7,7 +7,7 @@ import {
   SendMessageCommand,
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { MetaSettings } from '../../functions/adapters/meta/meta-settings.ts';
 import { type MetaSecretName, StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { type Settings, socialInboundDeps } from '../../functions/adapters/wiring.ts';
@@ -15,6 +15,7 @@ import { signMetaBody } from '../../functions/channels/meta/signature.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
+import { apiGatewayV2Event } from './api-gateway-event.ts';
 import { GraphStandIn } from './graph-stand-in.ts';
 import { requestHeaders } from './headers-file.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -113,39 +114,7 @@ export class SandboxMeta {
 
   /** An HTTP request to the webhook route, as API Gateway v2 would hand it to the function. */
   async request(request: WebhookHttpRequest): Promise<APIGatewayProxyStructuredResultV2> {
-    const text = Buffer.from(request.body).toString('utf8');
-    // API Gateway base64-encodes bodies that are not valid UTF-8; so does this.
-    const isText = Buffer.from(text, 'utf8').equals(Buffer.from(request.body));
-    const query = new URLSearchParams(request.query).toString();
-    const event: APIGatewayProxyEventV2 = {
-      version: '2.0',
-      routeKey: `${request.method} /webhooks/meta`,
-      rawPath: '/webhooks/meta',
-      rawQueryString: query,
-      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      queryStringParameters: Object.keys(request.query).length > 0 ? request.query : undefined,
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'sandbox',
-        domainName: '127.0.0.1',
-        domainPrefix: 'sandbox',
-        http: {
-          method: request.method,
-          path: '/webhooks/meta',
-          protocol: 'HTTP/1.1',
-          sourceIp: '127.0.0.1',
-          userAgent: 'sandbox',
-        },
-        requestId: 'sandbox',
-        routeKey: `${request.method} /webhooks/meta`,
-        stage: '$default',
-        time: new Date().toUTCString(),
-        timeEpoch: Date.now(),
-      },
-      body:
-        request.body.length === 0 ? undefined : isText ? text : Buffer.from(request.body).toString('base64'),
-      isBase64Encoded: request.body.length > 0 && !isText,
-    };
+    const event = apiGatewayV2Event({ ...request, path: '/webhooks/meta' });
     const result = await this.webhook(event, lambdaContext('switchboard-meta-webhook'));
     return result;
   }

@@ -8,6 +8,7 @@ import type { Channel } from '../../functions/core/model.ts';
 import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
+import { apiGatewayV2Event } from './api-gateway-event.ts';
 import { requestHeaders } from './headers-file.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
@@ -71,7 +72,7 @@ export class SandboxShop {
     const route = this.routes.find((r) => r.method === request.method && r.pattern.test(request.path));
     if (!route) return { statusCode: 404, body: JSON.stringify({ error: 'not-found' }) };
     const match = request.path.match(route.pattern);
-    return route.handler(apiGatewayEvent(request, match?.groups ?? {}));
+    return route.handler(apiGatewayV2Event({ ...request, pathParameters: match?.groups ?? {} }));
   }
 
   /**
@@ -93,42 +94,4 @@ export class SandboxShop {
     );
     return this.request({ method, path, headers, body: content });
   }
-}
-
-function apiGatewayEvent(
-  request: ShopHttpRequest,
-  pathParameters: Record<string, string>,
-): APIGatewayProxyEventV2 {
-  const text = Buffer.from(request.body).toString('utf8');
-  const isText = Buffer.from(text, 'utf8').equals(Buffer.from(request.body));
-  const routeKey = `${request.method} ${request.path}`;
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: request.path,
-    rawQueryString: '',
-    headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
-    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'sandbox',
-      domainName: '127.0.0.1',
-      domainPrefix: 'sandbox',
-      http: {
-        method: request.method,
-        path: request.path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'sandbox',
-      },
-      requestId: 'sandbox',
-      routeKey,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    body:
-      request.body.length === 0 ? undefined : isText ? text : Buffer.from(request.body).toString('base64'),
-    isBase64Encoded: request.body.length > 0 && !isText,
-  };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
@@ -64,28 +65,13 @@ function request(
   headers: Record<string, string>,
 ): APIGatewayProxyEventV2 {
   const id = path.split('/')[2];
-  return {
-    version: '2.0',
-    routeKey: `${method} ${path}`,
-    rawPath: path,
-    rawQueryString: '',
+  return apiGatewayV2Event({
+    method,
+    path,
     headers,
-    ...(method === 'DELETE' && id ? { pathParameters: { id } } : {}),
-    requestContext: {
-      accountId: '1',
-      apiId: 'api',
-      domainName: 'example.execute-api.eu-central-1.amazonaws.com',
-      domainPrefix: 'example',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'shop' },
-      requestId: 'r1',
-      routeKey: `${method} ${path}`,
-      stage: '$default',
-      time: '23/Nov/2026:10:00:05 +0000',
-      timeEpoch: 1795428005000,
-    },
     body,
-    isBase64Encoded: false,
-  };
+    ...(method === 'DELETE' && id ? { pathParameters: { id } } : {}),
+  });
 }
 
 function signed(body: string) {
