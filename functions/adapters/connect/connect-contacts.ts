@@ -1,0 +1,34 @@
+import { type ConnectClient, DescribeContactCommand } from '@aws-sdk/client-connect';
+import { RetryableError } from '../../core/errors.ts';
+import type { ConnectContactDetails, ConnectContacts } from '../../core/ports.ts';
+
+/** DescribeContact on the configured instance, for contact events whose caller we never saw. */
+export class ConnectApiContacts implements ConnectContacts {
+  constructor(
+    private readonly connect: ConnectClient,
+    private readonly instanceId: string,
+  ) {}
+
+  async describe(contactId: string): Promise<ConnectContactDetails | undefined> {
+    try {
+      const { Contact } = await this.connect.send(
+        new DescribeContactCommand({ InstanceId: this.instanceId, ContactId: contactId }),
+      );
+      if (!Contact) return undefined;
+      return {
+        contactId,
+        ...(Contact.CustomerEndpoint?.Address ? { customerPhone: Contact.CustomerEndpoint.Address } : {}),
+        ...(Contact.Channel ? { channel: Contact.Channel } : {}),
+        ...(Contact.InitiationMethod ? { initiationMethod: Contact.InitiationMethod } : {}),
+      };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      // Connect keeps contacts for 24 months; an id it does not know is an answer, not a failure.
+      if (name === 'ResourceNotFoundException') return undefined;
+      if (name === 'ThrottlingException' || name === 'InternalServiceException') {
+        throw new RetryableError(`DescribeContact failed: ${name}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
