@@ -1,0 +1,278 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { mergeNewestFirst, type Positioned, type SortedPartition } from '../../core/agent/paging.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import type { Channel, Conversation, ConversationStatus, Message } from '../../core/model.ts';
+import type { AgentConversations, ConversationQuery, ListPosition, SurveyAnswers } from '../../core/ports.ts';
+import { conversationFromItem, DynamoConversationStore } from './conversation-store.ts';
+import {
+  assigneeIndexKey,
+  customerIndexKey,
+  isConditionFailure,
+  keys,
+  STATUS_SHARDS,
+  statusIndexKey,
+} from './keys.ts';
+import { conversationTable } from './table-definition.ts';
+
+/**
+ * Query calls one listing may make: enough for a full page from every shard plus a few rounds of
+ * a narrowing filter, few enough that a rare channel cannot make one request read the whole queue.
+ */
+const MAX_READS_PER_PAGE = 12;
+
+/** How many of a customer's newest conversations are looked at for a survey an answer may belong to. */
+const SURVEY_LOOKBACK = 10;
+
+type IndexName = 'byStatus' | 'byAssignee';
+
+/**
+ * The agent API's reads and writes on the conversation table: listings from the status index
+ * (sharded, merged newest first) or the assignee index, a customer's conversations from the
+ * by-customer index, and one conditional update per agent action.
+ */
+export class DynamoAgentConversations implements AgentConversations, SurveyAnswers {
+  private readonly store: DynamoConversationStore;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.store = new DynamoConversationStore(db, tableName);
+  }
+
+  get(conversationId: string): Promise<Conversation | undefined> {
+    return this.store.get(conversationId);
+  }
+
+  listMessages(conversationId: string): Promise<Message[]> {
+    return this.store.listMessages(conversationId);
+  }
+
+  async list(
+    query: ConversationQuery,
+    page: { readonly limit: number; readonly after?: readonly ListPosition[] },
+  ): Promise<{ readonly items: readonly Conversation[]; readonly next?: readonly ListPosition[] }> {
+    const partitions = this.partitionsFor(query);
+    if (page.after && page.after.length !== partitions.length) {
+      throw new InvalidInputError('nextToken does not fit this listing', { field: 'nextToken' });
+    }
+    const starts = page.after ?? partitions.map((): ListPosition => 'start');
+    return mergeNewestFirst(partitions, starts, page.limit, MAX_READS_PER_PAGE);
+  }
+
+  private partitionsFor(query: ConversationQuery): SortedPartition<Conversation>[] {
+    const filters: Record<string, string> = {};
+    if (query.channel) filters.channel = query.channel;
+    if (query.assignee !== undefined) {
+      if (query.status) filters.status = query.status;
+      return [this.partition('byAssignee', assigneeIndexKey(query.assignee), filters)];
+    }
+    const status: ConversationStatus = query.status ?? 'open';
+    // statusIndexKey spreads conversations over STATUS_SHARDS partitions by id; one per shard.
+    return Array.from({ length: STATUS_SHARDS }, (_, shard) =>
+      this.partition('byStatus', `STATUS#${status}#${shard}`, filters),
+    );
+  }
+
+  private partition(
+    index: IndexName,
+    partitionKey: string,
+    filters: Readonly<Record<string, string>>,
+  ): SortedPartition<Conversation> {
+    const { name, partitionKey: pkName, sortKey: skName } = conversationTable.indexes[index];
+    const filterNames = Object.keys(filters);
+    return {
+      read: async (after, limit) => {
+        if (after === 'end') return { items: [] };
+        const result = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: name,
+            KeyConditionExpression: '#pk = :pk',
+            ScanIndexForward: false,
+            Limit: limit,
+            ...(filterNames.length > 0
+              ? { FilterExpression: filterNames.map((_f, i) => `#f${i} = :f${i}`).join(' AND ') }
+              : {}),
+            ExpressionAttributeNames: {
+              '#pk': pkName,
+              ...Object.fromEntries(filterNames.map((f, i) => [`#f${i}`, f])),
+            },
+            ExpressionAttributeValues: {
+              ':pk': partitionKey,
+              ...Object.fromEntries(filterNames.map((f, i) => [`:f${i}`, filters[f]])),
+            },
+            ...(after === 'start'
+              ? {}
+              : {
+                  ExclusiveStartKey: {
+                    ...keys.conversation(after.id),
+                    [pkName]: partitionKey,
+                    [skName]: after.at,
+                  },
+                }),
+          }),
+        );
+        const items: Positioned<Conversation>[] = (result.Items ?? []).map((item) => ({
+          item: conversationFromItem(item),
+          at: String(item[skName]),
+          id: String(item.id),
+        }));
+        const last = result.LastEvaluatedKey;
+        return {
+          items,
+          ...(last
+            ? { next: { at: String(last[skName]), id: String(last.pk).replace(/^CONVERSATION#/, '') } }
+            : {}),
+        };
+      },
+    };
+  }
+
+  async conversationsOf(customerId: string, limit: number): Promise<Conversation[]> {
+    const conversations: Conversation[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: conversationTable.indexes.byCustomer.name,
+          KeyConditionExpression: 'gsi1pk = :customer',
+          ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
+          ScanIndexForward: false,
+          Limit: limit - conversations.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      conversations.push(...(page.Items ?? []).map(conversationFromItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && conversations.length < limit);
+    return conversations;
+  }
+
+  async assign(
+    conversationId: string,
+    change: { readonly assignee?: string; readonly at: string; readonly by: string },
+  ): Promise<Conversation | undefined> {
+    const assigning = change.assignee !== undefined;
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.conversation(conversationId),
+          // The assignee index sorts by the same activity time as the others (kept by touchConversation).
+          UpdateExpression: assigning
+            ? 'SET assignee = :assignee, assignedAt = :at, assignedBy = :by, gsi3pk = :index, gsi3sk = lastMessageAt'
+            : 'SET assignedAt = :at, assignedBy = :by REMOVE assignee, gsi3pk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':at': change.at,
+            ':by': change.by,
+            ...(assigning
+              ? { ':assignee': change.assignee, ':index': assigneeIndexKey(change.assignee ?? '') }
+              : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? conversationFromItem(result.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async changeStatus(
+    conversationId: string,
+    change: { readonly status: ConversationStatus; readonly at: string; readonly by: string },
+  ): Promise<{ readonly conversation: Conversation; readonly changed: boolean } | undefined> {
+    const closing = change.status === 'closed';
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.conversation(conversationId),
+          UpdateExpression: `SET #status = :status, gsi2pk = :index, statusChangedAt = :at, statusChangedBy = :by${
+            closing ? ', closedAt = :at, closedBy = :by' : ''
+          }`,
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': change.status,
+            ':index': statusIndexKey(change.status, conversationId),
+            ':at': change.at,
+            ':by': change.by,
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return result.Attributes
+        ? { conversation: conversationFromItem(result.Attributes), changed: true }
+        : undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // It already has that status (or does not exist): DynamoDB returns the item with the failure,
+      // dynalite does not, so it is read then.
+      const returned = (error as { Item?: Record<string, AttributeValue> }).Item;
+      const current = returned ? conversationFromItem(unmarshall(returned)) : await this.get(conversationId);
+      return current ? { conversation: current, changed: false } : undefined;
+    }
+  }
+
+  async markSurveyQueued(
+    conversationId: string,
+    survey: NonNullable<Conversation['survey']>,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.conversation(conversationId),
+          UpdateExpression: 'SET survey = :survey',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(survey)',
+          ExpressionAttributeValues: { ':survey': survey },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async surveyedConversation(
+    customerId: string,
+    channel: Channel,
+    since: Date,
+  ): Promise<Conversation | undefined> {
+    // The survey is the last thing sent in its conversation, so the conversation is among the
+    // customer's most recently active ones.
+    const recent = await this.conversationsOf(customerId, SURVEY_LOOKBACK);
+    const sinceIso = since.toISOString();
+    return recent.find(
+      (c) => c.channel === channel && c.survey !== undefined && c.survey.queuedAt >= sinceIso,
+    );
+  }
+
+  async recordCsat(conversationId: string, csat: NonNullable<Conversation['csat']>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.conversation(conversationId),
+          UpdateExpression: 'SET csat = :csat',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(csat) OR csat.messageId = :messageId)',
+          ExpressionAttributeValues: { ':csat': csat, ':messageId': csat.messageId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { Duration } from 'aws-cdk-lib';
+import { HttpMethod, type IHttpRouteAuthorizer, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { SupportConfig } from '../../functions/core/config.ts';
+import type { ConversationStore } from './conversation-store.ts';
+import type { SupportHttpApi } from './http-api.ts';
+import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
+
+/** How API Gateway checks an agent's token. */
+export interface AgentJwtSettings {
+  /** The identity provider's issuer URL (Cognito: `https://cognito-idp.<region>.amazonaws.com/<pool id>`). */
+  readonly issuer: string;
+  /** Accepted audiences (Cognito: the app client ids). */
+  readonly audience: readonly string[];
+  /**
+   * Scopes a token must carry.
+   * @default - none: any valid token of the issuer and audience
+   */
+  readonly scopes?: readonly string[];
+}
+
+export interface AgentApiProps {
+  readonly store: ConversationStore;
+  readonly support: SupportConfig;
+  readonly functionDefaults: SupportFunctionDefaults;
+  readonly httpApi: SupportHttpApi;
+  /** Where replies and surveys are queued for the dispatcher. */
+  readonly outboundQueue: IQueue;
+  /**
+   * The JWT authorizer's issuer and audience.
+   * @default - IAM auth: callers sign requests with SigV4 and need execute-api:Invoke
+   */
+  readonly jwt?: AgentJwtSettings;
+  /** @default { rateLimit: 20, burstLimit: 40 } */
+  readonly throttle?: ThrottleSettings;
+}
+
+/** The agent API's routes (the handler serves exactly these). */
+export const AGENT_ROUTES: ReadonlyArray<{ readonly path: string; readonly methods: readonly HttpMethod[] }> =
+  [
+    { path: '/conversations', methods: [HttpMethod.GET] },
+    { path: '/conversations/{id}', methods: [HttpMethod.GET] },
+    { path: '/conversations/{id}/replies', methods: [HttpMethod.POST] },
+    { path: '/conversations/{id}/assign', methods: [HttpMethod.POST] },
+    { path: '/conversations/{id}/status', methods: [HttpMethod.POST] },
+    { path: '/conversations/{id}/close', methods: [HttpMethod.POST] },
+    { path: '/customers/{id}/timeline', methods: [HttpMethod.GET] },
+    { path: '/reports/channels', methods: [HttpMethod.GET] },
+  ];
+
+/**
+ * The agent-facing API: list, read, answer, assign and close conversations, a customer's timeline
+ * and the channel report, on the stack's HTTP API behind a JWT authorizer (or IAM auth). One
+ * function serves every route; it may read the table and update items (every agent write is a
+ * conditional update), and send to the outbound queue, nothing else.
+ */
+export class AgentApi extends Construct {
+  readonly function: SupportFunction;
+  readonly authorizer: IHttpRouteAuthorizer;
+
+  constructor(scope: Construct, id: string, props: AgentApiProps) {
+    super(scope, id);
+    this.function = new SupportFunction(this, 'Function', {
+      ...props.functionDefaults,
+      entry: handlerEntry('agent-api'),
+      description: 'The agent API: lists, reads, answers, assigns and closes conversations; channel report',
+      memorySize: 512,
+      timeout: Duration.seconds(15),
+    })
+      .bindConversationStore(props.store, 'readUpdate')
+      .bindOutboundQueue(props.outboundQueue)
+      .bindSupportConfig(props.support);
+
+    this.authorizer = props.jwt
+      ? new HttpJwtAuthorizer('AgentJwtAuthorizer', props.jwt.issuer, {
+          jwtAudience: [...props.jwt.audience],
+          identitySource: ['$request.header.Authorization'],
+        })
+      : new HttpIamAuthorizer();
+    const throttle = props.throttle ?? { rateLimit: 20, burstLimit: 40 };
+    for (const [index, route] of AGENT_ROUTES.entries()) {
+      props.httpApi.addProtectedRoute(`Agent${index}`, {
+        path: route.path,
+        methods: route.methods,
+        handler: this.function.lambdaFunction,
+        throttle,
+        authorizer: this.authorizer,
+        ...(props.jwt?.scopes ? { authorizationScopes: props.jwt.scopes } : {}),
+      });
+    }
+  }
+}

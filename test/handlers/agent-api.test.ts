@@ -1,0 +1,228 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
+import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
+import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import type { Conversation } from '../../functions/core/model.ts';
+import type { ChannelInsights } from '../../functions/core/ports.ts';
+import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
+import { MemoryAgentConversations } from '../support/in-memory-agent-ports.ts';
+import { MemoryCustomers, MemoryQueue, readableIds } from '../support/in-memory-ports.ts';
+
+const NOW = new Date('2026-11-23T10:00:00.000Z');
+
+const noInsights: ChannelInsights = { add: async () => undefined, read: async () => [] };
+
+let conversations: MemoryAgentConversations;
+let outbound: MemoryQueue;
+let handler: ReturnType<typeof makeAgentApiHandler>;
+
+function conversation(overrides: Partial<Conversation> = {}): Conversation {
+  return {
+    id: 'conv-1',
+    customerId: 'cust-1',
+    channel: 'sms',
+    status: 'open',
+    createdAt: '2026-11-23T09:00:00.000Z',
+    lastMessageAt: '2026-11-23T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  const customers = new MemoryCustomers();
+  customers.customers.set('cust-1', {
+    id: 'cust-1',
+    consent: {},
+    identities: [{ kind: 'phone', value: '+905321112233' }],
+    createdAt: '2026-11-20T10:00:00.000Z',
+  });
+  conversations = new MemoryAgentConversations();
+  conversations.conversations.set('conv-1', conversation());
+  outbound = new MemoryQueue();
+  const clock = { now: () => NOW };
+  handler = makeAgentApiHandler(() => ({
+    agent: {
+      clock,
+      ids: readableIds,
+      config: sandboxSupportConfig,
+      customers,
+      conversations,
+      outbound,
+    },
+    reports: { insights: noInsights, config: sandboxSupportConfig },
+  }));
+});
+
+/** An API Gateway v2 event as the JWT authorizer passes it on (claims of agent `agent-7`). */
+function request(
+  method: string,
+  path: string,
+  options: {
+    body?: unknown;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+    sub?: string | null;
+  } = {},
+): APIGatewayProxyEventV2 {
+  const event = apiGatewayV2Event({
+    method,
+    path,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    query: options.query,
+  });
+  if (options.sub === null) return event;
+  return {
+    ...event,
+    requestContext: {
+      ...event.requestContext,
+      authorizer: { jwt: { claims: { sub: options.sub ?? 'agent-7' }, scopes: [] } },
+    } as APIGatewayProxyEventV2['requestContext'],
+  };
+}
+
+async function call(event: APIGatewayProxyEventV2) {
+  const response = await handler(event, lambdaContext('switchboard-agent-api'));
+  return {
+    status: response.statusCode,
+    body: JSON.parse(String(response.body ?? '{}')) as Record<string, unknown>,
+  };
+}
+
+describe('agent-api handler', () => {
+  it('answers 401 when the authorizer passed no agent identity', async () => {
+    // Act
+    const response = await call(request('GET', '/conversations', { sub: null }));
+
+    // Assess
+    expect(response.status).toBe(401);
+  });
+
+  it('queues a reply and answers 202 with its id', async () => {
+    // Act
+    const response = await call(
+      request('POST', '/conversations/conv-1/replies', { body: { text: 'Merhaba' } }),
+    );
+
+    // Assess
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ status: 'queued', conversationId: 'conv-1', channel: 'sms' });
+    expect(outbound.sent[0]).toMatchObject({ kind: 'agent-reply', to: '+905321112233', agentId: 'agent-7' });
+  });
+
+  it('keys a reply on the Idempotency-Key header', async () => {
+    // Act
+    const first = await call(
+      request('POST', '/conversations/conv-1/replies', {
+        body: { text: 'A' },
+        headers: { 'Idempotency-Key': 'k1' },
+      }),
+    );
+    const second = await call(
+      request('POST', '/conversations/conv-1/replies', {
+        body: { text: 'A' },
+        headers: { 'Idempotency-Key': 'k1' },
+      }),
+    );
+
+    // Assess
+    expect(second.body.outboundId).toBe(first.body.outboundId);
+  });
+
+  it.each([
+    ['a reply without text', request('POST', '/conversations/conv-1/replies', { body: {} }), 'text'],
+    [
+      'a reply with an empty text',
+      request('POST', '/conversations/conv-1/replies', { body: { text: '' } }),
+      'text',
+    ],
+    [
+      'an unknown status',
+      request('POST', '/conversations/conv-1/status', { body: { status: 'archived' } }),
+      'status',
+    ],
+    [
+      'an assignment without assignee',
+      request('POST', '/conversations/conv-1/assign', { body: {} }),
+      'assignee',
+    ],
+    [
+      'a body that is not JSON',
+      { ...request('POST', '/conversations/conv-1/replies'), body: '{nope' },
+      'body',
+    ],
+    ['an unknown channel filter', request('GET', '/conversations', { query: { channel: 'fax' } }), 'channel'],
+    ['a page size over the limit', request('GET', '/conversations', { query: { limit: '500' } }), 'limit'],
+    ['a forged page token', request('GET', '/conversations', { query: { nextToken: 'abc' } }), 'nextToken'],
+    ['an id with a slash-like character', request('GET', '/conversations/a%20b'), 'id'],
+    [
+      'a report range backwards',
+      request('GET', '/reports/channels', { query: { from: '2026-11-24', to: '2026-11-23' } }),
+      'to',
+    ],
+  ])('answers 400 naming the field for %s', async (_case, event, field) => {
+    // Act
+    const response = await call(event);
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: 'invalid-input', field });
+  });
+
+  it.each([
+    ['GET', '/conversations/nope'],
+    ['POST', '/conversations/nope/close'],
+    ['POST', '/conversations/nope/replies'],
+    ['GET', '/customers/nobody/timeline'],
+  ])('answers 404 for %s %s of an unknown id', async (method, path) => {
+    // Act
+    const response = await call(
+      request(method, path, { body: method === 'POST' ? { text: 'x' } : undefined }),
+    );
+
+    // Assess
+    expect(response.status).toBe(404);
+  });
+
+  it('records the agent on assignment and close', async () => {
+    // Act
+    const assigned = await call(
+      request('POST', '/conversations/conv-1/assign', { body: { assignee: 'agent-9' } }),
+    );
+    const closed = await call(request('POST', '/conversations/conv-1/close'));
+
+    // Assess
+    expect(assigned.body).toMatchObject({ assignee: 'agent-9', assignedBy: 'agent-7' });
+    expect(closed.body).toMatchObject({
+      status: 'closed',
+      closedBy: 'agent-7',
+      changed: true,
+      surveyOutcome: { queued: true },
+    });
+  });
+
+  it('lists conversations as items with a next token when there are more', async () => {
+    // Prepare
+    conversations.conversations.set(
+      'conv-2',
+      conversation({ id: 'conv-2', lastMessageAt: '2026-11-23T09:30:00.000Z' }),
+    );
+
+    // Act
+    const response = await call(request('GET', '/conversations', { query: { status: 'open', limit: '1' } }));
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect((response.body.items as Conversation[]).map((c) => c.id)).toEqual(['conv-2']);
+    expect(typeof response.body.nextToken).toBe('string');
+  });
+
+  it('answers 404 for a route it does not serve', async () => {
+    // Act
+    const response = await call(request('DELETE', '/conversations/conv-1'));
+
+    // Assess
+    expect(response.status).toBe(404);
+  });
+});

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDeploymentConfig } from '../../lib/config.ts';
+import { exampleConfig, synthesizeSwitchboard } from './synth.ts';
+
+type Json = Record<string, unknown>;
+type Statement = { Action: string | string[]; Resource: unknown };
+
+const ROUTE_KEYS = [
+  'GET /conversations',
+  'GET /conversations/{id}',
+  'POST /conversations/{id}/replies',
+  'POST /conversations/{id}/assign',
+  'POST /conversations/{id}/status',
+  'POST /conversations/{id}/close',
+  'GET /customers/{id}/timeline',
+  'GET /reports/channels',
+];
+
+const JWT = {
+  issuer: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Example1',
+  audience: ['agentapp-client-id'],
+};
+
+function agentFunctionId(template: Template): string {
+  const ids = Object.keys(
+    template.findResources('AWS::Lambda::Function', {
+      Properties: Match.objectLike({ Description: Match.stringLikeRegexp('^The agent API') }),
+    }),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+function statementsOfFunction(template: Template, functionId: string): Statement[] {
+  const fn = template.findResources('AWS::Lambda::Function')[functionId] as {
+    Properties: { Role: { 'Fn::GetAtt': string[] } };
+  };
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .map((p) => (p as { Properties: Json }).Properties)
+    .filter((p) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((p) => (p.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('agent API infrastructure with a JWT issuer', () => {
+  let template: Template;
+  let assemblyDirectory: string;
+
+  beforeAll(() => {
+    // Prepare / Act
+    ({ template, assemblyDirectory } = synthesizeSwitchboard({
+      config: { ...exampleConfig(), agents: { jwt: JWT } },
+    }));
+  });
+
+  it('routes every agent route to one function behind the JWT authorizer', () => {
+    // Assess
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: JWT.issuer, Audience: JWT.audience },
+    });
+    for (const routeKey of ROUTE_KEYS) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: 'JWT',
+        AuthorizerId: Match.anyValue(),
+      });
+    }
+  });
+
+  it('lets the function read the table, update items and send to the outbound queue, nothing more', () => {
+    // Prepare
+    const statements = statementsOfFunction(template, agentFunctionId(template));
+    const all = statements.flatMap(actionsOf);
+
+    // Assess
+    expect(all.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
+    );
+    expect(all.filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+    expect(all.some((a) => a.startsWith('ses:') || a.startsWith('scheduler:'))).toBe(false);
+  });
+
+  it('indexes conversations by assignee', () => {
+    // Assess
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'byAssignee',
+          KeySchema: [
+            { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+          ],
+        }),
+      ]),
+    });
+  });
+
+  it('passes cdk-nag (AwsSolutions and Serverless) with the agent routes authorized', () => {
+    // Prepare
+    const validation = JSON.parse(
+      readFileSync(join(assemblyDirectory, 'validation-report.json'), 'utf8'),
+    ) as {
+      pluginReports: { pluginName: string; conclusion: string; violations: unknown[] }[];
+    };
+
+    // Assess
+    for (const pack of ['AwsSolutions', 'Serverless']) {
+      const report = validation.pluginReports.find((p) => p.pluginName === pack);
+      expect(report?.violations, pack).toEqual([]);
+      expect(report?.conclusion, pack).toBe('success');
+    }
+  });
+});
+
+describe('agent API infrastructure without a JWT issuer', () => {
+  it('protects the routes with IAM auth, cdk-nag clean', () => {
+    // Act
+    const { template, assemblyDirectory } = synthesizeSwitchboard({
+      config: { ...exampleConfig(), agents: {} },
+    });
+
+    // Assess
+    const validation = JSON.parse(
+      readFileSync(join(assemblyDirectory, 'validation-report.json'), 'utf8'),
+    ) as {
+      pluginReports: { pluginName: string; violations: unknown[] }[];
+    };
+    for (const report of validation.pluginReports) expect(report.violations, report.pluginName).toEqual([]);
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    for (const routeKey of ROUTE_KEYS) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: 'AWS_IAM',
+      });
+    }
+  });
+
+  it('refuses an issuer that is not an https URL', () => {
+    // Act / Assess
+    expect(() =>
+      parseDeploymentConfig({
+        ...exampleConfig(),
+        agents: { jwt: { issuer: 'http://idp.example', audience: ['x'] } },
+      }),
+    ).toThrow(/agents\.jwt\.issuer: must be an https:\/\/ URL/);
+  });
+});
