@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import {
+  PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
+import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
+import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
+import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
+import { dispatcherDeps } from '../../functions/adapters/wiring.ts';
+import type { OutboundRequest } from '../../functions/core/model.ts';
+import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
+import { settingsFor } from '../support/builders.ts';
+import { CHANNEL_CASES, NOW, type Rig, startRig } from './channel-cases.ts';
+
+/**
+ * Send failures in the dispatcher, through the real senders (SES, End User Messaging SMS, the
+ * Graph API) with the provider's own error answers: a passing one (throttling, 429, 5xx) goes back
+ * to the queue with a growing delay and is sent once on a later delivery; a permanent one is
+ * recorded on the message as failed, with its reason, and is not tried again.
+ */
+
+let standIns: StandIns;
+let rig: Rig;
+/** The acknowledgements the real inbound handlers queued, one per channel. */
+const acknowledgements = new Map<string, OutboundRequest>();
+
+const ses = new SESv2Client({ region: 'eu-central-1' });
+const sms = new PinpointSMSVoiceV2Client({ region: 'eu-central-1' });
+const sesMock = mockClient(ses);
+const smsMock = mockClient(sms);
+
+beforeAll(async () => {
+  standIns = await startStandIns({
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `faults-dispatch-${randomUUID()}`,
+  });
+  rig = await startRig(standIns, `faults-dispatch-${randomUUID()}`);
+  const first: Record<string, string> = {
+    email: 'email/new-question-en.eml',
+    sms: 'sms/question-tr.json',
+    whatsapp: 'meta/whatsapp-text.json',
+    messenger: 'meta/messenger-text.json',
+  };
+  for (const [channel, name] of Object.entries(first)) {
+    const channelCase = CHANNEL_CASES.find((c) => c.channel === channel);
+    const fixture = channelCase?.fixtures.find((f) => f.name === name);
+    if (!channelCase || !fixture) throw new Error(`no fixture ${name}`);
+    expect(await channelCase.deliver(rig, fixture)).toBe('done');
+    const request = rig.outbound.sent.find((r) => r.channel === channel);
+    if (!request) throw new Error(`no acknowledgement queued for ${name}`);
+    acknowledgements.set(channel, request);
+  }
+}, 60_000);
+
+afterEach(() => {
+  sesMock.reset();
+  smsMock.reset();
+  vi.unstubAllGlobals();
+});
+
+afterAll(async () => {
+  sesMock.restore();
+  smsMock.restore();
+  await standIns?.stop();
+});
+
+const graphAnswer = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+interface SenderFault {
+  readonly channel: string;
+  /** What the provider answers when it is passing (throttling, overload). */
+  passing(): void;
+  /** What it answers when the message can never go (a refused address, a bad number). */
+  permanent(): void;
+  calls(): number;
+  readonly permanentReason: RegExp;
+}
+
+let graphCalls = 0;
+const stubGraph = (answers: Array<() => Response>) => {
+  graphCalls = 0;
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => {
+      const answer = answers[Math.min(graphCalls, answers.length - 1)] as () => Response;
+      graphCalls += 1;
+      return answer();
+    }),
+  );
+};
+const graphFault = (channel: 'whatsapp' | 'messenger'): SenderFault => {
+  const sent = () =>
+    channel === 'whatsapp'
+      ? graphAnswer(200, { messages: [{ id: `wamid.sent-${randomUUID()}` }] })
+      : graphAnswer(200, { recipient_id: '6789012345678901', message_id: `m_sent-${randomUUID()}` });
+  let answers: Array<() => Response> = [sent];
+  return {
+    channel,
+    passing: () => {
+      answers = [() => graphAnswer(429, { error: { message: 'Rate limit hit', code: 130429 } }), sent];
+      stubGraph(answers);
+    },
+    permanent: () => {
+      answers = [
+        () =>
+          graphAnswer(400, {
+            error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 },
+          }),
+      ];
+      stubGraph(answers);
+    },
+    calls: () => graphCalls,
+    permanentReason: /Graph API refused the message \(HTTP 400, code 100/,
+  };
+};
+
+const FAULTS: readonly SenderFault[] = [
+  {
+    channel: 'email',
+    passing: () => {
+      sesMock
+        .on(SendEmailCommand)
+        .rejectsOnce(
+          Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' }),
+        )
+        .resolves({ MessageId: 'ses-after-throttle' });
+    },
+    permanent: () => {
+      sesMock
+        .on(SendEmailCommand)
+        .rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
+    },
+    calls: () => sesMock.commandCalls(SendEmailCommand).length,
+    permanentReason: /SES refused the message \(MessageRejected\)/,
+  },
+  {
+    channel: 'sms',
+    passing: () => {
+      smsMock
+        .on(SendTextMessageCommand)
+        .rejectsOnce(
+          new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }),
+        )
+        .resolves({ MessageId: 'sms-after-throttle' });
+    },
+    permanent: () => {
+      smsMock.on(SendTextMessageCommand).rejects(
+        new ValidationException({
+          message: 'Invalid destination',
+          Reason: 'CANNOT_PARSE',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
+    },
+    calls: () => smsMock.commandCalls(SendTextMessageCommand).length,
+    permanentReason: /not a valid phone number \(CANNOT_PARSE\)/,
+  },
+  graphFault('whatsapp'),
+  graphFault('messenger'),
+];
+
+/** The dispatcher as deployed (real senders, real table), with its retry backoff recorded. */
+function dispatcher(delayed: string[]) {
+  const settings = {
+    ...settingsFor(standIns),
+    tableName: rig.tableName,
+    meta: {
+      graph: {
+        baseUrl: 'https://graph.invalid',
+        apiVersion: 'v21.0',
+        whatsappPhoneNumberId: '106540352242922',
+      },
+      secrets: new StaticMetaSecrets({ appSecret: 'a', verifyToken: 'v', accessToken: 't' }),
+      inboundQueueUrl: '',
+    },
+  };
+  const deps = dispatcherDeps({ ...standIns.clients, ses, sms }, settings, { now: () => NOW });
+  return makeDispatcherHandler(
+    () => deps,
+    () => ({ delay: async (record) => void delayed.push(record.messageId) }),
+  );
+}
+
+async function timelineEntries(request: OutboundRequest, id: string) {
+  const store = new DynamoConversationStore(documentClient(standIns.clients.dynamo), rig.tableName);
+  return (await store.listMessages(request.conversationId ?? '')).filter((m) => m.id === id);
+}
+
+describe('dispatcher send failures through the real senders', () => {
+  it.each(FAULTS.map((f) => [f.channel, f] as const))(
+    '%s: a passing failure is retried with a delay and sent once',
+    async (channel, fault) => {
+      // Prepare
+      const request = {
+        ...(acknowledgements.get(channel) as OutboundRequest),
+        id: `passing-${randomUUID()}`,
+      };
+      fault.passing();
+      const delayed: string[] = [];
+      const handler = dispatcher(delayed);
+      const body = JSON.stringify(request);
+
+      // Act
+      const first = await handler(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
+      const afterFirst = await timelineEntries(request, request.id);
+      const second = await handler(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
+      const third = await handler(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
+
+      // Assess
+      expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
+      expect(delayed).toEqual(['m-0']);
+      expect(afterFirst).toEqual([]);
+      expect(second.batchItemFailures).toEqual([]);
+      expect(third.batchItemFailures).toEqual([]);
+      expect(fault.calls()).toBe(2);
+      expect(await timelineEntries(request, request.id)).toEqual([
+        expect.objectContaining({ direction: 'outbound', deliveryStatus: 'sent' }),
+      ]);
+    },
+  );
+
+  it.each(FAULTS.map((f) => [f.channel, f] as const))(
+    '%s: a permanent failure is recorded on the message with its reason and not retried',
+    async (channel, fault) => {
+      // Prepare
+      const request = {
+        ...(acknowledgements.get(channel) as OutboundRequest),
+        id: `permanent-${randomUUID()}`,
+      };
+      fault.permanent();
+      const delayed: string[] = [];
+      const handler = dispatcher(delayed);
+      const body = JSON.stringify(request);
+
+      // Act
+      const first = await handler(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
+      const redelivered = await handler(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
+
+      // Assess
+      expect(first.batchItemFailures).toEqual([]);
+      expect(redelivered.batchItemFailures).toEqual([]);
+      expect(delayed).toEqual([]);
+      expect(fault.calls()).toBe(1);
+      const [message, ...others] = await timelineEntries(request, request.id);
+      expect(others).toEqual([]);
+      expect(message?.deliveryStatus).toBe('failed');
+      expect(message?.flags?.join(' ')).toMatch(fault.permanentReason);
+    },
+  );
+});

@@ -1,0 +1,224 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
+import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
+import { RetryableError } from '../../functions/core/errors.ts';
+import type { ChannelSender, EventClaim } from '../../functions/core/ports.ts';
+import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
+import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
+import { acknowledgementRequest } from '../support/builders.ts';
+import { MemoryProviderMessages } from '../support/in-memory-meta.ts';
+import {
+  MemoryAttachments,
+  MemoryConversations,
+  MemoryCustomers,
+  MemoryLedger,
+  MemoryQueue,
+  readableIds,
+} from '../support/in-memory-ports.ts';
+
+/**
+ * Item 2 of issue 8: for every SQS consumer, `batchItemFailures` names exactly the records that
+ * failed, whatever mix a batch of 1–10 holds, and every other record was processed once. A new
+ * SQS consumer adds one row to CONSUMERS (the last test fails until it does).
+ */
+
+/** What happens to one record of a batch. */
+type RecordFate = 'processed' | 'retryable-failure' | 'unexpected-crash' | 'malformed';
+const FATES: readonly RecordFate[] = ['processed', 'retryable-failure', 'unexpected-crash', 'malformed'];
+
+/** The failure a dependency throws for a record whose body carries its marker. */
+type Faults = ReadonlyMap<string, Error>;
+
+interface ConsumerUnderTest {
+  readonly handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  /** Markers of the records whose work really happened, in the order it happened. */
+  readonly processed: () => string[];
+}
+
+interface SqsConsumerCase {
+  /** The handler file under functions/handlers/. */
+  readonly file: string;
+  readonly queueName: string;
+  /** The body of record `index`, carrying `marker` where the consumer's dependencies see it. */
+  readonly body: (marker: string, index: number) => string;
+  readonly consumer: (faults: Faults) => ConsumerUnderTest;
+}
+
+const CLOCK = { now: () => new Date('2026-11-23T10:00:00Z') };
+
+function failureFor(markers: Iterable<string>, text: string, faults: Faults): Error | undefined {
+  for (const marker of markers) if (text.includes(marker)) return faults.get(marker);
+  return undefined;
+}
+
+/** A ledger that fails the claim of an inbound event whose key names a faulty record. */
+class FaultyLedger extends MemoryLedger {
+  constructor(private readonly faults: Faults) {
+    super();
+  }
+
+  override async claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>> {
+    const failure = failureFor(this.faults.keys(), key, this.faults);
+    if (failure) throw failure;
+    return super.claim<Outcome>(key, now, leaseSeconds);
+  }
+}
+
+const CONSUMERS: readonly SqsConsumerCase[] = [
+  {
+    file: 'dispatcher.ts',
+    queueName: 'switchboard-outbound',
+    body: (marker) => JSON.stringify(acknowledgementRequest({ id: marker, conversationId: undefined })),
+    consumer: (faults) => {
+      const sent: string[] = [];
+      const sender: ChannelSender = {
+        send: async (request) => {
+          const failure = faults.get(request.id);
+          if (failure) throw failure;
+          sent.push(request.id);
+          return { providerMessageId: `p-${request.id}` };
+        },
+      };
+      const handler = makeDispatcherHandler(() => ({
+        clock: CLOCK,
+        ledger: new MemoryLedger(),
+        conversations: new MemoryConversations(),
+        customers: new MemoryCustomers(),
+        senders: { email: sender },
+      }));
+      return { handler, processed: () => sent };
+    },
+  },
+  {
+    file: 'inbound-social.ts',
+    queueName: 'switchboard-social-inbound',
+    body: (marker, index) =>
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '102290129340398',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '908501234567', phone_number_id: '106540352242922' },
+                  messages: [
+                    {
+                      from: `90532123450${index}`,
+                      id: `wamid.${marker}`,
+                      timestamp: '1795428000',
+                      type: 'text',
+                      text: { body: 'Merhaba, siparişim nerede?' },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    consumer: (faults) => {
+      const conversations = new MemoryConversations();
+      const handler = makeInboundSocialHandler(() => ({
+        clock: CLOCK,
+        ids: readableIds,
+        config: sandboxSupportConfig,
+        ledger: new FaultyLedger(faults),
+        customers: new MemoryCustomers(),
+        conversations,
+        attachments: new MemoryAttachments(),
+        outbound: new MemoryQueue(),
+        providerMessages: new MemoryProviderMessages(conversations),
+      }));
+      const processed = () =>
+        [...conversations.messages.values()]
+          .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
+          .map((message) => String(message.providerMessageId).replace(/^wamid\./, ''));
+      return { handler, processed };
+    },
+  },
+];
+
+/** Markers that cannot contain one another (`rec-1-` is not inside `rec-10-`). */
+const markerOf = (index: number) => `rec-${index}-`;
+
+function failureOf(fate: RecordFate): Error | undefined {
+  if (fate === 'retryable-failure') return new RetryableError('the table is throttled right now');
+  if (fate === 'unexpected-crash') return new TypeError('Cannot read properties of undefined');
+  return undefined;
+}
+
+describe.each(CONSUMERS)('partial batch responses of $file', (consumerCase) => {
+  it('names exactly the failed records, and processes every other one once (300 runs)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...FATES), { minLength: 1, maxLength: 10 }),
+        async (fates) => {
+          // Prepare
+          const faults = new Map<string, Error>();
+          const bodies = fates.map((fate, index) => {
+            const marker = markerOf(index);
+            const failure = failureOf(fate);
+            if (failure) faults.set(marker, failure);
+            return fate === 'malformed' ? `{"id": "${marker}"` : consumerCase.body(marker, index);
+          });
+          const { handler, processed } = consumerCase.consumer(faults);
+
+          // Act
+          const response = await handler(
+            sqsEventOfBodies(bodies, consumerCase.queueName),
+            lambdaContext(consumerCase.file),
+          );
+
+          // Assess
+          const failed = fates.flatMap((fate, index) => (fate === 'processed' ? [] : [`m-${index}`]));
+          expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(failed);
+          const succeeded = fates.flatMap((fate, index) => (fate === 'processed' ? [markerOf(index)] : []));
+          expect([...processed()].sort()).toEqual([...succeeded].sort());
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+
+  it('reports the whole batch, not an exception, when every record fails', async () => {
+    // Prepare
+    const faults = new Map<string, Error>();
+    const bodies = Array.from({ length: 10 }, (_, index) => {
+      faults.set(markerOf(index), new RetryableError('the table is throttled right now'));
+      return consumerCase.body(markerOf(index), index);
+    });
+    const { handler, processed } = consumerCase.consumer(faults);
+
+    // Act
+    const response = await handler(
+      sqsEventOfBodies(bodies, consumerCase.queueName),
+      lambdaContext(consumerCase.file),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toHaveLength(10);
+    expect(processed()).toEqual([]);
+  });
+});
+
+describe('the table of SQS consumers', () => {
+  it('lists every handler that consumes an SQS batch', () => {
+    // Prepare
+    const handlers = new URL('../../functions/handlers/', import.meta.url);
+    const sqsConsumers = readdirSync(handlers)
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) =>
+        /EventType\.SQS|SQSBatchResponse/.test(readFileSync(new URL(file, handlers), 'utf8')),
+      );
+
+    // Assess
+    expect(sqsConsumers.sort()).toEqual(CONSUMERS.map((c) => c.file).sort());
+  });
+});
