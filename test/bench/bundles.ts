@@ -4,42 +4,62 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { FUNCTION_BUNDLE, FUNCTION_NODE_OPTIONS } from '../../lib/constructs/function-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HANDLERS = join(ROOT, 'functions', 'handlers');
 
-/** The same esbuild options the CDK construct uses (lib/constructs/support-function.ts). */
-async function bundle(entry: string, outfile: string): Promise<number> {
+/** The esbuild options the CDK construct bundles with (lib/constructs/function-bundle.ts). */
+export async function bundle(entry: string, outfile: string): Promise<number> {
+  const { banner, mainFields, ...options } = FUNCTION_BUNDLE;
   await build({
+    ...options,
+    mainFields: [...mainFields],
+    banner: { js: banner },
     entryPoints: [entry],
     outfile,
     bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: true,
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     nodePaths: [join(ROOT, 'node_modules')],
     logLevel: 'silent',
   });
   return statSync(outfile).size;
 }
 
-/** Median of `runs` fresh Node processes, each importing the bundle (which builds the handler). */
-function medianInitMs(file: string, runs: number): number {
+/** One fresh Node process importing the bundle (which builds the handler): milliseconds to load. */
+function initMsOnce(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
-  const samples: number[] = [];
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    // As Lambda starts the function (NODE_OPTIONS from the construct, the source map beside it).
+    env: {
+      ...process.env,
+      AWS_REGION: 'eu-central-1',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+    },
+  });
+  if (run.status !== 0) throw new Error(`importing ${file} failed: ${run.stderr}`);
+  return Number(run.stdout);
+}
+
+const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
+
+/**
+ * Medians of `runs` fresh processes for the bundle and the baseline, taken in pairs (bundle, then
+ * baseline) so both see the same machine load.
+ */
+function pairedInitMs(
+  file: string,
+  baselineFile: string,
+  runs: number,
+): { initMs: number; baselineInitMs: number } {
+  const own: number[] = [];
+  const baseline: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      env: { ...process.env, AWS_REGION: 'eu-central-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    });
-    if (run.status !== 0) throw new Error(`importing ${file} failed: ${run.stderr}`);
-    samples.push(Number(run.stdout));
+    own.push(initMsOnce(file));
+    baseline.push(initMsOnce(baselineFile));
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? 0;
+  return { initMs: median(own), baselineInitMs: median(baseline) };
 }
 
 export interface FunctionFigures {
@@ -67,9 +87,7 @@ export async function measureFunctions(runs = 7): Promise<Record<string, Functio
       const fn = name.replace(/\.ts$/, '');
       const file = join(dir, `${fn}.mjs`);
       const bundleBytes = await bundle(join(HANDLERS, name), file);
-      // Interleaved with the baseline, so both see the same machine load.
-      const initMs = medianInitMs(file, runs);
-      const baselineInitMs = medianInitMs(baselineFile, runs);
+      const { initMs, baselineInitMs } = pairedInitMs(file, baselineFile, runs);
       figures[fn] = {
         bundleBytes,
         initMs: Number(initMs.toFixed(1)),

@@ -1,163 +1,119 @@
 /**
- * `npm run bench [-- --json] [-- --events N]`: what one inbound email costs on its way through
- * the real handlers and core, on the sandbox's local stand-ins.
+ * `npm run bench [-- --json] [-- --events N] [-- --path-events N] [-- --runs N] [-- --store dynalite]
+ * [-- --channels email,sms] [-- --markdown]`:
+ * what each inbound message costs on its way through the real handlers and core, on the
+ * sandbox's local stand-ins (issue 9). Per inbound channel (email, sms, whatsapp, messenger,
+ * connect event when the voice channel is there) and for the dispatcher:
  *
- * - awsCallsPerEvent: SDK commands sent per event, counted by a middleware on the real clients,
- *   for a first mail of a new customer, a reply in an open conversation, and a redelivery;
- * - warmMsP50 / warmMsP99: inbound handler time per event, in process, warm;
- * - eventsPerSecond: inbound handler plus dispatcher (the acknowledgement sent through the local
- *   SES) end to end, one event after another;
- * - per function: bundleBytes (minified ESM, as CDK bundles it) and initMs (median load time of a
- *   fresh Node process importing the bundle) beside baselineInitMs, a bundle that only creates a
- *   DynamoDB client, measured the same way in the same run.
+ * - awsCallsPerEvent / writeUnitsPerEvent on three paths (a new customer's first message, a
+ *   follow-up of a known customer in the open conversation, the first message redelivered),
+ *   counted by a middleware on the functions' real SDK clients; write units are what DynamoDB
+ *   Local reports with ReturnConsumedCapacity TOTAL (indexes included), plus one per write refused
+ *   on its condition (AWS bills those, and reports nothing for them);
+ * - warmMsP50 / warmMsP99: the channel's handler time per event, in process, over N events
+ *   (default 2,000) that cycle through the three paths;
+ * - eventsPerSecond end to end through the sandbox engine (every queue drained after each event),
+ *   beside storeLimitEventsPerSecond: how fast the same DynamoDB takes as many writes on its own;
+ * - per function: bundleBytes (minified ESM, bundled as CDK does), initMs (median of fresh Node
+ *   processes importing the bundle) and baselineInitMs (a bundle that only creates a DynamoDB
+ *   client), measured the same way in the same run;
+ * - the budgets of the issue, each with its figure, limit, ratio and pass/miss.
  *
- * Figures come from whatever machine runs it; compare them with each other, not across machines.
+ * The store is AWS's DynamoDB Local (it reports consumed capacity the way DynamoDB does, and runs
+ * in its own process); `--store dynalite` uses the sandbox's in-process dynalite instead.
+ * Figures come from whatever machine runs it; compare ratios, not absolute figures across machines.
  */
-import { performance } from 'node:perf_hooks';
-import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
-import type { AwsClients } from '../../functions/adapters/wiring.ts';
+import { cpus } from 'node:os';
 
 // Before the handlers are imported: their logger reads the level when it is built.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const { SandboxEngine } = await import('../../bin/sandbox/engine.ts');
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
-const eventsArg = args.indexOf('--events');
-const EVENTS = eventsArg >= 0 ? Number(args[eventsArg + 1]) : 500;
-if (!Number.isInteger(EVENTS) || EVENTS < 10) throw new Error('--events wants a whole number of at least 10');
+// With --json, stdout carries the one JSON object: whatever the functions print on the way
+// (EMF metric lines go to stdout, as Lambda wants them) goes to stderr instead.
+const printResult = process.stdout.write.bind(process.stdout);
+if (asJson) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 
-interface CallCounter {
-  total: number;
-  byCommand: Map<string, number>;
-}
+const { runBench } = await import('./bench.ts');
+const { CHANNEL_EVENTS } = await import('./channel-events.ts');
+type BenchChannel = keyof typeof CHANNEL_EVENTS;
 
-function countCalls(clients: AwsClients): CallCounter {
-  const counter: CallCounter = { total: 0, byCommand: new Map() };
-  const counted = Object.values(clients) as Array<{
-    middlewareStack: { add(middleware: InitializeMiddleware<object, MetadataBearer>, options: object): void };
-  }>;
-  for (const client of counted) {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        counter.total += 1;
-        const name = `${context.clientName ?? ''}.${context.commandName ?? ''}`;
-        counter.byCommand.set(name, (counter.byCommand.get(name) ?? 0) + 1);
-        return next(args);
-      },
-      { step: 'initialize', name: 'benchCallCounter' },
-    );
-  }
-  return counter;
-}
+const numberArg = (name: string, fallback: number, minimum: number) => {
+  const at = args.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(args[at + 1]);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new Error(`${name} wants a whole number of at least ${minimum}`);
+  return value;
+};
+const storeAt = args.indexOf('--store');
+const store = storeAt >= 0 ? args[storeAt + 1] : 'dynamodb-local';
+if (store !== 'dynamodb-local' && store !== 'dynalite')
+  throw new Error('--store is dynamodb-local or dynalite');
 
-function mail(n: number, options: { from?: string; inReplyTo?: string } = {}): Buffer {
-  const from = options.from ?? `customer-${n}@example.com`;
-  const threading = options.inReplyTo
-    ? `In-Reply-To: <${options.inReplyTo}>\r\nReferences: <${options.inReplyTo}>\r\n`
-    : '';
-  return Buffer.from(
-    `Return-Path: <${from}>\r\nFrom: Customer ${n} <${from}>\r\nTo: support@support.example.com\r\n` +
-      `Subject: Where is my order ${n}?\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n` +
-      `Message-ID: <bench-${n}-${from}>\r\n${threading}MIME-Version: 1.0\r\n` +
-      'Content-Type: text/plain; charset=utf-8\r\n\r\n' +
-      `Hello, I ordered item ${n} last week and it has not arrived. Where is my order?\r\n`,
-  );
-}
+const channelsAt = args.indexOf('--channels');
+const channels = channelsAt >= 0 ? (args[channelsAt + 1] ?? '').split(',') : undefined;
+const unknown = channels?.filter((c) => !(c in CHANNEL_EVENTS));
+if (unknown && unknown.length > 0) throw new Error(`--channels: unknown ${unknown.join(', ')}`);
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
+const result = await runBench({
+  channels: channels as BenchChannel[] | undefined,
+  events: numberArg('--events', 2_000, 3),
+  pathEvents: numberArg('--path-events', 20, 1),
+  initRuns: numberArg('--runs', 7, 0),
+  store,
+  progress: (line) => process.stderr.write(`${line}\n`),
+});
+const output = { ...result, machine: { node: process.version, cpus: cpus().length, store } };
 
-const round = (n: number, digits = 2) => Number(n.toFixed(digits));
-
-async function measure() {
-  const engine = await SandboxEngine.start({ now: new Date('2026-11-23T10:00:00Z') });
-  const calls = countCalls(engine.standIns.clients);
-  try {
-    // Paths, each measured on its own events after a warm-up.
-    for (let i = 0; i < 20; i++) await engine.processEvent(`warm-${i}.eml`, mail(900_000 + i));
-
-    const path = async (events: Array<() => Promise<unknown>>) => {
-      const before = calls.total;
-      for (const event of events) await event();
-      return round((calls.total - before) / events.length);
-    };
-    const inbound = (name: string, raw: Buffer) => () => engine.processEvent(name, raw);
-
-    const firstMails = Array.from({ length: 20 }, (_, i) => mail(100_000 + i));
-    const newCustomerTotal = await path(firstMails.map((raw, i) => inbound(`new-${i}.eml`, raw)));
-    const replies = firstMails.map((_, i) =>
-      mail(200_000 + i, {
-        from: `customer-${100_000 + i}@example.com`,
-        inReplyTo: `bench-${100_000 + i}-customer-${100_000 + i}@example.com`,
-      }),
-    );
-    const knownCustomer = await path(replies.map((raw, i) => inbound(`reply-${i}.eml`, raw)));
-    const duplicate = await path(firstMails.map((raw, i) => inbound(`again-${i}.eml`, raw)));
-
-    // The dispatcher's share of a new customer's first mail: the acknowledgement it sends.
-    const dispatcherBefore = calls.total;
-    const sesBefore = calls.byCommand.get('SESv2Client.SendEmailCommand') ?? 0;
-    await engine.processEvent('split.eml', mail(300_000));
-    const firstMailCalls = calls.total - dispatcherBefore;
-    const acknowledgements = (calls.byCommand.get('SESv2Client.SendEmailCommand') ?? 0) - sesBefore;
-
-    // Warm handler time and end-to-end rate over EVENTS first mails.
-    const durations: number[] = [];
-    const started = performance.now();
-    for (let i = 0; i < EVENTS; i++) {
-      const t0 = performance.now();
-      await engine.processEvent(`load-${i}.eml`, mail(400_000 + i));
-      durations.push(performance.now() - t0);
-    }
-    const elapsedSeconds = (performance.now() - started) / 1000;
-    durations.sort((a, b) => a - b);
-
-    return {
-      channels: {
-        email: {
-          paths: {
-            'new-customer': { awsCallsPerEvent: newCustomerTotal },
-            'known-customer': { awsCallsPerEvent: knownCustomer },
-            duplicate: { awsCallsPerEvent: duplicate },
-          },
-          firstMailCallsWithAcknowledgement: firstMailCalls,
-          acknowledgementsSent: acknowledgements,
-          endToEndMsP50: round(percentile(durations, 50)),
-          endToEndMsP99: round(percentile(durations, 99)),
-          eventsPerSecond: round(EVENTS / elapsedSeconds, 1),
-          events: EVENTS,
-        },
-      },
-      callsByCommand: Object.fromEntries([...calls.byCommand.entries()].sort()),
-      machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
-    };
-  } finally {
-    await engine.stop();
-  }
-}
-
-const { measureFunctions } = await import('./bundles.ts');
-const result = { ...(await measure()), functions: await measureFunctions() };
 if (asJson) {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  printResult(`${JSON.stringify(output)}\n`);
+} else if (args.includes('--markdown')) {
+  const { markdownTables } = await import('./markdown.ts');
+  console.log(markdownTables(result));
 } else {
-  const email = result.channels.email;
-  console.log('switchboard bench: email, on the sandbox stand-ins (dynalite, fauxqs, aws-ses-v2-local)');
-  console.log(`  AWS calls per event   new customer ${email.paths['new-customer'].awsCallsPerEvent}`);
+  const line = (...cells: Array<string | number>) => console.log(cells.join('  '));
   console.log(
-    `                        known customer (reply) ${email.paths['known-customer'].awsCallsPerEvent}`,
+    `switchboard bench on the sandbox stand-ins (${store}), Node ${process.version}, ${cpus().length} cores`,
   );
-  console.log(`                        duplicate ${email.paths.duplicate.awsCallsPerEvent}`);
-  console.log(`  end to end per mail   p50 ${email.endToEndMsP50} ms, p99 ${email.endToEndMsP99} ms`);
-  console.log(`  throughput            ${email.eventsPerSecond} mails/s over ${email.events} mails`);
-  console.log('functions (minified ESM bundle; median load time of a fresh Node process, 7 runs)');
+  for (const [channel, f] of Object.entries(result.channels)) {
+    console.log(`\n${channel}`);
+    for (const [path, p] of Object.entries(f.paths)) {
+      line(`  ${path.padEnd(15)}`, `calls ${p.awsCallsPerEvent}`, `write units ${p.writeUnitsPerEvent}`);
+    }
+    line(
+      '  warm handler',
+      `p50 ${f.warmMsP50} ms`,
+      `p99 ${f.warmMsP99} ms`,
+      `| ${f.eventsPerSecond} events/s end to end, store alone ${f.storeLimitEventsPerSecond}/s over ${f.events} events`,
+    );
+  }
+  if (result.contactFlowLookup) {
+    line(
+      '\ncontact-flow lookup',
+      `p50 ${result.contactFlowLookup.p50Ms} ms`,
+      `p99 ${result.contactFlowLookup.p99Ms} ms`,
+    );
+  }
+  console.log('\nfunctions (minified ESM bundle; median load time of fresh Node processes)');
   for (const [name, f] of Object.entries(result.functions)) {
-    console.log(
-      `  ${name.padEnd(20)} ${(f.bundleBytes / 1024).toFixed(0).padStart(6)} KiB   init ${f.initMs} ms   baseline (DynamoDB client only) ${f.baselineInitMs} ms   ratio ${(f.initMs / f.baselineInitMs).toFixed(2)}`,
+    line(
+      `  ${name.padEnd(16)}`,
+      `${(f.bundleBytes / 1024).toFixed(0).padStart(6)} KiB`,
+      `init ${f.initMs} ms`,
+      `baseline ${f.baselineInitMs} ms`,
+      `ratio ${(f.initMs / f.baselineInitMs).toFixed(2)}`,
+    );
+  }
+  console.log('\nbudgets');
+  for (const v of result.budgets) {
+    line(
+      `  ${v.pass ? 'pass' : 'MISS'}`,
+      `${v.budget} (${v.subject}):`,
+      `${v.measured} vs ${v.limit}`,
+      `ratio ${v.ratio}`,
     );
   }
 }

@@ -1,0 +1,101 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
+import { AwsCallMeter, difference } from './aws-call-meter.ts';
+import { runBench } from './bench.ts';
+
+describe('the bench call meter on DynamoDB Local', () => {
+  const client = new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const db = DynamoDBDocumentClient.from(client);
+  const TableName = `bench-meter-${Date.now()}`;
+  const meter = new AwsCallMeter();
+
+  beforeAll(async () => {
+    await client.send(new CreateTableCommand(conversationTableCreateInput(TableName)));
+    meter.attach([client]);
+  });
+  afterAll(() => client.destroy());
+
+  it('counts commands per function, write units with their indexes, and refused writes', async () => {
+    // Prepare
+    const before = meter.snapshot();
+    const indexed = {
+      pk: 'C#1',
+      sk: 'META',
+      gsi1pk: 'CUSTOMER#1',
+      gsi1sk: 'a',
+      gsi2pk: 'S#open',
+      gsi2sk: 'a',
+    };
+
+    // Act
+    await meter.within('inbound-sms', async () => {
+      await db.send(new PutCommand({ TableName, Item: indexed }));
+      await db.send(new GetCommand({ TableName, Key: { pk: 'C#1', sk: 'META' } }));
+      await db
+        .send(
+          new PutCommand({
+            TableName,
+            Item: { pk: 'C#1', sk: 'META' },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch(() => undefined);
+    });
+    await meter.within('dispatcher', () =>
+      db.send(new GetCommand({ TableName, Key: { pk: 'C#1', sk: 'META' } })),
+    );
+
+    // Assess
+    const counted = difference(before, meter.snapshot());
+    expect(counted['inbound-sms']).toEqual({
+      calls: 3,
+      // The item and its two index entries.
+      writeUnits: 3,
+      // One eventually consistent read of a small item.
+      readUnits: 0.5,
+      refusedWrites: 1,
+      byCommand: { 'DynamoDBClient.GetItemCommand': 1, 'DynamoDBClient.PutItemCommand': 2 },
+      byItem: { 'GetItem C#/META': 1, 'PutItem C#/META': 2 },
+    });
+    expect(counted.dispatcher?.calls).toBe(1);
+    expect(counted.dispatcher?.writeUnits).toBe(0);
+  });
+});
+
+describe('the bench on the sandbox engine', () => {
+  it('measures each path of a channel and the dispatcher in the shape of issue 9', async () => {
+    // Act
+    const result = await runBench({
+      events: 3,
+      pathEvents: 2,
+      initRuns: 0,
+      store: 'dynamodb-local',
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      channels: ['sms'],
+    });
+
+    // Assess
+    const json = JSON.parse(JSON.stringify(result));
+    const sms = json.channels.sms;
+    for (const path of ['new-customer', 'known-customer', 'duplicate']) {
+      expect(sms.paths[path].awsCallsPerEvent).toBeGreaterThan(0);
+      expect(sms.paths[path].writeUnitsPerEvent).toBeGreaterThan(0);
+    }
+    // A first message is acknowledged (dispatcher), a redelivery does nothing but find it done.
+    expect(sms.paths['new-customer'].byFunction.dispatcher.calls).toBeGreaterThan(0);
+    expect(sms.paths['new-customer'].awsCallsPerEvent).toBeGreaterThan(sms.paths.duplicate.awsCallsPerEvent);
+    expect(sms.paths.duplicate.autoResponseCallsPerEvent).toBe(0);
+    for (const figure of ['warmMsP50', 'warmMsP99', 'eventsPerSecond', 'storeLimitEventsPerSecond']) {
+      expect(sms[figure]).toBeGreaterThan(0);
+    }
+    expect(json.channels.email).toBeUndefined();
+    expect(json.budgets.map((b: { subject: string }) => b.subject)).toContain('sms');
+    expect(json.budgetsMissed).toBe(json.budgets.filter((b: { pass: boolean }) => !b.pass).length);
+  }, 120_000);
+});

@@ -1,0 +1,124 @@
+import { startDynamoDbLocal } from '../support/local-dynamodb.ts';
+import { type BudgetVerdict, checkBudgets } from './budgets.ts';
+import { type FunctionFigures, measureFunctions } from './bundles.ts';
+import { type BenchChannel, CHANNEL_EVENTS } from './channel-events.ts';
+import { type CostEstimate, estimateCost, PRICES, TYPICAL_MIX } from './cost.ts';
+import {
+  type ChannelFigures,
+  channelAvailable,
+  measureChannel,
+  measureContactFlowLookup,
+  measureDispatcher,
+  meterEngine,
+} from './measure.ts';
+
+export interface BenchOptions {
+  /** Events per channel in the timed run. */
+  readonly events: number;
+  /** Events per path for the call and write-unit counts. */
+  readonly pathEvents: number;
+  /** Fresh processes per bundle for initMs; 0 skips the bundles. */
+  readonly initRuns: number;
+  readonly store: 'dynamodb-local' | 'dynalite';
+  /** A DynamoDB Local already running (the tests' one) instead of starting one. */
+  readonly dynamoEndpoint?: string;
+  readonly channels?: readonly BenchChannel[];
+  readonly progress?: (line: string) => void;
+}
+
+export interface BenchResult {
+  channels: Record<string, ChannelFigures>;
+  functions: Record<string, FunctionFigures>;
+  contactFlowLookup?: { p50Ms: number; p99Ms: number; awsCallsPerLookup: number; events: number };
+  /** Channels the sandbox of this deployment does not take yet, with the reason. */
+  skippedChannels: Record<string, string>;
+  budgets: BudgetVerdict[];
+  budgetsMissed: number;
+  /** USD per 100,000 inbound messages from the counted calls and AWS list prices. */
+  costPer100kInbound: {
+    prices: typeof PRICES;
+    typicalMix: typeof TYPICAL_MIX;
+    channels: Record<string, CostEstimate>;
+  };
+}
+
+/** Warm-up events per channel before anything is counted (first-use work: lazy imports, TLS-free sockets). */
+const WARM_UP_EVENTS = 6;
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const progress = options.progress ?? (() => undefined);
+  let dynamoEndpoint = options.dynamoEndpoint;
+  let localDynamo: Awaited<ReturnType<typeof startDynamoDbLocal>> | undefined;
+  if (!dynamoEndpoint && options.store === 'dynamodb-local') {
+    localDynamo = await startDynamoDbLocal();
+    dynamoEndpoint = localDynamo.endpoint;
+  }
+  const { SandboxEngine } = await import('../../bin/sandbox/engine.ts');
+  const engine = await SandboxEngine.start({ now: new Date('2026-11-23T10:00:00Z'), dynamoEndpoint });
+  try {
+    const run = meterEngine(engine);
+    const channels: Record<string, ChannelFigures> = {};
+    const skippedChannels: Record<string, string> = {};
+    let email: Awaited<ReturnType<typeof measureChannel>> | undefined;
+    const wanted = options.channels ?? (Object.keys(CHANNEL_EVENTS) as BenchChannel[]);
+    for (const channel of wanted) {
+      if (!(await channelAvailable(engine, channel))) {
+        skippedChannels[channel] = engine.rejected.at(-1)?.reason ?? 'refused';
+        progress(`${channel}: skipped (${skippedChannels[channel]})`);
+        continue;
+      }
+      const events = CHANNEL_EVENTS[channel];
+      for (let i = 0; i < WARM_UP_EVENTS; i++) {
+        const n = 9_000_000 + i;
+        await engine.processEvent(
+          `warm-${channel}-${i}${events.suffix}`,
+          events.first(n, engine.clock.now()),
+        );
+        await engine.processEvent(
+          `warm-${channel}-${i}b${events.suffix}`,
+          events.followUp(n, engine.clock.now()),
+        );
+      }
+      progress(`${channel}: ${options.pathEvents} events per path, then ${options.events} timed`);
+      const figures = await measureChannel(run, channel, options);
+      if (channel === 'email') email = figures;
+      const { firstResults: _results, readings: _readings, ...published } = figures;
+      channels[channel] = published;
+    }
+    if (email) {
+      progress(`dispatcher: ${options.pathEvents} events per path, then ${options.events} timed`);
+      channels.dispatcher = await measureDispatcher(
+        run,
+        email.firstResults,
+        email.readings['new-customer'],
+        options,
+      );
+    }
+    const contactFlowLookup = await measureContactFlowLookup(run, options.events);
+    let functions: Record<string, FunctionFigures> = {};
+    if (options.initRuns > 0) {
+      progress(`functions: bundling, then ${options.initRuns} fresh processes per bundle and baseline`);
+      functions = await measureFunctions(options.initRuns);
+    }
+    const budgets = checkBudgets({ channels, functions, contactFlowLookup });
+    const dispatcherWarmMs = channels.dispatcher?.warmMsP50 ?? 0;
+    const costs = Object.fromEntries(
+      Object.entries(channels).map(([name, figures]) => [
+        name,
+        estimateCost(name, figures, dispatcherWarmMs),
+      ]),
+    );
+    return {
+      channels,
+      functions,
+      ...(contactFlowLookup ? { contactFlowLookup } : {}),
+      skippedChannels,
+      budgets,
+      budgetsMissed: budgets.filter((b) => !b.pass).length,
+      costPer100kInbound: { prices: PRICES, typicalMix: TYPICAL_MIX, channels: costs },
+    };
+  } finally {
+    await engine.stop();
+    await localDynamo?.stop();
+  }
+}

@@ -1,0 +1,89 @@
+import type { FunctionFigures } from './bundles.ts';
+import type { ChannelFigures } from './measure.ts';
+
+/** One budget of issue 9 against its figure: `ratio` is measured / limit (≤ 1 passes, ≥ 1 for floors). */
+export interface BudgetVerdict {
+  readonly budget: string;
+  readonly subject: string;
+  readonly measured: number;
+  readonly limit: number;
+  readonly ratio: number;
+  readonly pass: boolean;
+}
+
+/** Bundles at most this big (1 MB). */
+export const MAX_BUNDLE_BYTES = 1_000_000;
+/** initMs / baselineInitMs; the email function parses MIME and may take longer. */
+export const MAX_INIT_RATIO = 1.5;
+export const MAX_INIT_RATIO_EMAIL = 2.5;
+export const MAX_KNOWN_CUSTOMER_CALLS = 4;
+export const MAX_KNOWN_CUSTOMER_WRITE_UNITS = 3;
+export const MAX_DUPLICATE_CALLS = 2;
+/** The pipeline reaches at least this share of the store's own rate. */
+export const MIN_STORE_SHARE = 0.6;
+export const MAX_CONTACT_FLOW_LOOKUP_P99_MS = 50;
+
+const ratioOf = (measured: number, limit: number) => Number((limit === 0 ? 0 : measured / limit).toFixed(2));
+
+function atMost(budget: string, subject: string, measured: number, limit: number): BudgetVerdict {
+  return { budget, subject, measured, limit, ratio: ratioOf(measured, limit), pass: measured <= limit };
+}
+
+function atLeast(budget: string, subject: string, measured: number, limit: number): BudgetVerdict {
+  return { budget, subject, measured, limit, ratio: ratioOf(measured, limit), pass: measured >= limit };
+}
+
+export function checkBudgets(result: {
+  channels: Record<string, ChannelFigures>;
+  functions: Record<string, FunctionFigures>;
+  contactFlowLookup?: { p99Ms: number };
+}): BudgetVerdict[] {
+  const verdicts: BudgetVerdict[] = [];
+  for (const [channel, figures] of Object.entries(result.channels)) {
+    if (channel !== 'dispatcher') {
+      const known = figures.paths['known-customer'];
+      const duplicate = figures.paths.duplicate;
+      verdicts.push(
+        atMost(
+          'known-customer AWS calls per event',
+          channel,
+          known.awsCallsPerEvent,
+          MAX_KNOWN_CUSTOMER_CALLS,
+        ),
+        atMost(
+          'known-customer write units per event',
+          channel,
+          known.writeUnitsPerEvent,
+          MAX_KNOWN_CUSTOMER_WRITE_UNITS,
+        ),
+        atMost('duplicate AWS calls per event', channel, duplicate.awsCallsPerEvent, MAX_DUPLICATE_CALLS),
+        atMost('duplicate auto-response calls per event', channel, duplicate.autoResponseCallsPerEvent, 0),
+      );
+    }
+    const share =
+      figures.storeLimitEventsPerSecond === 0
+        ? 0
+        : figures.eventsPerSecond / figures.storeLimitEventsPerSecond;
+    verdicts.push(
+      atLeast('throughput share of the store limit', channel, Number(share.toFixed(2)), MIN_STORE_SHARE),
+    );
+  }
+  for (const [name, f] of Object.entries(result.functions)) {
+    const limit = name === 'inbound-email' ? MAX_INIT_RATIO_EMAIL : MAX_INIT_RATIO;
+    verdicts.push(
+      atMost('initMs / baselineInitMs', name, Number((f.initMs / f.baselineInitMs).toFixed(2)), limit),
+      atMost('bundle bytes', name, f.bundleBytes, MAX_BUNDLE_BYTES),
+    );
+  }
+  if (result.contactFlowLookup) {
+    verdicts.push(
+      atMost(
+        'contact-flow lookup p99 ms',
+        'voice-lookup',
+        result.contactFlowLookup.p99Ms,
+        MAX_CONTACT_FLOW_LOOKUP_P99_MS,
+      ),
+    );
+  }
+  return verdicts;
+}
