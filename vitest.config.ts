@@ -11,6 +11,7 @@ export default defineConfig({
     env: {
       // Handlers log through Powertools; tests assert on behaviour, not on log lines.
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   },

@@ -8,6 +8,8 @@ const [mode = 'serve', ...args] = process.argv.slice(2);
 // Logs are for stderr in the sandbox; the handlers' logger is built when they are imported.
 process.env.POWERTOOLS_LOG_LEVEL ??= mode === 'replay' ? 'WARN' : 'INFO';
 process.env.POWERTOOLS_SERVICE_NAME ??= 'switchboard-sandbox';
+// No CloudWatch here: EMF metric lines would only bury the logs (the counters are in the table).
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_REGION ??= 'eu-central-1';
 // The SDK warns once that Node 20 support ends in 2027; the sandbox runs wherever the tests do.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -53,11 +55,13 @@ if (mode === 'replay') {
     [
       `switchboard sandbox is up on ${base}`,
       `  GET  ${base}/health`,
-      `  POST ${base}/sandbox/events/<suffix>   one fixture file as the body: eml, sms.json, meta.json, order.json, reminder.json, clock.json`,
+      `  POST ${base}/sandbox/events/<suffix>   one fixture file as the body: eml, sms.json, meta.json, order.json, reminder.json, connect-flow.json, connect-event.json, clock.json`,
       `  GET  ${base}/sandbox/outbox            what was sent`,
       `  GET  ${base}/sandbox/report            customers, conversations, outbox (the replay report)`,
       `  GET|POST ${base}/webhooks/meta         Meta's webhook route (sign POSTs with the sandbox app secret "sandbox-meta-app-secret")`,
       `  POST ${base}/orders/events, POST ${base}/reminders, DELETE ${base}/reminders/{id}   the shop API (X-Signature-SHA256: hex HMAC-SHA256 with "sandbox-shop-secret")`,
+      `  GET  ${base}/conversations?status=&channel=&assignee=&nextToken=, GET ${base}/conversations/{id}, GET ${base}/customers/{id}/timeline`,
+      `  POST ${base}/conversations/{id}/replies|assign|status|close, GET ${base}/reports/channels?from=&to=   the agent API (Authorization: Bearer ${engine.agents.token === 'dev-agent-token' ? 'dev-agent-token' : '<SANDBOX_AGENT_TOKEN>'})`,
       `  local Graph API (WhatsApp, Messenger, Instagram sends): ${engine.meta.graph.baseUrl}`,
       `  sent mail as the local SES got it: ${engine.standIns.endpoints.ses}/ (web viewer), /store (JSON)`,
       'Ctrl-C stops it.',

@@ -107,6 +107,69 @@ export const deploymentConfigSchema = z
           .default({ rateLimit: 20, burstLimit: 40 }),
       })
       .optional(),
+    /**
+     * The agent API (`/conversations…`, `/customers/{id}/timeline`, `/reports/channels`) on the HTTP
+     * API. With `jwt`, API Gateway's JWT authorizer checks the agents' tokens (issuer, audience,
+     * optional scopes); without it the routes use IAM auth (SigV4-signed requests). Leave out to
+     * deploy without it.
+     */
+    agents: z
+      .object({
+        jwt: z
+          .object({
+            /** The identity provider's issuer URL, e.g. a Cognito user pool's `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+            issuer: z
+              .url({ message: 'must be the issuer URL of your identity provider' })
+              .refine((u) => u.startsWith('https://'), { message: 'must be an https:// URL' }),
+            /** Accepted `aud` (or Cognito `client_id`) values: the app client id(s) of the agent tool. */
+            audience: z.array(z.string().min(1).max(256)).min(1),
+            /** Scopes a token must carry, e.g. `["switchboard/agent"]`; none: any token of the issuer and audience. */
+            scopes: z.array(z.string().min(1).max(256)).optional(),
+          })
+          .optional(),
+        throttle: z
+          .object({
+            rateLimit: z.number().positive().max(10_000),
+            burstLimit: z.number().int().positive().max(5_000),
+          })
+          .default({ rateLimit: 20, burstLimit: 40 }),
+      })
+      .optional(),
+    /**
+     * The voice channel on an Amazon Connect instance (issue 4): the caller-lookup function its
+     * contact flows invoke, the contact-events rule, and escalation tasks. Leave out to deploy
+     * without them.
+     */
+    connect: z
+      .object({
+        /** The instance ARN (Connect console → instance → Distribution settings / Overview). */
+        instanceArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/,
+            'use the Connect instance ARN: arn:aws:connect:<region>:<account>:instance/<instance id>',
+          ),
+        /** The contact flow that routes escalation tasks (StartTaskContact); none: escalations are only recorded. */
+        taskContactFlowId: z
+          .string()
+          .regex(/^[0-9a-f-]{36}$/, 'use the contact flow id (the UUID at the end of its ARN)')
+          .optional(),
+        /** The agent's link to a conversation in a task, with `{conversationId}`; none: the id as text. */
+        conversationUrlTemplate: z
+          .url({ message: 'must be a URL' })
+          .refine((u) => u.startsWith('https://') && u.includes('{conversationId}'), {
+            message: 'must be an https:// URL containing {conversationId}',
+          })
+          .optional(),
+        /** Customers flagged VIP (and routed with priority) by the caller lookup. */
+        vipCustomerIds: z
+          .array(z.string().regex(/^[a-z0-9-]{1,64}$/))
+          .max(100)
+          .default([]),
+        /** Associate the lookup function with the instance (CfnIntegrationAssociation); off: do it in the console. */
+        associateLookupFunction: z.boolean().default(true),
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const bytes = Buffer.byteLength(JSON.stringify(config.support), 'utf8');

@@ -39,14 +39,20 @@ export function wildcardResourceFinding(scope: IConstruct, arn: string): string 
   return `AwsSolutions-IAM5[Resource::${renderLikeCdkNag(Stack.of(scope).resolve(arn) as CfnExpression)}]`;
 }
 
-/** The validation plugin name cdk-nag's AwsSolutionsChecks registers under. */
-const NAG_PACK = 'AwsSolutions';
+/**
+ * The validation plugin a finding belongs to, from its id: cdk-nag's ServerlessChecks register as
+ * `Serverless` and prefix their findings `Serverless-`; everything else is AwsSolutionsChecks.
+ */
+function nagPackOf(findingId: string): 'AwsSolutions' | 'Serverless' {
+  return findingId.startsWith('Serverless-') ? 'Serverless' : 'AwsSolutions';
+}
 
 /**
- * Acknowledges one cdk-nag AwsSolutions finding on one construct. The id is qualified with the
- * plugin name so CDK, not cdk-nag, filters it: it then appears with its reason and location under
- * `suppressedViolations` in the synthesized validation-report.json, an audit trail per finding.
+ * Acknowledges one cdk-nag finding (AwsSolutions or Serverless pack) on one construct. The id is
+ * qualified with the plugin name so CDK, not cdk-nag, filters it: it then appears with its reason
+ * and location under `suppressedViolations` in the synthesized validation-report.json, an audit
+ * trail per finding.
  */
 export function acknowledgeFinding(scope: IConstruct, findingId: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id: `${NAG_PACK}::${findingId}`, reason });
+  Validations.of(scope).acknowledge({ id: `${nagPackOf(findingId)}::${findingId}`, reason });
 }

@@ -1,6 +1,7 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
+import { AgentApi } from './constructs/agent-api.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
 import { Encryption } from './constructs/encryption.ts';
@@ -14,6 +15,7 @@ import { Reminders } from './constructs/reminders.ts';
 import { Sms } from './constructs/sms.ts';
 import { Social } from './constructs/social.ts';
 import type { SupportFunctionDefaults } from './constructs/support-function.ts';
+import { Voice } from './constructs/voice.ts';
 
 export interface SwitchboardStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -37,6 +39,10 @@ export class SwitchboardStack extends Stack {
   /** Order events and reminders; present when `shop` is configured. */
   readonly orders?: Orders;
   readonly reminders?: Reminders;
+  /** The voice channel (Amazon Connect); present when `connect` is configured. */
+  readonly voice?: Voice;
+  /** The agent API (conversations, timeline, channel report); present when `agents` is configured. */
+  readonly agentApi?: AgentApi;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, {
@@ -90,15 +96,16 @@ export class SwitchboardStack extends Stack {
         support: { ...config.support, sms: smsConfig },
         functionDefaults,
       });
-      // Proactive SMS in quiet hours waits here until they end.
-      this.deferredSends = new DeferredSends(this, 'DeferredSends', {
-        encryption: this.encryption,
-        outboundQueue: this.outbound.queue,
-      });
-      this.deferredSends.grantScheduling(this.outbound.dispatcher);
     }
+    // Proactive SMS in quiet hours waits here until they end, and every deployment's response-time
+    // deadline checks (issue 7b) until they are due.
+    this.deferredSends = new DeferredSends(this, 'DeferredSends', {
+      encryption: this.encryption,
+      outboundQueue: this.outbound.queue,
+    });
+    this.deferredSends.grantScheduling(this.outbound.dispatcher);
 
-    if (config.meta || config.shop) {
+    if (config.meta || config.shop || config.agents) {
       this.httpApi = new SupportHttpApi(this, 'HttpApi', {
         encryption: this.encryption,
         logRetention: config.logRetentionDays,
@@ -142,6 +149,44 @@ export class SwitchboardStack extends Stack {
         throttle: config.shop.remindersThrottle,
       });
     }
+    if (config.agents && this.httpApi) {
+      this.agentApi = new AgentApi(this, 'AgentApi', {
+        store: this.store,
+        support: config.support,
+        functionDefaults,
+        httpApi: this.httpApi,
+        outboundQueue: this.outbound.queue,
+        jwt: config.agents.jwt,
+        throttle: config.agents.throttle,
+      });
+    }
+
+    if (config.connect) {
+      // Missed-call follow-ups outside business hours wait in a schedule, as quiet-hour SMS do.
+      this.deferredSends ??= new DeferredSends(this, 'DeferredSends', {
+        encryption: this.encryption,
+        outboundQueue: this.outbound.queue,
+      });
+      this.voice = new Voice(this, 'Voice', {
+        encryption: this.encryption,
+        store: this.store,
+        support: config.support,
+        functionDefaults,
+        outboundQueue: this.outbound.queue,
+        connect: config.connect,
+        deferredSends: this.deferredSends,
+      });
+      // Every path that can escalate (inbound messages, response-time checks) may create a task.
+      for (const fn of [
+        this.inboundEmail.function,
+        this.sms?.function,
+        this.social?.consumer,
+        this.outbound.dispatcher,
+        this.agentApi?.function,
+      ]) {
+        if (fn) this.voice.grantTaskCreation(fn);
+      }
+    }
 
     this.observability = new Observability(this, 'Observability', {
       encryption: this.encryption,
@@ -184,6 +229,20 @@ export class SwitchboardStack extends Stack {
       this.outbound.dispatcher.lambdaFunction,
       'Outbound dispatching',
     );
+    if (this.deferredSends) {
+      this.observability.alarmOnDeadLetters(
+        'DeferredSends',
+        this.deferredSends.deadLetterQueue,
+        'A send held for quiet hours came due but EventBridge Scheduler could not put it on the outbound queue.',
+      );
+    }
+    if (this.reminders) {
+      this.observability.alarmOnDeadLetters(
+        'ReminderSchedules',
+        this.reminders.schedules.deadLetterQueue,
+        'A reminder came due but EventBridge Scheduler could not put it on the outbound queue.',
+      );
+    }
 
     if (this.orders && this.reminders && this.httpApi) {
       this.observability.alarmOnFunction('OrderEvents', this.orders.function.lambdaFunction, 'Order events');
@@ -200,6 +259,37 @@ export class SwitchboardStack extends Stack {
         value: this.orders.shopSecret.secretArn,
         description:
           'The shop signing key: read it (aws secretsmanager get-secret-value) into the shop, or put your own',
+      });
+    }
+    if (this.agentApi && this.httpApi) {
+      this.observability.alarmOnFunction('AgentApi', this.agentApi.function.lambdaFunction, 'The agent API');
+      new CfnOutput(this, 'AgentApiUrl', {
+        value: this.httpApi.url,
+        description: config.agents?.jwt
+          ? 'The agent API (GET /conversations, …): send the agent JWT as Authorization: Bearer <token>'
+          : 'The agent API (GET /conversations, …): sign requests with SigV4 (IAM auth, execute-api:Invoke)',
+      });
+    }
+    if (this.voice) {
+      this.observability.alarmOnDeadLetters(
+        'VoiceEvents',
+        this.voice.failedEventQueue,
+        'An Amazon Connect contact event could not be delivered or processed after retries; the event is in this queue.',
+      );
+      this.observability.alarmOnFunction(
+        'VoiceLookup',
+        this.voice.lookupFunction.lambdaFunction,
+        'Caller lookup',
+      );
+      this.observability.alarmOnFunction(
+        'VoiceEvents',
+        this.voice.eventsFunction.lambdaFunction,
+        'Contact events',
+      );
+      new CfnOutput(this, 'VoiceLookupFunctionArn', {
+        value: this.voice.lookupFunction.lambdaFunction.functionArn,
+        description:
+          'Invoke it from the contact flow (Invoke AWS Lambda function block); its answer is the caller map',
       });
     }
     new CfnOutput(this, 'ConversationTableName', { value: this.store.tableName });

@@ -11,6 +11,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { z } from 'zod';
+import { DynamoChannelInsights } from '../../functions/adapters/dynamodb/channel-insights.ts';
+import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { describeError } from '../../functions/adapters/observability.ts';
 import {
   dispatcherDeps,
@@ -19,12 +21,15 @@ import {
   type Settings,
 } from '../../functions/adapters/wiring.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
+import { type ChannelReport, channelReport, MAX_REPORT_DAYS } from '../../functions/core/insights.ts';
 import type { Channel, OutboundRequest } from '../../functions/core/model.ts';
 import type { ChannelSender, Clock, SentMessage } from '../../functions/core/ports.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
+import { SandboxAgents } from './agents.ts';
 import { sandboxSupportConfig } from './config.ts';
+import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { SandboxMeta } from './meta.ts';
 import { buildReport, type Report } from './report.ts';
@@ -32,6 +37,7 @@ import { SandboxShop } from './shop.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
 import { sqsEventFrom } from './sqs-event.ts';
 import { type StandIns, startStandIns } from './stand-ins.ts';
+import { SandboxVoice } from './voice.ts';
 
 /** A clock the replay moves: `--now` starts it, `.clock.json` files move it forward. */
 export class ReplayClock implements Clock {
@@ -128,6 +134,10 @@ export class SandboxEngine {
   private lastRawEmail: Uint8Array | undefined;
   /** The shop's routes (`POST /orders/events`, reminders), signed with the sandbox shop secret. */
   readonly shop: SandboxShop;
+  /** The voice channel: contact-flow lookups and contact events (issue 4). */
+  readonly voice: SandboxVoice;
+  /** The agent API (`/conversations…`, `/customers/{id}/timeline`, `/reports/channels`), bearer token checked. */
+  readonly agents: SandboxAgents;
 
   private constructor(
     readonly standIns: StandIns,
@@ -144,6 +154,7 @@ export class SandboxEngine {
       outboundQueueUrl: standIns.outboundQueueUrl,
       support: config,
       meta: meta.settings,
+      connect: SANDBOX_CONNECT_SETTINGS,
     };
     meta.bindConsumer(settings, clock);
     standIns.clients.ses.middlewareStack.add(
@@ -171,12 +182,19 @@ export class SandboxEngine {
       senders,
       channels,
       deferredSends: this.deferredSends,
+      // Response-deadline checks wait in the same scheduler twin: `.clock.json` files fire them.
+      insights: dispatch.insights && { ...dispatch.insights, deferredSends: this.deferredSends },
     }));
     this.shop = new SandboxShop(standIns, settings, clock, channels, this.deferredSends);
+    this.voice = new SandboxVoice(standIns, settings, clock, channels, this.deferredSends);
+    this.agents = new SandboxAgents(standIns, settings, clock);
   }
 
-  static async start(options: { now?: Date; config?: SupportConfig } = {}): Promise<SandboxEngine> {
-    const standIns = await startStandIns();
+  /** `dynamoEndpoint`: a DynamoDB-protocol server already running (the bench's DynamoDB Local) instead of dynalite. */
+  static async start(
+    options: { now?: Date; config?: SupportConfig; dynamoEndpoint?: string } = {},
+  ): Promise<SandboxEngine> {
+    const standIns = await startStandIns({ dynamoEndpoint: options.dynamoEndpoint });
     const meta = await SandboxMeta.start(standIns);
     return new SandboxEngine(
       standIns,
@@ -227,12 +245,24 @@ export class SandboxEngine {
         case '.sms.json':
           result = { file, accepted: true, result: await this.receiveSms(content) };
           break;
+        case '.connect-flow.json': {
+          // The flow's Lambda block always gets an answer: it is the report's `responses` entry.
+          const body = await this.voice.contactFlow(parseSidecar(z.unknown(), content, 'contact flow event'));
+          this.responses.push({ file, body });
+          result = { file, accepted: true, response: body };
+          break;
+        }
+        case '.connect-event.json':
+          result = {
+            file,
+            accepted: true,
+            result: await this.voice.contactEvent(parseSidecar(z.unknown(), content, 'contact event')),
+          };
+          break;
         case undefined:
           throw new SandboxRejection(
             `unknown file type: expected one of ${EVENT_SUFFIXES.join(', ')} (or a sidecar ${SIDECAR_SUFFIXES.join(', ')})`,
           );
-        default:
-          throw new SandboxRejection(`the ${suffix} entry point is not part of this deployment yet`);
       }
     } catch (error) {
       const reason = describeError(error).reason;
@@ -289,7 +319,24 @@ export class SandboxEngine {
       rejected: this.rejected,
       deadLetters: this.deadLetters,
     });
-    return { ...report, deferred: this.deferredSends.list() };
+    const tasks = this.standIns.connectApi.tasks;
+    return {
+      ...report,
+      deferred: this.deferredSends.list(),
+      ...(tasks.length > 0 ? { tasks } : {}),
+      insights: await this.channelInsights(),
+    };
+  }
+
+  /** The channel counters as `GET /reports/channels` reports them: the longest range up to the replay clock. */
+  private async channelInsights(): Promise<ChannelReport> {
+    const to = new Date((Math.floor(this.clock.now().getTime() / 3_600_000) + 1) * 3_600_000);
+    const from = new Date(to.getTime() - MAX_REPORT_DAYS * 24 * 3_600_000);
+    const insights = new DynamoChannelInsights(
+      documentClient(this.standIns.clients.dynamo),
+      this.standIns.tableName,
+    );
+    return channelReport({ insights, config: this.config }, { from, to });
   }
 
   private async receiveEmail(raw: Uint8Array, verdictsFile: Uint8Array | undefined): Promise<unknown> {
@@ -362,7 +409,13 @@ export class SandboxEngine {
             MessageBody: JSON.stringify(send.request),
           }),
         );
-        fired.push('type' in send.request ? send.request.reminderId : send.request.id);
+        fired.push(
+          !('type' in send.request)
+            ? send.request.id
+            : send.request.type === 'reminder'
+              ? send.request.reminderId
+              : `${send.request.target}#${send.request.conversationId}`,
+        );
         await this.drain();
       }
     }

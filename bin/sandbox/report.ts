@@ -7,6 +7,7 @@ import {
 import { customerFromItem } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys.ts';
+import type { ChannelReport } from '../../functions/core/insights.ts';
 import type { Identity, Message, Order, Reminder } from '../../functions/core/model.ts';
 import type { DeadLetter, OutboxEntry } from './engine.ts';
 
@@ -69,8 +70,24 @@ export interface Report {
   responses: Array<{ file: string; body: unknown }>;
   rejected: Array<{ file: string; reason: string }>;
   deadLetters: DeadLetter[];
+  /** Escalations recorded on conversations (issue 4): reason, detail, the agent task made for it. */
+  escalations?: Array<{
+    conversationId: string;
+    reason: string;
+    detail?: string;
+    at: string;
+    taskId?: string;
+  }>;
+  /** Amazon Connect tasks the sandbox's Connect twin created (StartTaskContact). */
+  tasks?: Array<{
+    taskId: string;
+    name: string;
+    references: Record<string, { type?: string; value?: string }>;
+  }>;
   /** Sends still held for later (SMS quiet hours): a `.clock.json` past their time fires them. */
   deferred?: Array<{ id: string; at: string; outboundId: string; channel: string; kind: string }>;
+  /** The channel report (`GET /reports/channels`) over the replayed time (issue 7b). */
+  insights?: ChannelReport;
 }
 
 /**
@@ -198,9 +215,21 @@ export async function buildReport(
       ...(r.channel ? { channel: r.channel } : {}),
     }));
 
+  const escalations = items
+    .filter((item) => item.entity === 'escalation')
+    .map((item) => ({
+      conversationId: String(item.conversationId),
+      reason: String(item.reason),
+      ...(typeof item.detail === 'string' ? { detail: item.detail } : {}),
+      at: String(item.at),
+      ...(typeof item.taskId === 'string' ? { taskId: item.taskId } : {}),
+    }))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.conversationId.localeCompare(b.conversationId));
+
   return {
     customers,
     conversations,
+    ...(escalations.length > 0 ? { escalations } : {}),
     ...(orders.length > 0 ? { orders } : {}),
     ...(reminders.length > 0 ? { reminders } : {}),
     ...extra,

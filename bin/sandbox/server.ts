@@ -55,6 +55,27 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
         }
         return;
       }
+      if (request.method && engine.agents.handles(request.method, url.pathname)) {
+        // The agent API through the real handler, behind the sandbox's bearer token.
+        const sentBefore = engine.outbox.length;
+        const answer = await engine.agents.request({
+          method: request.method,
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          headers: Object.fromEntries(
+            Object.entries(request.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+          ),
+          body: request.method === 'POST' ? await readBody(request) : new Uint8Array(),
+        });
+        // A reply or a close queued a send: drain, so the outbox shows it when the answer arrives.
+        if (request.method === 'POST' && (answer.statusCode ?? 500) < 300) await engine.drain();
+        response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
+        response.end(answer.body ?? '');
+        if (engine.outbox.length > sentBefore) {
+          process.stderr.write(`sent ${engine.outbox.length - sentBefore} message(s); see /sandbox/outbox\n`);
+        }
+        return;
+      }
       if (request.method && engine.shop.handles(request.method, url.pathname)) {
         // The shop's routes (order events, reminders), through the real handlers, signed with
         // the sandbox shop secret by the caller (X-Signature-SHA256).

@@ -48,12 +48,19 @@ export class SandboxDeferredSends implements DeferredSends {
 
   /** What is still waiting, for the report. */
   list(): Array<{ id: string; at: string; outboundId: string; channel: string; kind: string }> {
-    return [...this.pending.values()].map((s) => ({
-      id: s.id,
-      at: s.at.toISOString(),
-      ...('type' in s.request
-        ? { outboundId: s.request.reminderId, channel: 'reminder', kind: 'reminder' }
-        : { outboundId: s.request.id, channel: s.request.channel, kind: s.request.kind }),
-    }));
+    // Response-time deadlines (issue 7b) are checks, not sends: they are not listed.
+    return [...this.pending.values()].flatMap((s) =>
+      'type' in s.request && s.request.type === 'response-deadline'
+        ? []
+        : [
+            {
+              id: s.id,
+              at: s.at.toISOString(),
+              ...('type' in s.request
+                ? { outboundId: s.request.reminderId, channel: 'reminder', kind: 'reminder' }
+                : { outboundId: s.request.id, channel: s.request.channel, kind: s.request.kind }),
+            },
+          ],
+    );
   }
 }

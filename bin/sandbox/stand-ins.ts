@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConnectClient } from '@aws-sdk/client-connect';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -12,6 +13,7 @@ import {
   conversationTableCreateInput,
 } from '../../functions/adapters/dynamodb/table-definition.ts';
 import type { AwsClients } from '../../functions/adapters/wiring.ts';
+import { SandboxConnectApi } from './connect-stand-in.ts';
 
 /**
  * The local stand-ins the sandbox runs the real handlers on, all inside this process and bound
@@ -31,6 +33,8 @@ export interface StandIns {
   readonly outboundQueueUrl: string;
   readonly outboundDlqUrl: string;
   readonly endpoints: { dynamodb: string; sqsAndS3: string; ses: string };
+  /** Amazon Connect's API (DescribeContact, StartTaskContact), answered in process. */
+  readonly connectApi: SandboxConnectApi;
   stop(): Promise<void>;
 }
 
@@ -78,7 +82,10 @@ export async function startStandIns(
       s3: new S3Client({ ...common, endpoint: endpoints.sqsAndS3, forcePathStyle: true }),
       sqs: new SQSClient({ ...common, endpoint: endpoints.sqsAndS3 }),
       ses: new SESv2Client({ ...common, endpoint: endpoints.ses }),
+      connect: new ConnectClient(common),
     };
+    const connectApi = new SandboxConnectApi();
+    if (clients.connect) connectApi.attachTo(clients.connect);
 
     const platform = {
       s3: new S3Client({ ...common, endpoint: endpoints.sqsAndS3, forcePathStyle: true }),
@@ -113,6 +120,7 @@ export async function startStandIns(
       outboundQueueUrl: outbound.QueueUrl,
       outboundDlqUrl: dlq.QueueUrl,
       endpoints,
+      connectApi,
       stop: async () => {
         for (const client of [...Object.values(clients), ...Object.values(platform)]) client.destroy();
         await stopAll(stops);

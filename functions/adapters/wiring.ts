@@ -1,3 +1,4 @@
+import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -6,22 +7,35 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
 import { ConfigurationError } from '../core/errors.ts';
+import type { EscalationDeps } from '../core/escalation.ts';
 import type { Channel } from '../core/model.ts';
 import type { OrderEventDeps } from '../core/orders.ts';
 import type { Clock } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
 import type { FireReminderDeps, ReminderDeps } from '../core/reminders.ts';
+import type { SurveyAnswerDeps } from '../core/survey.ts';
+import type { CallerLookupDeps } from '../core/voice/caller-lookup.ts';
+import type { ContactEventDeps } from '../core/voice/contact-events.ts';
+import type { AgentApiHandlerDeps } from '../handlers/agent-api.ts';
 import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
+import { ConnectApiContacts } from './connect/connect-contacts.ts';
+import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
+import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
+import { DynamoAgentConversations } from './dynamodb/agent-conversations.ts';
+import { DynamoChannelInsights } from './dynamodb/channel-insights.ts';
 import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
 import { DynamoCustomerLinks } from './dynamodb/customer-links.ts';
 import { documentClient } from './dynamodb/document-client.ts';
+import { DynamoEscalationLog } from './dynamodb/escalation-log.ts';
 import { DynamoEventLedger } from './dynamodb/event-ledger.ts';
 import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
+import { DynamoVoiceContacts } from './dynamodb/voice-contacts.ts';
 import { derivedIds, systemClock } from './ids.ts';
+import { insightsDeps } from './insights-wiring.ts';
 import { type MetaSettings, metaSenders, metaSettingsFromEnvironment } from './meta/meta-settings.ts';
 import { S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
 import type { SchedulerSettings } from './scheduler/eventbridge-deferred-sends.ts';
@@ -49,6 +63,8 @@ export interface AwsClients {
   readonly sms?: PinpointSMSVoiceV2Client;
   /** EventBridge Scheduler, for deferred sends (quiet hours). */
   readonly scheduler?: SchedulerClient;
+  /** Amazon Connect (DescribeContact, StartTaskContact); absent where no instance is configured. */
+  readonly connect?: ConnectClient;
 }
 
 export interface Settings {
@@ -63,10 +79,21 @@ export interface Settings {
   readonly meta?: MetaSettings;
   /** Where deferred sends are scheduled; absent when the dispatcher cannot defer. */
   readonly deferredSends?: SchedulerSettings;
+  /** The Amazon Connect instance (voice, escalation tasks); absent when none is configured. */
+  readonly connect?: ConnectSettings;
 }
 
+/**
+ * The clients a use-case's dependencies need, each builder naming only its own: a function builds
+ * just those (function-clients.ts) and its bundle carries no other SDK package (issue 9).
+ */
+type ClientsFor<Name extends keyof AwsClients> = Pick<AwsClients, Name>;
+
+/** Escalations: Connect, where tasks are created, may be a client built on the first one. */
+type EscalationClients = ClientsFor<'dynamo'> & { readonly connect?: ConnectClientSource };
+
 /** The three faces of the conversation table every use-case works with. */
-function tableStores(clients: AwsClients, settings: Settings) {
+function tableStores(clients: ClientsFor<'dynamo'>, settings: Settings) {
   const db = documentClient(clients.dynamo);
   return {
     ledger: new DynamoEventLedger(db, settings.tableName),
@@ -82,7 +109,7 @@ export interface InboundEmailDeps extends ReceiveInboundDeps {
 }
 
 export function inboundEmailDeps(
-  clients: AwsClients,
+  clients: ClientsFor<'s3' | 'sqs'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): InboundEmailDeps {
@@ -94,11 +121,56 @@ export function inboundEmailDeps(
     attachments: new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix),
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     rawMail: new S3RawMailSource(clients.s3, settings.mailBucket, settings.rawMailPrefix),
+    surveys: surveyAnswerDeps(clients, settings, clock),
+    escalation: escalationDeps(clients, settings, clock),
+    insights: insightsDeps(clients, settings, clock, {
+      escalation: escalationDeps(clients, settings, clock),
+    }),
+  };
+}
+
+/** Survey answers on the inbound paths: the surveyed conversation, its score, the CSAT counters. */
+function surveyAnswerDeps(clients: ClientsFor<'dynamo'>, settings: Settings, clock: Clock): SurveyAnswerDeps {
+  const db = documentClient(clients.dynamo);
+  return {
+    store: new DynamoAgentConversations(db, settings.tableName),
+    insights: {
+      insights: new DynamoChannelInsights(db, settings.tableName),
+      config: settings.support,
+      clock,
+    },
+  };
+}
+
+/** The agent API: its use-cases on the table and the outbound queue, and the channel report. */
+export function agentApiDeps(
+  clients: ClientsFor<'sqs'> & EscalationClients,
+  settings: Settings,
+  clock: Clock = systemClock,
+): AgentApiHandlerDeps {
+  const db = documentClient(clients.dynamo);
+  const conversations = new DynamoAgentConversations(db, settings.tableName);
+  const insights = new DynamoChannelInsights(db, settings.tableName);
+  return {
+    agent: {
+      clock,
+      ids: derivedIds,
+      config: settings.support,
+      customers: new DynamoCustomerDirectory(db, settings.tableName),
+      conversations,
+      outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
+      // A close is a resolution: counted once per close (the response-times record decides);
+      // a late one is escalated and counted as a breach.
+      insights: insightsDeps(clients, settings, clock, {
+        escalation: escalationDeps(clients, settings, clock),
+      }),
+    },
+    reports: { insights, config: settings.support },
   };
 }
 
 export function dispatcherDeps(
-  clients: AwsClients,
+  clients: ClientsFor<'sqs' | 'ses' | 'sms' | 'scheduler'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): FireReminderDeps {
@@ -120,12 +192,17 @@ export function dispatcherDeps(
     deferredSends: deferredSendsFor(clients.scheduler, settings.deferredSends),
     providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
     social: settings.support.social,
+    // Agent replies' first responses; due deadline checks are held with the same scheduler.
+    insights: insightsDeps(clients, settings, clock, {
+      deferredSends: deferredSendsFor(clients.scheduler, settings.deferredSends),
+      escalation: escalationDeps(clients, settings, clock),
+    }),
   };
 }
 
 /** The consumer of verified Meta webhook deliveries: receiveInbound plus delivery statuses. */
 export function socialInboundDeps(
-  clients: AwsClients,
+  clients: ClientsFor<'sqs'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): SocialInboundDeps {
@@ -138,12 +215,17 @@ export function socialInboundDeps(
     attachments: { put: async () => Promise.reject(new ConfigurationError('social media are not stored')) },
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
+    surveys: surveyAnswerDeps(clients, settings, clock),
+    escalation: escalationDeps(clients, settings, clock),
+    insights: insightsDeps(clients, settings, clock, {
+      escalation: escalationDeps(clients, settings, clock),
+    }),
   };
 }
 
 /** Inbound SMS: receiveInbound with the consent ledger that STOP and START change. */
 export function inboundSmsDeps(
-  clients: AwsClients,
+  clients: ClientsFor<'sqs'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): ReceiveInboundDeps {
@@ -158,11 +240,16 @@ export function inboundSmsDeps(
     },
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
+    surveys: surveyAnswerDeps(clients, settings, clock),
+    escalation: escalationDeps(clients, settings, clock),
+    insights: insightsDeps(clients, settings, clock, {
+      escalation: escalationDeps(clients, settings, clock),
+    }),
   };
 }
 
 /** The channels the dispatcher of this deployment can send on (order notifications pick from them). */
-export function sendableChannels(clients: AwsClients, settings: Settings): ReadonlySet<Channel> {
+export function sendableChannels(clients: ClientsFor<'sms'>, settings: Settings): ReadonlySet<Channel> {
   const channels = new Set<Channel>(['email']);
   if (settings.support.sms && clients.sms) channels.add('sms');
   // The order-events function has no Meta secrets, only the phone number id telling it WhatsApp is on.
@@ -173,7 +260,7 @@ export function sendableChannels(clients: AwsClients, settings: Settings): Reado
 
 /** `POST /orders/events`: the shop's signing secret and the order use-case. */
 export function orderEventsDeps(
-  clients: AwsClients,
+  clients: ClientsFor<'dynamo' | 'sqs' | 'sms'>,
   settings: Settings,
   clock: Clock = systemClock,
   secret: ShopSecret = shopSecretFromEnvironment(),
@@ -196,7 +283,7 @@ export function orderEventsDeps(
 
 /** `POST /reminders`, `DELETE /reminders/{id}`: the shop's secret and the reminder use-cases. */
 export function remindersDeps(
-  clients: AwsClients,
+  clients: ClientsFor<'dynamo' | 'scheduler'>,
   settings: Settings,
   clock: Clock = systemClock,
   secret: ShopSecret = shopSecretFromEnvironment(),
@@ -224,7 +311,81 @@ export function remindersDeps(
   };
 }
 
-/** Clients for the function's own region; endpoints follow AWS_ENDPOINT_URL_* when set. */
+/**
+ * The escalation rule's dependencies: escalations on the conversation, and Connect tasks when the
+ * deployment names a task flow (issue 4).
+ */
+export function escalationDeps(
+  clients: EscalationClients,
+  settings: Settings,
+  clock: Clock = systemClock,
+): EscalationDeps {
+  const connect = settings.connect;
+  return {
+    clock,
+    ids: derivedIds,
+    escalations: new DynamoEscalationLog(documentClient(clients.dynamo), settings.tableName),
+    ...(connect?.taskContactFlowId && clients.connect
+      ? {
+          agentTasks: new OnDemandAgentTasks(clients.connect, {
+            instanceId: connect.instanceId,
+            taskContactFlowId: connect.taskContactFlowId,
+            conversationUrlTemplate: connect.conversationUrlTemplate,
+          }),
+        }
+      : {}),
+  };
+}
+
+/** The contact flow's caller lookup: a few key lookups, and the contact record it leaves. */
+export function voiceLookupDeps(
+  clients: ClientsFor<'dynamo'>,
+  settings: Settings,
+  clock: Clock = systemClock,
+): CallerLookupDeps {
+  const db = documentClient(clients.dynamo);
+  return {
+    clock,
+    ids: derivedIds,
+    config: settings.support,
+    customers: new DynamoCustomerDirectory(db, settings.tableName),
+    orders: new DynamoOrderStore(db, settings.tableName),
+    contacts: new DynamoVoiceContacts(db, settings.tableName),
+    vipCustomerIds: settings.connect?.vipCustomerIds,
+  };
+}
+
+/** Contact events: the timeline, DescribeContact for unknown contacts, the missed-call follow-up. */
+export function voiceEventsDeps(
+  clients: ClientsFor<'dynamo' | 'sqs' | 'scheduler' | 'sms' | 'connect'>,
+  settings: Settings,
+  clock: Clock = systemClock,
+): ContactEventDeps {
+  const db = documentClient(clients.dynamo);
+  return {
+    clock,
+    ids: derivedIds,
+    config: settings.support,
+    ...tableStores(clients, settings),
+    contacts: new DynamoVoiceContacts(db, settings.tableName),
+    ...(clients.connect && settings.connect
+      ? { connect: new ConnectApiContacts(clients.connect, settings.connect.instanceId) }
+      : {}),
+    outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
+    deferredSends: deferredSendsFor(clients.scheduler, settings.deferredSends),
+    channels: sendableChannels(clients, settings),
+    escalation: escalationDeps(clients, settings, clock),
+    // Calls count under voice in the channel report; core keeps deadlines off them.
+    insights: insightsDeps(clients, settings, clock, {
+      escalation: escalationDeps(clients, settings, clock),
+    }),
+  };
+}
+
+/**
+ * Every client, for the function's own region; endpoints follow AWS_ENDPOINT_URL_* when set.
+ * Functions build only their own (function-clients.ts): this one bundles every SDK package.
+ */
 export function awsClientsFromEnvironment(): AwsClients {
   return {
     dynamo: new DynamoDBClient({}),
@@ -233,6 +394,7 @@ export function awsClientsFromEnvironment(): AwsClients {
     ses: new SESv2Client({}),
     sms: new PinpointSMSVoiceV2Client({}),
     scheduler: new SchedulerClient({}),
+    connect: new ConnectClient({}),
   };
 }
 
@@ -263,6 +425,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     support: parsed.data,
     meta: metaSettingsFromEnvironment(env),
     deferredSends: schedulerSettingsFromEnvironment(env),
+    connect: connectSettingsFromEnvironment(env),
   };
 }
 

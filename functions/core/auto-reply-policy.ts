@@ -45,7 +45,7 @@ const SUPPRESSION_ORDER: readonly AutoReplySuppression[] = [
  * `Precedence: auto_reply` is not in any RFC but is what several vacation responders send, so it
  * is treated like bulk/list/junk.
  */
-const SUPPRESSING_PRECEDENCE = new Set(['bulk', 'list', 'junk', 'auto_reply']);
+export const SUPPRESSING_PRECEDENCE: ReadonlySet<string> = new Set(['bulk', 'list', 'junk', 'auto_reply']);
 
 /** Exchange's X-Auto-Response-Suppress values that ask not to be auto-answered (DR/RN/NRN are receipts). */
 const SUPPRESSING_X_AUTO_RESPONSE = new Set(['all', 'oof', 'autoreply']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { faqSchema } from './faq.ts';
 import { isE164 } from './phone.ts';
 
@@ -156,6 +156,8 @@ export const supportConfigSchema = z
     businessHours: businessHoursSchema,
     /** First-response target in business minutes; the acknowledgement promises this. */
     firstResponseTargetMinutes: z.number().int().positive().max(10_080).default(240),
+    /** Resolution target in business minutes, from the first message to the close. */
+    resolutionTargetMinutes: z.number().int().positive().max(43_200).default(2_880),
     /** At most one automatic response per customer per this many minutes, across channels. */
     autoReplyWindowMinutes: z.number().int().positive().max(43_200).default(1_440),
     /** SMS and social messages within this many minutes continue the open conversation. */
@@ -176,6 +178,16 @@ export const supportConfigSchema = z
     social: socialConfigSchema.default({ fallbackChannels: ['sms', 'email'] }),
     /** The SMS channel; absent: SMS is not part of this deployment. */
     sms: smsConfigSchema.optional(),
+    /**
+     * Satisfaction surveys (issue 7a): one short "1–5" question when a conversation closes, and
+     * how long after it a lone 1–5 from the customer counts as the answer. Absent: on, 72 hours.
+     */
+    surveys: z
+      .object({
+        enabled: z.boolean().default(true),
+        answerWindowHours: z.number().int().positive().max(720).default(72),
+      })
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (!c.languages.includes(c.defaultLanguage)) {

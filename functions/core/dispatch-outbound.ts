@@ -1,6 +1,7 @@
 import type { SupportConfig } from './config.ts';
 import { changeConsent, DestinationOptedOutError } from './consent.ts';
 import { NotFoundError, PermanentDeliveryError, RetryableError } from './errors.ts';
+import { type InsightsDeps, recordOutbound } from './insights.ts';
 import { applyMessagingWindow, WINDOWED_CHANNELS } from './messaging-window.ts';
 import type { Channel, DeliveryStatus, Message, OutboundRequest } from './model.ts';
 import type {
@@ -31,6 +32,8 @@ export interface DispatchOutboundDeps {
   readonly deferredSends?: DeferredSends;
   /** The consent ledger: a provider's opt-out refusal is recorded there (source `carrier`). */
   readonly consent?: ConsentLedger;
+  /** Channel counters and the first-response time of agent replies (issue 7b); absent: not counted. */
+  readonly insights?: InsightsDeps;
 }
 
 export interface DispatchOutcome {
@@ -128,6 +131,12 @@ async function send(
         customerId: request.customerId,
       });
     }
+    if (deps.insights) {
+      // It went out: a failed count must not send it again through a retry.
+      await recordOutbound(deps.insights, request, now).catch((error: unknown) =>
+        deps.insights?.onFailure?.(error),
+      );
+    }
     return { status: 'sent', providerMessageId: sent.providerMessageId };
   } catch (error) {
     if (!(error instanceof PermanentDeliveryError)) throw error;
@@ -189,6 +198,7 @@ async function record(
     deliveryStatus: delivery.status,
     providerMessageId: delivery.providerMessageId,
     flags: delivery.reason ? [delivery.reason] : undefined,
+    agentId: request.agentId,
   };
   await deps.conversations.appendMessage(message);
 }

@@ -76,9 +76,29 @@ export interface Conversation {
   readonly createdAt: string;
   readonly lastInboundAt?: string;
   readonly firstResponseAt?: string;
+  /** The latest agent reply sent on it: repeated contacts are counted from here. */
+  readonly lastAgentReplyAt?: string;
+  /** Response times in business minutes and missed targets (issue 7b), each written once. */
+  readonly firstResponseBusinessMinutes?: number;
+  readonly resolvedAt?: string;
+  readonly resolutionBusinessMinutes?: number;
+  readonly firstResponseBreachedAt?: string;
+  readonly resolutionBreachedAt?: string;
   readonly lastMessageAt: string;
   /** Flags a human should see: `spam`, `virus`, … */
   readonly flags?: readonly string[];
+  /** Agent API (issue 7a): who works on it, and who changed what (JWT `sub` of the agent). */
+  readonly assignee?: string;
+  readonly assignedAt?: string;
+  readonly assignedBy?: string;
+  readonly statusChangedAt?: string;
+  readonly statusChangedBy?: string;
+  readonly closedAt?: string;
+  readonly closedBy?: string;
+  /** The satisfaction survey queued when it closed; set once, so a conversation is surveyed once. */
+  readonly survey?: { readonly queuedAt: string; readonly outboundId: string; readonly channel: Channel };
+  /** The customer's answer to the survey (1–5); the first answer stays. */
+  readonly csat?: { readonly score: number; readonly at: string; readonly messageId: string };
 }
 
 export interface AttachmentRef {
@@ -132,6 +152,12 @@ export interface Message {
   readonly replyTo?: string;
   /** When the provider last reported a delivery status change (sent, delivered, read, failed). */
   readonly deliveryStatusAt?: string;
+  /** Inbound: who wrote it (the address an answer goes back to). */
+  readonly from?: Identity;
+  /** Inbound email: its Message-ID and References, so an agent's answer threads in the customer's client. */
+  readonly emailThreading?: { readonly messageId?: string; readonly references: readonly string[] };
+  /** Outbound agent replies: the agent who wrote it (JWT `sub`). */
+  readonly agentId?: string;
 }
 
 /** SES receipt verdict values. */
@@ -230,6 +256,8 @@ export interface OutboundRequest {
   /** Extra headers (email) such as `Auto-Submitted`. */
   readonly headers: Readonly<Record<string, string>>;
   readonly requestedAt: string;
+  /** Agent replies: the agent who wrote it (JWT `sub`), kept on the timeline message. */
+  readonly agentId?: string;
   /**
    * An approved WhatsApp message template to send instead of free text; the dispatcher sets it
    * when the 24-hour customer-service window is closed. `parameters` fill the body's {{1}}, {{2}}….
@@ -286,6 +314,19 @@ export interface ReminderDue {
   readonly reminderId: string;
 }
 
+/**
+ * A conversation's response-time deadline (issue 7b) on the outbound queue: queued when the
+ * conversation opens, held until `due` (a deferred send), then checked: a target still unmet is
+ * a breach. Checking twice is harmless (the escalation is keyed on the conversation and target).
+ */
+export interface ResponseDeadlineDue {
+  readonly type: 'response-deadline';
+  readonly conversationId: string;
+  readonly target: 'first-response' | 'resolution';
+  /** When the target is missed (ISO, UTC). */
+  readonly due: string;
+}
+
 export const REMINDER_KINDS = ['cart-abandoned', 'subscription-renewal', 'appointment', 'custom'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
@@ -309,4 +350,24 @@ export interface Reminder {
   readonly firedAt?: string;
   /** The deferred send that fires it (the EventBridge schedule is named after it). */
   readonly scheduleId: string;
+}
+
+/** Why a conversation was handed to a person ahead of the queue (issue 4; breaches: issue 7b). */
+export type EscalationReason =
+  | 'repeated-contacts'
+  | 'sensitive-words'
+  | 'first-response-breach'
+  | 'resolution-breach';
+
+/** An escalation as it is kept on its conversation, once per `eventKey`. */
+export interface Escalation {
+  readonly conversationId: string;
+  readonly customerId: string;
+  readonly reason: EscalationReason;
+  readonly detail?: string;
+  /** The event that raised it (an inbound key, a deadline key): the idempotency key. */
+  readonly eventKey: string;
+  readonly at: string;
+  /** The agent task (an Amazon Connect task contact id) created for it, once created. */
+  readonly taskId?: string;
 }

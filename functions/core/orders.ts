@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate, type SupportConfig, timeZone } from './config.ts';
 import { resolveShopCustomer } from './customer-merge.ts';
 import { RetryableError } from './errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNELS, type OutboundRequest } from './model.ts';
 
 /** The outbound queue's message body. Anything that does not match is refused with its reason. */
@@ -21,6 +21,7 @@ export const outboundRequestSchema = z.object({
     .optional(),
   headers: z.record(z.string().max(200), z.string().max(998)),
   requestedAt: z.iso.datetime(),
+  agentId: z.string().min(1).max(200).optional(),
   template: z
     .object({
       name: z.string().regex(/^[a-z0-9_]{1,512}$/),

@@ -4,6 +4,7 @@ import type {
   Conversation,
   Customer,
   DeliveryStatus,
+  Escalation,
   Identity,
   Language,
   Message,
@@ -11,6 +12,7 @@ import type {
   OutboundRequest,
   Reminder,
   ReminderDue,
+  ResponseDeadlineDue,
 } from './model.ts';
 
 /** Time comes from outside so the core is testable and the sandbox can replay at any clock. */
@@ -150,7 +152,7 @@ export interface DeferredSend {
   readonly id: string;
   readonly at: Date;
   /** What goes on the outbound queue at `at`: a send, or a reminder that is due. */
-  readonly request: OutboundRequest | ReminderDue;
+  readonly request: OutboundRequest | ReminderDue | ResponseDeadlineDue;
 }
 
 /**
@@ -261,4 +263,186 @@ export interface ReminderStore {
   cancel(reminderId: string, at: string): Promise<Reminder | undefined>;
   /** scheduled → fired; false when it was not scheduled (cancelled, or fired already). */
   markFired(reminderId: string, at: string): Promise<boolean>;
+}
+
+/** Counter values by name (`inbound`, `outbound:agent-reply`, `firstResponseBucket:30`…; see core/insights.ts). */
+export type InsightCounters = Readonly<Record<string, number>>;
+
+/** The counters of one channel in one UTC hour. */
+export interface ChannelHourCounters {
+  readonly channel: Channel;
+  /** Start of the UTC hour, ISO (`2026-11-23T10:00:00.000Z`). */
+  readonly hour: string;
+  readonly counters: InsightCounters;
+}
+
+/**
+ * Channel insights (issue 7b): counters per channel per UTC hour. Every `add` is one atomic
+ * write (no read first), so concurrent events never lose a count; `read` is a bounded Query
+ * per day, never a scan.
+ */
+export interface ChannelInsights {
+  /** Adds each value to its counter of the hour of `at` on `channel`. */
+  add(channel: Channel, at: Date, counters: InsightCounters): Promise<void>;
+  /** Every channel-hour with counts whose hour starts in [from, to). */
+  read(range: { readonly from: Date; readonly to: Date }): Promise<ChannelHourCounters[]>;
+}
+
+/**
+ * Response times kept on the conversation, each written once (a condition, not a read first), so
+ * a redelivered send or close counts once.
+ */
+export interface ResponseTimes {
+  /** Records the first response; false when one was recorded already (or no such conversation). */
+  recordFirstResponse(
+    conversationId: string,
+    record: { readonly at: string; readonly businessMinutes: number },
+  ): Promise<boolean>;
+  /** Records a resolution at `at`; false when this very close was recorded already. */
+  recordResolution(
+    conversationId: string,
+    record: { readonly at: string; readonly businessMinutes: number },
+  ): Promise<boolean>;
+  /** Marks a missed target; false when it was marked already (count a breach once). */
+  recordBreach(conversationId: string, target: ResponseDeadlineDue['target'], at: string): Promise<boolean>;
+}
+
+/** Queues a response-deadline check on the outbound queue, where the dispatcher handles it. */
+export interface ResponseDeadlines {
+  watch(due: ResponseDeadlineDue, options?: { readonly delaySeconds?: number }): Promise<void>;
+}
+
+/**
+ * Escalations kept on their conversation (issue 4): one record per event key, written with a
+ * condition, plus an `escalated` flag on the conversation so the agent queue shows it.
+ */
+export interface EscalationLog {
+  /**
+   * Stores the escalation unless one with its event key is stored; returns the stored one and
+   * whether this call created it.
+   */
+  record(escalation: Escalation): Promise<{ readonly created: boolean; readonly stored: Escalation }>;
+  /** Notes the agent task created for an escalation (safe to repeat). */
+  attachTask(conversationId: string, eventKey: string, taskId: string): Promise<void>;
+  /**
+   * Adds one contact (idempotent on `contactKey`) to the conversation's count of contacts since
+   * `since` (the last answer, or `unanswered`) and returns the count.
+   */
+  countUnansweredContact(conversationId: string, since: string, contactKey: string): Promise<number>;
+}
+
+/** A task for agents (an Amazon Connect task contact) pointing at a conversation. */
+export interface AgentTask {
+  /** Deterministic: the same escalation always asks with the same token, so Connect makes one task. */
+  readonly clientToken: string;
+  readonly name: string;
+  readonly description: string;
+  readonly conversationId: string;
+  readonly customerId: string;
+}
+
+export interface AgentTasks {
+  /** Creates the task (once per client token) and returns its id. */
+  create(task: AgentTask): Promise<{ readonly taskId: string }>;
+}
+
+/** Which conversations an agent lists (issue 7a); absent fields do not narrow. */
+export interface ConversationQuery {
+  readonly status?: import('./model.ts').ConversationStatus;
+  readonly channel?: Channel;
+  readonly assignee?: string;
+}
+
+/**
+ * Where a listing stopped in each partition it reads (the status index is sharded): `start`, `end`,
+ * or after the item with this index sort key (`at`) and conversation id.
+ */
+export type ListPosition = 'start' | 'end' | { readonly at: string; readonly id: string };
+
+/**
+ * The agent's view of the conversation table (issue 7a): index reads (no scans) and the agent's
+ * writes, each one conditional update (no read first).
+ */
+export interface AgentConversations {
+  get(conversationId: string): Promise<Conversation | undefined>;
+  /** Newest activity first, at most `limit`; `after` continues from a previous page's `next`. */
+  list(
+    query: ConversationQuery,
+    page: { readonly limit: number; readonly after?: readonly ListPosition[] },
+  ): Promise<{ readonly items: readonly Conversation[]; readonly next?: readonly ListPosition[] }>;
+  /** The conversation's messages, oldest first. */
+  listMessages(conversationId: string): Promise<Message[]>;
+  /** The customer's conversations, newest activity first, at most `limit` (by-customer index). */
+  conversationsOf(customerId: string, limit: number): Promise<Conversation[]>;
+  /** Sets (or, with `assignee` undefined, removes) the assignee; undefined: no such conversation. */
+  assign(
+    conversationId: string,
+    change: { readonly assignee?: string; readonly at: string; readonly by: string },
+  ): Promise<Conversation | undefined>;
+  /**
+   * Moves the status (closing also stamps `closedAt`/`closedBy`); `changed` is false when it had
+   * that status already. Undefined: no such conversation.
+   */
+  changeStatus(
+    conversationId: string,
+    change: {
+      readonly status: import('./model.ts').ConversationStatus;
+      readonly at: string;
+      readonly by: string;
+    },
+  ): Promise<{ readonly conversation: Conversation; readonly changed: boolean } | undefined>;
+  /** Notes the survey on the conversation unless one is noted; false when one was. */
+  markSurveyQueued(conversationId: string, survey: NonNullable<Conversation['survey']>): Promise<boolean>;
+}
+
+/** Survey answers (issue 7a): find the survey a lone "1–5" answers, and keep the first answer. */
+export interface SurveyAnswers {
+  /**
+   * The customer's most recent conversation on `channel` whose survey was queued at or after
+   * `since` (answered or not); undefined when there is none.
+   */
+  surveyedConversation(customerId: string, channel: Channel, since: Date): Promise<Conversation | undefined>;
+  /** Stores the score unless one is stored; true when stored now or by this same message before. */
+  recordCsat(conversationId: string, csat: NonNullable<Conversation['csat']>): Promise<boolean>;
+}
+
+/** What we keep about one Amazon Connect contact (a call), keyed by its contact id (issue 4). */
+export interface VoiceContactRecord {
+  readonly contactId: string;
+  readonly customerId?: string;
+  /** The caller's number (E.164) when Connect showed one. */
+  readonly phone?: string;
+  /** The conversation the call's timeline entries go to, fixed by the first event that needed one. */
+  readonly conversationId?: string;
+  readonly firstSeenAt: string;
+  /** When the call was counted in the channel insights (once per call, by the first entry). */
+  readonly countedAt?: string;
+}
+
+/** Contacts seen by the contact flow or the contact events, so later events find their caller. */
+export interface VoiceContacts {
+  /** Stores what is new about the contact; fields already set are kept. Returns the stored record. */
+  remember(contact: VoiceContactRecord): Promise<VoiceContactRecord>;
+  get(contactId: string): Promise<VoiceContactRecord | undefined>;
+  /** Fixes the contact's conversation unless one is fixed already; returns the one that is. */
+  bindConversation(contactId: string, conversationId: string): Promise<string>;
+  /** Marks the call counted in the insights; true only for the first to mark it. */
+  markCounted(contactId: string, at: string): Promise<boolean>;
+  /** The customer's most recently active open or pending conversation on any channel (an index Query, no scan). */
+  openConversation(customerId: string): Promise<Conversation | undefined>;
+}
+
+/** A contact as the Amazon Connect API describes it (DescribeContact). */
+export interface ConnectContactDetails {
+  readonly contactId: string;
+  /** The caller's number as Connect has it (E.164 for calls from the phone network). */
+  readonly customerPhone?: string;
+  readonly channel?: string;
+  readonly initiationMethod?: string;
+}
+
+/** The Connect API, for contact events whose contact the flow never saw. */
+export interface ConnectContacts {
+  /** Undefined when Connect does not know the contact (any more). */
+  describe(contactId: string): Promise<ConnectContactDetails | undefined>;
 }

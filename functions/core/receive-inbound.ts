@@ -2,8 +2,10 @@ import { type AutoReplySuppression, autoReplySuppressions } from './auto-reply-p
 import { addBusinessMinutes } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
 import { RetryableError } from './errors.ts';
+import { type EscalationDeps, escalateInbound } from './escalation.ts';
 import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
+import { type InsightsDeps, recordInbound } from './insights.ts';
 import { chooseReplyLanguage, detectLanguage } from './language.ts';
 import type {
   AttachmentRef,
@@ -29,6 +31,7 @@ import type {
 } from './ports.ts';
 import { answerSmsKeyword } from './sms-keyword.ts';
 import { fitOneSegment } from './sms-segments.ts';
+import { findSurveyAnswer, recordSurveyAnswer, type SurveyAnswerDeps } from './survey.ts';
 import { threadInbound } from './threading.ts';
 
 export interface ReceiveInboundDeps {
@@ -44,6 +47,12 @@ export interface ReceiveInboundDeps {
   readonly consent?: ConsentLedger;
   /** Stored orders: "where is my order" is answered with the order's status when present. */
   readonly orders?: Pick<OrderStore, 'get' | 'latestForCustomer'>;
+  /** The escalation rule (sensitive words, repeated contacts); absent: nothing escalates. */
+  readonly escalation?: EscalationDeps;
+  /** Satisfaction survey answers (a lone 1–5 after a survey); absent: none are recognised. */
+  readonly surveys?: SurveyAnswerDeps;
+  /** Channel counters and response-time deadlines (issue 7b); absent: nothing is counted. */
+  readonly insights?: InsightsDeps;
 }
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
@@ -72,7 +81,9 @@ export type AutoReplySkip =
   /** STOP, START, HELP…: answered by its confirmation or help text, not an acknowledgement. */
   | 'sms-keyword'
   /** The customer opted out of this channel; only a keyword answer goes back on it. */
-  | 'opted-out';
+  | 'opted-out'
+  /** A lone 1–5 answering a satisfaction survey: stored as the score, not acknowledged. */
+  | 'survey-answer';
 
 export interface ReceiveInboundResult extends InboundOutcome {
   readonly duplicate: boolean;
@@ -126,14 +137,18 @@ async function storeAndAcknowledge(
     : detectLanguage(message.text || message.subject || '', config.languages);
   const customer = await resolveCustomer(deps, message, nowIso, detected);
   const newConversationId = deps.ids.derive('conversation', inboundKey);
-  const thread = await threadInbound(
-    deps.conversations,
-    message,
-    customer.id,
-    config.conversationWindowMinutes,
-    now,
-    newConversationId,
-  );
+  // A survey answer joins its (closed) conversation before threading could start a new one.
+  const surveyAnswer = await findSurveyAnswer(deps, message, customer.id, now);
+  const thread = surveyAnswer
+    ? { conversation: surveyAnswer.conversation, isNew: false }
+    : await threadInbound(
+        deps.conversations,
+        message,
+        customer.id,
+        config.conversationWindowMinutes,
+        now,
+        newConversationId,
+      );
 
   const quarantined = message.email?.verdicts.virus === 'FAIL';
   const flags = messageFlags(message);
@@ -178,9 +193,22 @@ async function storeAndAcknowledge(
     language: detected,
     flags,
     replyTo: message.replyTo,
+    from: message.from,
+    emailThreading: message.email
+      ? { messageId: message.email.threading.messageId, references: message.email.threading.references }
+      : undefined,
   };
-  const reopen = conversation.status === 'closed' || conversation.status === 'pending';
-  await deps.conversations.appendMessage(stored, { reopen: reopen && !quarantined });
+  const reopen =
+    (conversation.status === 'closed' || conversation.status === 'pending') && surveyAnswer === undefined;
+  const appended = await deps.conversations.appendMessage(stored, { reopen: reopen && !quarantined });
+  // Counted once: a retry finds the message stored and counts nothing, so a failed count is
+  // reported rather than thrown (a retry could not make up for it).
+  if (appended && deps.insights) {
+    await recordInbound(deps.insights, { message: stored, conversation, isNew: thread.isNew }).catch(
+      (error: unknown) => deps.insights?.onFailure?.(error),
+    );
+  }
+  if (surveyAnswer) await recordSurveyAnswer(deps, surveyAnswer, stored);
 
   const ownMessageId = message.email?.threading.messageId;
   if (ownMessageId) {
@@ -197,7 +225,8 @@ async function storeAndAcknowledge(
       ...(config.sms?.ownNumbers ?? []),
     ]),
   ];
-  if (!thread.isNew) reasons.push('follow-up');
+  if (surveyAnswer) reasons.push('survey-answer');
+  else if (!thread.isNew) reasons.push('follow-up');
   if (message.flags?.includes('reaction')) reasons.push('reaction');
   if (message.sms?.keyword && !reasons.includes('own-address')) {
     reasons.push('sms-keyword');
@@ -248,6 +277,13 @@ async function storeAndAcknowledge(
       );
       queued = true;
     }
+  }
+
+  // Last, so trouble creating a Connect task never holds the acknowledgement back; a retry finds
+  // everything before it done (ids are derived) and finishes the escalation. A survey score is
+  // not a contact.
+  if (deps.escalation && !surveyAnswer) {
+    await escalateInbound(deps.escalation, { conversation, message, inboundKey });
   }
 
   return {

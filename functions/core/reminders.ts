@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SupportConfig } from './config.ts';
 import { resolveShopCustomer, type ShopCustomerDeps } from './customer-merge.ts';
 import type { DispatchOutboundDeps, DispatchResult } from './dispatch-outbound.ts';
@@ -114,14 +114,16 @@ export function reminderScheduleId(id: string): string {
 export async function createReminder(deps: ReminderDeps, request: CreateReminder): Promise<ReminderAnswer> {
   const now = deps.clock.now();
   const at = new Date(request.at);
-  if (at.getTime() <= now.getTime()) {
-    throw new InvalidInputError('at: must be in the future', { field: 'at' });
-  }
+  // Looked up before `at` is checked: the shop's retry of a create that was taken answers the
+  // same, even once its time has passed (or the reminder has fired).
   const existing = await deps.reminders.get(request.id);
   if (existing) {
     // A retry after a crash between storing and scheduling must still schedule (idempotent).
     if (existing.state === 'scheduled') await scheduleDue(deps, existing);
     return { id: existing.id, state: existing.state, at: existing.at, duplicate: true };
+  }
+  if (at.getTime() <= now.getTime()) {
+    throw new InvalidInputError('at: must be in the future', { field: 'at' });
   }
   const identities: Identity[] = [
     ...(request.customer.email ? [{ kind: 'email' as const, value: request.customer.email }] : []),

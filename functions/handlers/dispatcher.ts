@@ -2,17 +2,15 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
+import { dispatcherClients } from '../adapters/function-clients.ts';
+import { countDispatch, countMetric, METRIC, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { type RetryBackoff, SqsRetryBackoff } from '../adapters/sqs/retry-backoff.ts';
-import {
-  awsClientsFromEnvironment,
-  dispatcherDeps,
-  once,
-  settingsFromEnvironment,
-} from '../adapters/wiring.ts';
+import { dispatcherDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
+import { checkResponseDeadline, responseDeadlineOf } from '../core/insights.ts';
 import { outboundRequestSchema } from '../core/outbound-request-schema.ts';
 import { type FireReminderDeps, fireReminder, reminderQueueMessageOf } from '../core/reminders.ts';
 
@@ -51,6 +49,20 @@ export function makeDispatcherHandler(
   const dispatchRecord = async (record: SQSRecord): Promise<void> => {
     const log = { sqsMessageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
     try {
+      const deadline = responseDeadlineOf(safeJson(record.body));
+      if (deadline) {
+        // A response-time deadline (issue 7b): held until due, then a missed target is a breach.
+        const { insights } = getDeps();
+        if (!insights) throw new InvalidInputError('this dispatcher does not track response times');
+        const check = await checkResponseDeadline(insights, deadline);
+        logger.info('response deadline handled', {
+          ...log,
+          conversationId: deadline.conversationId,
+          target: deadline.target,
+          status: check.status,
+        });
+        return;
+      }
       const reminder = reminderQueueMessageOf(safeJson(record.body));
       if (reminder) {
         // A due reminder (its schedule fired, or an external scheduler queued it): channel,
@@ -69,6 +81,7 @@ export function makeDispatcherHandler(
       }
       const request = parseOutboundRecord(record);
       const result = await dispatchOutbound(getDeps(), request);
+      countDispatch(request, result);
       logger.info('outbound message handled', {
         ...log,
         outboundId: request.id,
@@ -83,6 +96,7 @@ export function makeDispatcherHandler(
       // A concurrent delivery of the same event is expected, not an error worth paging for.
       const level = error instanceof RetryableError ? 'warn' : 'error';
       logger[level]('outbound message failed', { ...log, error: describeError(error) });
+      if (level === 'error') countMetric(METRIC.outboundFailed);
       if (error instanceof RetryableError && getBackoff) {
         await getBackoff()
           .delay(record)
@@ -101,10 +115,12 @@ export function makeDispatcherHandler(
         processInParallel: false,
         throwOnFullBatchFailure: false,
       }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(metricsMiddleware());
 }
 
-const clients = once(awsClientsFromEnvironment);
+const clients = once(dispatcherClients);
 export const handler = makeDispatcherHandler(
   once(() => dispatcherDeps(clients(), settingsFromEnvironment())),
   once(() => new SqsRetryBackoff(clients().sqs)),

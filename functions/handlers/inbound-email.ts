@@ -1,9 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
+import { inboundEmailClients } from '../adapters/function-clients.ts';
+import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import {
-  awsClientsFromEnvironment,
   type InboundEmailDeps,
   inboundEmailDeps,
   once,
@@ -79,6 +80,7 @@ export function makeInboundEmailHandler(getDeps: () => InboundEmailDeps) {
           { supportAddress: deps.config.supportAddress },
         );
         const result = await receiveInbound(deps, email);
+        countInbound('email', result);
         logger.info('inbound email received', {
           ...log,
           conversationId: result.conversationId,
@@ -98,9 +100,11 @@ export function makeInboundEmailHandler(getDeps: () => InboundEmailDeps) {
       }
     }
     return results;
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(metricsMiddleware());
 }
 
 export const handler = makeInboundEmailHandler(
-  once(() => inboundEmailDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+  once(() => inboundEmailDeps(inboundEmailClients(), settingsFromEnvironment())),
 );

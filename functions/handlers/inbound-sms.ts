@@ -1,13 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
+import { inboundClients } from '../adapters/function-clients.ts';
+import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import {
-  awsClientsFromEnvironment,
-  inboundSmsDeps,
-  once,
-  settingsFromEnvironment,
-} from '../adapters/wiring.ts';
+import { inboundSmsDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { parseInboundSms } from '../channels/sms/parse-inbound-sms.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import {
@@ -46,6 +43,7 @@ export function makeInboundSmsHandler(getDeps: () => ReceiveInboundDeps) {
       try {
         const input = parseInboundSms(Sns.Message, { receivedAt: Sns.Timestamp });
         const result = await receiveInbound(deps, input);
+        countInbound('sms', result);
         logger.info('inbound SMS received', {
           ...log,
           inboundMessageId: input.message.providerMessageId,
@@ -66,9 +64,11 @@ export function makeInboundSmsHandler(getDeps: () => ReceiveInboundDeps) {
       }
     }
     return results;
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(metricsMiddleware());
 }
 
 export const handler = makeInboundSmsHandler(
-  once(() => inboundSmsDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+  once(() => inboundSmsDeps(inboundClients(), settingsFromEnvironment())),
 );

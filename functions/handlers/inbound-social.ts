@@ -2,13 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { inboundClients } from '../adapters/function-clients.ts';
+import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import {
-  awsClientsFromEnvironment,
-  once,
-  settingsFromEnvironment,
-  socialInboundDeps,
-} from '../adapters/wiring.ts';
+import { once, settingsFromEnvironment, socialInboundDeps } from '../adapters/wiring.ts';
 import { parseMetaWebhook } from '../channels/meta/parse-webhook.ts';
 import { recordDeliveryStatus } from '../core/delivery-status.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
@@ -48,6 +45,7 @@ export async function processMetaDelivery(
   let duplicates = 0;
   for (const message of parsed.messages) {
     const result = await receiveInbound(deps, { message, attachments: [] });
+    countInbound(message.channel, result);
     if (result.duplicate) duplicates += 1;
     logger.info('social message received', {
       channel: message.channel,
@@ -93,9 +91,11 @@ export function makeInboundSocialHandler(getDeps: () => SocialInboundDeps) {
         processInParallel: false,
         throwOnFullBatchFailure: false,
       }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(metricsMiddleware());
 }
 
 export const handler = makeInboundSocialHandler(
-  once(() => socialInboundDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+  once(() => socialInboundDeps(inboundClients(), settingsFromEnvironment())),
 );

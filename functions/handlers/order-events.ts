@@ -1,15 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { orderEventsClients } from '../adapters/function-clients.ts';
 import { invalidInput, parseJsonBody, respond, signedShopBody } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import {
-  awsClientsFromEnvironment,
-  once,
-  orderEventsDeps,
-  settingsFromEnvironment,
-} from '../adapters/wiring.ts';
+import { once, orderEventsDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders.ts';
 
@@ -70,5 +66,5 @@ export function makeOrderEventsHandler(getDeps: () => OrderEventsHandlerDeps) {
 }
 
 export const handler = makeOrderEventsHandler(
-  once(() => orderEventsDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+  once(() => orderEventsDeps(orderEventsClients(), settingsFromEnvironment())),
 );

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { remindersClients } from '../adapters/function-clients.ts';
 import {
   invalidInput,
   parseJsonBody,
@@ -10,12 +11,7 @@ import {
 } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import {
-  awsClientsFromEnvironment,
-  once,
-  remindersDeps,
-  settingsFromEnvironment,
-} from '../adapters/wiring.ts';
+import { once, remindersDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import {
   cancelReminder,
@@ -93,5 +89,5 @@ function answer(result: ReminderAnswer): APIGatewayProxyStructuredResultV2 {
 }
 
 export const handler = makeRemindersHandler(
-  once(() => remindersDeps(awsClientsFromEnvironment(), settingsFromEnvironment())),
+  once(() => remindersDeps(remindersClients(), settingsFromEnvironment())),
 );

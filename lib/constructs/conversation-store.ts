@@ -16,8 +16,11 @@ export interface ConversationStoreProps {
   readonly retainData?: boolean;
 }
 
-/** How much of the store a function may touch. */
-export type ConversationStoreAccess = 'read' | 'readWrite';
+/**
+ * How much of the store a function may touch. `readUpdate`: reads plus UpdateItem only, for a
+ * function whose every write is a conditional update of an existing item (the agent API).
+ */
+export type ConversationStoreAccess = 'read' | 'readUpdate' | 'readWrite';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = [
@@ -73,7 +76,12 @@ export class ConversationStore extends Construct {
     );
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
+        actions:
+          access === 'readWrite'
+            ? [...READ_ACTIONS, ...WRITE_ACTIONS]
+            : access === 'readUpdate'
+              ? [...READ_ACTIONS, 'dynamodb:UpdateItem']
+              : READ_ACTIONS,
         resources: [this.table.tableArn, ...indexArns],
       }),
     );
@@ -81,7 +89,7 @@ export class ConversationStore extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions:
-          access === 'readWrite'
+          access !== 'read'
             ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']
             : ['kms:Decrypt', 'kms:DescribeKey'],
         resources: [this.encryptionKey.keyArn],

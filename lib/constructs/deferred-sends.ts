@@ -1,7 +1,7 @@
-import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
 import type { Encryption } from './encryption.ts';
@@ -28,6 +28,8 @@ export class DeferredSends extends Construct {
   readonly groupName: string;
   /** The role EventBridge Scheduler takes to put a due send on the outbound queue. */
   readonly targetRole: Role;
+  /** Where the scheduler puts a due send it could not deliver to the outbound queue. */
+  readonly deadLetterQueue: Queue;
   readonly #encryption: Encryption;
   readonly #queue: IQueue;
 
@@ -40,18 +42,37 @@ export class DeferredSends extends Construct {
     // Pending sends are in-flight messages, not records: nothing to keep when the stack goes.
     this.group.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.encryption.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledgeFinding(
+      this.deadLetterQueue,
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead end: the dead-letter queue every schedule of this group names, for a due send the scheduler could not put on the outbound queue. An alarm fires on its first message.',
+    );
+    acknowledgeFinding(
+      this.deadLetterQueue,
+      'Serverless-SQSRedrivePolicy',
+      'The dead-letter queue of the schedules of this group: nothing consumes it automatically; a depth alarm fires on its first message and an operator moves the send to the outbound queue.',
+    );
+
     const statements = [
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.outboundQueue.queueArn] }),
+      new PolicyStatement({
+        // The scheduler delivers to the dead-letter queue with the schedule's role as well.
+        actions: ['sqs:SendMessage'],
+        resources: [props.outboundQueue.queueArn, this.deadLetterQueue.queueArn],
+      }),
     ];
-    if (props.outboundQueue.encryptionMasterKey) {
-      statements.push(
-        new PolicyStatement({
-          // The queue is encrypted with the stack key; sending to it needs a data key.
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [props.outboundQueue.encryptionMasterKey.keyArn],
-        }),
-      );
-    }
+    // Both queues are encrypted (the dead-letter queue with the stack key); sending needs a data key.
+    const keyArns = new Set([props.encryption.key.keyArn]);
+    if (props.outboundQueue.encryptionMasterKey) keyArns.add(props.outboundQueue.encryptionMasterKey.keyArn);
+    statements.push(
+      new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [...keyArns] }),
+    );
     this.targetRole = new Role(this, 'TargetRole', {
       // Only schedules of this account, in this group, may take the role (confused deputy).
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
@@ -81,6 +102,7 @@ export class DeferredSends extends Construct {
     lambda.addEnvironment('SCHEDULE_TARGET_QUEUE_ARN', this.#queue.queueArn);
     lambda.addEnvironment('SCHEDULE_ROLE_ARN', this.targetRole.roleArn);
     lambda.addEnvironment('SCHEDULE_KMS_KEY_ARN', this.#encryption.key.keyArn);
+    lambda.addEnvironment('SCHEDULE_DEAD_LETTER_QUEUE_ARN', this.deadLetterQueue.queueArn);
     const schedules = this.scheduleArn('*');
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({

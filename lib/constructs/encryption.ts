@@ -27,6 +27,7 @@ export class Encryption extends Construct {
   readonly key: Key;
   private cloudWatchLogsAllowed = false;
   private alarmNotificationsAllowed = false;
+  private snsDeadLettersAllowed = false;
 
   constructor(scope: Construct, id: string, props: EncryptionProps = {}) {
     super(scope, id);
@@ -80,6 +81,28 @@ export class Encryption extends Construct {
           ArnLike: {
             'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
           },
+        },
+      }),
+    );
+  }
+
+  /**
+   * SNS moves a message it could not deliver to a subscription into that subscription's
+   * dead-letter queue, encrypted with this key, under its own service identity. The condition names
+   * the account's topics, not one topic: the topics depend on the key already.
+   */
+  allowSnsDeadLetters(): void {
+    if (this.snsDeadLettersAllowed) return;
+    this.snsDeadLettersAllowed = true;
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SnsDeadLettersOfThisAccount',
+        principals: [new ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
         },
       }),
     );

@@ -6,6 +6,7 @@ import {
   type HttpMethod,
   type HttpRoute,
   HttpStage,
+  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -15,6 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from '../nag.ts';
 import type { Encryption } from './encryption.ts';
+import { personalDataProtectionPolicy } from './log-data-protection.ts';
 
 export interface SupportHttpApiProps {
   readonly encryption: Encryption;
@@ -67,6 +69,7 @@ export class SupportHttpApi extends Construct {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
       encryptionKey: props.encryption.key,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      dataProtectionPolicy: personalDataProtectionPolicy(),
     });
     this.api = new HttpApi(this, 'Api', {
       description: 'switchboard: webhooks and APIs',
@@ -125,6 +128,60 @@ export class SupportHttpApi extends Construct {
         `Public by design: ${options.authenticatedBy} API Gateway authorizers cannot check a signature over the raw body.`,
       );
     }
+    acknowledgeSynchronousInvocation(options.handler, `API Gateway (${options.path})`);
     return routes;
   }
+
+  /**
+   * A route API Gateway lets through only with the authorizer's approval (a JWT authorizer, or IAM
+   * auth), throttled on its own; the function reads the caller's identity from the request context.
+   */
+  addProtectedRoute(id: string, options: ProtectedRouteOptions): HttpRoute[] {
+    const routes = this.api.addRoutes({
+      path: options.path,
+      methods: [...options.methods],
+      integration: new HttpLambdaIntegration(`${id}Integration`, options.handler),
+      authorizer: options.authorizer,
+      ...(options.authorizationScopes ? { authorizationScopes: [...options.authorizationScopes] } : {}),
+    });
+    for (const method of options.methods) {
+      this.#routeSettings[`${method} ${options.path}`] = {
+        ThrottlingRateLimit: options.throttle.rateLimit,
+        ThrottlingBurstLimit: options.throttle.burstLimit,
+      };
+    }
+    acknowledgeSynchronousInvocation(options.handler, `API Gateway (${options.path})`);
+    return routes;
+  }
+}
+
+export interface ProtectedRouteOptions {
+  /** `/conversations/{id}`, … */
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+  readonly handler: IFunction;
+  readonly throttle: ThrottleSettings;
+  /** Who may call: an HttpJwtAuthorizer or HttpIamAuthorizer. */
+  readonly authorizer: IHttpRouteAuthorizer;
+  /**
+   * OAuth scopes the JWT must carry (JWT authorizers only).
+   * @default - any valid token of the issuer and audience
+   */
+  readonly authorizationScopes?: readonly string[];
+}
+
+const synchronouslyInvoked = new WeakSet<IFunction>();
+
+/**
+ * A function only API Gateway invokes (synchronously) has no failed event to keep: the caller gets
+ * the error answer and retries (Meta, the shop). Acknowledged once per function.
+ */
+export function acknowledgeSynchronousInvocation(handler: IFunction, caller: string): void {
+  if (synchronouslyInvoked.has(handler)) return;
+  synchronouslyInvoked.add(handler);
+  acknowledgeFinding(
+    handler,
+    'Serverless-LambdaDLQ',
+    `Invoked synchronously by ${caller}: a failure is answered to the caller, who retries; no asynchronous event exists that a dead-letter queue could keep.`,
+  );
 }

@@ -87,6 +87,11 @@ export class InboundEmail extends Construct {
     });
     acknowledgeFinding(
       this.failedEventQueue,
+      'Serverless-SQSRedrivePolicy',
+      'This queue is itself the dead end (the on-failure destination of the inbound function): nothing consumes it automatically, so there is nothing to redrive from it; a depth alarm fires on its first message.',
+    );
+    acknowledgeFinding(
+      this.failedEventQueue,
       'AwsSolutions-SQS3',
       'This queue is itself the dead end: the on-failure destination of the inbound function after Lambda retried the SES event. Nothing consumes it automatically; an alarm fires on its first message.',
     );

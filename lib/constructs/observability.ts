@@ -1,12 +1,15 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC } from '../../functions/adapters/metric-names.ts';
+import { acknowledgeFinding } from '../nag.ts';
+import { SupportDashboard } from './dashboard.ts';
 import type { Encryption } from './encryption.ts';
 
 export interface ObservabilityProps {
@@ -17,6 +20,12 @@ export interface ObservabilityProps {
    * @default - no subscription; subscribe a pager or chat integration to the topic yourself
    */
   readonly alarmEmail?: string;
+  /**
+   * First-response breaches (targets missed in business hours) within 15 minutes above which the
+   * breach alarm fires; every breach also raises an escalation on its conversation.
+   * @default 0 (the first breach)
+   */
+  readonly firstResponseBreachThreshold?: number;
 }
 
 /**
@@ -27,6 +36,8 @@ export interface ObservabilityProps {
 export class Observability extends Construct {
   readonly alarmTopic: Topic;
   readonly alarms: Alarm[] = [];
+  /** The dashboard: every function and dead-letter queue alarmed on here is graphed there too. */
+  readonly dashboard: SupportDashboard;
   readonly #alarmAction: SnsAction;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
@@ -53,14 +64,48 @@ export class Observability extends Construct {
         },
       }),
     );
-    if (props.alarmEmail) {
-      this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
-    }
     this.#alarmAction = new SnsAction(this.alarmTopic);
+    this.dashboard = new SupportDashboard(this, 'Dashboard');
+    this.#alarm('FirstResponseBreaches', {
+      metric: SupportDashboard.totalMetric(METRIC.firstResponseBreaches, { period: Duration.minutes(15) }),
+      threshold: props.firstResponseBreachThreshold,
+      description:
+        'Customers waited longer than the first-response target (business hours). Each breach is escalated on its conversation; look at the queue and staffing.',
+    });
+    if (props.alarmEmail) {
+      // An alarm mail SNS could not deliver (address gone, mailbox full) is kept here, not dropped.
+      props.encryption.allowSnsDeadLetters();
+      const undelivered = new Queue(this, 'UndeliveredAlarms', {
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: props.encryption.key,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      acknowledgeFinding(
+        undelivered,
+        'AwsSolutions-SQS3',
+        'This queue is itself the dead end: the dead-letter queue of the alarm email subscription. Nothing consumes it; its own depth alarm shows in the CloudWatch console when alarm mail bounces.',
+      );
+      acknowledgeFinding(
+        undelivered,
+        'Serverless-SQSRedrivePolicy',
+        'The dead-letter queue of the alarm email subscription: nothing consumes it, so there is nothing to redrive from it; a depth alarm watches it.',
+      );
+      this.alarmTopic.addSubscription(
+        new EmailSubscription(props.alarmEmail, { deadLetterQueue: undelivered }),
+      );
+      this.alarmOnDeadLetters(
+        'UndeliveredAlarmMail',
+        undelivered,
+        'An alarm email could not be delivered to the alarm address; check the address and the other alarms in the console.',
+      );
+    }
   }
 
   /** Alarms on the first message in a dead-letter (or failed-event) queue. */
   alarmOnDeadLetters(id: string, queue: IQueue, meaning: string): Alarm {
+    this.dashboard.addDeadLetterQueue(id, queue);
     return this.#alarm(`${id}DeadLetters`, {
       metric: queue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
@@ -72,6 +117,7 @@ export class Observability extends Construct {
 
   /** Alarms on any error and any throttle of a function. */
   alarmOnFunction(id: string, fn: IFunction, purpose: string): void {
+    this.dashboard.addFunction(id, fn);
     this.#alarm(`${id}Errors`, {
       metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
       description: `${purpose} failed. Its log group has the error; the event is retried or kept in a dead-letter queue.`,
@@ -82,11 +128,11 @@ export class Observability extends Construct {
     });
   }
 
-  #alarm(id: string, options: { metric: IMetric; description: string }): Alarm {
+  #alarm(id: string, options: { metric: IMetric; description: string; threshold?: number }): Alarm {
     const alarm = new Alarm(this, id, {
       metric: options.metric,
       alarmDescription: options.description,
-      threshold: 0,
+      threshold: options.threshold ?? 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,

@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -73,14 +72,6 @@ export class Outbound extends Construct {
       .bindSupportConfig(props.support)
       .bindEmailSending(props.support.mailDomain, this.configurationSet);
 
-    this.dispatcher.lambdaFunction.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        // A short wait fills batches under load without delaying a lone auto-reply noticeably.
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency ?? 5,
-      }),
-    );
+    this.dispatcher.consumeQueue(this.queue, { maxConcurrency: props.maxConcurrency ?? 5 });
   }
 }

@@ -46,6 +46,11 @@ export class Sms extends Construct {
     });
     acknowledgeFinding(
       this.failedEventQueue,
+      'Serverless-SQSRedrivePolicy',
+      'This queue is itself the dead end (the on-failure destination of the inbound-sms function): nothing consumes it automatically, so there is nothing to redrive from it; a depth alarm fires on its first message.',
+    );
+    acknowledgeFinding(
+      this.failedEventQueue,
       'AwsSolutions-SQS3',
       'This queue is itself the dead end: the on-failure destination of the inbound-sms function after Lambda retried the SNS event, and the dead-letter queue of the SNS subscription. An alarm fires on its first message.',
     );
@@ -74,20 +79,8 @@ export class Sms extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
-    // A message SNS cannot hand to the function goes to the failed-events queue, encrypted. The
-    // condition names the account's topics, not this topic: the topic depends on the key already.
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'SnsDeadLettersOfThisAccount',
-        principals: [new ServicePrincipal('sns.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
-        },
-      }),
-    );
+    // A message SNS cannot hand to the function goes to the failed-events queue, encrypted.
+    props.encryption.allowSnsDeadLetters();
 
     this.function = new SupportFunction(this, 'Function', {
       ...props.functionDefaults,

@@ -1,7 +1,6 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -105,15 +104,8 @@ export class Social extends Construct {
     })
       .bindConversationStore(props.store, 'readWrite')
       .bindOutboundQueue(props.outboundQueue)
-      .bindSupportConfig(props.support);
-    this.consumer.lambdaFunction.addEventSource(
-      new SqsEventSource(this.inboundQueue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-        maxConcurrency: 5,
-      }),
-    );
+      .bindSupportConfig(props.support)
+      .consumeQueue(this.inboundQueue, { maxConcurrency: 5 });
 
     const dispatcher = props.dispatcher.lambdaFunction;
     dispatcher.addEnvironment('META_ACCESS_TOKEN_ARN', this.accessToken.secretArn);

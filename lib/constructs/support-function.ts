@@ -11,6 +11,7 @@ import {
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
@@ -21,6 +22,8 @@ import { SUPPORT_CONFIG_MAX_BYTES } from '../config.ts';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
 import type { ConversationStore, ConversationStoreAccess } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
+import { FUNCTION_BUNDLE, FUNCTION_NODE_OPTIONS } from './function-bundle.ts';
+import { personalDataProtectionPolicy } from './log-data-protection.ts';
 import type { MailAccess, MailStorage } from './mail-storage.ts';
 import { grantSendToQueue } from './permissions.ts';
 
@@ -31,13 +34,6 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export function handlerEntry(name: string): string {
   return fileURLToPath(new URL(`../../functions/handlers/${name}.ts`, import.meta.url));
 }
-
-/**
- * esbuild's ESM output has no `require`; CommonJS dependencies (mailparser, iconv-lite, ...) call
- * it, so the bundle recreates it from `import.meta.url`.
- */
-const CJS_INTEROP_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -88,6 +84,19 @@ export type SupportFunctionDefaults = Pick<
   'logRetention' | 'logRemovalPolicy' | 'encryption' | 'serviceName' | 'logLevel'
 >;
 
+/** Options for {@link SupportFunction.consumeQueue}. */
+export interface QueueConsumerOptions {
+  /** @default 10 */
+  readonly batchSize?: number;
+  /** @default Duration.seconds(1) */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Most function instances working on the queue at once.
+   * @default 5
+   */
+  readonly maxConcurrency?: number;
+}
+
 /** Options for {@link SupportFunction.sendFailedInvocationsTo}. */
 export interface FailedInvocationOptions {
   /**
@@ -121,6 +130,7 @@ export class SupportFunction extends Construct {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
       encryptionKey: props.encryption?.key,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      dataProtectionPolicy: personalDataProtectionPolicy(),
     });
 
     // Our own role instead of AWSLambdaBasicExecutionRole: that managed policy lets the function
@@ -154,6 +164,11 @@ export class SupportFunction extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; the statement sits alone in the WriteTraces inline policy.',
     );
+    acknowledgeFinding(
+      resourceOf(this.role),
+      'Serverless-LambdaStarPermissions',
+      'The one wildcard among the inline policies is the X-Ray statement of WriteTraces: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions. Grants added later go to the default policy, which this does not cover.',
+    );
 
     this.lambdaFunction = new NodejsFunction(this, 'Function', {
       entry: props.entry,
@@ -169,20 +184,21 @@ export class SupportFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'switchboard',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        // Stack traces point at the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      // The same settings the bench bundles with (function-bundle.ts).
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: CJS_INTEROP_BANNER,
-        minify: true,
-        sourceMap: true,
-        // The map only needs positions; leaving the sources out keeps the asset small.
-        sourcesContent: false,
+        target: FUNCTION_BUNDLE.target,
+        mainFields: [...FUNCTION_BUNDLE.mainFields],
+        banner: FUNCTION_BUNDLE.banner,
+        minify: FUNCTION_BUNDLE.minify,
+        keepNames: FUNCTION_BUNDLE.keepNames,
+        sourceMap: FUNCTION_BUNDLE.sourcemap,
+        sourcesContent: FUNCTION_BUNDLE.sourcesContent,
+        esbuildArgs: { '--tree-shaking': String(FUNCTION_BUNDLE.treeShaking) },
         // The SDK is bundled rather than taken from the runtime: the clients are pinned in
         // package.json and the handlers are tested against exactly those versions (and matching
         // @smithy internals), while the runtime's copy moves with every Lambda runtime update.
@@ -199,7 +215,12 @@ export class SupportFunction extends Construct {
     acknowledgeFinding(
       this.lambdaFunction,
       'AwsSolutions-L1',
-      'Pinned to nodejs22.x deliberately: the bundles are built for it (esbuild target node22), the toolchain and test suite run on Node 20/22 and Node 24 is not yet in the tested matrix. Moving runtimes is a tested change, not a default; nodejs22.x stays a supported Lambda runtime into 2027.',
+      'Pinned to nodejs22.x deliberately: the bundles are built for it (esbuild target node20, which nodejs22.x runs), the toolchain and test suite run on Node 20/22 and Node 24 is not yet in the tested matrix. Moving runtimes is a tested change, not a default; nodejs22.x stays a supported Lambda runtime into 2027.',
+    );
+    acknowledgeFinding(
+      this.lambdaFunction,
+      'Serverless-LambdaLatestVersion',
+      'Pinned to nodejs22.x deliberately (see AwsSolutions-L1 on this function): the bundles are built for it and Node 24 is not yet in the tested matrix; nodejs22.x stays a supported Lambda runtime into 2027.',
     );
   }
 
@@ -276,6 +297,39 @@ export class SupportFunction extends Construct {
       maxEventAge: options.maxEventAge ?? Duration.hours(6),
       onFailure: new QueueDestination(queue),
     });
+    acknowledgeFinding(
+      this.lambdaFunction,
+      'Serverless-LambdaDLQ',
+      'Asynchronous invocations that fail after Lambda retried them go to an on-failure destination queue (EventInvokeConfig), which also records the error and the request; a DeadLetterConfig would keep the event alone.',
+    );
+    return this;
+  }
+
+  /**
+   * Consumes `queue` in batches with partial batch responses: a failed record goes back to the
+   * queue and, after the queue's maxReceiveCount, to its dead-letter queue; the rest of the batch
+   * is deleted.
+   */
+  consumeQueue(queue: IQueue, options: QueueConsumerOptions = {}): this {
+    this.lambdaFunction.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: options.batchSize ?? 10,
+        // A short wait fills batches under load without delaying a lone message noticeably.
+        maxBatchingWindow: options.maxBatchingWindow ?? Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: options.maxConcurrency ?? 5,
+      }),
+    );
+    acknowledgeFinding(
+      this.lambdaFunction,
+      'Serverless-LambdaDLQ',
+      "Invoked only by an SQS event source mapping (synchronously): a failed record returns to its queue and moves to that queue's dead-letter queue after maxReceiveCount; a function DLQ would never receive anything.",
+    );
+    acknowledgeFinding(
+      this.lambdaFunction,
+      'Serverless-LambdaEventSourceMappingDestination',
+      "SQS event source mappings take no on-failure destination (only stream and Kafka sources do); the source queue's redrive policy moves a record that keeps failing to its dead-letter queue, which has a depth alarm.",
+    );
     return this;
   }
 }

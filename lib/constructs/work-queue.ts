@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledgeFinding } from '../nag.ts';
 import type { Encryption } from './encryption.ts';
 
 export interface WorkQueueProps {
@@ -32,6 +33,11 @@ export function createWorkQueue(
     retentionPeriod: Duration.days(14),
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  acknowledgeFinding(
+    deadLetterQueue,
+    'Serverless-SQSRedrivePolicy',
+    `The dead-letter queue of ${props.id}: the end of the line by design. Nothing consumes it automatically; a depth alarm fires on its first message and an operator redrives it to its source queue once the cause is fixed.`,
+  );
   const queue = new Queue(scope, props.id, {
     encryption: QueueEncryption.KMS,
     encryptionMasterKey: props.encryption.key,

@@ -67,7 +67,9 @@ async function queuedAutoReplies(): Promise<number> {
       WaitTimeSeconds: 0,
     }),
   );
-  return received.Messages?.length ?? 0;
+  // The queue also carries the conversation's response-deadline checks (issue 7b).
+  const kinds = (received.Messages ?? []).map((m) => (JSON.parse(m.Body ?? '{}') as { kind?: string }).kind);
+  return kinds.filter((kind) => kind === 'auto-reply').length;
 }
 
 describe('inbound-email handler on DynamoDB Local, local S3 and SQS', () => {

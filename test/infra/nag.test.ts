@@ -41,8 +41,11 @@ function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
   );
 }
 
-describe('cdk-nag AwsSolutions checks', () => {
-  let report: PluginReport | undefined;
+/** The cdk-nag packs bin/app.ts checks the app against, by validation plugin name. */
+const PACKS = ['AwsSolutions', 'Serverless'] as const;
+
+describe('cdk-nag AwsSolutions and Serverless checks', () => {
+  let reports: Map<string, PluginReport | undefined>;
   let acknowledgements: Acknowledgement[];
   let stackPath: string;
 
@@ -54,21 +57,23 @@ describe('cdk-nag AwsSolutions checks', () => {
     ) as {
       pluginReports: PluginReport[];
     };
-    report = validation.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+    reports = new Map(
+      PACKS.map((pack) => [pack, validation.pluginReports.find((plugin) => plugin.pluginName === pack)]),
+    );
     acknowledgements = acknowledgementsIn(app);
     stackPath = stack.node.path;
   });
 
-  it('ran over the stack', () => {
+  it.each(PACKS)('ran the %s pack over the stack', (pack) => {
     // Assess
-    expect(report).toBeDefined();
-    expect(report?.suppressedViolations?.length).toBeGreaterThan(0);
+    expect(reports.get(pack)).toBeDefined();
+    expect(reports.get(pack)?.suppressedViolations?.length).toBeGreaterThan(0);
   });
 
-  it('leaves no unacknowledged error or warning', () => {
+  it.each(PACKS)('leaves no unacknowledged %s error or warning', (pack) => {
     // Assess
-    expect(report?.violations).toEqual([]);
-    expect(report?.conclusion).toBe('success');
+    expect(reports.get(pack)?.violations).toEqual([]);
+    expect(reports.get(pack)?.conclusion).toBe('success');
   });
 
   it('acknowledges each finding on the resource it concerns, with a concrete reason', () => {
@@ -83,7 +88,11 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('has no stale acknowledgement: each one suppresses a finding cdk-nag really reports', () => {
     // Assess
-    const used = new Set(report?.suppressedViolations?.map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`));
+    const used = new Set(
+      [...reports.values()].flatMap(
+        (report) => report?.suppressedViolations?.map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`) ?? [],
+      ),
+    );
     for (const acknowledgement of acknowledgements) {
       expect(used, acknowledgement.id).toContain(`${acknowledgement.path} ${acknowledgement.id}`);
     }

@@ -92,7 +92,10 @@ describe('the SMS channel in the stack', () => {
     expect(
       emailOnly.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'switchboard inbound SMS' } }),
     ).toEqual({});
-    expect(emailOnly.findResources('AWS::Scheduler::ScheduleGroup')).toEqual({});
+    // Its schedule group holds response-time deadline checks (issue 7b): no SMS is sent from it.
+    expect(
+      identityStatements(emailOnly).filter((s) => asArray(s.Action).includes('sms-voice:SendTextMessage')),
+    ).toEqual([]);
   });
 
   it('has an inbound topic encrypted with the stack key that only End User Messaging of this account may publish to, over TLS', () => {

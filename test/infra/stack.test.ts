@@ -137,7 +137,7 @@ describe('switchboard stack', () => {
       });
     });
 
-    it('has the shared key schema, the TTL attribute and both indexes with every attribute', () => {
+    it('has the shared key schema, the TTL attribute and every index with every attribute', () => {
       // Assess
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [
@@ -159,6 +159,14 @@ describe('switchboard stack', () => {
             KeySchema: [
               { AttributeName: 'gsi2pk', KeyType: 'HASH' },
               { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'byAssignee',
+            KeySchema: [
+              { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },
@@ -389,8 +397,9 @@ describe('switchboard stack', () => {
           },
         });
       }
-      // Outbound and its DLQ, the inbound-email failed events, the social inbound queue and its DLQ.
-      expect(Object.keys(queues)).toHaveLength(5);
+      // Outbound and its DLQ, the inbound-email failed events, the social inbound queue and its DLQ,
+      // the alarm mail subscription's dead-letter queue.
+      expect(Object.keys(queues)).toHaveLength(6);
     });
 
     it('feeds the dispatcher in batches of 10 that report partial failures', () => {
@@ -548,8 +557,8 @@ describe('switchboard stack', () => {
         ),
       );
       const queueIds = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => !fed.has(id));
-      // The outbound DLQ, the inbound-email failed events, the social inbound DLQ.
-      expect(queueIds).toHaveLength(3);
+      // The outbound DLQ, the inbound-email failed events, the social inbound DLQ, undelivered alarm mail.
+      expect(queueIds).toHaveLength(4);
       for (const queueId of queueIds) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: 'ApproximateNumberOfMessagesVisible',

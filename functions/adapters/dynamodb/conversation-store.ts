@@ -93,12 +93,13 @@ export class DynamoConversationStore implements ConversationStore {
 
   /** Moves the conversation's clocks forward; a message that arrives late never moves them back. */
   private async touchConversation(message: Message, reopen: boolean): Promise<void> {
-    const sets = ['lastMessageAt = :at', 'gsi1sk = :at', 'gsi2sk = :at'];
+    // gsi3sk keeps the assignee index in order; without gsi3pk (unassigned) it indexes nothing.
+    const sets = ['lastMessageAt = :at', 'gsi1sk = :at', 'gsi2sk = :at', 'gsi3sk = :at'];
     const values: Record<string, unknown> = { ':at': message.at };
     const names: Record<string, string> = {};
     if (message.direction === 'inbound') sets.push('lastInboundAt = :at');
     if (message.direction === 'outbound' && message.kind === 'agent-reply') {
-      sets.push('firstResponseAt = if_not_exists(firstResponseAt, :at)');
+      sets.push('firstResponseAt = if_not_exists(firstResponseAt, :at)', 'lastAgentReplyAt = :at');
     }
     if (reopen) {
       sets.push('#status = :open', 'gsi2pk = :openKey');

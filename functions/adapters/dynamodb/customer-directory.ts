@@ -1,7 +1,16 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { RetryableError } from '../../core/errors.ts';
 import type { Customer, Identity, Language } from '../../core/model.ts';
 import type { CustomerDirectory } from '../../core/ports.ts';
+import { derivedIds } from '../ids.ts';
 import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 
 export function customerFromItem(item: Record<string, unknown>): Customer {
@@ -11,19 +20,55 @@ export function customerFromItem(item: Record<string, unknown>): Customer {
 
 const MAX_ALIAS_HOPS = 5;
 
+/**
+ * The id receiveInbound gives the customer an identity creates (core/receive-inbound.ts derives
+ * it from the identity): most identities lead to exactly that customer.
+ */
+export const customerIdCreatedBy = (identity: Identity): string =>
+  derivedIds.derive('customer', identity.kind, identity.value);
+
 /** Customers and the identities that lead to them (email, phone, platform ids). */
 export class DynamoCustomerDirectory implements CustomerDirectory {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly likelyCustomerId: (identity: Identity) => string = customerIdCreatedBy,
   ) {}
 
+  /**
+   * One round trip for most messages: the identity and the profile it most likely leads to (the
+   * one it created) are read together; only an identity linked to another customer (an order
+   * event joined them, a merge) or a merged profile costs a second read.
+   */
   async findByIdentity(identity: Identity): Promise<Customer | undefined> {
-    const link = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.identity(identity) }),
-    );
-    const customerId = link.Item?.customerId;
-    return typeof customerId === 'string' ? this.get(customerId) : undefined;
+    const likely = this.likelyCustomerId(identity);
+    const identityKey = keys.identity(identity);
+    const items = await this.batchGet([identityKey, keys.customer(likely)]);
+    const customerId = items.get(identityKey.pk)?.customerId;
+    if (typeof customerId !== 'string') return undefined;
+    const profile = customerId === likely ? items.get(keys.customer(likely).pk) : undefined;
+    if (!profile) return this.get(customerId);
+    const customer = customerFromItem(profile);
+    return customer.mergedInto ? this.get(customer.mergedInto) : customer;
+  }
+
+  /** Items by pk (every key here has its own pk); BatchGet may leave keys for another round. */
+  private async batchGet(
+    wanted: Array<{ pk: string; sk: string }>,
+  ): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    let request: Record<string, unknown>[] | undefined = wanted;
+    for (let round = 0; request && request.length > 0 && round < 5; round++) {
+      const result: BatchGetCommandOutput = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) found.set(String(item.pk), item);
+      request = result.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    if (request && request.length > 0) {
+      throw new RetryableError('DynamoDB left keys unprocessed after 5 rounds; retry later');
+    }
+    return found;
   }
 
   async get(customerId: string): Promise<Customer | undefined> {

@@ -28,9 +28,27 @@ export const keys = {
     sk: `EVENT#${occurredAt}#${eventId}`,
   }),
   reminder: (reminderId: string) => ({ pk: `REMINDER#${reminderId}`, sk: 'REMINDER' }),
+  /** An Amazon Connect contact (a call) and its caller (issue 4). */
+  voiceContact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'CONTACT' }),
+  /** One escalation of a conversation, under it, once per event key (issue 4). */
+  escalation: (conversationId: string, eventKey: string) => ({
+    pk: `CONVERSATION#${conversationId}`,
+    sk: `ESCALATION#${eventKey}`,
+  }),
+  /** The contacts of a conversation since its last answer (`since`), for the escalation rule. */
+  contactTally: (conversationId: string, since: string) => ({
+    pk: `CONVERSATION#${conversationId}`,
+    sk: `TALLY#${since}`,
+  }),
+  /** Insight counters of one channel in one UTC hour, a day's hours under one partition (issue 7b). */
+  channelHour: (day: string, hour: string, channel: string) => ({
+    pk: `${INSIGHTS_PREFIX}${day}`,
+    sk: `HOUR#${hour}#${channel}`,
+  }),
 };
 
 export const ORDER_PREFIX = 'ORDER#';
+export const INSIGHTS_PREFIX = 'INSIGHTS#';
 
 export const MESSAGE_PREFIX = 'MESSAGE#';
 export const CONSENT_PREFIX = 'CONSENT#';
@@ -46,6 +64,11 @@ export function statusShard(conversationId: string): number {
 
 export function statusIndexKey(status: ConversationStatus, conversationId: string): string {
   return `STATUS#${status}#${statusShard(conversationId)}`;
+}
+
+/** The agent's own queue (sparse: only assigned conversations carry it). */
+export function assigneeIndexKey(assignee: string): string {
+  return `ASSIGNEE#${assignee}`;
 }
 
 export function customerIndexKey(customerId: string): string {
@@ -65,6 +88,8 @@ const STORAGE_ATTRIBUTES = new Set([
   'gsi1sk',
   'gsi2pk',
   'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
   'expiresAt',
 ]);
 

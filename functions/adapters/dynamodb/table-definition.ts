@@ -13,6 +13,8 @@ export const conversationTable = {
     byCustomer: { name: 'byCustomer', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** The agent queue: `STATUS#<status>#<shard>` / `<lastMessageAt>`, sharded to spread writes. */
     byStatus: { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /** One agent's conversations: `ASSIGNEE#<sub>` / `<lastMessageAt>`; sparse (assigned ones only). */
+    byAssignee: { name: 'byAssignee', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   },
 } as const;
 

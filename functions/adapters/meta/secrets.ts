@@ -1,4 +1,3 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigurationError } from '../../core/errors.ts';
 
 /** The three Meta credentials switchboard needs. */
@@ -23,6 +22,9 @@ export class SecretsManagerMetaSecrets implements MetaSecrets {
   async get(name: MetaSecretName): Promise<string> {
     const arn = this.arns[name];
     if (!arn) throw new ConfigurationError(`no secret is configured for the Meta ${name}`);
+    // Loaded on the first read, not at cold start: the Secrets Manager client and Powertools'
+    // parameters are only needed once a message is actually sent or verified.
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const value = await getSecret(arn, { maxAge: CACHE_SECONDS });
     if (typeof value !== 'string' || value.trim() === '') {
       throw new ConfigurationError(`the Meta ${name} secret is empty; set its value in Secrets Manager`);

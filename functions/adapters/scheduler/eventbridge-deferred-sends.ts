@@ -17,6 +17,11 @@ export interface SchedulerSettings {
   readonly targetRoleArn: string;
   /** Encrypts the schedule's payload (customer phone and text) with the stack's key. */
   readonly kmsKeyArn?: string;
+  /**
+   * Where EventBridge Scheduler puts a due send it could not deliver to the queue after its
+   * retries, instead of dropping it.
+   */
+  readonly deadLetterQueueArn?: string;
 }
 
 /**
@@ -48,6 +53,9 @@ export class EventBridgeDeferredSends implements DeferredSends {
             Input: JSON.stringify(send.request),
             // A queue that is briefly unavailable gets a few tries within the hour.
             RetryPolicy: { MaximumEventAgeInSeconds: 3_600, MaximumRetryAttempts: 10 },
+            ...(this.settings.deadLetterQueueArn
+              ? { DeadLetterConfig: { Arn: this.settings.deadLetterQueueArn } }
+              : {}),
           },
           // Same send, same token: a retried create within the token's lifetime is the same call.
           ClientToken: scheduleName(send.id),

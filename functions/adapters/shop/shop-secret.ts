@@ -1,4 +1,3 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigurationError } from '../../core/errors.ts';
 
 /** The secret the shop signs its requests with (HMAC-SHA256, X-Signature-SHA256). */
@@ -14,6 +13,9 @@ export class SecretsManagerShopSecret implements ShopSecret {
   constructor(private readonly arn: string) {}
 
   async get(): Promise<string> {
+    // Loaded on the first request (then cached with the secret): only the shop's functions read
+    // it, and the module graph that reaches this file should not load Secrets Manager's SDK.
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const value = await getSecret(this.arn, { maxAge: CACHE_SECONDS });
     if (typeof value !== 'string' || value.trim() === '') {
       throw new ConfigurationError('the shop signing secret is empty; set its value in Secrets Manager');

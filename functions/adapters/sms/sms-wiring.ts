@@ -33,11 +33,20 @@ export function deferredSendsFor(
   return client && settings ? new EventBridgeDeferredSends(client, settings) : undefined;
 }
 
-/** SCHEDULE_GROUP, SCHEDULE_TARGET_QUEUE_ARN, SCHEDULE_ROLE_ARN (and SCHEDULE_KMS_KEY_ARN), set together by the CDK. */
+/**
+ * SCHEDULE_GROUP, SCHEDULE_TARGET_QUEUE_ARN, SCHEDULE_ROLE_ARN (and SCHEDULE_KMS_KEY_ARN,
+ * SCHEDULE_DEAD_LETTER_QUEUE_ARN), set together by the CDK.
+ */
 export function schedulerSettingsFromEnvironment(env: NodeJS.ProcessEnv): SchedulerSettings | undefined {
   const groupName = env.SCHEDULE_GROUP;
   const targetQueueArn = env.SCHEDULE_TARGET_QUEUE_ARN;
   const targetRoleArn = env.SCHEDULE_ROLE_ARN;
   if (!groupName || !targetQueueArn || !targetRoleArn) return undefined;
-  return { groupName, targetQueueArn, targetRoleArn, kmsKeyArn: env.SCHEDULE_KMS_KEY_ARN || undefined };
+  return {
+    groupName,
+    targetQueueArn,
+    targetRoleArn,
+    kmsKeyArn: env.SCHEDULE_KMS_KEY_ARN || undefined,
+    deadLetterQueueArn: env.SCHEDULE_DEAD_LETTER_QUEUE_ARN || undefined,
+  };
 }

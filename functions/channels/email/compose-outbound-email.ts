@@ -81,7 +81,7 @@ function messageIdOf(value: string, field: string): string {
 function referencesOf(references: readonly string[], inReplyTo: string | undefined): string[] {
   const ids = new Set<string>();
   for (const reference of references) {
-    const id = normalizeMessageId(reference);
+    const id = repeatableMessageId(reference);
     if (id !== undefined) ids.add(id);
   }
   if (inReplyTo !== undefined) {
@@ -109,6 +109,26 @@ function extraHeadersOf(headers: Readonly<Record<string, string>>): Record<strin
   return result;
 }
 
+/**
+ * Text that spells an RFC 2047 encoded-word (`=?UTF-8?B?DQpCY2M6…?=`), e.g. a stranger's subject
+ * that decoded to one, would go out verbatim in an ASCII header and be decoded by the recipient's
+ * client into whatever it hides, line breaks included. A space after `=` makes it plain text.
+ */
+function withoutEncodedWords(text: string): string {
+  return text.replace(ENCODED_WORD_START, '= ?');
+}
+
+const ENCODED_WORD_START = /=\?(?=[^?\s]*\?[bBqQ]\?)/g;
+
+/**
+ * A Message-ID of someone else's mail as we may repeat it in In-Reply-To and References: one
+ * that spells an encoded-word is dropped, since a lenient client decodes even there.
+ */
+function repeatableMessageId(value: string): string | undefined {
+  const id = normalizeMessageId(value);
+  return id === undefined || new RegExp(ENCODED_WORD_START.source).test(id) ? undefined : id;
+}
+
 /** Body text with `\n` line breaks and no control characters except tab and newline. */
 function bodyTextOf(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
@@ -126,7 +146,7 @@ export async function composeOutboundEmail(mail: OutboundEmail): Promise<Uint8Ar
   const to = sendableAddress(mail.to, 'to');
   const replyTo = mail.replyTo === undefined ? undefined : sendableAddress(mail.replyTo, 'replyTo');
   const messageId = messageIdOf(mail.messageId, 'messageId');
-  const inReplyTo = mail.inReplyTo === undefined ? undefined : normalizeMessageId(mail.inReplyTo);
+  const inReplyTo = mail.inReplyTo === undefined ? undefined : repeatableMessageId(mail.inReplyTo);
   const references = referencesOf(mail.references, inReplyTo);
   if (Number.isNaN(mail.date.getTime())) {
     throw new InvalidInputError('date is not a valid date', { field: 'date' });
@@ -141,11 +161,11 @@ export async function composeOutboundEmail(mail: OutboundEmail): Promise<Uint8Ar
   if (mail.language !== undefined) headers['Content-Language'] = mail.language;
 
   const composer = new MailComposer({
-    from: { name: toVisibleSingleLine(mail.from.name, MAX_NAME_LENGTH), address: from },
+    from: { name: withoutEncodedWords(toVisibleSingleLine(mail.from.name, MAX_NAME_LENGTH)), address: from },
     // Objects, not strings: a string would go through the address parser, which splits on commas.
     to: { name: '', address: to },
     replyTo: replyTo === undefined ? undefined : { name: '', address: replyTo },
-    subject: toSingleLine(mail.subject, MAX_SUBJECT_LENGTH),
+    subject: withoutEncodedWords(toSingleLine(mail.subject, MAX_SUBJECT_LENGTH)),
     text: bodyTextOf(mail.text),
     messageId: `<${messageId}>`,
     inReplyTo: inReplyTo === undefined ? undefined : `<${inReplyTo}>`,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AddressObject, Attachment, EmailAddress, ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
+import { SUPPRESSING_PRECEDENCE } from '../../core/auto-reply-policy.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type {
   AttachmentRef,
@@ -98,6 +99,16 @@ function headerValues(mail: ParsedMail, name: string): string[] {
     .map((header) => toSingleLine(header.line.slice(header.line.indexOf(':') + 1), MAX_HEADER_VALUE_LENGTH));
 }
 
+/**
+ * Of a header that belongs once but arrives several times (a relay or list server added its own
+ * above the sender's), the first value that marks the mail automatic, else the first: a later
+ * `Auto-Submitted: auto-generated` or `Precedence: bulk` must not hide behind an earlier `no` or
+ * `normal`, or we would answer a machine.
+ */
+function mostAutomaticValue(values: readonly string[], isAutomatic: (keyword: string) => boolean) {
+  return values.find((value) => isAutomatic((value.split(';')[0] ?? '').trim().toLowerCase())) ?? values[0];
+}
+
 function firstHeaderValue(mail: ParsedMail, ...names: string[]): string | undefined {
   for (const name of names) {
     const [value] = headerValues(mail, name);
@@ -190,11 +201,14 @@ function signalsOf(
   const xLoop = headerValues(mail, 'x-loop');
   const contentType = firstHeaderValue(mail, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   return withoutUndefined({
-    autoSubmitted: firstHeaderValue(mail, 'auto-submitted'),
-    precedence: firstHeaderValue(mail, 'precedence'),
+    autoSubmitted: mostAutomaticValue(headerValues(mail, 'auto-submitted'), (keyword) => keyword !== 'no'),
+    precedence: mostAutomaticValue(headerValues(mail, 'precedence'), (keyword) =>
+      SUPPRESSING_PRECEDENCE.has(keyword),
+    ),
     listId: firstHeaderValue(mail, 'list-id'),
     listUnsubscribe: firstHeaderValue(mail, 'list-unsubscribe'),
-    xAutoResponseSuppress: firstHeaderValue(mail, 'x-auto-response-suppress'),
+    // Repeated, its values add up (`DR` from one system, `OOF` from another).
+    xAutoResponseSuppress: headerValues(mail, 'x-auto-response-suppress').join(', ') || undefined,
     xAutoreply: firstHeaderValue(mail, 'x-autoreply', 'x-autorespond'),
     xLoop: xLoop.length > 0 ? xLoop : undefined,
     returnPath,

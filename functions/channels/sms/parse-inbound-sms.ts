@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { InboundMessage } from '../../core/model.ts';
 import { toE164 } from '../../core/phone.ts';

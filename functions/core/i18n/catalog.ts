@@ -46,6 +46,21 @@ export interface Catalog {
   };
   /** Said to the customer in email notifications that nobody should answer to. */
   readonly notificationNotice: string;
+  /** The satisfaction survey after a conversation closes (see core/survey.ts); answered with a lone 1–5. */
+  readonly survey: {
+    /** Email subject when the conversation had none; `reference` is shown as is ("#K7Q2"). */
+    readonly subject: (reference: string) => string;
+    /** The email body after the greeting. */
+    readonly email: (reference: string) => string;
+    /** SMS and messaging apps: one short line. */
+    readonly short: string;
+  };
+  /** The follow-up to a call that hung up in the queue (see core/voice/missed-call.ts). */
+  readonly missedCall: {
+    readonly subject: string;
+    /** Short enough for one or two SMS segments; `reference` is the conversation reference. */
+    readonly text: (parts: { readonly customerName?: string; readonly reference: string }) => string;
+  };
 }
 
 /** What an order notification can say; dates and amounts come already formatted for the locale. */

@@ -73,6 +73,17 @@ export const en: Catalog = {
     },
   },
   notificationNotice: 'This is an automatic message. Reply to it if you need help with your order.',
+  survey: {
+    subject: (reference) => `How did we do? [${reference}]`,
+    email: (reference) =>
+      `Your conversation ${reference} with our support team is closed. How satisfied were you? Reply to this email with a number from 1 (not at all) to 5 (very satisfied).\n\nThank you, it helps us get better.`,
+    short: 'How did we do? Reply with a number from 1 (poor) to 5 (great). Thank you!',
+  },
+  missedCall: {
+    subject: 'We missed your call',
+    text: ({ customerName, reference }) =>
+      `${customerName ? `Hello ${customerName}, s` : 'S'}orry we could not take your call. Reply to this message and our team will get back to you (ref ${reference}).`,
+  },
 };
 
 const EN_ORDER_HEADLINE = {

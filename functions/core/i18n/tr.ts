@@ -119,6 +119,18 @@ export const tr: Catalog = {
   },
   notificationNotice:
     'Bu otomatik bir bilgilendirmedir. Siparişinizle ilgili yardıma ihtiyacınız olursa yanıtlayabilirsiniz.',
+  survey: {
+    subject: (reference) => `Nasıl yardımcı olduk? [${reference}]`,
+    email: (reference) =>
+      `Destek ekibimizle ${reference} numaralı görüşmeniz kapandı. Ne kadar memnun kaldınız? Lütfen bu e-postayı 1 (hiç memnun değilim) ile 5 (çok memnunum) arasında bir sayıyla yanıtlayın.\n\nTeşekkür ederiz, daha iyi olmamıza yardımcı oluyor.`,
+    short:
+      'Nasıl yardımcı olduk? Lütfen 1 (kötü) ile 5 (çok iyi) arasında bir sayıyla yanıtlayın. Teşekkürler!',
+  },
+  missedCall: {
+    subject: 'Aramanızı kaçırdık',
+    text: ({ customerName, reference }) =>
+      `${customerName ? `Merhaba ${customerName}, a` : 'A'}ramanızı yanıtlayamadığımız için üzgünüz. Bu mesajı yanıtlayarak bize yazabilirsiniz, ekibimiz size dönecek (ref ${reference}).`,
+  },
 };
 
 const TR_ORDER_HEADLINE = {

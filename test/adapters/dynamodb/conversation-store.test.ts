@@ -80,6 +80,30 @@ describe('DynamoConversationStore on DynamoDB Local', () => {
     expect(await store.listMessages('conv-clock')).toHaveLength(2);
   });
 
+  it('keeps the first agent reply as the first response and the latest as the last agent reply', async () => {
+    // Prepare
+    await store.create(conversation('conv-replies'));
+    const reply = (id: string, at: string) =>
+      message('conv-replies', id, at, { direction: 'outbound', kind: 'agent-reply' });
+    await store.appendMessage(reply('r1', '2026-11-23T10:10:00.000Z'));
+    await store.appendMessage(message('conv-replies', 'm1', '2026-11-23T10:20:00.000Z'));
+
+    // Act
+    await store.appendMessage(reply('r2', '2026-11-23T10:30:00.000Z'));
+    await store.appendMessage(
+      message('conv-replies', 'a1', '2026-11-23T10:40:00.000Z', {
+        direction: 'outbound',
+        kind: 'auto-reply',
+      }),
+    );
+
+    // Assess
+    expect(await store.get('conv-replies')).toMatchObject({
+      firstResponseAt: '2026-11-23T10:10:00.000Z',
+      lastAgentReplyAt: '2026-11-23T10:30:00.000Z',
+    });
+  });
+
   it('re-opens a closed conversation when asked to', async () => {
     // Prepare
     await store.create(conversation('conv-closed', { status: 'closed' }));

@@ -1,6 +1,9 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCustomerDirectory } from '../../../functions/adapters/dynamodb/customer-directory.ts';
+import {
+  customerIdCreatedBy,
+  DynamoCustomerDirectory,
+} from '../../../functions/adapters/dynamodb/customer-directory.ts';
 import { keys } from '../../../functions/adapters/dynamodb/keys.ts';
 import type { Customer, Identity } from '../../../functions/core/model.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
@@ -100,5 +103,34 @@ describe('DynamoCustomerDirectory on DynamoDB Local', () => {
 
     // Assess
     expect((await directory.get('cust-tr'))?.detectedLanguage).toBe('tr');
+  });
+
+  it('finds the customer an identity created, the merged one it became, and one it was linked to', async () => {
+    // Prepare: ids as receiveInbound derives them, so the first read finds the profile too
+    const own: Identity = { kind: 'email', value: 'own@example.com' };
+    const merged: Identity = { kind: 'email', value: 'merged@example.com' };
+    const linked: Identity = { kind: 'phone', value: '+905321112299' };
+    await directory.createWithIdentity(customer(customerIdCreatedBy(own), own), own);
+    await directory.createWithIdentity(customer(customerIdCreatedBy(merged), merged), merged);
+    await table.db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.customer(customerIdCreatedBy(merged)),
+        UpdateExpression: 'SET mergedInto = :into',
+        ExpressionAttributeValues: { ':into': customerIdCreatedBy(own) },
+      }),
+    );
+    await directory.createWithIdentity(customer(customerIdCreatedBy(own), linked), linked);
+
+    // Act
+    const byOwn = await directory.findByIdentity(own);
+    const byMerged = await directory.findByIdentity(merged);
+    const byLinked = await directory.findByIdentity(linked);
+
+    // Assess
+    expect(byOwn?.id).toBe(customerIdCreatedBy(own));
+    expect(byOwn?.identities).toEqual([own]);
+    expect(byMerged?.id).toBe(customerIdCreatedBy(own));
+    expect(byLinked?.id).toBe(customerIdCreatedBy(own));
   });
 });
