@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { dispatcherClients } from '../adapters/function-clients.ts';
 import { countDispatch, countMetric, METRIC, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
+import { type DeadLetters, SqsDeadLetters, withDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { type RetryBackoff, SqsRetryBackoff } from '../adapters/sqs/retry-backoff.ts';
 import { dispatcherDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
@@ -39,11 +40,14 @@ export function parseOutboundRecord(record: SQSRecord) {
 
 /**
  * `getBackoff` delays the next try of a record that failed for a passing reason; without it the
- * queue's visibility timeout decides (the sandbox retries at once).
+ * queue's visibility timeout decides (the sandbox retries at once). `getDeadLetters` puts a record
+ * that fails its last allowed receive on the DLQ with the reason; without it SQS's redrive does,
+ * reasonless.
  */
 export function makeDispatcherHandler(
   getDeps: () => DispatchOutboundDeps | FireReminderDeps,
   getBackoff?: () => RetryBackoff,
+  getDeadLetters?: () => DeadLetters | undefined,
 ) {
   const processor = new BatchProcessor(EventType.SQS);
   const dispatchRecord = async (record: SQSRecord): Promise<void> => {
@@ -97,7 +101,8 @@ export function makeDispatcherHandler(
       const level = error instanceof RetryableError ? 'warn' : 'error';
       logger[level]('outbound message failed', { ...log, error: describeError(error) });
       if (level === 'error') countMetric(METRIC.outboundFailed);
-      if (error instanceof RetryableError && getBackoff) {
+      // No backoff for a last try: it is about to be dead-lettered.
+      if (error instanceof RetryableError && getBackoff && !getDeadLetters?.()?.isFinalAttempt(record)) {
         await getBackoff()
           .delay(record)
           .catch((backoffError: unknown) =>
@@ -110,7 +115,7 @@ export function makeDispatcherHandler(
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
       // One record at a time: a batch shares one customer's sends and one SES rate.
-      processPartialResponse(event, dispatchRecord, processor, {
+      processPartialResponse(event, withDeadLetters(dispatchRecord, getDeadLetters), processor, {
         context,
         processInParallel: false,
         throwOnFullBatchFailure: false,
@@ -121,7 +126,12 @@ export function makeDispatcherHandler(
 }
 
 const clients = once(dispatcherClients);
+const settings = once(() => settingsFromEnvironment());
 export const handler = makeDispatcherHandler(
-  once(() => dispatcherDeps(clients(), settingsFromEnvironment())),
+  once(() => dispatcherDeps(clients(), settings())),
   once(() => new SqsRetryBackoff(clients().sqs)),
+  once(() => {
+    const deadLetters = settings().deadLetters;
+    return deadLetters && new SqsDeadLetters(clients().sqs, deadLetters);
+  }),
 );

@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { inboundClients } from '../adapters/function-clients.ts';
 import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
+import { type DeadLetters, SqsDeadLetters, withDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { once, settingsFromEnvironment, socialInboundDeps } from '../adapters/wiring.ts';
 import { parseMetaWebhook } from '../channels/meta/parse-webhook.ts';
 import { recordDeliveryStatus } from '../core/delivery-status.ts';
@@ -69,7 +70,11 @@ export async function processMetaDelivery(
   return { messages: parsed.messages.length, duplicates, statuses, ignored: parsed.ignored.length };
 }
 
-export function makeInboundSocialHandler(getDeps: () => SocialInboundDeps) {
+/** `getDeadLetters`: see makeDispatcherHandler. */
+export function makeInboundSocialHandler(
+  getDeps: () => SocialInboundDeps,
+  getDeadLetters?: () => DeadLetters | undefined,
+) {
   const processor = new BatchProcessor(EventType.SQS);
   const processRecord = async (record: SQSRecord): Promise<void> => {
     const log = { sqsMessageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
@@ -77,7 +82,7 @@ export function makeInboundSocialHandler(getDeps: () => SocialInboundDeps) {
       const result = await processMetaDelivery(getDeps(), record.body);
       logger.info('social webhook delivery processed', { ...log, ...result });
     } catch (error) {
-      // Back to the queue; after maxReceiveCount the delivery rests in the DLQ with this reason logged.
+      // Back to the queue, or on the last allowed receive to the DLQ with this reason (withDeadLetters).
       const level = error instanceof RetryableError ? 'warn' : 'error';
       logger[level]('social webhook delivery failed', { ...log, error: describeError(error) });
       throw error;
@@ -85,7 +90,7 @@ export function makeInboundSocialHandler(getDeps: () => SocialInboundDeps) {
   };
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, processRecord, processor, {
+      processPartialResponse(event, withDeadLetters(processRecord, getDeadLetters), processor, {
         context,
         // One record at a time (see processMetaDelivery).
         processInParallel: false,
@@ -96,6 +101,12 @@ export function makeInboundSocialHandler(getDeps: () => SocialInboundDeps) {
     .use(metricsMiddleware());
 }
 
+const clients = once(inboundClients);
+const settings = once(() => settingsFromEnvironment());
 export const handler = makeInboundSocialHandler(
-  once(() => socialInboundDeps(inboundClients(), settingsFromEnvironment())),
+  once(() => socialInboundDeps(clients(), settings())),
+  once(() => {
+    const deadLetters = settings().deadLetters;
+    return deadLetters && new SqsDeadLetters(clients().sqs, deadLetters);
+  }),
 );

@@ -15,7 +15,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { SUPPORT_CONFIG_MAX_BYTES } from '../config.ts';
@@ -308,9 +308,17 @@ export class SupportFunction extends Construct {
   /**
    * Consumes `queue` in batches with partial batch responses: a failed record goes back to the
    * queue and, after the queue's maxReceiveCount, to its dead-letter queue; the rest of the batch
-   * is deleted.
+   * is deleted. When the queue has a dead-letter queue, the function gets DEAD_LETTER_QUEUE_URL and
+   * MAX_RECEIVE_COUNT and may send to it: on the last allowed receive it dead-letters a failing
+   * record itself, with the reason as message attributes (the redrive would move it reasonless).
    */
   consumeQueue(queue: IQueue, options: QueueConsumerOptions = {}): this {
+    const redrive = queue instanceof Queue ? queue.deadLetterQueue : undefined;
+    if (redrive) {
+      this.lambdaFunction.addEnvironment('DEAD_LETTER_QUEUE_URL', redrive.queue.queueUrl);
+      this.lambdaFunction.addEnvironment('MAX_RECEIVE_COUNT', String(redrive.maxReceiveCount));
+      grantSendToQueue(this.lambdaFunction, redrive.queue);
+    }
     this.lambdaFunction.addEventSource(
       new SqsEventSource(queue, {
         batchSize: options.batchSize ?? 10,

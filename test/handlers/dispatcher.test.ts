@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
+import { sqsEventFrom, sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { dispatcherDeps, type Settings } from '../../functions/adapters/wiring.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { acknowledgementRequest, settingsFor } from '../support/builders.ts';
@@ -176,5 +178,64 @@ describe('dispatcher handler with SES faults injected', () => {
       deliveryStatus: 'failed',
       flags: ['SES refused the message (MessageRejected)'],
     });
+  });
+
+  it('retries a send that keeps failing, then dead-letters it itself with the reason on the last receive', async () => {
+    // Prepare: SES throttles every try; the queue allows 3 receives.
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), {
+      name: 'TooManyRequestsException',
+    });
+    ses.on(SendEmailCommand).rejects(throttled);
+    const { sqs } = standIns.clients;
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `dispatcher-dlq-${randomUUID()}` }));
+    const queueUrl = dlq.QueueUrl ?? '';
+    const delayed: string[] = [];
+    const handler = makeDispatcherHandler(
+      () => dispatcherDeps({ ...standIns.clients, ses: sesClient }, settings, { now: () => NOW }),
+      () => ({ delay: async (record) => void delayed.push(record.attributes.ApproximateReceiveCount) }),
+      () => new SqsDeadLetters(sqs, { queueUrl, maxReceiveCount: 3 }, () => NOW),
+    );
+    const body = JSON.stringify(acknowledgement('ack-dead-lettered'));
+    const onReceive = (receiveCount: number) =>
+      sqsEventFrom(
+        [
+          {
+            MessageId: 'm-0',
+            ReceiptHandle: `h-${receiveCount}`,
+            Body: body,
+            Attributes: { ApproximateReceiveCount: String(receiveCount) },
+          },
+        ],
+        'switchboard-outbound',
+      );
+
+    // Act
+    const responses = [];
+    for (const receiveCount of [1, 2, 3])
+      responses.push(await handler(onReceive(receiveCount), lambdaContext('dispatcher')));
+    const dead = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+
+    // Assess: retried twice (with backoff), then handled by dead-lettering it with its reason.
+    expect(responses.map((r) => r.batchItemFailures)).toEqual([
+      [{ itemIdentifier: 'm-0' }],
+      [{ itemIdentifier: 'm-0' }],
+      [],
+    ]);
+    expect(delayed).toEqual(['1', '2']);
+    expect(dead.Messages).toHaveLength(1);
+    const [letter] = dead.Messages ?? [];
+    expect(letter?.Body).toBe(body);
+    expect(letter?.MessageAttributes?.failureReason?.StringValue).toBe(
+      'RetryableError: SES could not take the message now (TooManyRequestsException)',
+    );
+    expect(letter?.MessageAttributes?.sourceQueue?.StringValue).toBe('switchboard-outbound');
+    expect(letter?.MessageAttributes?.receiveCount?.StringValue).toBe('3');
+    expect(letter?.MessageAttributes?.failureAt?.StringValue).toBe(NOW.toISOString());
   });
 });

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
+import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import {
   makeInboundSocialHandler,
@@ -21,6 +24,14 @@ import {
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/meta/${name}.json`, import.meta.url), 'utf8');
+
+/** The consumer's own dead-lettering sends through this client. */
+const sqs = new SQSClient({ region: 'eu-central-1' });
+const sqsMock = mockClient(sqs);
+
+afterEach(() => {
+  sqsMock.reset();
+});
 
 let deps: SocialInboundDeps & { conversations: MemoryConversations; outbound: MemoryQueue };
 
@@ -127,5 +138,62 @@ describe('inbound-social handler', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
+  });
+
+  it('gives a failing delivery back until its last receive, then dead-letters it with the reason', async () => {
+    // Prepare: the store throttles every try; the queue allows 5 receives.
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+    const handler = makeInboundSocialHandler(
+      () => ({
+        ...deps,
+        ledger: {
+          claim: async () => {
+            throw new RetryableError('the ledger write was throttled');
+          },
+          complete: async () => undefined,
+          release: async () => undefined,
+        },
+      }),
+      () => new SqsDeadLetters(sqs, { queueUrl: 'https://sqs.example/dlq', maxReceiveCount: 5 }),
+    );
+    const onReceive = (receiveCount: number) => {
+      const event = sqsEvent([fixture('whatsapp-text')]);
+      for (const record of event.Records) record.attributes.ApproximateReceiveCount = String(receiveCount);
+      return event;
+    };
+
+    // Act
+    const fourth = await handler(onReceive(4), lambdaContext('inbound-social'));
+    const sentBeforeLast = sqsMock.commandCalls(SendMessageCommand).length;
+    const fifth = await handler(onReceive(5), lambdaContext('inbound-social'));
+
+    // Assess
+    expect(fourth.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
+    expect(sentBeforeLast).toBe(0);
+    expect(fifth.batchItemFailures).toEqual([]);
+    const sent = sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(sent?.QueueUrl).toBe('https://sqs.example/dlq');
+    expect(sent?.MessageBody).toBe(fixture('whatsapp-text'));
+    expect(sent?.MessageAttributes?.failureReason?.StringValue).toBe(
+      'RetryableError: the ledger write was throttled',
+    );
+  });
+
+  it('leaves a delivery to the redrive policy when the DLQ send fails', async () => {
+    // Prepare
+    sqsMock.on(SendMessageCommand).rejects(new Error('AccessDenied'));
+    const handler = makeInboundSocialHandler(
+      () => deps,
+      () => new SqsDeadLetters(sqs, { queueUrl: 'https://sqs.example/dlq', maxReceiveCount: 5 }),
+    );
+    const event = sqsEvent(['not json']);
+    for (const record of event.Records) record.attributes.ApproximateReceiveCount = '5';
+
+    // Act
+    const response = await handler(event, lambdaContext('inbound-social'));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
 });

@@ -6,14 +6,16 @@ import {
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
+import { sqsEventFrom, sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
+import { type DeadLetters, SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { dispatcherDeps } from '../../functions/adapters/wiring.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
@@ -81,6 +83,10 @@ interface SenderFault {
   passing(): void;
   /** What it answers when the message can never go (a refused address, a bad number). */
   permanent(): void;
+  /** A passing failure that does not pass: every try throttled. */
+  persistent(): void;
+  /** The start of the reason the dead letter then carries. */
+  readonly persistentReason: RegExp;
   calls(): number;
   readonly permanentReason: RegExp;
 }
@@ -109,6 +115,11 @@ const graphFault = (channel: 'whatsapp' | 'messenger'): SenderFault => {
       answers = [() => graphAnswer(429, { error: { message: 'Rate limit hit', code: 130429 } }), sent];
       stubGraph(answers);
     },
+    persistent: () => {
+      answers = [() => graphAnswer(429, { error: { message: 'Rate limit hit', code: 130429 } })];
+      stubGraph(answers);
+    },
+    persistentReason: /^RetryableError: .*HTTP 429/,
     permanent: () => {
       answers = [
         () =>
@@ -134,6 +145,14 @@ const FAULTS: readonly SenderFault[] = [
         )
         .resolves({ MessageId: 'ses-after-throttle' });
     },
+    persistent: () => {
+      sesMock
+        .on(SendEmailCommand)
+        .rejects(
+          Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' }),
+        );
+    },
+    persistentReason: /^RetryableError: SES could not take the message now \(TooManyRequestsException\)/,
     permanent: () => {
       sesMock
         .on(SendEmailCommand)
@@ -152,6 +171,12 @@ const FAULTS: readonly SenderFault[] = [
         )
         .resolves({ MessageId: 'sms-after-throttle' });
     },
+    persistent: () => {
+      smsMock
+        .on(SendTextMessageCommand)
+        .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }));
+    },
+    persistentReason: /^RetryableError: /,
     permanent: () => {
       smsMock.on(SendTextMessageCommand).rejects(
         new ValidationException({
@@ -168,8 +193,11 @@ const FAULTS: readonly SenderFault[] = [
   graphFault('messenger'),
 ];
 
-/** The dispatcher as deployed (real senders, real table), with its retry backoff recorded. */
-function dispatcher(delayed: string[]) {
+/**
+ * The dispatcher as deployed (real senders, real table), with its retry backoff recorded and,
+ * when given, its own dead-lettering.
+ */
+function dispatcher(delayed: string[], deadLetters?: DeadLetters) {
   const settings = {
     ...settingsFor(standIns),
     tableName: rig.tableName,
@@ -187,6 +215,7 @@ function dispatcher(delayed: string[]) {
   return makeDispatcherHandler(
     () => deps,
     () => ({ delay: async (record) => void delayed.push(record.messageId) }),
+    () => deadLetters,
   );
 }
 
@@ -254,6 +283,64 @@ describe('dispatcher send failures through the real senders', () => {
       expect(others).toEqual([]);
       expect(message?.deliveryStatus).toBe('failed');
       expect(message?.flags?.join(' ')).toMatch(fault.permanentReason);
+    },
+  );
+
+  it.each(FAULTS.map((f) => [f.channel, f] as const))(
+    '%s: a passing failure that never passes is retried, then dead-lettered with its reason',
+    async (channel, fault) => {
+      // Prepare: every try throttled; the queue allows 5 receives, as deployed.
+      const request = {
+        ...(acknowledgements.get(channel) as OutboundRequest),
+        id: `persistent-${randomUUID()}`,
+      };
+      fault.persistent();
+      const { sqs } = standIns.clients;
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `dispatch-dlq-${randomUUID()}` }));
+      const queueUrl = dlq.QueueUrl ?? '';
+      const delayed: string[] = [];
+      const handler = dispatcher(
+        delayed,
+        new SqsDeadLetters(sqs, { queueUrl, maxReceiveCount: 5 }, () => NOW),
+      );
+      const body = JSON.stringify(request);
+      const onReceive = (receiveCount: number) =>
+        sqsEventFrom(
+          [
+            {
+              MessageId: 'm-0',
+              ReceiptHandle: `h-${receiveCount}`,
+              Body: body,
+              Attributes: { ApproximateReceiveCount: String(receiveCount) },
+            },
+          ],
+          'switchboard-outbound',
+        );
+
+      // Act
+      const failures: number[] = [];
+      for (const receiveCount of [1, 2, 3, 4, 5]) {
+        const response = await handler(onReceive(receiveCount), lambdaContext('switchboard-dispatcher'));
+        failures.push(response.batchItemFailures.length);
+      }
+      const dead = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ['All'],
+        }),
+      );
+
+      // Assess: one message in = none sent + one dead letter, and that one says why.
+      expect(failures).toEqual([1, 1, 1, 1, 0]);
+      expect(delayed).toHaveLength(4);
+      expect(fault.calls()).toBe(5);
+      expect(await timelineEntries(request, request.id)).toEqual([]);
+      expect(dead.Messages?.map((m) => m.Body)).toEqual([body]);
+      const attributes = dead.Messages?.[0]?.MessageAttributes ?? {};
+      expect(attributes.failureReason?.StringValue).toMatch(fault.persistentReason);
+      expect(attributes.receiveCount?.StringValue).toBe('5');
+      expect(attributes.sourceQueue?.StringValue).toBe('switchboard-outbound');
     },
   );
 });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { sqsEventFrom } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { logger } from '../../functions/adapters/observability.ts';
+import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { parseInboundEmail } from '../../functions/channels/email/parse-inbound-email.ts';
 import { parseMetaWebhook } from '../../functions/channels/meta/parse-webhook.ts';
 import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
@@ -75,16 +77,44 @@ afterAll(async () => {
 });
 
 /**
+ * A rig whose SQS consumers dead-letter on their last allowed receive into a fresh local DLQ,
+ * as deployed (maxReceiveCount 5).
+ */
+async function startRigWithDlq(name: string, options: Parameters<typeof startRig>[2] = {}) {
+  const { sqs } = standIns.clients;
+  const created = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const dlqUrl = created.QueueUrl ?? '';
+  const sqsTries = PLATFORM.whatsapp?.tries ?? 5;
+  const deadLetters = new SqsDeadLetters(sqs, { queueUrl: dlqUrl, maxReceiveCount: sqsTries }, () => NOW);
+  const rig = await startRig(standIns, name, { ...options, deadLetters });
+  return { rig, dlqUrl };
+}
+
+/** The entry the consumer put on the DLQ for one source message: its reason attribute. */
+async function deadLetterReason(dlqUrl: string, sqsMessageId: string): Promise<string | undefined> {
+  const { sqs } = standIns.clients;
+  const received = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+  );
+  for (const message of received.Messages ?? []) {
+    if (message.MessageAttributes?.sourceMessageId?.StringValue !== sqsMessageId) continue;
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }));
+    return message.MessageAttributes?.failureReason?.StringValue ?? '';
+  }
+  return undefined;
+}
+
+/**
  * Delivers one event as its platform would, redelivering after failures; returns the dead letter
  * when the last try fails: Lambda's on-failure destination record (errorType, errorMessage), the
- * SQS message moved to the DLQ (its reason is the consumer's log line for that message id), or the
- * shop's last HTTP answer.
+ * entry the SQS consumer put on its DLQ (its failureReason attribute), or the shop's last HTTP
+ * answer.
  */
 async function deliverAsPlatform(
   rig: Rig,
+  dlqUrl: string,
   channelCase: ChannelCase,
   fixture: Fixture,
-  failureLog: ReadonlyArray<{ sqsMessageId?: string; reason?: string }>,
 ): Promise<DeadLetter | undefined> {
   const platform = PLATFORM[channelCase.channel] ?? { tries: 3, kind: 'async' };
   const sqsMessageId = `sqs-${rig.id}-${fixture.name}`;
@@ -114,11 +144,14 @@ async function deliverAsPlatform(
       outcome = await channelCase.deliver(rig, fixture);
     }
   }
-  if (outcome === 'done') return undefined;
   if (platform.kind === 'sqs') {
-    const logged = failureLog.filter((entry) => entry.sqsMessageId === sqsMessageId).at(-1);
-    return { fixture: fixture.name, reason: logged?.reason ?? '' };
+    // The last try answers "handled" once the consumer has dead-lettered the message itself.
+    const reason = await deadLetterReason(dlqUrl, sqsMessageId);
+    if (reason !== undefined) return { fixture: fixture.name, reason };
+    if (outcome === 'done') return undefined;
+    return { fixture: fixture.name, reason: '' };
   }
+  if (outcome === 'done') return undefined;
   if (platform.kind === 'http') return { fixture: fixture.name, reason: httpReason };
   const error = rig.thrown.at(-1);
   // What Lambda puts in the on-failure destination record.
@@ -161,16 +194,10 @@ async function storedCounts(rig: Rig) {
   };
 }
 
-/** The consumer's failure log lines (message id and reason), as CloudWatch would keep them. */
-function captureFailureLog() {
-  const entries: Array<{ sqsMessageId?: string; reason?: string }> = [];
-  const record = (_message: unknown, attributes?: unknown) => {
-    const a = (attributes ?? {}) as { sqsMessageId?: string; error?: { reason?: string } };
-    entries.push({ sqsMessageId: a.sqsMessageId, reason: a.error?.reason });
-  };
-  vi.spyOn(logger, 'error').mockImplementation(record as typeof logger.error);
-  vi.spyOn(logger, 'warn').mockImplementation(record as typeof logger.warn);
-  return entries;
+/** Keeps the expected failure log lines out of the test output. */
+function silenceFailureLog() {
+  vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+  vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 }
 
 describe('DynamoDB faults under the real handlers', () => {
@@ -185,13 +212,13 @@ describe('DynamoDB faults under the real handlers', () => {
       if (writes % 5 !== 0) return undefined;
       return writes % 10 === 0 ? 'throttling' : 'throughput-exceeded';
     });
-    const rig = await startRig(standIns, `throttled-${randomUUID()}`, { dynamo: faulty.client });
-    const failureLog = captureFailureLog();
+    const { rig, dlqUrl } = await startRigWithDlq(`throttled-${randomUUID()}`, { dynamo: faulty.client });
+    silenceFailureLog();
 
     // Act
     const deadLetters: DeadLetter[] = [];
     for (const { channelCase, fixture } of events) {
-      const dead = await deliverAsPlatform(rig, channelCase, fixture, failureLog);
+      const dead = await deliverAsPlatform(rig, dlqUrl, channelCase, fixture);
       if (dead) deadLetters.push(dead);
     }
 
@@ -222,19 +249,23 @@ describe('DynamoDB faults under the real handlers', () => {
     const faulty = dynamoWithFaults(inject('dynamoEndpoint'), ({ body }) =>
       markers.some((marker) => body.includes(marker)) ? 'internal-error' : undefined,
     );
-    const rig = await startRig(standIns, `failing-${randomUUID()}`, { dynamo: faulty.client });
-    const failureLog = captureFailureLog();
+    const { rig, dlqUrl } = await startRigWithDlq(`failing-${randomUUID()}`, { dynamo: faulty.client });
+    silenceFailureLog();
 
     // Act
     const deadLetters: DeadLetter[] = [];
     for (const { channelCase, fixture } of events) {
-      const dead = await deliverAsPlatform(rig, channelCase, fixture, failureLog);
+      const dead = await deliverAsPlatform(rig, dlqUrl, channelCase, fixture);
       if (dead) deadLetters.push(dead);
     }
 
     // Assess: messages in = messages stored + messages dead-lettered, nothing lost in between.
     expect(deadLetters.map((d) => d.fixture).sort()).toEqual([...poisoned].sort());
     for (const dead of deadLetters) expect(dead.reason.length).toBeGreaterThan(10);
+    // The SQS consumers' entries carry the error itself, as the DLQ message's failureReason.
+    const fromQueues = deadLetters.filter((d) => d.fixture.startsWith('meta/'));
+    expect(fromQueues).toHaveLength(3);
+    for (const dead of fromQueues) expect(dead.reason).toMatch(/^\w+: \S.{9,}/);
     const healthy = events.filter((e) => !poisoned.has(e.fixture.name));
     const { stored, distinctProviderIds } = await storedCounts(rig);
     expect(stored).toEqual(await expectedStored(healthy));

@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { SendMessageCommand, type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
+import { type DeadLetters, SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import type { ChannelSender, EventClaim } from '../../functions/core/ports.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
@@ -45,7 +48,7 @@ interface SqsConsumerCase {
   readonly queueName: string;
   /** The body of record `index`, carrying `marker` where the consumer's dependencies see it. */
   readonly body: (marker: string, index: number) => string;
-  readonly consumer: (faults: Faults) => ConsumerUnderTest;
+  readonly consumer: (faults: Faults, deadLetters?: DeadLetters) => ConsumerUnderTest;
 }
 
 const CLOCK = { now: () => new Date('2026-11-23T10:00:00Z') };
@@ -73,7 +76,7 @@ const CONSUMERS: readonly SqsConsumerCase[] = [
     file: 'dispatcher.ts',
     queueName: 'switchboard-outbound',
     body: (marker) => JSON.stringify(acknowledgementRequest({ id: marker, conversationId: undefined })),
-    consumer: (faults) => {
+    consumer: (faults, deadLetters) => {
       const sent: string[] = [];
       const sender: ChannelSender = {
         send: async (request) => {
@@ -83,13 +86,17 @@ const CONSUMERS: readonly SqsConsumerCase[] = [
           return { providerMessageId: `p-${request.id}` };
         },
       };
-      const handler = makeDispatcherHandler(() => ({
-        clock: CLOCK,
-        ledger: new MemoryLedger(),
-        conversations: new MemoryConversations(),
-        customers: new MemoryCustomers(),
-        senders: { email: sender },
-      }));
+      const handler = makeDispatcherHandler(
+        () => ({
+          clock: CLOCK,
+          ledger: new MemoryLedger(),
+          conversations: new MemoryConversations(),
+          customers: new MemoryCustomers(),
+          senders: { email: sender },
+        }),
+        undefined,
+        () => deadLetters,
+      );
       return { handler, processed: () => sent };
     },
   },
@@ -123,19 +130,22 @@ const CONSUMERS: readonly SqsConsumerCase[] = [
           },
         ],
       }),
-    consumer: (faults) => {
+    consumer: (faults, deadLetters) => {
       const conversations = new MemoryConversations();
-      const handler = makeInboundSocialHandler(() => ({
-        clock: CLOCK,
-        ids: readableIds,
-        config: sandboxSupportConfig,
-        ledger: new FaultyLedger(faults),
-        customers: new MemoryCustomers(),
-        conversations,
-        attachments: new MemoryAttachments(),
-        outbound: new MemoryQueue(),
-        providerMessages: new MemoryProviderMessages(conversations),
-      }));
+      const handler = makeInboundSocialHandler(
+        () => ({
+          clock: CLOCK,
+          ids: readableIds,
+          config: sandboxSupportConfig,
+          ledger: new FaultyLedger(faults),
+          customers: new MemoryCustomers(),
+          conversations,
+          attachments: new MemoryAttachments(),
+          outbound: new MemoryQueue(),
+          providerMessages: new MemoryProviderMessages(conversations),
+        }),
+        () => deadLetters,
+      );
       const processed = () =>
         [...conversations.messages.values()]
           .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
@@ -153,6 +163,14 @@ function failureOf(fate: RecordFate): Error | undefined {
   if (fate === 'unexpected-crash') return new TypeError('Cannot read properties of undefined');
   return undefined;
 }
+
+/** The consumers' own dead-lettering sends through this client. */
+const dlqClient = new SQSClient({ region: 'eu-central-1' });
+const dlq = mockClient(dlqClient);
+
+afterEach(() => {
+  dlq.reset();
+});
 
 describe.each(CONSUMERS)('partial batch responses of $file', (consumerCase) => {
   it('names exactly the failed records, and processes every other one once (300 runs)', async () => {
@@ -184,6 +202,72 @@ describe.each(CONSUMERS)('partial batch responses of $file', (consumerCase) => {
         },
       ),
       { numRuns: 300 },
+    );
+  }, 60_000);
+
+  it('dead-letters, with its reason, exactly the records that fail their last receive, and names the rest (200 runs)', async () => {
+    const MAX_RECEIVE_COUNT = 5;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            fate: fc.constantFrom(...FATES),
+            receiveCount: fc.integer({ min: 1, max: MAX_RECEIVE_COUNT }),
+            dlqRefuses: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 10 },
+        ),
+        async (records) => {
+          // Prepare
+          const faults = new Map<string, Error>();
+          const refused = new Set<string>();
+          const bodies = records.map(({ fate, dlqRefuses }, index) => {
+            const marker = markerOf(index);
+            const failure = failureOf(fate);
+            if (failure) faults.set(marker, failure);
+            if (dlqRefuses) refused.add(marker);
+            return fate === 'malformed' ? `{"id": "${marker}"` : consumerCase.body(marker, index);
+          });
+          const deadLettered: Array<{ marker: string; reason?: string }> = [];
+          dlq.reset();
+          dlq.on(SendMessageCommand).callsFake((input: SendMessageCommandInput) => {
+            const marker = bodies.map((_, i) => markerOf(i)).find((m) => input.MessageBody?.includes(m));
+            if (marker && refused.has(marker)) throw new Error('AccessDenied');
+            deadLettered.push({
+              marker: marker ?? '',
+              reason: input.MessageAttributes?.failureReason?.StringValue,
+            });
+            return { MessageId: `dlq-${marker}` };
+          });
+          const deadLetters = new SqsDeadLetters(dlqClient, {
+            queueUrl: 'dlq',
+            maxReceiveCount: MAX_RECEIVE_COUNT,
+          });
+          const { handler, processed } = consumerCase.consumer(faults, deadLetters);
+          const event = sqsEventOfBodies(bodies, consumerCase.queueName);
+          event.Records.forEach((record, index) => {
+            record.attributes.ApproximateReceiveCount = String(records[index]?.receiveCount);
+          });
+
+          // Act
+          const response = await handler(event, lambdaContext(consumerCase.file));
+
+          // Assess
+          const failedIndexes = records.flatMap(({ fate }, index) => (fate === 'processed' ? [] : [index]));
+          const onLastReceive = (index: number) => records[index]?.receiveCount === MAX_RECEIVE_COUNT;
+          const handedOver = failedIndexes.filter((i) => onLastReceive(i) && !records[i]?.dlqRefuses);
+          expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+            failedIndexes.filter((i) => !handedOver.includes(i)).map((i) => `m-${i}`),
+          );
+          expect(deadLettered.map((d) => d.marker)).toEqual(handedOver.map(markerOf));
+          for (const dead of deadLettered) expect(dead.reason).toMatch(/^\w+: \S/);
+          const succeeded = records.flatMap(({ fate }, index) =>
+            fate === 'processed' ? [markerOf(index)] : [],
+          );
+          expect([...processed()].sort()).toEqual([...succeeded].sort());
+        },
+      ),
+      { numRuns: 200 },
     );
   }, 60_000);
 
