@@ -48,6 +48,17 @@ export class SandboxConnectApi {
     return [...this.tasksByToken.values()];
   }
 
+  /**
+   * Hands over the tasks recorded so far and forgets them (see SandboxEngine.takeRecords): a
+   * long run would otherwise keep every escalation task. A client token taken this way no longer
+   * makes a repeat a no-op here, as Connect forgets its tokens after a while too.
+   */
+  takeTasks(): SandboxTask[] {
+    const tasks = this.tasks;
+    this.tasksByToken.clear();
+    return tasks;
+  }
+
   attachTo(client: ConnectClient): void {
     client.middlewareStack.add(
       (_next, context) => async (args) => {

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { DynamoChannelInsights } from '../../functions/adapters/dynamodb/channel-insights.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { describeError } from '../../functions/adapters/observability.ts';
+import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import {
   dispatcherDeps,
   inboundEmailDeps,
@@ -36,7 +37,7 @@ import { buildReport, type Report } from './report.ts';
 import { SandboxShop } from './shop.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
 import { sqsEventFrom } from './sqs-event.ts';
-import { type StandIns, startStandIns } from './stand-ins.ts';
+import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns, startStandIns } from './stand-ins.ts';
 import { SandboxVoice } from './voice.ts';
 
 /** A clock the replay moves: `--now` starts it, `.clock.json` files move it forward. */
@@ -80,6 +81,8 @@ export interface DeadLetter {
   readonly outboundId?: string;
   readonly kind?: string;
   readonly receiveCount: number;
+  /** Why it failed, when the consumer dead-lettered it itself (its `failureReason` attribute). */
+  readonly reason?: string;
 }
 
 export interface EventResult {
@@ -177,14 +180,23 @@ export class SandboxEngine {
     this.inboundSms = makeInboundSmsHandler(() => sms);
     // The channels the sandbox dispatcher has senders for (its SMS twin included).
     const channels = new Set(Object.keys(senders) as Channel[]);
-    this.dispatcher = makeDispatcherHandler(() => ({
-      ...dispatch,
-      senders,
-      channels,
-      deferredSends: this.deferredSends,
-      // Response-deadline checks wait in the same scheduler twin: `.clock.json` files fire them.
-      insights: dispatch.insights && { ...dispatch.insights, deferredSends: this.deferredSends },
-    }));
+    const outboundDeadLetters = new SqsDeadLetters(
+      standIns.clients.sqs,
+      { queueUrl: standIns.outboundDlqUrl, maxReceiveCount: SANDBOX_MAX_RECEIVE_COUNT },
+      () => clock.now(),
+    );
+    this.dispatcher = makeDispatcherHandler(
+      () => ({
+        ...dispatch,
+        senders,
+        channels,
+        deferredSends: this.deferredSends,
+        // Response-deadline checks wait in the same scheduler twin: `.clock.json` files fire them.
+        insights: dispatch.insights && { ...dispatch.insights, deferredSends: this.deferredSends },
+      }),
+      undefined,
+      () => outboundDeadLetters,
+    );
     this.shop = new SandboxShop(standIns, settings, clock, channels, this.deferredSends);
     this.voice = new SandboxVoice(standIns, settings, clock, channels, this.deferredSends);
     this.agents = new SandboxAgents(standIns, settings, clock);
@@ -277,7 +289,9 @@ export class SandboxEngine {
   /** Runs the dispatcher until the outbound queue is empty, the way Lambda's poller would. */
   async drain(): Promise<void> {
     // Inbound first: the social consumer queues the acknowledgements the dispatcher sends.
-    await this.meta.drain((receiveCount) => this.deadLetters.push({ queue: 'social-inbound', receiveCount }));
+    await this.meta.drain((message) =>
+      this.deadLetters.push({ queue: 'social-inbound', ...deadLetterFacts(message) }),
+    );
     const { sqs } = this.standIns.platform;
     const queueUrl = this.standIns.outboundQueueUrl;
     // Bounded: a stuck message goes to the DLQ after a few receives, so this always ends.
@@ -310,6 +324,32 @@ export class SandboxEngine {
       }
     }
     await this.collectDeadLetters();
+  }
+
+  /**
+   * Hands over what the engine has recorded for the report (sends, answers, rejections, dead
+   * letters, the local Graph API's calls, Connect tasks) and forgets it. The report needs all of it, so a replay
+   * never calls this; a run that checks these as it goes (the soak) does, or a long run would
+   * keep every send it ever made.
+   */
+  takeRecords(): {
+    outbox: OutboxEntry[];
+    responses: Array<{ file: string; body: unknown }>;
+    rejected: Array<{ file: string; reason: string }>;
+    deadLetters: DeadLetter[];
+    graphCalls: number;
+    tasks: number;
+  } {
+    const graphCalls = this.meta.graph.calls.length;
+    this.meta.graph.calls.length = 0;
+    return {
+      outbox: this.outbox.splice(0),
+      responses: this.responses.splice(0),
+      rejected: this.rejected.splice(0),
+      deadLetters: this.deadLetters.splice(0),
+      graphCalls,
+      tasks: this.standIns.connectApi.takeTasks().length,
+    };
   }
 
   async report(): Promise<Report> {
@@ -573,7 +613,7 @@ export class SandboxEngine {
           queue: 'outbound',
           outboundId: typeof body?.id === 'string' ? body.id : undefined,
           kind: typeof body?.kind === 'string' ? body.kind : undefined,
-          receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+          ...deadLetterFacts(message),
         });
         await sqs.send(
           new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
@@ -581,6 +621,19 @@ export class SandboxEngine {
       }
     }
   }
+}
+
+/**
+ * The receives and the reason of a dead letter: from the attributes the consumer set when it
+ * dead-lettered the message itself, else (moved by the redrive policy) its receive count alone.
+ */
+function deadLetterFacts(message: SqsMessage): Pick<DeadLetter, 'receiveCount' | 'reason'> {
+  const attributes = message.MessageAttributes ?? {};
+  const reason = attributes.failureReason?.StringValue;
+  const receiveCount = Number(
+    attributes.receiveCount?.StringValue ?? message.Attributes?.ApproximateReceiveCount ?? 0,
+  );
+  return reason === undefined ? { receiveCount } : { receiveCount, reason };
 }
 
 /** A fixture the sandbox cannot take; its message is the reason reported under `rejected`. */

@@ -10,6 +10,7 @@ import {
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { MetaSettings } from '../../functions/adapters/meta/meta-settings.ts';
 import { type MetaSecretName, StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
+import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { type Settings, socialInboundDeps } from '../../functions/adapters/wiring.ts';
 import { signMetaBody } from '../../functions/channels/meta/signature.ts';
 import type { Clock } from '../../functions/core/ports.ts';
@@ -105,7 +106,15 @@ export class SandboxMeta {
   /** Wires the consumer to the same table and outbound queue as every other sandbox function. */
   bindConsumer(settings: Settings, clock: Clock): void {
     const deps = socialInboundDeps(this.standIns.clients, settings, clock);
-    this.consumer = makeInboundSocialHandler(() => deps);
+    const deadLetters = new SqsDeadLetters(
+      this.standIns.clients.sqs,
+      { queueUrl: this.inboundDlqUrl, maxReceiveCount: SANDBOX_MAX_RECEIVE_COUNT },
+      () => clock.now(),
+    );
+    this.consumer = makeInboundSocialHandler(
+      () => deps,
+      () => deadLetters,
+    );
   }
 
   async stop(): Promise<void> {
@@ -138,7 +147,7 @@ export class SandboxMeta {
   }
 
   /** Runs the consumer until the inbound queue is empty; failed deliveries come back, then go to the DLQ. */
-  async drain(onDeadLetter: (receiveCount: number) => void): Promise<void> {
+  async drain(onDeadLetter: (message: SqsMessage) => void): Promise<void> {
     const consumer = this.consumer;
     if (!consumer) throw new Error('the social consumer is not bound');
     const { sqs } = this.standIns.platform;
@@ -173,7 +182,7 @@ export class SandboxMeta {
       const dead = await receive(sqs, this.inboundDlqUrl);
       if (dead.length === 0) return;
       for (const message of dead) {
-        onDeadLetter(Number(message.Attributes?.ApproximateReceiveCount ?? 0));
+        onDeadLetter(message);
         await sqs.send(
           new DeleteMessageCommand({ QueueUrl: this.inboundDlqUrl, ReceiptHandle: message.ReceiptHandle }),
         );
@@ -189,6 +198,7 @@ async function receive(sqs: StandIns['platform']['sqs'], queueUrl: string): Prom
       MaxNumberOfMessages: 10,
       WaitTimeSeconds: 0,
       MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
     }),
   );
   return received.Messages ?? [];

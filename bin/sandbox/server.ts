@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SandboxEngine } from './engine.ts';
 
 /** Largest fixture body the sandbox takes: SES's own limit for a received mail. */
@@ -38,63 +39,54 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       }
       if ((request.method === 'GET' || request.method === 'POST') && url.pathname === '/webhooks/meta') {
         // The same route API Gateway serves, through the real webhook handler.
-        const sentBefore = engine.outbox.length;
-        const answer = await engine.meta.request({
-          method: request.method,
-          query: Object.fromEntries(url.searchParams),
-          headers: Object.fromEntries(
-            Object.entries(request.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
-          ),
-          body: request.method === 'POST' ? await readBody(request) : new Uint8Array(),
-        });
-        if (request.method === 'POST' && answer.statusCode === 200) await engine.drain();
-        response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
-        response.end(answer.body ?? '');
-        if (engine.outbox.length > sentBefore) {
-          process.stderr.write(`sent ${engine.outbox.length - sentBefore} message(s); see /sandbox/outbox\n`);
-        }
-        return;
+        const method = request.method;
+        return await relayAnswer(
+          engine,
+          response,
+          async () =>
+            engine.meta.request({
+              method,
+              query: Object.fromEntries(url.searchParams),
+              headers: singleValuedHeaders(request),
+              body: method === 'POST' ? await readBody(request) : new Uint8Array(),
+            }),
+          (status) => method === 'POST' && status === 200,
+        );
       }
       if (request.method && engine.agents.handles(request.method, url.pathname)) {
         // The agent API through the real handler, behind the sandbox's bearer token.
-        const sentBefore = engine.outbox.length;
-        const answer = await engine.agents.request({
-          method: request.method,
-          path: url.pathname,
-          query: Object.fromEntries(url.searchParams),
-          headers: Object.fromEntries(
-            Object.entries(request.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
-          ),
-          body: request.method === 'POST' ? await readBody(request) : new Uint8Array(),
-        });
-        // A reply or a close queued a send: drain, so the outbox shows it when the answer arrives.
-        if (request.method === 'POST' && (answer.statusCode ?? 500) < 300) await engine.drain();
-        response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
-        response.end(answer.body ?? '');
-        if (engine.outbox.length > sentBefore) {
-          process.stderr.write(`sent ${engine.outbox.length - sentBefore} message(s); see /sandbox/outbox\n`);
-        }
-        return;
+        const method = request.method;
+        return await relayAnswer(
+          engine,
+          response,
+          async () =>
+            engine.agents.request({
+              method,
+              path: url.pathname,
+              query: Object.fromEntries(url.searchParams),
+              headers: singleValuedHeaders(request),
+              body: method === 'POST' ? await readBody(request) : new Uint8Array(),
+            }),
+          // A reply or a close queued a send.
+          (status) => method === 'POST' && (status ?? 500) < 300,
+        );
       }
       if (request.method && engine.shop.handles(request.method, url.pathname)) {
         // The shop's routes (order events, reminders), through the real handlers, signed with
         // the sandbox shop secret by the caller (X-Signature-SHA256).
-        const sentBefore = engine.outbox.length;
-        const answer = await engine.shop.request({
-          method: request.method,
-          path: url.pathname,
-          headers: Object.fromEntries(
-            Object.entries(request.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
-          ),
-          body: await readBody(request),
-        });
-        if (answer.statusCode === 200) await engine.drain();
-        response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
-        response.end(answer.body ?? '');
-        if (engine.outbox.length > sentBefore) {
-          process.stderr.write(`sent ${engine.outbox.length - sentBefore} message(s); see /sandbox/outbox\n`);
-        }
-        return;
+        const method = request.method;
+        return await relayAnswer(
+          engine,
+          response,
+          async () =>
+            engine.shop.request({
+              method,
+              path: url.pathname,
+              headers: singleValuedHeaders(request),
+              body: await readBody(request),
+            }),
+          (status) => status === 200,
+        );
       }
       const event = url.pathname.match(/^\/sandbox\/events\/([A-Za-z0-9._-]{1,60})$/);
       if (request.method === 'POST' && event?.[1]) {
@@ -126,6 +118,33 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
 
 export function serverPort(server: Server): number {
   return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Answers with what a real handler answered. When the answer took something in, the queues are
+ * drained first, so the outbox shows the sends it caused by the time the answer arrives.
+ */
+async function relayAnswer(
+  engine: SandboxEngine,
+  response: ServerResponse,
+  handle: () => Promise<APIGatewayProxyStructuredResultV2>,
+  tookSomethingIn: (statusCode: number | undefined) => boolean,
+): Promise<void> {
+  const sentBefore = engine.outbox.length;
+  const answer = await handle();
+  if (tookSomethingIn(answer.statusCode)) await engine.drain();
+  response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
+  response.end(answer.body ?? '');
+  if (engine.outbox.length > sentBefore) {
+    process.stderr.write(`sent ${engine.outbox.length - sentBefore} message(s); see /sandbox/outbox\n`);
+  }
+}
+
+/** The request's single-valued headers, as API Gateway hands them to a handler. */
+function singleValuedHeaders(request: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(request.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+  );
 }
 
 class BodyTooLarge extends Error {}

@@ -24,13 +24,21 @@ export class SandboxSmsSender implements ChannelSender {
 /**
  * The sandbox's EventBridge Scheduler: pending sends kept in memory, handed back by `due` when
  * the replay clock passes their time (a `.clock.json` file), earliest first.
+ *
+ * Like a schedule, each one is kept as its time and the JSON text of its input: a long-running
+ * sandbox holds every deadline check of every open conversation (two per conversation, the
+ * resolution one days ahead), and as objects (a Date, the request, its strings) they took about
+ * twice the memory. What comes back out is what went on the queue anyway: JSON.
  */
 export class SandboxDeferredSends implements DeferredSends {
-  private readonly pending = new Map<string, DeferredSend>();
+  /** id → `${epoch ms} ${request as JSON}`. */
+  private readonly pending = new Map<string, string>();
 
   async schedule(send: DeferredSend): Promise<void> {
     // Like a schedule name: the first one with an id stays.
-    if (!this.pending.has(send.id)) this.pending.set(send.id, send);
+    if (!this.pending.has(send.id)) {
+      this.pending.set(send.id, `${send.at.getTime()} ${JSON.stringify(send.request)}`);
+    }
   }
 
   async cancel(id: string): Promise<void> {
@@ -39,18 +47,22 @@ export class SandboxDeferredSends implements DeferredSends {
 
   /** Removes and returns every send due at or before `now`, in due order. */
   takeDue(now: Date): DeferredSend[] {
-    const due = [...this.pending.values()]
-      .filter((send) => send.at.getTime() <= now.getTime())
-      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
-    for (const send of due) this.pending.delete(send.id);
-    return due;
+    const due: Array<{ id: string; at: number; stored: string }> = [];
+    for (const [id, stored] of this.pending) {
+      const at = Number(stored.slice(0, stored.indexOf(' ')));
+      if (at <= now.getTime()) due.push({ id, at, stored });
+    }
+    due.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+    for (const { id } of due) this.pending.delete(id);
+    return due.map(({ id, stored }) => unpack(id, stored));
   }
 
   /** What is still waiting, for the report. */
   list(): Array<{ id: string; at: string; outboundId: string; channel: string; kind: string }> {
     // Response-time deadlines (issue 7b) are checks, not sends: they are not listed.
-    return [...this.pending.values()].flatMap((s) =>
-      'type' in s.request && s.request.type === 'response-deadline'
+    return [...this.pending].flatMap(([id, stored]) => {
+      const s = unpack(id, stored);
+      return 'type' in s.request && s.request.type === 'response-deadline'
         ? []
         : [
             {
@@ -60,7 +72,21 @@ export class SandboxDeferredSends implements DeferredSends {
                 ? { outboundId: s.request.reminderId, channel: 'reminder', kind: 'reminder' }
                 : { outboundId: s.request.id, channel: s.request.channel, kind: s.request.kind }),
             },
-          ],
-    );
+          ];
+    });
   }
+
+  /** How many schedules are pending, deadline checks included. */
+  get size(): number {
+    return this.pending.size;
+  }
+}
+
+function unpack(id: string, stored: string): DeferredSend {
+  const space = stored.indexOf(' ');
+  return {
+    id,
+    at: new Date(Number(stored.slice(0, space))),
+    request: JSON.parse(stored.slice(space + 1)) as DeferredSend['request'],
+  };
 }

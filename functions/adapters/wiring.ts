@@ -47,6 +47,7 @@ import {
   schedulerSettingsFromEnvironment,
   smsSenders,
 } from './sms/sms-wiring.ts';
+import { type DeadLetterSettings, deadLetterSettingsFromEnvironment } from './sqs/dead-letters.ts';
 import { SqsOutboundQueue } from './sqs/outbound-queue.ts';
 
 /**
@@ -81,6 +82,8 @@ export interface Settings {
   readonly deferredSends?: SchedulerSettings;
   /** The Amazon Connect instance (voice, escalation tasks); absent when none is configured. */
   readonly connect?: ConnectSettings;
+  /** An SQS consumer's own DLQ, for dead-lettering with a reason; absent elsewhere. */
+  readonly deadLetters?: DeadLetterSettings;
 }
 
 /**
@@ -426,6 +429,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     meta: metaSettingsFromEnvironment(env),
     deferredSends: schedulerSettingsFromEnvironment(env),
     connect: connectSettingsFromEnvironment(env),
+    deadLetters: deadLetterSettingsFromEnvironment(env),
   };
 }
 

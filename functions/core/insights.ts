@@ -169,10 +169,15 @@ export async function recordOutbound(
   await recordFirstResponse(deps, conversation, sentAt);
 }
 
-async function recordFirstResponse(deps: InsightsDeps, conversation: Conversation, at: Date): Promise<void> {
-  const minutes = roundMinutes(
+/** How long the conversation has been open at `at`, in whole business minutes. */
+function businessMinutesOpen(deps: InsightsDeps, conversation: Conversation, at: Date): number {
+  return roundMinutes(
     businessMinutesBetween(new Date(conversation.createdAt), at, deps.config.businessHours),
   );
+}
+
+async function recordFirstResponse(deps: InsightsDeps, conversation: Conversation, at: Date): Promise<void> {
+  const minutes = businessMinutesOpen(deps, conversation, at);
   // Once per conversation: a second reply, or this one redelivered, finds the mark set.
   const first = deps.responseTimes
     ? await deps.responseTimes.recordFirstResponse(conversation.id, {
@@ -203,9 +208,7 @@ export async function recordResolution(
   conversation: Conversation,
   closedAt: Date,
 ): Promise<void> {
-  const minutes = roundMinutes(
-    businessMinutesBetween(new Date(conversation.createdAt), closedAt, deps.config.businessHours),
-  );
+  const minutes = businessMinutesOpen(deps, conversation, closedAt);
   const recorded = deps.responseTimes
     ? await deps.responseTimes.recordResolution(conversation.id, {
         at: closedAt.toISOString(),

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { isoDate, type SupportConfig, timeZone } from './config.ts';
 import { resolveShopCustomer } from './customer-merge.ts';
-import { RetryableError } from './errors.ts';
+import { handleOnce } from './exactly-once.ts';
 import type { Channel, Identity, Order, OutboundRequest } from './model.ts';
 import { ORDER_EVENT_TYPES } from './model.ts';
 import {
@@ -135,19 +135,11 @@ const ORDER_EVENT_LEASE_SECONDS = 60;
 export async function receiveOrderEvent(deps: OrderEventDeps, event: OrderEvent): Promise<OrderEventResult> {
   const key = `order-event#${event.eventId}`;
   const now = deps.clock.now();
-  const claim = await deps.ledger.claim<OrderEventOutcome>(key, now, ORDER_EVENT_LEASE_SECONDS);
-  if (claim.status === 'done') return { ...claim.outcome, duplicate: true };
-  if (claim.status === 'in-progress') {
-    throw new RetryableError('another delivery of this order event is being processed; retry later');
-  }
-  try {
-    const outcome = await apply(deps, event, key, now);
-    await deps.ledger.complete(key, outcome, now);
-    return { ...outcome, duplicate: false };
-  } catch (error) {
-    await deps.ledger.release(key).catch(() => undefined);
-    throw error;
-  }
+  return handleOnce(
+    deps.ledger,
+    { key, now, leaseSeconds: ORDER_EVENT_LEASE_SECONDS, what: 'this order event' },
+    () => apply(deps, event, key, now),
+  );
 }
 
 async function apply(

@@ -1,8 +1,8 @@
 import { type AutoReplySuppression, autoReplySuppressions } from './auto-reply-policy.ts';
 import { addBusinessMinutes } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
-import { RetryableError } from './errors.ts';
 import { type EscalationDeps, escalateInbound } from './escalation.ts';
+import { handleOnce } from './exactly-once.ts';
 import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
 import { type InsightsDeps, recordInbound } from './insights.ts';
@@ -104,21 +104,11 @@ export async function receiveInbound(
   const now = deps.clock.now();
   const inboundKey = `inbound#${message.channel}#${message.providerMessageId}`;
 
-  const claim = await deps.ledger.claim<InboundOutcome>(inboundKey, now, INBOUND_LEASE_SECONDS);
-  if (claim.status === 'done') return { ...claim.outcome, duplicate: true };
-  if (claim.status === 'in-progress') {
-    throw new RetryableError('another delivery of this event is being processed; retry later');
-  }
-
-  try {
-    const outcome = await storeAndAcknowledge(deps, input, inboundKey, now);
-    await deps.ledger.complete(inboundKey, outcome, now);
-    return { ...outcome, duplicate: false };
-  } catch (error) {
-    // Give the event back so the provider's redelivery can finish what this one could not.
-    await deps.ledger.release(inboundKey).catch(() => undefined);
-    throw error;
-  }
+  return handleOnce(
+    deps.ledger,
+    { key: inboundKey, now, leaseSeconds: INBOUND_LEASE_SECONDS, what: 'this event' },
+    () => storeAndAcknowledge(deps, input, inboundKey, now),
+  );
 }
 
 async function storeAndAcknowledge(

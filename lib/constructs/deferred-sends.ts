@@ -1,9 +1,10 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
+import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
 import type { SupportFunction } from './support-function.ts';
 
@@ -42,23 +43,13 @@ export class DeferredSends extends Construct {
     // Pending sends are in-flight messages, not records: nothing to keep when the stack goes.
     this.group.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.encryption.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
+    this.deadLetterQueue = createDeadEndQueue(this, 'DeadLetterQueue', {
+      encryption: props.encryption,
+      withoutDeadLetterQueue:
+        'This queue is itself the dead end: the dead-letter queue every schedule of this group names, for a due send the scheduler could not put on the outbound queue. An alarm fires on its first message.',
+      withoutRedrive:
+        'The dead-letter queue of the schedules of this group: nothing consumes it automatically; a depth alarm fires on its first message and an operator moves the send to the outbound queue.',
     });
-    acknowledgeFinding(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead end: the dead-letter queue every schedule of this group names, for a due send the scheduler could not put on the outbound queue. An alarm fires on its first message.',
-    );
-    acknowledgeFinding(
-      this.deadLetterQueue,
-      'Serverless-SQSRedrivePolicy',
-      'The dead-letter queue of the schedules of this group: nothing consumes it automatically; a depth alarm fires on its first message and an operator moves the send to the outbound queue.',
-    );
 
     const statements = [
       new PolicyStatement({

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   EmailIdentity,
@@ -10,11 +10,11 @@ import {
   TlsPolicy,
 } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType } from 'aws-cdk-lib/aws-ses-actions';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
-import { acknowledgeFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
+import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
 import type { MailStorage } from './mail-storage.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
@@ -78,23 +78,13 @@ export class InboundEmail extends Construct {
     // invoke permission can exist before the rule (SES tests all three when the rule is created).
     this.receiptRuleArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:receipt-rule-set/${ruleSetName}:receipt-rule/${ruleName}`;
 
-    this.failedEventQueue = new Queue(this, 'FailedEvents', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.encryption.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
+    this.failedEventQueue = createDeadEndQueue(this, 'FailedEvents', {
+      encryption: props.encryption,
+      withoutDeadLetterQueue:
+        'This queue is itself the dead end: the on-failure destination of the inbound function after Lambda retried the SES event. Nothing consumes it automatically; an alarm fires on its first message.',
+      withoutRedrive:
+        'This queue is itself the dead end (the on-failure destination of the inbound function): nothing consumes it automatically, so there is nothing to redrive from it; a depth alarm fires on its first message.',
     });
-    acknowledgeFinding(
-      this.failedEventQueue,
-      'Serverless-SQSRedrivePolicy',
-      'This queue is itself the dead end (the on-failure destination of the inbound function): nothing consumes it automatically, so there is nothing to redrive from it; a depth alarm fires on its first message.',
-    );
-    acknowledgeFinding(
-      this.failedEventQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead end: the on-failure destination of the inbound function after Lambda retried the SES event. Nothing consumes it automatically; an alarm fires on its first message.',
-    );
 
     this.function = new SupportFunction(this, 'Function', {
       ...props.functionDefaults,

@@ -1,15 +1,15 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC } from '../../functions/adapters/metric-names.ts';
-import { acknowledgeFinding } from '../nag.ts';
 import { SupportDashboard } from './dashboard.ts';
+import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
 
 export interface ObservabilityProps {
@@ -75,23 +75,13 @@ export class Observability extends Construct {
     if (props.alarmEmail) {
       // An alarm mail SNS could not deliver (address gone, mailbox full) is kept here, not dropped.
       props.encryption.allowSnsDeadLetters();
-      const undelivered = new Queue(this, 'UndeliveredAlarms', {
-        encryption: QueueEncryption.KMS,
-        encryptionMasterKey: props.encryption.key,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-        removalPolicy: RemovalPolicy.DESTROY,
+      const undelivered = createDeadEndQueue(this, 'UndeliveredAlarms', {
+        encryption: props.encryption,
+        withoutDeadLetterQueue:
+          'This queue is itself the dead end: the dead-letter queue of the alarm email subscription. Nothing consumes it; its own depth alarm shows in the CloudWatch console when alarm mail bounces.',
+        withoutRedrive:
+          'The dead-letter queue of the alarm email subscription: nothing consumes it, so there is nothing to redrive from it; a depth alarm watches it.',
       });
-      acknowledgeFinding(
-        undelivered,
-        'AwsSolutions-SQS3',
-        'This queue is itself the dead end: the dead-letter queue of the alarm email subscription. Nothing consumes it; its own depth alarm shows in the CloudWatch console when alarm mail bounces.',
-      );
-      acknowledgeFinding(
-        undelivered,
-        'Serverless-SQSRedrivePolicy',
-        'The dead-letter queue of the alarm email subscription: nothing consumes it, so there is nothing to redrive from it; a depth alarm watches it.',
-      );
       this.alarmTopic.addSubscription(
         new EmailSubscription(props.alarmEmail, { deadLetterQueue: undelivered }),
       );

@@ -1,12 +1,12 @@
-import { Arn, ArnFormat, Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SmsConfig, SupportConfig } from '../../functions/core/config.ts';
-import { acknowledgeFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
+import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
@@ -37,23 +37,13 @@ export class Sms extends Construct {
     super(scope, id);
     const key = props.encryption.key;
 
-    this.failedEventQueue = new Queue(this, 'FailedEvents', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
+    this.failedEventQueue = createDeadEndQueue(this, 'FailedEvents', {
+      encryption: props.encryption,
+      withoutDeadLetterQueue:
+        'This queue is itself the dead end: the on-failure destination of the inbound-sms function after Lambda retried the SNS event, and the dead-letter queue of the SNS subscription. An alarm fires on its first message.',
+      withoutRedrive:
+        'This queue is itself the dead end (the on-failure destination of the inbound-sms function): nothing consumes it automatically, so there is nothing to redrive from it; a depth alarm fires on its first message.',
     });
-    acknowledgeFinding(
-      this.failedEventQueue,
-      'Serverless-SQSRedrivePolicy',
-      'This queue is itself the dead end (the on-failure destination of the inbound-sms function): nothing consumes it automatically, so there is nothing to redrive from it; a depth alarm fires on its first message.',
-    );
-    acknowledgeFinding(
-      this.failedEventQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead end: the on-failure destination of the inbound-sms function after Lambda retried the SNS event, and the dead-letter queue of the SNS subscription. An alarm fires on its first message.',
-    );
 
     this.topic = new Topic(this, 'InboundTopic', {
       displayName: 'switchboard inbound SMS',

@@ -1,14 +1,15 @@
-import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
 import { CfnIntegrationAssociation } from 'aws-cdk-lib/aws-connect';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
+import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { DeferredSends } from './deferred-sends.ts';
 import type { Encryption } from './encryption.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
@@ -58,23 +59,13 @@ export class Voice extends Construct {
     this.instanceArn = props.connect.instanceArn;
     this.instanceId = Arn.split(this.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName ?? '';
 
-    this.failedEventQueue = new Queue(this, 'FailedEvents', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.encryption.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
+    this.failedEventQueue = createDeadEndQueue(this, 'FailedEvents', {
+      encryption: props.encryption,
+      withoutDeadLetterQueue:
+        'This queue is itself the dead end: the DLQ of the contact-events rule target and the on-failure destination of the voice-events function. An alarm fires on its first message.',
+      withoutRedrive:
+        'This queue is itself the dead end (the contact-events rule target DLQ and the voice-events on-failure destination): nothing consumes it automatically; a depth alarm fires on its first message.',
     });
-    acknowledgeFinding(
-      this.failedEventQueue,
-      'Serverless-SQSRedrivePolicy',
-      'This queue is itself the dead end (the contact-events rule target DLQ and the voice-events on-failure destination): nothing consumes it automatically; a depth alarm fires on its first message.',
-    );
-    acknowledgeFinding(
-      this.failedEventQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead end: the DLQ of the contact-events rule target and the on-failure destination of the voice-events function. An alarm fires on its first message.',
-    );
 
     this.lookupFunction = new SupportFunction(this, 'Lookup', {
       ...props.functionDefaults,

@@ -4,6 +4,8 @@
  * (the provider's redelivery, byte for byte). `n` numbers the customer; `at` is the replay clock.
  */
 
+import { whatsappTextDelivery } from '../support/whatsapp-webhook.ts';
+
 export type BenchPath = 'new-customer' | 'known-customer' | 'duplicate';
 
 export interface ChannelEvents {
@@ -77,33 +79,15 @@ const whatsapp: ChannelEvents = {
 
 function whatsappEvent(n: number, which: string, at: Date, text: string): Buffer {
   const waId = phone(n).slice(1);
-  return json({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '908501234567', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: `Customer ${n}` }, wa_id: waId }],
-              messages: [
-                {
-                  from: waId,
-                  id: `wamid.bench-${which}-${n}`,
-                  timestamp: String(Math.floor(at.getTime() / 1000)),
-                  type: 'text',
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return json(
+    whatsappTextDelivery({
+      waId,
+      name: `Customer ${n}`,
+      messageId: `wamid.bench-${which}-${n}`,
+      timestamp: String(Math.floor(at.getTime() / 1000)),
+      text,
+    }),
+  );
 }
 
 const messenger: ChannelEvents = {

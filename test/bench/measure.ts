@@ -40,19 +40,8 @@ export interface PathFigures {
   events: number;
 }
 
-export interface ChannelFigures {
+export interface ChannelFigures extends Throughput {
   paths: Record<BenchPath, PathFigures>;
-  warmMsP50: number;
-  warmMsP99: number;
-  eventsPerSecond: number;
-  storeLimitEventsPerSecond: number;
-  endToEndMsP50: number;
-  endToEndMsP99: number;
-  /** DynamoDB writes per event in the throughput run (what the store limit replays). */
-  storeWritesPerEvent: number;
-  /** The functions whose handler time `warmMs` is. */
-  warmFunctions: string[];
-  events: number;
 }
 
 export interface MeasureOptions {
@@ -263,7 +252,9 @@ interface Throughput {
   storeLimitEventsPerSecond: number;
   endToEndMsP50: number;
   endToEndMsP99: number;
+  /** DynamoDB writes per event in the throughput run (what the store limit replays). */
   storeWritesPerEvent: number;
+  /** The functions whose handler time `warmMs` is. */
   warmFunctions: string[];
   events: number;
 }

@@ -5,23 +5,14 @@ import {
   findSensitiveTerm,
   raiseEscalation,
 } from '../../functions/core/escalation.ts';
-import type { Conversation, MailVerdicts } from '../../functions/core/model.ts';
+import type { MailVerdicts } from '../../functions/core/model.ts';
+import { openConversation } from '../support/conversation-builders.ts';
 import { readableIds } from '../support/in-memory-ports.ts';
 import { MemoryAgentTasks, MemoryEscalationLog } from '../support/in-memory-voice-ports.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
-function conversation(overrides: Partial<Conversation> = {}): Conversation {
-  return {
-    id: 'conv-1',
-    customerId: 'cust-1',
-    channel: 'email',
-    status: 'open',
-    createdAt: '2026-11-23T09:00:00.000Z',
-    lastMessageAt: '2026-11-23T09:00:00.000Z',
-    ...overrides,
-  };
-}
+const conversation = openConversation;
 
 describe('findSensitiveTerm', () => {
   it.each([

@@ -26,6 +26,7 @@ import type {
 } from '../../functions/core/model.ts';
 import { receiveInbound } from '../../functions/core/receive-inbound.ts';
 import { acknowledgementRequest } from '../support/builders.ts';
+import { inboundSms, openConversation } from '../support/conversation-builders.ts';
 import {
   MemoryChannelInsights,
   MemoryDeadlines,
@@ -34,14 +35,13 @@ import {
   MemoryResponseTimes,
 } from '../support/in-memory-insights.ts';
 import {
-  MemoryAttachments,
   MemoryConversations,
   MemoryCustomers,
   MemoryLedger,
   MemoryQueue,
   MemorySender,
-  readableIds,
 } from '../support/in-memory-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 // Istanbul (UTC+3, no DST), Monday to Friday 09:00–18:00; targets 120 and 960 business minutes.
 const config: SupportConfig = supportConfigSchema.parse({
@@ -64,16 +64,13 @@ const config: SupportConfig = supportConfigSchema.parse({
 // Friday 20 November 2026, 17:30 in Istanbul.
 const FRIDAY_1730 = '2026-11-20T14:30:00.000Z';
 
+/** An SMS to the support number received at 06:10 UTC (09:10 in Istanbul). */
+function smsAtTenPastSix(providerMessageId: string, phone: string, text: string): InboundMessage {
+  return inboundSms(providerMessageId, phone, text, new Date('2026-11-23T06:10:00.000Z'));
+}
+
 function conversation(overrides: Partial<Conversation> = {}): Conversation {
-  return {
-    id: 'conv-1',
-    customerId: 'cust-1',
-    channel: 'email',
-    status: 'open',
-    createdAt: FRIDAY_1730,
-    lastMessageAt: FRIDAY_1730,
-    ...overrides,
-  };
+  return openConversation({ createdAt: FRIDAY_1730, lastMessageAt: FRIDAY_1730, ...overrides });
 }
 
 let now: Date;
@@ -358,26 +355,13 @@ describe('recordInbound', () => {
 
   it('counts nothing for a redelivered event through receiveInbound', async () => {
     // Prepare
-    const message: InboundMessage = {
-      channel: 'sms',
-      providerMessageId: 'sms-1',
-      from: { kind: 'phone', value: '+905321234567' },
-      receivedAt: '2026-11-23T06:10:00.000Z',
-      text: 'Merhaba, siparişim nerede?',
-      attachments: [],
-      sms: { destinationNumber: '+908501234567' },
-    };
-    const inboundDeps = {
+    const message = smsAtTenPastSix('sms-1', '+905321234567', 'Merhaba, siparişim nerede?');
+    const inboundDeps = memoryInboundDeps(now, {
       clock: { now: () => now },
-      ids: readableIds,
       config,
-      ledger: new MemoryLedger(),
-      customers: new MemoryCustomers(),
       conversations,
-      attachments: new MemoryAttachments(),
-      outbound: new MemoryQueue(),
       insights: deps,
-    };
+    });
 
     // Act
     await receiveInbound(inboundDeps, { message, attachments: [] });
@@ -396,30 +380,18 @@ describe('receiveInbound with failing insights', () => {
     // Prepare
     const failures: unknown[] = [];
     const outbound = new MemoryQueue();
-    const inboundDeps = {
+    const inboundDeps = memoryInboundDeps(now, {
       clock: { now: () => now },
-      ids: readableIds,
       config,
-      ledger: new MemoryLedger(),
-      customers: new MemoryCustomers(),
       conversations,
-      attachments: new MemoryAttachments(),
       outbound,
       insights: {
         ...deps,
         insights: { add: async () => Promise.reject(new Error('throttled')), read: async () => [] },
         onFailure: (error: unknown) => failures.push(error),
       },
-    };
-    const message: InboundMessage = {
-      channel: 'sms',
-      providerMessageId: 'sms-2',
-      from: { kind: 'phone', value: '+905321234568' },
-      receivedAt: '2026-11-23T06:10:00.000Z',
-      text: 'Merhaba',
-      attachments: [],
-      sms: { destinationNumber: '+908501234567' },
-    };
+    });
+    const message = smsAtTenPastSix('sms-2', '+905321234568', 'Merhaba');
 
     // Act
     const result = await receiveInbound(inboundDeps, { message, attachments: [] });

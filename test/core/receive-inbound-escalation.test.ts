@@ -1,29 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import type { InboundMessage } from '../../functions/core/model.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
-import {
-  MemoryAttachments,
-  MemoryConversations,
-  MemoryCustomers,
-  MemoryLedger,
-  MemoryQueue,
-  readableIds,
-} from '../support/in-memory-ports.ts';
+import { inboundSms } from '../support/conversation-builders.ts';
+import { type MemoryQueue, readableIds } from '../support/in-memory-ports.ts';
 import { MemoryAgentTasks, MemoryEscalationLog } from '../support/in-memory-voice-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 
 function sms(id: string, text: string): InboundMessage {
-  return {
-    channel: 'sms',
-    providerMessageId: id,
-    from: { kind: 'phone', value: '+905321112233' },
-    receivedAt: NOW.toISOString(),
-    text,
-    attachments: [],
-    sms: { destinationNumber: '+908501234567' },
-  };
+  return inboundSms(id, '+905321112233', text, NOW);
 }
 
 let escalations: MemoryEscalationLog;
@@ -33,17 +19,9 @@ let deps: ReceiveInboundDeps;
 beforeEach(() => {
   escalations = new MemoryEscalationLog();
   tasks = new MemoryAgentTasks();
-  deps = {
-    clock: { now: () => NOW },
-    ids: readableIds,
-    config: sandboxSupportConfig,
-    ledger: new MemoryLedger(),
-    customers: new MemoryCustomers(),
-    conversations: new MemoryConversations(),
-    attachments: new MemoryAttachments(),
-    outbound: new MemoryQueue(),
+  deps = memoryInboundDeps(NOW, {
     escalation: { clock: { now: () => NOW }, ids: readableIds, escalations, agentTasks: tasks },
-  };
+  });
 });
 
 describe('receiveInbound with the escalation rule', () => {

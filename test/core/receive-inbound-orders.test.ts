@@ -1,16 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import type { InboundMessage, Order } from '../../functions/core/model.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
-import {
-  MemoryAttachments,
-  MemoryConversations,
-  MemoryCustomers,
-  MemoryLedger,
-  MemoryQueue,
-  readableIds,
-} from '../support/in-memory-ports.ts';
+import { type MemoryQueue, readableIds } from '../support/in-memory-ports.ts';
 import { MemoryOrders } from '../support/in-memory-shop-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -46,17 +39,7 @@ let deps: ReceiveInboundDeps & { outbound: MemoryQueue };
 beforeEach(async () => {
   const orders = new MemoryOrders();
   await orders.apply(SHIPPED);
-  deps = {
-    clock: { now: () => NOW },
-    ids: readableIds,
-    config: sandboxSupportConfig,
-    ledger: new MemoryLedger(),
-    customers: new MemoryCustomers(),
-    conversations: new MemoryConversations(),
-    attachments: new MemoryAttachments(),
-    outbound: new MemoryQueue(),
-    orders,
-  };
+  deps = memoryInboundDeps(NOW, { orders });
 });
 
 describe('receiveInbound: where is my order', () => {

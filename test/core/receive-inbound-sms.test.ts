@@ -6,15 +6,9 @@ import { ConfigurationError } from '../../functions/core/errors.ts';
 import type { InboundMessage } from '../../functions/core/model.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
 import { countSmsSegments } from '../../functions/core/sms-segments.ts';
-import {
-  MemoryAttachments,
-  MemoryConversations,
-  MemoryCustomers,
-  MemoryLedger,
-  MemoryQueue,
-  readableIds,
-} from '../support/in-memory-ports.ts';
+import { type MemoryConversations, MemoryCustomers, type MemoryQueue } from '../support/in-memory-ports.ts';
 import { MemoryConsentLedger } from '../support/in-memory-sms-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -43,17 +37,7 @@ let deps: ReceiveInboundDeps & {
 
 beforeEach(() => {
   const customers = new MemoryCustomers();
-  deps = {
-    clock: { now: () => NOW },
-    ids: readableIds,
-    config: sandboxSupportConfig,
-    ledger: new MemoryLedger(),
-    customers,
-    conversations: new MemoryConversations(),
-    attachments: new MemoryAttachments(),
-    outbound: new MemoryQueue(),
-    consent: new MemoryConsentLedger(customers),
-  };
+  deps = memoryInboundDeps(NOW, { customers, consent: new MemoryConsentLedger(customers) });
 });
 
 describe('receiveInbound for SMS', () => {

@@ -3,14 +3,14 @@ import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import type { InboundMessage, MailVerdicts } from '../../functions/core/model.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
-import {
+import type {
   MemoryAttachments,
   MemoryConversations,
   MemoryCustomers,
   MemoryLedger,
   MemoryQueue,
-  readableIds,
 } from '../support/in-memory-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 const PASS: MailVerdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
@@ -48,16 +48,7 @@ let deps: ReceiveInboundDeps & {
 };
 
 beforeEach(() => {
-  deps = {
-    clock: { now: () => NOW },
-    ids: readableIds,
-    config: sandboxSupportConfig,
-    ledger: new MemoryLedger(),
-    customers: new MemoryCustomers(),
-    conversations: new MemoryConversations(),
-    attachments: new MemoryAttachments(),
-    outbound: new MemoryQueue(),
-  };
+  deps = memoryInboundDeps(NOW);
 });
 
 describe('receiveInbound', () => {

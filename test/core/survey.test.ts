@@ -6,15 +6,16 @@ import type { Conversation, Customer, InboundMessage } from '../../functions/cor
 import type { ChannelInsights, InsightCounters } from '../../functions/core/ports.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
 import { parseSurveyScore, queueSurvey, renderSurvey, type SurveyDeps } from '../../functions/core/survey.ts';
+import { inboundSms } from '../support/conversation-builders.ts';
 import { MemoryAgentConversations } from '../support/in-memory-agent-ports.ts';
 import {
-  MemoryAttachments,
   MemoryCustomers,
   MemoryLedger,
   MemoryQueue,
   MemorySender,
   readableIds,
 } from '../support/in-memory-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 const PHONE = '+905321112233';
@@ -252,15 +253,7 @@ describe('receiveInbound with a survey answer', () => {
   let insights: RecordingInsights;
 
   function sms(id: string, text: string, at = NOW): InboundMessage {
-    return {
-      channel: 'sms',
-      providerMessageId: id,
-      from: { kind: 'phone', value: PHONE },
-      receivedAt: at.toISOString(),
-      text,
-      attachments: [],
-      sms: { destinationNumber: '+908501234567' },
-    };
+    return inboundSms(id, PHONE, text, at);
   }
 
   beforeEach(() => {
@@ -275,20 +268,14 @@ describe('receiveInbound with a survey answer', () => {
       }),
     );
     insights = new RecordingInsights();
-    deps = {
-      clock: { now: () => NOW },
-      ids: readableIds,
-      config: sandboxSupportConfig,
-      ledger: new MemoryLedger(),
+    deps = memoryInboundDeps(NOW, {
       customers,
       conversations,
-      attachments: new MemoryAttachments(),
-      outbound: new MemoryQueue(),
       surveys: {
         store: conversations,
         insights: { insights, config: sandboxSupportConfig, clock: { now: () => NOW } },
       },
-    };
+    });
   });
 
   it('stores a lone "5" as the score of the surveyed conversation, unanswered and still closed', async () => {

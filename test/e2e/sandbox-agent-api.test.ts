@@ -1,25 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../bin/sandbox/engine.ts';
-import { SandboxEngine } from '../../bin/sandbox/engine.ts';
-import { serverPort, startSandboxServer } from '../../bin/sandbox/server.ts';
+import { sandboxServerForTests } from '../support/sandbox-server.ts';
 
-let engine: SandboxEngine;
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  engine = await SandboxEngine.start({ now: new Date('2026-11-23T10:00:00Z') });
-  server = await startSandboxServer(engine, 0);
-  base = `http://127.0.0.1:${serverPort(server)}`;
-}, 60_000);
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await engine.stop();
-});
+const sandbox = sandboxServerForTests(new Date('2026-11-23T10:00:00Z'));
 
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url));
 const AUTH = { authorization: 'Bearer dev-agent-token' };
@@ -35,7 +19,7 @@ interface AgentAnswer {
 }
 
 async function agent(method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${base}${path}`, {
+  const response = await fetch(`${sandbox.base}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -44,12 +28,12 @@ async function agent(method: string, path: string, body?: unknown, headers: Reco
 }
 
 async function inject(suffix: string, content: Uint8Array) {
-  const response = await fetch(`${base}/sandbox/events/${suffix}`, { method: 'POST', body: content });
+  const response = await fetch(`${sandbox.base}/sandbox/events/${suffix}`, { method: 'POST', body: content });
   return (await response.json()) as { accepted: boolean; outbox: OutboxEntry[] };
 }
 
 const sent = (conversationId: string, kind: string) =>
-  engine.outbox.filter((o) => o.conversationId === conversationId && o.kind === kind);
+  sandbox.engine.outbox.filter((o) => o.conversationId === conversationId && o.kind === kind);
 
 describe.each([
   {
@@ -144,7 +128,7 @@ describe.each([
 
     it('records a "5" answer on the closed conversation without reopening or acknowledging it', async () => {
       // Prepare
-      const acknowledgementsBefore = engine.outbox.filter((o) => o.kind === 'auto-reply').length;
+      const acknowledgementsBefore = sandbox.engine.outbox.filter((o) => o.kind === 'auto-reply').length;
 
       // Act
       const answered = await inject(suffix, fixture(answer));
@@ -154,7 +138,9 @@ describe.each([
       expect(answered.accepted).toBe(true);
       expect(read.body).toMatchObject({ status: 'closed', csat: { score: 5 } });
       expect(read.body.messages).toContainEqual(expect.objectContaining({ direction: 'inbound', text: '5' }));
-      expect(engine.outbox.filter((o) => o.kind === 'auto-reply')).toHaveLength(acknowledgementsBefore);
+      expect(sandbox.engine.outbox.filter((o) => o.kind === 'auto-reply')).toHaveLength(
+        acknowledgementsBefore,
+      );
     });
   },
 );

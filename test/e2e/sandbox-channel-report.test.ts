@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxEngine } from '../../bin/sandbox/engine.ts';
-import { serverPort, startSandboxServer } from '../../bin/sandbox/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelFigures, ChannelReport } from '../../functions/core/insights.ts';
+import { sandboxServerForTests } from '../support/sandbox-server.ts';
 
 /**
  * Mixed traffic into the running sandbox (email, SMS, WhatsApp, a redelivery, an agent reply, a
@@ -11,9 +9,8 @@ import type { ChannelFigures, ChannelReport } from '../../functions/core/insight
  * as an agent reads it.
  */
 
-let engine: SandboxEngine;
-let server: Server;
-let base: string;
+// Monday 23 November 2026, 13:00 in Istanbul: open; the first-response target is 120 business minutes.
+const sandbox = sandboxServerForTests(new Date('2026-11-23T10:00:00Z'));
 let report: ChannelReport;
 let emailConversations: string[];
 
@@ -21,14 +18,14 @@ const fixture = (path: string) => readFileSync(new URL(`../fixtures/replay/${pat
 const AUTH = { authorization: 'Bearer dev-agent-token' };
 
 async function inject(suffix: string, content: Uint8Array | string) {
-  const response = await fetch(`${base}/sandbox/events/${suffix}`, { method: 'POST', body: content });
+  const response = await fetch(`${sandbox.base}/sandbox/events/${suffix}`, { method: 'POST', body: content });
   const body = (await response.json()) as { accepted: boolean; reason?: string };
   expect(body, `${suffix}: ${body.reason}`).toMatchObject({ accepted: true });
   return body;
 }
 
 async function agent(method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${base}${path}`, {
+  const response = await fetch(`${sandbox.base}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -39,7 +36,7 @@ async function agent(method: string, path: string, body?: unknown, headers: Reco
 /** Messages the sandbox actually sent, per channel and UTC hour: what the report must match. */
 function sentPerHour(channel: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const entry of engine.outbox.filter((o) => o.channel === channel)) {
+  for (const entry of sandbox.engine.outbox.filter((o) => o.channel === channel)) {
     const hour = `${entry.sentAt.slice(0, 13)}:00:00.000Z`;
     counts[hour] = (counts[hour] ?? 0) + 1;
   }
@@ -53,11 +50,6 @@ function figuresOf(channel: string): ChannelFigures {
 }
 
 beforeAll(async () => {
-  // Monday 23 November 2026, 13:00 in Istanbul: open; the first-response target is 120 business minutes.
-  engine = await SandboxEngine.start({ now: new Date('2026-11-23T10:00:00Z') });
-  server = await startSandboxServer(engine, 0);
-  base = `http://127.0.0.1:${serverPort(server)}`;
-
   // Prepare: 10:00 UTC — two emails, two SMS of one conversation, one WhatsApp message delivered twice.
   await inject('eml', fixture('email-basics/01-question-tr.eml'));
   await inject('eml', fixture('email-basics/04-question-en.eml'));
@@ -67,7 +59,9 @@ beforeAll(async () => {
   await inject('meta.json', fixture('social/03-whatsapp-same-phone-tr-redelivered.meta.json'));
   const listed = await agent('GET', '/conversations?channel=email');
   emailConversations = (listed.body.items as { id: string; customerId: string }[]).map((c) => c.id);
-  const ayse = engine.outbox.find((o) => o.to === 'ayse.yilmaz@example.com' && o.kind === 'auto-reply');
+  const ayse = sandbox.engine.outbox.find(
+    (o) => o.to === 'ayse.yilmaz@example.com' && o.kind === 'auto-reply',
+  );
   // An agent answers Ayşe within minutes; nobody answers the others.
   const reply = await agent('POST', `/conversations/${ayse?.conversationId}/replies`, {
     text: 'Kargonuz yarın teslim edilecek.',
@@ -81,12 +75,6 @@ beforeAll(async () => {
   expect(answer.status).toBe(200);
   report = answer.body as unknown as ChannelReport;
 }, 120_000);
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await engine.stop();
-});
 
 describe('GET /reports/channels on the sandbox', () => {
   it('refuses a caller without the agent token', async () => {

@@ -1,54 +1,21 @@
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxEngine } from '../../bin/sandbox/engine.ts';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_META_SECRETS } from '../../bin/sandbox/meta.ts';
-import { serverPort, startSandboxServer } from '../../bin/sandbox/server.ts';
 import { signMetaBody } from '../../functions/channels/meta/signature.ts';
+import { sandboxServerForTests } from '../support/sandbox-server.ts';
+import { whatsappTextDelivery } from '../support/whatsapp-webhook.ts';
 
-let engine: SandboxEngine;
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  engine = await SandboxEngine.start({ now: new Date('2026-11-23T10:00:00Z') });
-  server = await startSandboxServer(engine, 0);
-  base = `http://127.0.0.1:${serverPort(server)}`;
-}, 60_000);
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await engine.stop();
-});
+const sandbox = sandboxServerForTests(new Date('2026-11-23T10:00:00Z'));
 
 /** A WhatsApp text as Meta posts it (non-ASCII escaped), sent at the sandbox clock. */
-const body = JSON.stringify({
-  object: 'whatsapp_business_account',
-  entry: [
-    {
-      id: '102290129340398',
-      changes: [
-        {
-          field: 'messages',
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '908501234567', phone_number_id: '106540352242922' },
-            contacts: [{ profile: { name: 'Elif' }, wa_id: '905339876543' }],
-            messages: [
-              {
-                from: '905339876543',
-                id: 'wamid.HBgMOTA1MzM5ODc2NTQzFQIAEhggROUTETEST',
-                timestamp: '1795428000',
-                type: 'text',
-                text: { body: 'Opening hours?' },
-              },
-            ],
-          },
-        },
-      ],
-    },
-  ],
-});
+const body = JSON.stringify(
+  whatsappTextDelivery({
+    waId: '905339876543',
+    name: 'Elif',
+    messageId: 'wamid.HBgMOTA1MzM5ODc2NTQzFQIAEhggROUTETEST',
+    timestamp: '1795428000',
+    text: 'Opening hours?',
+  }),
+);
 
 describe('the sandbox serves /webhooks/meta like API Gateway', () => {
   it('answers the subscription handshake with the challenge', async () => {
@@ -58,7 +25,7 @@ describe('the sandbox serves /webhooks/meta like API Gateway', () => {
       'hub.verify_token': SANDBOX_META_SECRETS.verifyToken,
       'hub.challenge': '987654321',
     });
-    const response = await fetch(`${base}/webhooks/meta?${query}`);
+    const response = await fetch(`${sandbox.base}/webhooks/meta?${query}`);
 
     // Assess
     expect(response.status).toBe(200);
@@ -67,7 +34,7 @@ describe('the sandbox serves /webhooks/meta like API Gateway', () => {
 
   it('refuses a delivery signed with the wrong secret and stores nothing', async () => {
     // Act
-    const response = await fetch(`${base}/webhooks/meta`, {
+    const response = await fetch(`${sandbox.base}/webhooks/meta`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -78,12 +45,12 @@ describe('the sandbox serves /webhooks/meta like API Gateway', () => {
 
     // Assess
     expect(response.status).toBe(401);
-    expect((await engine.report()).conversations).toEqual([]);
+    expect((await sandbox.engine.report()).conversations).toEqual([]);
   });
 
   it('takes a signed delivery, processes it behind the queue and answers through the local Graph API', async () => {
     // Act
-    const response = await fetch(`${base}/webhooks/meta`, {
+    const response = await fetch(`${sandbox.base}/webhooks/meta`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -94,11 +61,13 @@ describe('the sandbox serves /webhooks/meta like API Gateway', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    const report = await engine.report();
+    const report = await sandbox.engine.report();
     expect(report.conversations).toHaveLength(1);
     expect(report.conversations[0]?.channel).toBe('whatsapp');
-    expect(engine.outbox).toEqual([expect.objectContaining({ channel: 'whatsapp', to: '+905339876543' })]);
-    expect(engine.meta.graph.calls).toEqual([
+    expect(sandbox.engine.outbox).toEqual([
+      expect.objectContaining({ channel: 'whatsapp', to: '+905339876543' }),
+    ]);
+    expect(sandbox.engine.meta.graph.calls).toEqual([
       expect.objectContaining({ path: '/v21.0/106540352242922/messages', status: 200 }),
     ]);
   });
@@ -108,12 +77,12 @@ describe('the sandbox serves /webhooks/meta like API Gateway', () => {
     const delivery = (id: string, from: string) =>
       body.replace('wamid.HBgMOTA1MzM5ODc2NTQzFQIAEhggROUTETEST', id).replaceAll('905339876543', from);
     const post = (raw: string) =>
-      fetch(`${base}/webhooks/meta`, {
+      fetch(`${sandbox.base}/webhooks/meta`, {
         method: 'POST',
         headers: { 'x-hub-signature-256': signMetaBody(raw, SANDBOX_META_SECRETS.appSecret) },
         body: raw,
       });
-    const armed = await fetch(`${base}/sandbox/meta/graph-faults`, {
+    const armed = await fetch(`${sandbox.base}/sandbox/meta/graph-faults`, {
       method: 'POST',
       body: JSON.stringify({ status: 429, body: { error: { message: 'Too many calls', code: 4 } } }),
     });
@@ -121,21 +90,21 @@ describe('the sandbox serves /webhooks/meta like API Gateway', () => {
 
     // Act
     await post(delivery('wamid.RETRIED', '905443332211'));
-    engine.meta.graph.failNext({
+    sandbox.engine.meta.graph.failNext({
       status: 400,
       body: { error: { message: '(#131026) Message undeliverable', type: 'OAuthException', code: 131026 } },
     });
     await post(delivery('wamid.REFUSED', '905321234567'));
 
     // Assess
-    const statuses = engine.meta.graph.calls.slice(1).map((c) => c.status);
+    const statuses = sandbox.engine.meta.graph.calls.slice(1).map((c) => c.status);
     expect(statuses).toEqual([429, 200, 400]);
-    const report = await engine.report();
+    const report = await sandbox.engine.report();
     const refused = report.conversations
       .flatMap((c) => c.messages)
       .find((m) => m.direction === 'outbound' && m.deliveryStatus === 'failed');
     expect(refused?.flags?.[0]).toMatch(/HTTP 400, code 131026/);
-    expect(engine.outbox.map((o) => o.to)).toEqual(['+905339876543', '+905443332211']);
-    expect(engine.deadLetters).toEqual([]);
+    expect(sandbox.engine.outbox.map((o) => o.to)).toEqual(['+905339876543', '+905443332211']);
+    expect(sandbox.engine.deadLetters).toEqual([]);
   });
 });

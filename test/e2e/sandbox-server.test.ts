@@ -1,37 +1,23 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../support/sandbox-process.ts';
+import { projectRoot, type ServedSandbox, serveSandbox } from '../support/sandbox-process.ts';
 
-let child: ChildProcessWithoutNullStreams;
-let base: string;
-let stderr = '';
+let sandbox: ServedSandbox;
 
 beforeAll(async () => {
-  // PORT=0: the sandbox takes a free port and says which on stderr.
-  child = spawn(process.execPath, ['--import', 'tsx', 'bin/sandbox.ts', 'serve'], {
-    cwd: projectRoot,
-    env: { ...process.env, PORT: '0', POWERTOOLS_LOG_LEVEL: 'WARN' },
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const up = stderr.match(/is up on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (up?.[1]) resolve(up[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${stderr}`)));
-  });
+  // The sandbox takes a free port and says which on stderr.
+  sandbox = await serveSandbox();
 }, 60_000);
 
 afterAll(() => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  if (sandbox?.child.exitCode === null) sandbox.child.kill('SIGKILL');
 });
 
 describe('npm start: the sandbox server', () => {
   it('answers GET /health with 200 once the stand-ins are up', async () => {
     // Act
-    const response = await fetch(`${base}/health`);
+    const response = await fetch(`${sandbox.base}/health`);
 
     // Assess
     expect(response.status).toBe(200);
@@ -43,8 +29,8 @@ describe('npm start: the sandbox server', () => {
     const mail = await readFile(`${projectRoot}/test/fixtures/replay/email-basics/04-question-en.eml`);
 
     // Act
-    const response = await fetch(`${base}/sandbox/events/eml`, { method: 'POST', body: mail });
-    const outbox = (await (await fetch(`${base}/sandbox/outbox`)).json()) as { items: unknown[] };
+    const response = await fetch(`${sandbox.base}/sandbox/events/eml`, { method: 'POST', body: mail });
+    const outbox = (await (await fetch(`${sandbox.base}/sandbox/outbox`)).json()) as { items: unknown[] };
 
     // Assess
     expect(response.status).toBe(200);
@@ -58,7 +44,7 @@ describe('npm start: the sandbox server', () => {
 
   it('refuses an event type it does not know with 422 and a reason', async () => {
     // Act
-    const response = await fetch(`${base}/sandbox/events/txt`, { method: 'POST', body: 'hello' });
+    const response = await fetch(`${sandbox.base}/sandbox/events/txt`, { method: 'POST', body: 'hello' });
 
     // Assess
     expect(response.status).toBe(422);
@@ -67,7 +53,7 @@ describe('npm start: the sandbox server', () => {
 
   it('answers 404 with a reason for a route it does not have', async () => {
     // Act
-    const response = await fetch(`${base}/nowhere`);
+    const response = await fetch(`${sandbox.base}/nowhere`);
 
     // Assess
     expect(response.status).toBe(404);
@@ -76,11 +62,11 @@ describe('npm start: the sandbox server', () => {
 
   it('stops cleanly on Ctrl-C', async () => {
     // Act
-    child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
+    sandbox.child.kill('SIGINT');
+    const [code] = await once(sandbox.child, 'exit');
 
     // Assess
     expect(code).toBe(0);
-    expect(stderr).toContain('sandbox stopped');
+    expect(sandbox.stderr()).toContain('sandbox stopped');
   });
 });

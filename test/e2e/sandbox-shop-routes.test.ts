@@ -1,26 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxEngine } from '../../bin/sandbox/engine.ts';
-import { serverPort, startSandboxServer } from '../../bin/sandbox/server.ts';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_SHOP_SECRET } from '../../bin/sandbox/shop.ts';
 import { signHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
+import { sandboxServerForTests } from '../support/sandbox-server.ts';
 
-let engine: SandboxEngine;
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  engine = await SandboxEngine.start({ now: new Date('2026-11-23T10:00:00Z') });
-  server = await startSandboxServer(engine, 0);
-  base = `http://127.0.0.1:${serverPort(server)}`;
-}, 60_000);
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await engine.stop();
-});
+const sandbox = sandboxServerForTests(new Date('2026-11-23T10:00:00Z'));
 
 const ORDER = readFileSync(new URL('../fixtures/orders/shipped-email-and-phone.json', import.meta.url));
 
@@ -29,7 +13,7 @@ function post(
   body: Uint8Array | string,
   signature = signHmacSha256Hex(body, SANDBOX_SHOP_SECRET),
 ) {
-  return fetch(`${base}${path}`, {
+  return fetch(`${sandbox.base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-signature-sha256': signature },
     body,
@@ -45,7 +29,7 @@ describe('the sandbox serves the shop API like API Gateway', () => {
     // Assess
     expect(response.status).toBe(200);
     expect(body).toMatchObject({ status: 'accepted', notification: { queued: true, channel: 'sms' } });
-    expect(engine.outbox.filter((o) => o.kind === 'order-status')).toHaveLength(1);
+    expect(sandbox.engine.outbox.filter((o) => o.kind === 'order-status')).toHaveLength(1);
   });
 
   it('refuses a wrong signature with 401 and the reason', async () => {
@@ -70,8 +54,8 @@ describe('the sandbox serves the shop API like API Gateway', () => {
 
     // Act
     const created = await post('/reminders', create);
-    const pendingAfterCreate = engine.deferredSends.list().map((d) => d.outboundId);
-    const deleted = await fetch(`${base}/reminders/rem-serve-1`, {
+    const pendingAfterCreate = sandbox.engine.deferredSends.list().map((d) => d.outboundId);
+    const deleted = await fetch(`${sandbox.base}/reminders/rem-serve-1`, {
       method: 'DELETE',
       headers: { 'x-signature-sha256': signHmacSha256Hex('/reminders/rem-serve-1', SANDBOX_SHOP_SECRET) },
     });
@@ -81,6 +65,6 @@ describe('the sandbox serves the shop API like API Gateway', () => {
     expect(pendingAfterCreate).toContain('rem-serve-1');
     expect(deleted.status).toBe(200);
     expect(await deleted.json()).toMatchObject({ id: 'rem-serve-1', state: 'cancelled' });
-    expect(engine.deferredSends.list().map((d) => d.outboundId)).not.toContain('rem-serve-1');
+    expect(sandbox.engine.deferredSends.list().map((d) => d.outboundId)).not.toContain('rem-serve-1');
   });
 });

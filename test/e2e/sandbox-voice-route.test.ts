@@ -1,29 +1,13 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxEngine } from '../../bin/sandbox/engine.ts';
-import { serverPort, startSandboxServer } from '../../bin/sandbox/server.ts';
+import { describe, expect, it } from 'vitest';
+import { sandboxServerForTests } from '../support/sandbox-server.ts';
 
-let engine: SandboxEngine;
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  engine = await SandboxEngine.start({ now: new Date('2026-11-23T10:30:00Z') });
-  server = await startSandboxServer(engine, 0);
-  base = `http://127.0.0.1:${serverPort(server)}`;
-}, 60_000);
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await engine.stop();
-});
+const sandbox = sandboxServerForTests(new Date('2026-11-23T10:30:00Z'));
 
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url));
 
 async function post(suffix: string, body: Uint8Array) {
-  const response = await fetch(`${base}/sandbox/events/${suffix}`, { method: 'POST', body });
+  const response = await fetch(`${sandbox.base}/sandbox/events/${suffix}`, { method: 'POST', body });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -40,7 +24,7 @@ describe('the running sandbox takes Connect events', () => {
     expect(queued.status).toBe(200);
     expect(queued.body.result).toMatchObject({ status: 'recorded' });
     expect(hungUp.body.result).toMatchObject({ status: 'recorded', missedCall: { queued: false } });
-    const report = await engine.report();
+    const report = await sandbox.engine.report();
     expect(report.responses.map((r) => r.file)).toEqual(['event-0001.connect-flow.json']);
   });
 

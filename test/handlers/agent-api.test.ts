@@ -6,6 +6,7 @@ import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import type { Conversation } from '../../functions/core/model.ts';
 import type { ChannelInsights } from '../../functions/core/ports.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
+import { openConversation } from '../support/conversation-builders.ts';
 import { MemoryAgentConversations } from '../support/in-memory-agent-ports.ts';
 import { MemoryCustomers, MemoryQueue, readableIds } from '../support/in-memory-ports.ts';
 
@@ -18,15 +19,7 @@ let outbound: MemoryQueue;
 let handler: ReturnType<typeof makeAgentApiHandler>;
 
 function conversation(overrides: Partial<Conversation> = {}): Conversation {
-  return {
-    id: 'conv-1',
-    customerId: 'cust-1',
-    channel: 'sms',
-    status: 'open',
-    createdAt: '2026-11-23T09:00:00.000Z',
-    lastMessageAt: '2026-11-23T09:00:00.000Z',
-    ...overrides,
-  };
+  return openConversation({ channel: 'sms', ...overrides });
 }
 
 beforeEach(() => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
@@ -11,6 +10,7 @@ import { inboundEmailDeps } from '../../functions/adapters/wiring.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { settingsFor } from '../support/builders.ts';
+import { queuedOutboundRequests } from '../support/outbound-queue.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 let standIns: StandIns;
@@ -60,16 +60,9 @@ async function storeRawMail(messageId: string, fixture: string) {
 }
 
 async function queuedAutoReplies(): Promise<number> {
-  const received = await standIns.clients.sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: standIns.outboundQueueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-    }),
-  );
   // The queue also carries the conversation's response-deadline checks (issue 7b).
-  const kinds = (received.Messages ?? []).map((m) => (JSON.parse(m.Body ?? '{}') as { kind?: string }).kind);
-  return kinds.filter((kind) => kind === 'auto-reply').length;
+  const requests = await queuedOutboundRequests(standIns);
+  return requests.filter((request) => request.kind === 'auto-reply').length;
 }
 
 describe('inbound-email handler on DynamoDB Local, local S3 and SQS', () => {

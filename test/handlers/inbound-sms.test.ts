@@ -6,7 +6,7 @@ import {
   SendTextMessageCommand,
   ThrottlingException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
@@ -22,6 +22,8 @@ import type { ReceiveInboundResult } from '../../functions/core/receive-inbound.
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { settingsFor } from '../support/builders.ts';
+import { queuedOutboundRequests } from '../support/outbound-queue.ts';
+import { inboundSmsNotification } from '../support/sns-event.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 let standIns: StandIns;
@@ -57,40 +59,10 @@ beforeEach(async () => {
 
 async function snsEvent(fixture: string, snsMessageId: string = randomUUID()) {
   const message = await readFile(`test/fixtures/sms/${fixture}`, 'utf8');
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: 'arn:aws:sns:eu-central-1:111122223333:switchboard-inbound-sms:0f0e',
-        Sns: {
-          Type: 'Notification',
-          MessageId: snsMessageId,
-          TopicArn: 'arn:aws:sns:eu-central-1:111122223333:switchboard-inbound-sms',
-          Subject: null,
-          Message: message,
-          Timestamp: NOW.toISOString(),
-          SignatureVersion: '1',
-          Signature: 'EXAMPLE',
-          SigningCertUrl: 'https://sns.eu-central-1.amazonaws.com/cert.pem',
-          UnsubscribeUrl: 'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe',
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
+  return inboundSmsNotification(snsMessageId, message, NOW);
 }
 
-async function queued(): Promise<OutboundRequest[]> {
-  const received = await standIns.clients.sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: standIns.outboundQueueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-    }),
-  );
-  return (received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}') as OutboundRequest);
-}
+const queued = () => queuedOutboundRequests(standIns);
 
 const sqsEvent = (requests: OutboundRequest[]) => sqsEventOfBodies(requests.map((r) => JSON.stringify(r)));
 

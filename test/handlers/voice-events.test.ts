@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConnectClient, DescribeContactCommand } from '@aws-sdk/client-connect';
-import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
@@ -11,10 +11,11 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { DynamoVoiceContacts } from '../../functions/adapters/dynamodb/voice-contacts.ts';
 import { voiceEventsDeps } from '../../functions/adapters/wiring.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
-import type { OutboundRequest } from '../../functions/core/model.ts';
 import type { ContactEventResult } from '../../functions/core/voice/contact-events.ts';
 import { makeVoiceEventsHandler } from '../../functions/handlers/voice-events.ts';
 import { settingsFor } from '../support/builders.ts';
+import { queuedOutboundRequests } from '../support/outbound-queue.ts';
+import { AYSE_PHONE, knownCaller } from '../support/voice-callers.ts';
 
 // Monday 13:30 in Istanbul: the shop is open, follow-ups go out at once.
 const NOW = new Date('2026-11-23T10:30:00.000Z');
@@ -37,16 +38,7 @@ function forContact(event: Record<string, unknown>, contactId: string) {
   return { ...event, detail: { ...(event.detail as object), contactId } };
 }
 
-async function queued(): Promise<OutboundRequest[]> {
-  const received = await standIns.clients.sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: standIns.outboundQueueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-    }),
-  );
-  return (received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}') as OutboundRequest);
-}
+const queued = () => queuedOutboundRequests(standIns);
 
 beforeAll(async () => {
   standIns = await startStandIns({
@@ -59,15 +51,8 @@ beforeAll(async () => {
   };
   const db = documentClient(standIns.clients.dynamo);
   await new DynamoCustomerDirectory(db, settings.tableName).createWithIdentity(
-    {
-      id: 'cust-ayse',
-      name: 'Ayşe Yılmaz',
-      language: 'tr',
-      consent: { sms: 'opted-in' },
-      identities: [{ kind: 'phone', value: '+905321234567' }],
-      createdAt: NOW.toISOString(),
-    },
-    { kind: 'phone', value: '+905321234567' },
+    knownCaller(NOW.toISOString()),
+    { kind: 'phone', value: AYSE_PHONE },
   );
   await new DynamoVoiceContacts(db, settings.tableName).remember({
     contactId: CONTACT_ID,

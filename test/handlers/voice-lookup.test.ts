@@ -11,6 +11,7 @@ import { voiceLookupDeps } from '../../functions/adapters/wiring.ts';
 import { ConfigurationError } from '../../functions/core/errors.ts';
 import { makeVoiceLookupHandler } from '../../functions/handlers/voice-lookup.ts';
 import { settingsFor } from '../support/builders.ts';
+import { AYSE_PHONE, knownCaller, shippedOrderOfKnownCaller } from '../support/voice-callers.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 const CONTACT_ID = '4a573372-1f28-4e26-b97b-3b5c7d9e1f20';
@@ -29,25 +30,10 @@ beforeAll(async () => {
   const settings = settingsFor(standIns);
   const db = documentClient(standIns.clients.dynamo);
   await new DynamoCustomerDirectory(db, settings.tableName).createWithIdentity(
-    {
-      id: 'cust-ayse',
-      name: 'Ayşe Yılmaz',
-      language: 'tr',
-      consent: { sms: 'opted-in' },
-      identities: [{ kind: 'phone', value: '+905321234567' }],
-      createdAt: NOW.toISOString(),
-    },
-    { kind: 'phone', value: '+905321234567' },
+    knownCaller(NOW.toISOString()),
+    { kind: 'phone', value: AYSE_PHONE },
   );
-  await new DynamoOrderStore(db, settings.tableName).apply({
-    id: '100234',
-    customerId: 'cust-ayse',
-    lastEventType: 'order.shipped',
-    status: 'shipped',
-    lastEventAt: '2026-11-22T10:00:00.000Z',
-    lastEventId: 'evt-1',
-    firstEventAt: '2026-11-20T10:00:00.000Z',
-  });
+  await new DynamoOrderStore(db, settings.tableName).apply(shippedOrderOfKnownCaller());
   const deps = voiceLookupDeps(standIns.clients, settings, { now: () => NOW });
   lookup = makeVoiceLookupHandler(() => deps);
 }, 60_000);

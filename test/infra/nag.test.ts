@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Validations } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesizeSwitchboard } from './synth.ts';
+import { type Acknowledgement, acknowledgementsIn, synthesizeSwitchboard } from './synth.ts';
 
 interface SuppressedViolation {
   readonly ruleName: string;
@@ -18,27 +16,6 @@ interface PluginReport {
   readonly conclusion: 'success' | 'failure';
   readonly violations: readonly { readonly ruleName: string; readonly severity: string }[];
   readonly suppressedViolations?: readonly SuppressedViolation[];
-}
-
-interface Acknowledgement {
-  readonly id: string;
-  readonly reason: string;
-  readonly path: string;
-}
-
-/** Every acknowledgement recorded anywhere in the construct tree, with where it was made. */
-function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
-  return root.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-          id,
-          reason,
-          path: construct.node.path,
-        })),
-      ),
-  );
 }
 
 /** The cdk-nag packs bin/app.ts checks the app against, by validation plugin name. */

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { Validations } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { IConstruct } from 'constructs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import { EventBridgeDeferredSends } from '../../functions/adapters/scheduler/eve
 import { schedulerSettingsFromEnvironment } from '../../functions/adapters/sms/sms-wiring.ts';
 import type { DeploymentConfigInput } from '../../lib/config.ts';
 import { acknowledgementRequest } from '../support/builders.ts';
-import { exampleConfig, synthesizeSwitchboard } from './synth.ts';
+import { acknowledgementsIn, exampleConfig, synthesizeSwitchboard } from './synth.ts';
 
 /**
  * DESIGN §4 "nothing is lost" as properties of the synthesized template. Every assertion iterates
@@ -136,6 +135,34 @@ describe('reliability and security of the synthesized stack (every channel on)',
         const timeout = Number(resources[functionId]?.Properties?.Timeout ?? 3);
         const visibility = Number(resources[queueId]?.Properties?.VisibilityTimeout ?? 30);
         expect(visibility, `${queueId} consumed by ${functionId}`).toBeGreaterThanOrEqual(6 * timeout);
+      }
+    });
+
+    it('tells every consumer its dead-letter queue and receive limit, and lets it send there with the queue key', () => {
+      // Assess: the consumer dead-letters a record itself on its last receive, with the reason.
+      for (const [queueId, mapping] of consumedQueues()) {
+        const functionId = referencedId(mapping.FunctionName) ?? '';
+        const fn = resources[functionId]?.Properties ?? {};
+        const variables = (fn.Environment as { Variables?: Json } | undefined)?.Variables ?? {};
+        const redrive = resources[queueId]?.Properties?.RedrivePolicy as Json | undefined;
+        const dlqId = referencedId(redrive?.deadLetterTargetArn) ?? '';
+        expect(referencedId(variables.DEAD_LETTER_QUEUE_URL), functionId).toBe(dlqId);
+        expect(variables.MAX_RECEIVE_COUNT, functionId).toBe(String(redrive?.maxReceiveCount));
+        const roleId = referencedId(fn.Role) ?? '';
+        const statements = Object.values(resources)
+          .filter((r) => r.Type === 'AWS::IAM::Policy' && referencedIds(r.Properties?.Roles).has(roleId))
+          .flatMap((r) =>
+            asArray((r.Properties?.PolicyDocument as { Statement?: Json[] } | undefined)?.Statement),
+          );
+        const allows = (action: string, resourceId: string) =>
+          statements.some(
+            (st) =>
+              asArray(st.Action as string | string[]).includes(action) &&
+              asArray(st.Resource).some((r) => referencedId(r) === resourceId),
+          );
+        expect(allows('sqs:SendMessage', dlqId), `${functionId} → ${dlqId}`).toBe(true);
+        const dlqKeyId = referencedId(resources[dlqId]?.Properties?.KmsMasterKeyId) ?? '';
+        expect(allows('kms:GenerateDataKey', dlqKeyId), `${functionId} → ${dlqKeyId}`).toBe(true);
       }
     });
 
@@ -437,17 +464,7 @@ describe('reliability and security of the synthesized stack (every channel on)',
 
     it('acknowledges each finding on the construct it concerns, with a reason, and none that is not reported', () => {
       // Prepare
-      const acknowledgements = root.node.findAll().flatMap((construct) =>
-        construct.node.metadata
-          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-          .flatMap((entry) =>
-            Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-              id,
-              reason,
-              path: construct.node.path,
-            })),
-          ),
-      );
+      const acknowledgements = acknowledgementsIn(root);
       const used = new Set(
         validationReport.pluginReports.flatMap((report) =>
           (report.suppressedViolations ?? []).map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`),

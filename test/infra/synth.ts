@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { afterAll } from 'vitest';
 import { type DeploymentConfigInput, parseDeploymentConfig } from '../../lib/config.ts';
 import { addSwitchboard } from '../../lib/switchboard-app.ts';
@@ -55,4 +56,25 @@ export function synthesizeSwitchboard(
   const stack = addSwitchboard(app, parseDeploymentConfig({ ...switchboard, ...options.config }));
   const assembly = app.synth();
   return { app, stack, template: Template.fromStack(stack), assemblyDirectory: assembly.directory };
+}
+
+export interface Acknowledgement {
+  readonly id: string;
+  readonly reason: string;
+  readonly path: string;
+}
+
+/** Every acknowledgement recorded anywhere in the construct tree, with where it was made. */
+export function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          id,
+          reason,
+          path: construct.node.path,
+        })),
+      ),
+  );
 }

@@ -5,14 +5,8 @@ import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import type { S3RawMailSource } from '../../functions/adapters/s3/mail-storage.ts';
 import type { VerdictStatus } from '../../functions/core/model.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
-import {
-  MemoryAttachments,
-  MemoryConversations,
-  MemoryCustomers,
-  MemoryLedger,
-  MemoryQueue,
-  readableIds,
-} from '../support/in-memory-ports.ts';
+import { MemoryConversations, MemoryQueue } from '../support/in-memory-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 /**
  * Item 6 of issue 8: mail written by machines never gets an automatic response (RFC 3834: no
@@ -77,17 +71,7 @@ async function receive(mail: Mail, verdicts: Verdicts = PASSING) {
   const conversations = new MemoryConversations();
   const outbound = new MemoryQueue();
   const rawMail = { read: async () => new Uint8Array(raw) } as unknown as S3RawMailSource;
-  const handler = makeInboundEmailHandler(() => ({
-    clock: { now: () => NOW },
-    ids: readableIds,
-    config: sandboxSupportConfig,
-    ledger: new MemoryLedger(),
-    customers: new MemoryCustomers(),
-    conversations,
-    attachments: new MemoryAttachments(),
-    outbound,
-    rawMail,
-  }));
+  const handler = makeInboundEmailHandler(() => memoryInboundDeps(NOW, { conversations, outbound, rawMail }));
   const status = (name: keyof Verdicts) => ({ status: verdicts[name] });
   await handler(
     {

@@ -12,6 +12,7 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
 import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
+import type { DeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import {
   type AwsClients,
   dispatcherDeps,
@@ -43,6 +44,7 @@ import { makeVoiceLookupHandler } from '../../functions/handlers/voice-lookup.ts
 import { settingsFor } from '../support/builders.ts';
 import { MemoryQueue, MemorySender } from '../support/in-memory-ports.ts';
 import { MemoryDeferredSends } from '../support/in-memory-sms-ports.ts';
+import { inboundSmsNotification } from '../support/sns-event.ts';
 
 /**
  * Every inbound fixture of every channel, each with the entry point that takes it in the cloud,
@@ -155,29 +157,7 @@ export function sesEvent(messageId: string, source: string) {
 }
 
 export function snsEvent(snsMessageId: string, message: string) {
-  const topicArn = 'arn:aws:sns:eu-central-1:111122223333:switchboard-inbound-sms';
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${topicArn}:0f0e`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: snsMessageId,
-          TopicArn: topicArn,
-          Subject: null,
-          Message: message,
-          Timestamp: NOW.toISOString(),
-          SignatureVersion: '1',
-          Signature: 'EXAMPLE',
-          SigningCertUrl: 'https://sns.eu-central-1.amazonaws.com/cert.pem',
-          UnsubscribeUrl: 'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe',
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
+  return inboundSmsNotification(snsMessageId, message, NOW);
 }
 
 /** An asynchronous invocation (SES, SNS): a thrown RetryableError is retried by Lambda, other errors refuse. */
@@ -362,12 +342,13 @@ export const CHANNEL_CASES: readonly ChannelCase[] = [
 
 /**
  * A fresh table (with its own stores) and the real handlers on it. `dynamo` is the client the
- * handlers' stores use (a test may wrap it with fault injection); `clock` defaults to NOW.
+ * handlers' stores use (a test may wrap it with fault injection); `clock` defaults to NOW;
+ * `deadLetters` is the SQS consumers' own dead-lettering (without it, the redrive policy's).
  */
 export async function startRig(
   standIns: StandIns,
   id: string,
-  options: { dynamo?: DynamoDBClient; clock?: Clock } = {},
+  options: { dynamo?: DynamoDBClient; clock?: Clock; deadLetters?: DeadLetters } = {},
 ): Promise<Rig> {
   const tableName = `rel-${id}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 200);
   await standIns.clients.dynamo.send(new CreateTableCommand(conversationTableCreateInput(tableName)));
@@ -402,7 +383,10 @@ export async function startRig(
     thrown: [],
     email: makeInboundEmailHandler(() => email),
     sms: makeInboundSmsHandler(() => sms),
-    social: makeInboundSocialHandler(() => social),
+    social: makeInboundSocialHandler(
+      () => social,
+      () => options.deadLetters,
+    ),
     orders: makeOrderEventsHandler(() => ({ ...shop, orders: { ...shop.orders, outbound, channels } })),
     reminders: makeRemindersHandler(() => ({
       secret,
@@ -412,7 +396,11 @@ export async function startRig(
         deferredSends,
       },
     })),
-    dispatcher: makeDispatcherHandler(() => dispatch),
+    dispatcher: makeDispatcherHandler(
+      () => dispatch,
+      undefined,
+      () => options.deadLetters,
+    ),
     voiceLookup: makeVoiceLookupHandler(() => lookup),
     voiceEvents: makeVoiceEventsHandler(() => voice),
   };

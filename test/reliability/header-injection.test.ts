@@ -13,12 +13,12 @@ import { InvalidInputError } from '../../functions/core/errors.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import {
-  MemoryAttachments,
   MemoryConversations,
   MemoryCustomers,
   MemoryLedger,
   MemoryQueue,
 } from '../support/in-memory-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 /**
  * Item 7 of issue 8: whatever a stranger puts into a display name, a subject, an address or a
@@ -160,17 +160,15 @@ async function acknowledgementOf(mail: HostileMail): Promise<string[]> {
   const conversations = new MemoryConversations();
   const outbound = new MemoryQueue();
   const raw = Buffer.from(rawMime(mail), 'utf8');
-  const inbound = makeInboundEmailHandler(() => ({
-    clock,
-    ids: derivedIds,
-    config: sandboxSupportConfig,
-    ledger: new MemoryLedger(),
-    customers,
-    conversations,
-    attachments: new MemoryAttachments(),
-    outbound,
-    rawMail: { read: async () => new Uint8Array(raw) } as unknown as S3RawMailSource,
-  }));
+  const inbound = makeInboundEmailHandler(() =>
+    memoryInboundDeps(NOW, {
+      ids: derivedIds,
+      customers,
+      conversations,
+      outbound,
+      rawMail: { read: async () => new Uint8Array(raw) } as unknown as S3RawMailSource,
+    }),
+  );
   const received = inbound(
     {
       Records: [

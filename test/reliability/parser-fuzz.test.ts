@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { parseJsonBody } from '../../functions/adapters/http/shop-request.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
@@ -22,14 +21,8 @@ import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
 import { MemoryProviderMessages } from '../support/in-memory-meta.ts';
-import {
-  MemoryAttachments,
-  MemoryConversations,
-  MemoryCustomers,
-  MemoryLedger,
-  MemoryQueue,
-  readableIds,
-} from '../support/in-memory-ports.ts';
+import { MemoryConversations } from '../support/in-memory-ports.ts';
+import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 /**
  * Item 4 of issue 8: no parser of outside input crashes. Each one gets 1,000 structured runs (its
@@ -83,17 +76,10 @@ interface ParserCase {
 
 function socialDeps() {
   const conversations = new MemoryConversations();
-  return {
-    clock: { now: () => new Date('2026-11-23T10:00:02.000Z') },
-    ids: readableIds,
-    config: sandboxSupportConfig,
-    ledger: new MemoryLedger(),
-    customers: new MemoryCustomers(),
+  return memoryInboundDeps(new Date('2026-11-23T10:00:02.000Z'), {
     conversations,
-    attachments: new MemoryAttachments(),
-    outbound: new MemoryQueue(),
     providerMessages: new MemoryProviderMessages(conversations),
-  };
+  });
 }
 
 const PARSERS: readonly ParserCase[] = [

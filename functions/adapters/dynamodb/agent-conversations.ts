@@ -5,15 +5,13 @@ import { mergeNewestFirst, type Positioned, type SortedPartition } from '../../c
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Channel, Conversation, ConversationStatus, Message } from '../../core/model.ts';
 import type { AgentConversations, ConversationQuery, ListPosition, SurveyAnswers } from '../../core/ports.ts';
-import { conversationFromItem, DynamoConversationStore } from './conversation-store.ts';
+import { updateWhenCondition } from './conditional-update.ts';
 import {
-  assigneeIndexKey,
-  customerIndexKey,
-  isConditionFailure,
-  keys,
-  STATUS_SHARDS,
-  statusIndexKey,
-} from './keys.ts';
+  conversationFromItem,
+  DynamoConversationStore,
+  newestConversationsOf,
+} from './conversation-store.ts';
+import { assigneeIndexKey, isConditionFailure, keys, STATUS_SHARDS, statusIndexKey } from './keys.ts';
 import { conversationTable } from './table-definition.ts';
 
 /**
@@ -132,24 +130,7 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
   }
 
   async conversationsOf(customerId: string, limit: number): Promise<Conversation[]> {
-    const conversations: Conversation[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: conversationTable.indexes.byCustomer.name,
-          KeyConditionExpression: 'gsi1pk = :customer',
-          ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
-          ScanIndexForward: false,
-          Limit: limit - conversations.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      conversations.push(...(page.Items ?? []).map(conversationFromItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && conversations.length < limit);
-    return conversations;
+    return newestConversationsOf(this.db, this.tableName, customerId, limit);
   }
 
   async assign(
@@ -226,21 +207,13 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
     conversationId: string,
     survey: NonNullable<Conversation['survey']>,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.conversation(conversationId),
-          UpdateExpression: 'SET survey = :survey',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(survey)',
-          ExpressionAttributeValues: { ':survey': survey },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return updateWhenCondition(this.db, {
+      TableName: this.tableName,
+      Key: keys.conversation(conversationId),
+      UpdateExpression: 'SET survey = :survey',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(survey)',
+      ExpressionAttributeValues: { ':survey': survey },
+    });
   }
 
   async surveyedConversation(
@@ -258,21 +231,13 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
   }
 
   async recordCsat(conversationId: string, csat: NonNullable<Conversation['csat']>): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.conversation(conversationId),
-          UpdateExpression: 'SET csat = :csat',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(csat) OR csat.messageId = :messageId)',
-          ExpressionAttributeValues: { ':csat': csat, ':messageId': csat.messageId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return updateWhenCondition(this.db, {
+      TableName: this.tableName,
+      Key: keys.conversation(conversationId),
+      UpdateExpression: 'SET csat = :csat',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(csat) OR csat.messageId = :messageId)',
+      ExpressionAttributeValues: { ':csat': csat, ':messageId': csat.messageId },
+    });
   }
 }

@@ -31,7 +31,34 @@ export function messageFromItem(item: Record<string, unknown>): Message {
 }
 
 /** How many of a customer's newest conversations are looked at to find the open one. */
-const OPEN_CONVERSATION_LOOKBACK = 10;
+export const OPEN_CONVERSATION_LOOKBACK = 10;
+
+/** The customer's `limit` most recently active conversations, newest first (the by-customer index). */
+export async function newestConversationsOf(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  customerId: string,
+  limit: number,
+): Promise<Conversation[]> {
+  const conversations: Conversation[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: conversationTable.indexes.byCustomer.name,
+        KeyConditionExpression: 'gsi1pk = :customer',
+        ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
+        ScanIndexForward: false,
+        Limit: limit - conversations.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    conversations.push(...(page.Items ?? []).map(conversationFromItem));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && conversations.length < limit);
+  return conversations;
+}
 
 export class DynamoConversationStore implements ConversationStore {
   constructor(
@@ -169,19 +196,12 @@ export class DynamoConversationStore implements ConversationStore {
   }
 
   async latestOpenConversation(customerId: string, channel: Channel): Promise<Conversation | undefined> {
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: conversationTable.indexes.byCustomer.name,
-        KeyConditionExpression: 'gsi1pk = :customer',
-        ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
-        ScanIndexForward: false,
-        Limit: OPEN_CONVERSATION_LOOKBACK,
-      }),
+    const recent = await newestConversationsOf(
+      this.db,
+      this.tableName,
+      customerId,
+      OPEN_CONVERSATION_LOOKBACK,
     );
-    const open = (result.Items ?? [])
-      .map(conversationFromItem)
-      .find((c) => c.channel === channel && (c.status === 'open' || c.status === 'pending'));
-    return open;
+    return recent.find((c) => c.channel === channel && (c.status === 'open' || c.status === 'pending'));
   }
 }

@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Reminder } from '../../core/model.ts';
 import type { ReminderStore } from '../../core/ports.ts';
+import { updateWhenCondition } from './conditional-update.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 
@@ -35,40 +36,24 @@ export class DynamoReminderStore implements ReminderStore {
   }
 
   async cancel(reminderId: string, at: string): Promise<Reminder | undefined> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.reminder(reminderId),
-          UpdateExpression: 'SET #state = :cancelled, cancelledAt = :at',
-          ConditionExpression: '#state = :scheduled',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':cancelled': 'cancelled', ':scheduled': 'scheduled', ':at': at },
-        }),
-      );
-    } catch (error) {
-      // Unknown, cancelled already, or fired: the stored state says which.
-      if (!isConditionFailure(error)) throw error;
-    }
+    // Not applied when unknown, cancelled already, or fired: the stored state says which.
+    await this.endScheduled(reminderId, 'cancelled', at);
     return this.get(reminderId);
   }
 
-  async markFired(reminderId: string, at: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.reminder(reminderId),
-          UpdateExpression: 'SET #state = :fired, firedAt = :at',
-          ConditionExpression: '#state = :scheduled',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':fired': 'fired', ':scheduled': 'scheduled', ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  markFired(reminderId: string, at: string): Promise<boolean> {
+    return this.endScheduled(reminderId, 'fired', at);
+  }
+
+  /** One conditional update from `scheduled` to `state`, stamped `<state>At`; false when not scheduled. */
+  private endScheduled(reminderId: string, state: 'cancelled' | 'fired', at: string): Promise<boolean> {
+    return updateWhenCondition(this.db, {
+      TableName: this.tableName,
+      Key: keys.reminder(reminderId),
+      UpdateExpression: `SET #state = :state, ${state}At = :at`,
+      ConditionExpression: '#state = :scheduled',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':state': state, ':scheduled': 'scheduled', ':at': at },
+    });
   }
 }

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ResponseDeadlineDue } from '../../core/model.ts';
 import type { ResponseTimes } from '../../core/ports.ts';
-import { isConditionFailure, keys } from './keys.ts';
+import { updateWhenCondition } from './conditional-update.ts';
+import { keys } from './keys.ts';
 
 const BREACH_ATTRIBUTE: Record<ResponseDeadlineDue['target'], string> = {
   'first-response': 'firstResponseBreachedAt',
@@ -61,18 +62,10 @@ export class DynamoResponseTimes implements ResponseTimes {
       ExpressionAttributeNames?: Record<string, string>;
     },
   ): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.conversation(conversationId),
-          ...expression,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return updateWhenCondition(this.db, {
+      TableName: this.tableName,
+      Key: keys.conversation(conversationId),
+      ...expression,
+    });
   }
 }

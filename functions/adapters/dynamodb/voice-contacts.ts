@@ -1,15 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../../core/model.ts';
 import type { VoiceContactRecord, VoiceContacts } from '../../core/ports.ts';
-import { conversationFromItem } from './conversation-store.ts';
-import { customerIndexKey, isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
-import { conversationTable } from './table-definition.ts';
+import { updateWhenCondition } from './conditional-update.ts';
+import { newestConversationsOf, OPEN_CONVERSATION_LOOKBACK } from './conversation-store.ts';
+import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 
 /** Contact events keep coming for a while after a call (after-contact work); then the record goes. */
 const CONTACT_TTL_SECONDS = 90 * 24 * 3600;
-
-/** How many of the caller's newest conversations are looked at for an open one. */
-const OPEN_CONVERSATION_LOOKBACK = 10;
 
 /** `CONTACT#<contactId>` / `CONTACT`: who called, and the conversation the call's events go to. */
 export class DynamoVoiceContacts implements VoiceContacts {
@@ -86,38 +83,24 @@ export class DynamoVoiceContacts implements VoiceContacts {
 
   /** One conditional UpdateItem: whoever sets countedAt first counts the call. */
   async markCounted(contactId: string, at: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.voiceContact(contactId),
-          UpdateExpression: 'SET countedAt = :at, entity = :entity, contactId = :contactId',
-          ConditionExpression: 'attribute_not_exists(countedAt)',
-          ExpressionAttributeValues: { ':at': at, ':entity': 'voice-contact', ':contactId': contactId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return false;
-    }
+    return updateWhenCondition(this.db, {
+      TableName: this.tableName,
+      Key: keys.voiceContact(contactId),
+      UpdateExpression: 'SET countedAt = :at, entity = :entity, contactId = :contactId',
+      ConditionExpression: 'attribute_not_exists(countedAt)',
+      ExpressionAttributeValues: { ':at': at, ':entity': 'voice-contact', ':contactId': contactId },
+    });
   }
 
   async openConversation(customerId: string): Promise<Conversation | undefined> {
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: conversationTable.indexes.byCustomer.name,
-        KeyConditionExpression: 'gsi1pk = :customer',
-        ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
-        ScanIndexForward: false,
-        Limit: OPEN_CONVERSATION_LOOKBACK,
-      }),
+    const recent = await newestConversationsOf(
+      this.db,
+      this.tableName,
+      customerId,
+      OPEN_CONVERSATION_LOOKBACK,
     );
     // Order-notification conversations are created closed, so they are skipped here.
-    return (result.Items ?? [])
-      .map(conversationFromItem)
-      .find((c) => c.status === 'open' || c.status === 'pending');
+    return recent.find((c) => c.status === 'open' || c.status === 'pending');
   }
 }
 

@@ -1,6 +1,6 @@
 import type { SupportConfig } from '../config.ts';
-import { RetryableError } from '../errors.ts';
 import { type EscalationDeps, escalateInbound } from '../escalation.ts';
+import { handleOnce } from '../exactly-once.ts';
 import { type InsightsDeps, recordInbound } from '../insights.ts';
 import type { Channel, Conversation, Customer, Message } from '../model.ts';
 import { toE164 } from '../phone.ts';
@@ -85,19 +85,11 @@ export async function recordContactEvent(
   }
   const key = `voice#${event.contactId}#${event.eventType}`;
   const now = deps.clock.now();
-  const claim = await deps.ledger.claim<ContactEventOutcome>(key, now, EVENT_LEASE_SECONDS);
-  if (claim.status === 'done') return { ...claim.outcome, duplicate: true };
-  if (claim.status === 'in-progress') {
-    throw new RetryableError('another delivery of this contact event is being processed; retry later');
-  }
-  try {
-    const outcome = await record(deps, event, key, now);
-    await deps.ledger.complete(key, outcome, now);
-    return { ...outcome, duplicate: false };
-  } catch (error) {
-    await deps.ledger.release(key).catch(() => undefined);
-    throw error;
-  }
+  return handleOnce(
+    deps.ledger,
+    { key, now, leaseSeconds: EVENT_LEASE_SECONDS, what: 'this contact event' },
+    () => record(deps, event, key, now),
+  );
 }
 
 async function record(

@@ -1,38 +1,25 @@
 import {
-  ConnectClient,
   DescribeContactCommand,
   ResourceNotFoundException,
   StartTaskContactCommand,
   ThrottlingException,
 } from '@aws-sdk/client-connect';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectApiContacts } from '../../../functions/adapters/connect/connect-contacts.ts';
 import { connectSettingsFromEnvironment } from '../../../functions/adapters/connect/connect-settings.ts';
 import { ConnectAgentTasks } from '../../../functions/adapters/connect/connect-tasks.ts';
 import { ConfigurationError, RetryableError } from '../../../functions/core/errors.ts';
 import type { AgentTask } from '../../../functions/core/ports.ts';
+import {
+  CONNECT_TASK_FLOW_ID as FLOW_ID,
+  CONNECT_INSTANCE_ID as INSTANCE_ID,
+  mockedConnectClient,
+  sensitiveWordsTask,
+} from '../../support/connect-mock.ts';
 
-const INSTANCE_ID = '5a1db0c5-0000-4000-8000-00000000c0de';
-const FLOW_ID = '7a5cf10e-0000-4000-8000-00000000a5c0';
+const { client, connect } = mockedConnectClient();
 
-const client = new ConnectClient({
-  region: 'eu-central-1',
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-});
-const connect = mockClient(client);
-
-afterEach(() => {
-  connect.reset();
-});
-
-const task: AgentTask = {
-  clientToken: 'tok-1',
-  name: 'Sensitive words: email conversation CONV1',
-  description: 'Escalated: sensitive-words.',
-  conversationId: 'conv-1',
-  customerId: 'cust-1',
-};
+const task: AgentTask = sensitiveWordsTask('tok-1', 'email');
 
 describe('ConnectApiContacts', () => {
   it('describes a contact on the configured instance and returns the caller number', async () => {

@@ -1,29 +1,17 @@
-import { ConnectClient, StartTaskContactCommand } from '@aws-sdk/client-connect';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type ConnectClient, StartTaskContactCommand } from '@aws-sdk/client-connect';
+import { describe, expect, it, vi } from 'vitest';
 import { OnDemandAgentTasks } from '../../../functions/adapters/connect/on-demand-tasks.ts';
 import type { AgentTask } from '../../../functions/core/ports.ts';
+import {
+  CONNECT_TASK_FLOW_ID as FLOW_ID,
+  CONNECT_INSTANCE_ID as INSTANCE_ID,
+  mockedConnectClient,
+  sensitiveWordsTask,
+} from '../../support/connect-mock.ts';
 
-const INSTANCE_ID = '5a1db0c5-0000-4000-8000-00000000c0de';
-const FLOW_ID = '7a5cf10e-0000-4000-8000-00000000a5c0';
+const { client, connect } = mockedConnectClient();
 
-const client = new ConnectClient({
-  region: 'eu-central-1',
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-});
-const connect = mockClient(client);
-
-afterEach(() => {
-  connect.reset();
-});
-
-const task = (clientToken: string): AgentTask => ({
-  clientToken,
-  name: 'Sensitive words: sms conversation CONV1',
-  description: 'Escalated: sensitive-words.',
-  conversationId: 'conv-1',
-  customerId: 'cust-1',
-});
+const task = (clientToken: string): AgentTask => sensitiveWordsTask(clientToken, 'sms');
 
 describe('OnDemandAgentTasks', () => {
   it('starts the task through the given client, as the task sender itself does', async () => {

@@ -3,8 +3,11 @@ import { DynamoAgentConversations } from '../../../functions/adapters/dynamodb/a
 import { DynamoConversationStore } from '../../../functions/adapters/dynamodb/conversation-store.ts';
 import { statusShard } from '../../../functions/adapters/dynamodb/keys.ts';
 import { listConversations } from '../../../functions/core/agent/conversations.ts';
-import type { Channel, Conversation, Message } from '../../../functions/core/model.ts';
+import type { Channel, Conversation } from '../../../functions/core/model.ts';
+import { inboundMessage, openConversation } from '../../support/conversation-builders.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
+
+const AT_TEN = '2026-11-23T10:00:00.000Z';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let store: DynamoConversationStore;
@@ -16,30 +19,18 @@ beforeAll(async () => {
   agent = new DynamoAgentConversations(table.db, table.tableName);
 });
 
+/** An open email conversation started 2026-11-23 10:00 UTC. */
 function conversation(id: string, overrides: Partial<Conversation> = {}): Conversation {
-  return {
+  return openConversation({
     id,
     customerId: 'cust-list',
-    channel: 'email',
-    status: 'open',
-    createdAt: '2026-11-23T10:00:00.000Z',
-    lastMessageAt: '2026-11-23T10:00:00.000Z',
+    createdAt: AT_TEN,
+    lastMessageAt: AT_TEN,
     ...overrides,
-  };
+  });
 }
 
-function message(conversationId: string, id: string, at: string, overrides: Partial<Message> = {}): Message {
-  return {
-    id,
-    conversationId,
-    direction: 'inbound',
-    channel: 'email',
-    at,
-    text: 'hello',
-    attachments: [],
-    ...overrides,
-  };
-}
+const message = inboundMessage;
 
 const minute = (m: number) => new Date(Date.UTC(2026, 10, 23, 11, m)).toISOString();
 

@@ -5,7 +5,11 @@ import { DynamoConversationStore } from '../../../functions/adapters/dynamodb/co
 import { keys } from '../../../functions/adapters/dynamodb/keys.ts';
 import { DynamoResponseTimes } from '../../../functions/adapters/dynamodb/response-times.ts';
 import { InvalidInputError } from '../../../functions/core/errors.ts';
+import { openConversation } from '../../support/conversation-builders.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
+
+/** Started and last active at 07:00 UTC on the test day. */
+const SEVEN_UTC = { createdAt: '2026-11-23T07:00:00.000Z', lastMessageAt: '2026-11-23T07:00:00.000Z' };
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let insights: DynamoChannelInsights;
@@ -88,15 +92,9 @@ describe('DynamoResponseTimes on DynamoDB Local', () => {
   it('records a first response once, even when the timeline already set firstResponseAt', async () => {
     // Prepare
     const conversations = new DynamoConversationStore(table.db, table.tableName);
-    await conversations.create({
-      id: 'conv-rt',
-      customerId: 'cust-1',
-      channel: 'email',
-      status: 'open',
-      createdAt: '2026-11-23T07:00:00.000Z',
-      lastMessageAt: '2026-11-23T07:00:00.000Z',
-      firstResponseAt: '2026-11-23T08:00:00.000Z',
-    });
+    await conversations.create(
+      openConversation({ id: 'conv-rt', ...SEVEN_UTC, firstResponseAt: '2026-11-23T08:00:00.000Z' }),
+    );
     const times = new DynamoResponseTimes(table.db, table.tableName);
 
     // Act
@@ -122,14 +120,7 @@ describe('DynamoResponseTimes on DynamoDB Local', () => {
   it('records each close once and each breach once', async () => {
     // Prepare
     const conversations = new DynamoConversationStore(table.db, table.tableName);
-    await conversations.create({
-      id: 'conv-close',
-      customerId: 'cust-1',
-      channel: 'sms',
-      status: 'open',
-      createdAt: '2026-11-23T07:00:00.000Z',
-      lastMessageAt: '2026-11-23T07:00:00.000Z',
-    });
+    await conversations.create(openConversation({ id: 'conv-close', channel: 'sms', ...SEVEN_UTC }));
     const times = new DynamoResponseTimes(table.db, table.tableName);
 
     // Act

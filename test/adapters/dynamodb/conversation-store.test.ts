@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConversationStore } from '../../../functions/adapters/dynamodb/conversation-store.ts';
-import type { Conversation, Message } from '../../../functions/core/model.ts';
+import type { Conversation } from '../../../functions/core/model.ts';
+import { inboundMessage, openConversation } from '../../support/conversation-builders.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
+
+const AT_TEN = '2026-11-23T10:00:00.000Z';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let store: DynamoConversationStore;
@@ -11,30 +14,12 @@ beforeAll(async () => {
   store = new DynamoConversationStore(table.db, table.tableName);
 });
 
+/** An open email conversation started 2026-11-23 10:00 UTC. */
 function conversation(id: string, overrides: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    customerId: 'cust-1',
-    channel: 'email',
-    status: 'open',
-    createdAt: '2026-11-23T10:00:00.000Z',
-    lastMessageAt: '2026-11-23T10:00:00.000Z',
-    ...overrides,
-  };
+  return openConversation({ id, createdAt: AT_TEN, lastMessageAt: AT_TEN, ...overrides });
 }
 
-function message(conversationId: string, id: string, at: string, overrides: Partial<Message> = {}): Message {
-  return {
-    id,
-    conversationId,
-    direction: 'inbound',
-    channel: 'email',
-    at,
-    text: 'hello',
-    attachments: [],
-    ...overrides,
-  };
-}
+const message = inboundMessage;
 
 describe('DynamoConversationStore on DynamoDB Local', () => {
   it('creates a conversation once and returns the stored one to a second creator', async () => {

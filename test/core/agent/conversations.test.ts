@@ -13,6 +13,7 @@ import { replyToConversation } from '../../../functions/core/agent/reply.ts';
 import { InvalidInputError, NotFoundError } from '../../../functions/core/errors.ts';
 import type { Conversation, Customer, Message } from '../../../functions/core/model.ts';
 import type { ChannelInsights, InsightCounters } from '../../../functions/core/ports.ts';
+import { openConversation } from '../../support/conversation-builders.ts';
 import { MemoryAgentConversations } from '../../support/in-memory-agent-ports.ts';
 import { MemoryCustomers, MemoryQueue, readableIds } from '../../support/in-memory-ports.ts';
 
@@ -44,17 +45,7 @@ function customer(overrides: Partial<Customer> = {}): Customer {
 }
 
 function conversation(overrides: Partial<Conversation> = {}): Conversation {
-  return {
-    id: 'conv-1',
-    customerId: 'cust-1',
-    channel: 'email',
-    status: 'open',
-    subject: 'Siparişim nerede?',
-    language: 'tr',
-    createdAt: '2026-11-23T09:00:00.000Z',
-    lastMessageAt: '2026-11-23T09:00:00.000Z',
-    ...overrides,
-  };
+  return openConversation({ subject: 'Siparişim nerede?', language: 'tr', ...overrides });
 }
 
 function inbound(overrides: Partial<Message> = {}): Message {

@@ -7,30 +7,15 @@ import {
 } from '../../../functions/core/voice/caller-lookup.ts';
 import { MemoryConversations, MemoryCustomers, readableIds } from '../../support/in-memory-ports.ts';
 import { MemoryVoiceContacts } from '../../support/in-memory-voice-ports.ts';
+import { AYSE_PHONE, knownCaller, shippedOrderOfKnownCaller } from '../../support/voice-callers.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
-const AYSE_PHONE = '+905321234567';
 /** The customer id a first contact from Ayşe's number would have created. */
 const LIKELY_ID = readableIds.derive('customer', 'phone', AYSE_PHONE);
 
-const ayse: Customer = {
-  id: 'cust-ayse',
-  name: 'Ayşe Yılmaz',
-  language: 'tr',
-  consent: { sms: 'opted-in' },
-  identities: [{ kind: 'phone', value: AYSE_PHONE }],
-  createdAt: '2026-11-01T00:00:00.000Z',
-};
+const ayse: Customer = knownCaller('2026-11-01T00:00:00.000Z');
 
-const shipped: Order = {
-  id: '100234',
-  customerId: 'cust-ayse',
-  lastEventType: 'order.shipped',
-  status: 'shipped',
-  lastEventAt: '2026-11-22T10:00:00.000Z',
-  lastEventId: 'evt-1',
-  firstEventAt: '2026-11-20T10:00:00.000Z',
-};
+const shipped: Order = shippedOrderOfKnownCaller();
 
 let customers: MemoryCustomers;
 let conversations: MemoryConversations;
