@@ -31,8 +31,9 @@ export class SwitchboardStack extends Stack {
   readonly observability: Observability;
   /** Two-way SMS; present when `support.sms` is configured. */
   readonly sms?: Sms;
-  readonly deferredSends?: DeferredSends;
-  /** The public webhooks (and, later, the agent API); present when a channel needs a route. */
+  /** Sends held until a time: quiet hours, business hours, response-time deadlines. */
+  readonly deferredSends: DeferredSends;
+  /** The HTTP API (webhooks, shop API, agent API); present when one of them is configured. */
   readonly httpApi?: SupportHttpApi;
   /** WhatsApp, Messenger, Instagram; present when `meta` is configured. */
   readonly social?: Social;
@@ -97,8 +98,8 @@ export class SwitchboardStack extends Stack {
         functionDefaults,
       });
     }
-    // Proactive SMS in quiet hours waits here until they end, and every deployment's response-time
-    // deadline checks (issue 7b) until they are due.
+    // Proactive SMS in quiet hours waits here until they end, missed-call follow-ups until the
+    // shop opens, and every deployment's response-time deadline checks until they are due.
     this.deferredSends = new DeferredSends(this, 'DeferredSends', {
       encryption: this.encryption,
       outboundQueue: this.outbound.queue,
@@ -162,11 +163,6 @@ export class SwitchboardStack extends Stack {
     }
 
     if (config.connect) {
-      // Missed-call follow-ups outside business hours wait in a schedule, as quiet-hour SMS do.
-      this.deferredSends ??= new DeferredSends(this, 'DeferredSends', {
-        encryption: this.encryption,
-        outboundQueue: this.outbound.queue,
-      });
       this.voice = new Voice(this, 'Voice', {
         encryption: this.encryption,
         store: this.store,
@@ -229,13 +225,11 @@ export class SwitchboardStack extends Stack {
       this.outbound.dispatcher.lambdaFunction,
       'Outbound dispatching',
     );
-    if (this.deferredSends) {
-      this.observability.alarmOnDeadLetters(
-        'DeferredSends',
-        this.deferredSends.deadLetterQueue,
-        'A send held for quiet hours came due but EventBridge Scheduler could not put it on the outbound queue.',
-      );
-    }
+    this.observability.alarmOnDeadLetters(
+      'DeferredSends',
+      this.deferredSends.deadLetterQueue,
+      'A send held for quiet hours came due but EventBridge Scheduler could not put it on the outbound queue.',
+    );
     if (this.reminders) {
       this.observability.alarmOnDeadLetters(
         'ReminderSchedules',
