@@ -22,6 +22,7 @@ import {
   MemoryQueue,
   readableIds,
 } from '../support/in-memory-ports.ts';
+import { whatsappTextDelivery } from '../support/whatsapp-webhook.ts';
 
 /**
  * Item 2 of issue 8: for every SQS consumer, `batchItemFailures` names exactly the records that
@@ -104,32 +105,15 @@ const CONSUMERS: readonly SqsConsumerCase[] = [
     file: 'inbound-social.ts',
     queueName: 'switchboard-social-inbound',
     body: (marker, index) =>
-      JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: '102290129340398',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '908501234567', phone_number_id: '106540352242922' },
-                  messages: [
-                    {
-                      from: `90532123450${index}`,
-                      id: `wamid.${marker}`,
-                      timestamp: '1795428000',
-                      type: 'text',
-                      text: { body: 'Merhaba, siparişim nerede?' },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      }),
+      JSON.stringify(
+        whatsappTextDelivery({
+          waId: `90532123450${index}`,
+          name: 'Ayşe',
+          messageId: `wamid.${marker}`,
+          timestamp: '1795428000',
+          text: 'Merhaba, siparişim nerede?',
+        }),
+      ),
     consumer: (faults, deadLetters) => {
       const conversations = new MemoryConversations();
       const handler = makeInboundSocialHandler(
