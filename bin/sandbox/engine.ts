@@ -5,7 +5,6 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
-  ReceiveMessageCommand,
   SendMessageCommand,
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
@@ -36,7 +35,7 @@ import { SandboxMeta } from './meta.ts';
 import { buildReport, type Report } from './report.ts';
 import { SandboxShop } from './shop.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
-import { sqsEventFrom } from './sqs-event.ts';
+import { receiveBatch, sqsEventFrom } from './sqs-event.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns, startStandIns } from './stand-ins.ts';
 import { SandboxVoice } from './voice.ts';
 
@@ -296,7 +295,7 @@ export class SandboxEngine {
     const queueUrl = this.standIns.outboundQueueUrl;
     // Bounded: a stuck message goes to the DLQ after a few receives, so this always ends.
     for (let round = 0; round < 1_000; round++) {
-      const messages = await this.receive(queueUrl);
+      const messages = await receiveBatch(this.standIns.platform.sqs, queueUrl);
       if (messages.length === 0) break;
       const response = await this.dispatcher(
         sqsEventFrom(messages, 'switchboard-outbound'),
@@ -587,25 +586,11 @@ export class SandboxEngine {
     return headers;
   }
 
-  /** One batch, without waiting: the sandbox knows when it has put something on a queue. */
-  private async receive(queueUrl: string): Promise<SqsMessage[]> {
-    const received = await this.standIns.platform.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    return received.Messages ?? [];
-  }
-
   private async collectDeadLetters(): Promise<void> {
     const { sqs } = this.standIns.platform;
     const queueUrl = this.standIns.outboundDlqUrl;
     for (let round = 0; round < 100; round++) {
-      const messages = await this.receive(queueUrl);
+      const messages = await receiveBatch(this.standIns.platform.sqs, queueUrl);
       if (messages.length === 0) return;
       for (const message of messages) {
         const body = safeJson(message.Body);

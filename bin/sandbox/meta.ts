@@ -3,7 +3,6 @@ import {
   CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
-  ReceiveMessageCommand,
   SendMessageCommand,
   type Message as SqsMessage,
 } from '@aws-sdk/client-sqs';
@@ -20,7 +19,7 @@ import { apiGatewayV2Event } from './api-gateway-event.ts';
 import { GraphStandIn } from './graph-stand-in.ts';
 import { requestHeaders } from './headers-file.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { sqsEventFrom } from './sqs-event.ts';
+import { receiveBatch, sqsEventFrom } from './sqs-event.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns } from './stand-ins.ts';
 
 /** The sandbox's Meta app: `.meta.json` replay files are signed with this app secret. */
@@ -152,7 +151,7 @@ export class SandboxMeta {
     if (!consumer) throw new Error('the social consumer is not bound');
     const { sqs } = this.standIns.platform;
     for (let round = 0; round < 1_000; round++) {
-      const messages = await receive(sqs, this.inboundQueueUrl);
+      const messages = await receiveBatch(sqs, this.inboundQueueUrl);
       if (messages.length === 0) break;
       const response = await consumer(
         sqsEventFrom(messages, 'switchboard-social-inbound'),
@@ -179,7 +178,7 @@ export class SandboxMeta {
       }
     }
     for (let round = 0; round < 100; round++) {
-      const dead = await receive(sqs, this.inboundDlqUrl);
+      const dead = await receiveBatch(sqs, this.inboundDlqUrl);
       if (dead.length === 0) return;
       for (const message of dead) {
         onDeadLetter(message);
@@ -189,17 +188,4 @@ export class SandboxMeta {
       }
     }
   }
-}
-
-async function receive(sqs: StandIns['platform']['sqs'], queueUrl: string): Promise<SqsMessage[]> {
-  const received = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    }),
-  );
-  return received.Messages ?? [];
 }
