@@ -129,7 +129,7 @@ export async function recordInbound(
     ...(isNew ? { [COUNTER.conversations]: 1 } : {}),
   });
   if (!isNew || !deps.deadlines || !needsAnswer(conversation)) return;
-  for (const due of responseDeadlines(deps.config, conversation)) await deps.deadlines.watch(due);
+  await deps.deadlines.watch(responseDeadlines(deps.config, conversation));
 }
 
 /** Spam and quarantined mail wait for no answer: no target applies to them. */
@@ -274,7 +274,7 @@ export async function checkResponseDeadline(
       });
     } else if (deps.deadlines) {
       const seconds = Math.ceil((dueAt.getTime() - now.getTime()) / 1_000);
-      await deps.deadlines.watch(due, { delaySeconds: Math.min(seconds, MAX_QUEUE_DELAY_SECONDS) });
+      await deps.deadlines.watch([due], { delaySeconds: Math.min(seconds, MAX_QUEUE_DELAY_SECONDS) });
     } else {
       throw new InvalidInputError('a response deadline arrived early and nothing can hold it', {
         field: 'due',

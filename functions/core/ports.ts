@@ -309,7 +309,8 @@ export interface ResponseTimes {
 
 /** Queues a response-deadline check on the outbound queue, where the dispatcher handles it. */
 export interface ResponseDeadlines {
-  watch(due: ResponseDeadlineDue, options?: { readonly delaySeconds?: number }): Promise<void>;
+  /** Queues every check in one request (a new conversation has two: first response and resolution). */
+  watch(dues: readonly ResponseDeadlineDue[], options?: { readonly delaySeconds?: number }): Promise<void>;
 }
 
 /**

@@ -90,8 +90,8 @@ export class MemoryResponseTimes implements ResponseTimes {
 export class MemoryDeadlines implements ResponseDeadlines {
   readonly watched: Array<{ due: ResponseDeadlineDue; delaySeconds?: number }> = [];
 
-  async watch(due: ResponseDeadlineDue, options: { delaySeconds?: number } = {}): Promise<void> {
-    this.watched.push({ due, ...options });
+  async watch(dues: readonly ResponseDeadlineDue[], options: { delaySeconds?: number } = {}): Promise<void> {
+    for (const due of dues) this.watched.push({ due, ...options });
   }
 }
 
