@@ -36,7 +36,7 @@ export interface DispatchOutboundDeps {
   readonly consent?: ConsentLedger;
   /** Channel counters and the first-response time of agent replies (issue 7b); absent: not counted. */
   readonly insights?: InsightsDeps;
-  /** How long one attempt holds a send's claim (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
+  /** How long one attempt holds a send's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
   readonly leaseSeconds?: number;
 }
 
