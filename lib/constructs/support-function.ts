@@ -17,6 +17,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import type { TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, leaseSecondsFor } from '../../functions/core/event-lease.ts';
 import { SUPPORT_CONFIG_MAX_BYTES } from '../config.ts';
@@ -229,10 +230,17 @@ export class SupportFunction extends Construct {
     );
   }
 
-  /** TABLE_NAME, plus item access to the conversation table and its indexes. */
-  bindConversationStore(store: ConversationStore, access: ConversationStoreAccess): this {
+  /**
+   * TABLE_NAME, plus item access to the conversation table and its indexes: only to the items of
+   * the key prefixes `items` names in FUNCTION_ITEMS (functions/adapters/dynamodb/key-prefixes.ts).
+   */
+  bindConversationStore(
+    store: ConversationStore,
+    access: ConversationStoreAccess,
+    items: TableFunction,
+  ): this {
     this.lambdaFunction.addEnvironment('TABLE_NAME', store.tableName);
-    store.grantItemAccess(this.lambdaFunction, access);
+    store.grantItemAccess(this.lambdaFunction, access, items);
     return this;
   }
 
