@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { itemPrefixesOf, type TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
-import { CHANNEL_CASES, type Rig, startRig, stopRig } from './channel-cases.ts';
+import { agentApiDeps } from '../../functions/adapters/wiring.ts';
+import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
+import { settingsFor } from '../support/builders.ts';
+import { CHANNEL_CASES, NOW, type Rig, startRig, stopRig } from './channel-cases.ts';
 import { type DynamoAttempt, dynamoWithFaults } from './fault-injection.ts';
 
 /**
@@ -62,6 +67,7 @@ function leadingKeysOf({ operation, body }: DynamoAttempt): string[] {
 
 let standIns: StandIns;
 let rig: Rig;
+let agentApi: ReturnType<typeof makeAgentApiHandler>;
 /** The function whose handler is running now (the rig runs one handler at a time here). */
 let running: TableFunction | undefined;
 const seen = new Map<TableFunction, Set<string>>();
@@ -80,6 +86,14 @@ beforeAll(async () => {
     return undefined;
   });
   rig = await startRig(standIns, `item-access-${randomUUID()}`, { dynamo: recording.client });
+  const settings = { ...settingsFor(standIns), tableName: rig.tableName };
+  const agentDeps = agentApiDeps({ ...standIns.clients, dynamo: recording.client }, settings, {
+    now: () => NOW,
+  });
+  agentApi = makeAgentApiHandler(() => ({
+    ...agentDeps,
+    agent: { ...agentDeps.agent, outbound: rig.outbound },
+  }));
 }, 60_000);
 
 afterAll(async () => {
@@ -97,6 +111,51 @@ function as<Args extends unknown[], Result>(fn: TableFunction, handler: (...args
       running = undefined;
     }
   };
+}
+
+/** An agent's request, as the JWT authorizer passes it on. */
+async function asAgent(
+  method: string,
+  path: string,
+  options: { body?: unknown; query?: Record<string, string> } = {},
+) {
+  const event = apiGatewayV2Event({
+    method,
+    path,
+    headers: { 'content-type': 'application/json' },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    query: options.query,
+  });
+  const response = await as('agentApi', agentApi)(
+    {
+      ...event,
+      requestContext: {
+        ...event.requestContext,
+        authorizer: { jwt: { claims: { sub: 'agent-7' }, scopes: [] } },
+      } as APIGatewayProxyEventV2['requestContext'],
+    },
+    lambdaContext('switchboard-agent-api'),
+  );
+  expect(response.statusCode, `${method} ${path}: ${response.body}`).toBeLessThan(300);
+  return JSON.parse(response.body ?? '{}') as Record<string, unknown>;
+}
+
+/** Every route of the agent API on the conversations the channels left. */
+async function everyAgentRoute(): Promise<void> {
+  const listed = await asAgent('GET', '/conversations', { query: { status: 'open' } });
+  const items = (listed.items ?? []) as Array<{ id: string; customerId: string; channel: string }>;
+  const first = items.find((conversation) => conversation.channel === 'email');
+  if (!first) throw new Error('the channels left no open email conversation');
+  await asAgent('GET', `/conversations/${first.id}`);
+  await asAgent('GET', `/customers/${first.customerId}/timeline`);
+  await asAgent('POST', `/conversations/${first.id}/assign`, { body: { assignee: 'agent-7' } });
+  await asAgent('GET', '/conversations', { query: { assignee: 'agent-7' } });
+  await asAgent('POST', `/conversations/${first.id}/replies`, {
+    body: { text: 'Kargonuz yarın teslim edilecek.' },
+  });
+  await asAgent('POST', `/conversations/${first.id}/status`, { body: { status: 'pending' } });
+  await asAgent('POST', `/conversations/${first.id}/close`);
+  await asAgent('GET', '/reports/channels', { query: { from: '2026-11-22', to: '2026-11-23' } });
 }
 
 describe('the keys the handlers really touch', () => {
@@ -123,9 +182,12 @@ describe('the keys the handlers really touch', () => {
       await tracked.dispatcher(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
     }
 
+    await everyAgentRoute();
+
     // Assess
     expect([...seen.keys()].sort()).toEqual(
       [
+        'agentApi',
         'dispatcher',
         'inboundEmail',
         'inboundSms',
