@@ -84,6 +84,8 @@ export interface Settings {
   readonly connect?: ConnectSettings;
   /** An SQS consumer's own DLQ, for dead-lettering with a reason; absent elsewhere. */
   readonly deadLetters?: DeadLetterSettings;
+  /** EVENT_LEASE_SECONDS: how long one attempt holds an event's claim, from the function's timeout. */
+  readonly eventLeaseSeconds?: number;
 }
 
 /**
@@ -104,6 +106,8 @@ function tableStores(clients: ClientsFor<'dynamo'>, settings: Settings) {
     conversations: new DynamoConversationStore(db, settings.tableName),
     // Read by every inbound path ("where is my order"), written by order events.
     orders: new DynamoOrderStore(db, settings.tableName),
+    // The claims of this function's events last as long as one attempt of it can (event-lease.ts).
+    leaseSeconds: settings.eventLeaseSeconds,
   };
 }
 
@@ -430,7 +434,21 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     deferredSends: schedulerSettingsFromEnvironment(env),
     connect: connectSettingsFromEnvironment(env),
     deadLetters: deadLetterSettingsFromEnvironment(env),
+    eventLeaseSeconds: eventLeaseSecondsFromEnvironment(env),
   };
+}
+
+/** EVENT_LEASE_SECONDS as SupportFunction sets it; absent (the sandbox, tests): the core's default. */
+function eventLeaseSecondsFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.EVENT_LEASE_SECONDS;
+  if (value === undefined || value === '') return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new ConfigurationError(
+      `EVENT_LEASE_SECONDS must be a whole number of seconds above 0, not "${value}"`,
+    );
+  }
+  return seconds;
 }
 
 /** Builds a value on first use: Lambda pays for clients on the first event, tests never do. */

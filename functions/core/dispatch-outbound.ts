@@ -1,6 +1,7 @@
 import type { SupportConfig } from './config.ts';
 import { changeConsent, DestinationOptedOutError } from './consent.ts';
 import { NotFoundError, PermanentDeliveryError, RetryableError } from './errors.ts';
+import { DEFAULT_LEASE_SECONDS } from './event-lease.ts';
 import { type InsightsDeps, recordOutbound } from './insights.ts';
 import { applyMessagingWindow, WINDOWED_CHANNELS } from './messaging-window.ts';
 import type { Channel, DeliveryStatus, Message, OutboundRequest } from './model.ts';
@@ -13,6 +14,7 @@ import type {
   DeferredSends,
   EventLedger,
   ProviderMessageIndex,
+  SentMessage,
 } from './ports.ts';
 import { deferForQuietHours, type QuietHoursPolicy } from './quiet-hours.ts';
 
@@ -34,6 +36,8 @@ export interface DispatchOutboundDeps {
   readonly consent?: ConsentLedger;
   /** Channel counters and the first-response time of agent replies (issue 7b); absent: not counted. */
   readonly insights?: InsightsDeps;
+  /** How long one attempt holds a send's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
+  readonly leaseSeconds?: number;
 }
 
 export interface DispatchOutcome {
@@ -47,45 +51,78 @@ export interface DispatchResult extends DispatchOutcome {
   readonly duplicate: boolean;
 }
 
+/**
+ * A send the provider accepted, as the ledger keeps it until its record is complete: the request
+ * as it went out (after the window and fallback decisions) and the time it is recorded under, so
+ * a redelivery writes the same timeline entry instead of sending again.
+ */
+interface AcceptedSend {
+  readonly request: OutboundRequest;
+  readonly sentAt: string;
+  readonly providerMessageId: string;
+  readonly emailMessageId?: string;
+}
+
+/** The ledger's outcome of an accepted send whose record is still owed. */
+interface UnrecordedOutcome extends DispatchOutcome {
+  readonly accepted?: AcceptedSend;
+}
+
 /** Kinds that answer the customer inside a conversation they started (transactional). */
 const CONVERSATIONAL_KINDS = new Set<OutboundRequest['kind']>(['auto-reply', 'agent-reply']);
 
-/** A send should take seconds; a lease this long means the earlier attempt died. */
-const SEND_LEASE_SECONDS = 120;
+/**
+ * The record after an accepted send could not be written: the send stands (the ledger says so),
+ * and the next delivery of the queue message completes the record without sending again.
+ */
+class SentButUnrecordedError extends RetryableError {}
 
 /**
  * Sends one outbound message at most once: a redelivered queue message is a no-op, a passing
  * failure goes back to the queue (and to its DLQ in the end), a permanent one is recorded on
- * the message and not retried.
+ * the message and not retried. Once the provider accepted the message, nothing sends it again:
+ * the ledger is marked done before anything else is written, and a redelivery after a failed
+ * write only completes the record.
  */
 export async function dispatchOutbound(
   deps: DispatchOutboundDeps,
   request: OutboundRequest,
 ): Promise<DispatchResult> {
-  const key = `outbound#${request.id}`;
+  const key = outboundKey(request);
   const now = deps.clock.now();
-  const claim = await deps.ledger.claim<DispatchOutcome>(key, now, SEND_LEASE_SECONDS);
-  if (claim.status === 'done') return { ...claim.outcome, duplicate: true };
+  const leaseSeconds = deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  const claim = await deps.ledger.claim<UnrecordedOutcome>(key, now, leaseSeconds);
+  if (claim.status === 'done') {
+    const { accepted, ...outcome } = claim.outcome;
+    if (claim.unfinished && accepted) await completeRecord(deps, key, accepted);
+    return { ...outcome, duplicate: true };
+  }
   if (claim.status === 'in-progress') {
     throw new RetryableError('another delivery of this outbound message is being sent; retry later');
   }
 
   try {
-    const outcome = await send(deps, request, now);
+    const outcome = await send(deps, request, now, key);
     // A deferred send comes back through the queue with the same id: it must find the key free.
     if (outcome.status === 'deferred') await deps.ledger.release(key);
-    else await deps.ledger.complete(key, outcome, now);
+    else if (outcome.status !== 'sent') await deps.ledger.complete(key, outcome, now);
     return { ...outcome, duplicate: false };
   } catch (error) {
-    await deps.ledger.release(key).catch(() => undefined);
+    // After the provider accepted the message the key is never given back: a retry must find it.
+    if (!(error instanceof SentButUnrecordedError)) await deps.ledger.release(key).catch(() => undefined);
     throw error;
   }
+}
+
+function outboundKey(request: OutboundRequest): string {
+  return `outbound#${request.id}`;
 }
 
 async function send(
   deps: DispatchOutboundDeps,
   queued: OutboundRequest,
   now: Date,
+  key: string,
 ): Promise<DispatchOutcome> {
   const suppression = await suppressionReason(deps, queued);
   if (suppression) {
@@ -113,55 +150,109 @@ async function send(
     await record(deps, request, now, { status: 'failed', reason });
     return { status: 'failed', reason };
   }
+  let sent: SentMessage;
   try {
-    const sent = await sender.send(request);
-    await record(deps, request, now, { status: 'sent', providerMessageId: sent.providerMessageId });
+    sent = await sender.send(request);
+  } catch (error) {
+    if (!(error instanceof PermanentDeliveryError)) throw error;
+    return refused(deps, request, now, error);
+  }
+  const accepted: AcceptedSend = {
+    request,
+    sentAt: now.toISOString(),
+    providerMessageId: sent.providerMessageId,
+    emailMessageId: sent.emailMessageId,
+  };
+  const outcome: DispatchOutcome = { status: 'sent', providerMessageId: sent.providerMessageId };
+  // The provider has it (none of SES, End User Messaging or the Graph API takes an idempotency
+  // key): the ledger learns it first, in one write, so no delivery of this message sends it again.
+  let marked: boolean;
+  try {
+    const unrecorded: UnrecordedOutcome = { ...outcome, accepted };
+    marked = await deps.ledger.complete(key, unrecorded, now, { unfinished: true });
+  } catch (error) {
+    // The claim stays until its lease ends: retries within it wait instead of sending again.
+    throw new SentButUnrecordedError('the message was sent but could not be marked sent yet; retry later', {
+      cause: error,
+    });
+  }
+  // False: a delivery that took over after this one's lease ran out finished first; its record stands.
+  if (marked) await completeRecord(deps, key, accepted);
+  return outcome;
+}
+
+/**
+ * Everything written about an accepted send, each write idempotent (a conditional timeline put,
+ * key-addressed references), then the ledger's outcome without the owed record.
+ */
+async function completeRecord(
+  deps: DispatchOutboundDeps,
+  key: string,
+  accepted: AcceptedSend,
+): Promise<void> {
+  const { request, providerMessageId } = accepted;
+  const sentAt = new Date(accepted.sentAt);
+  try {
+    await record(deps, request, sentAt, { status: 'sent', providerMessageId });
     if (deps.providerMessages && request.conversationId && request.channel !== 'email') {
       // Delivery statuses name the provider's id only; this leads them back to the message.
-      await deps.providerMessages.record(request.channel, sent.providerMessageId, {
+      await deps.providerMessages.record(request.channel, providerMessageId, {
         conversationId: request.conversationId,
         messageId: request.id,
-        at: now.toISOString(),
+        at: accepted.sentAt,
       });
     }
-    if (sent.emailMessageId && request.conversationId) {
+    if (accepted.emailMessageId && request.conversationId) {
       // Replies to our mail carry this id in In-Reply-To: it must lead back to the conversation.
-      await deps.conversations.recordEmailReference(sent.emailMessageId, {
+      await deps.conversations.recordEmailReference(accepted.emailMessageId, {
         conversationId: request.conversationId,
         customerId: request.customerId,
       });
     }
     if (deps.insights) {
       // It went out: a failed count must not send it again through a retry.
-      await recordOutbound(deps.insights, request, now).catch((error: unknown) =>
+      await recordOutbound(deps.insights, request, sentAt).catch((error: unknown) =>
         deps.insights?.onFailure?.(error),
       );
     }
-    return { status: 'sent', providerMessageId: sent.providerMessageId };
+    const outcome: DispatchOutcome = { status: 'sent', providerMessageId };
+    await deps.ledger.complete(key, outcome, deps.clock.now());
   } catch (error) {
-    if (!(error instanceof PermanentDeliveryError)) throw error;
-    if (error instanceof DestinationOptedOutError && deps.consent) {
-      // The customer's STOP reached the carrier or End User Messaging, not us: the ledger learns
-      // it here, so proactive sends stop at the consent check instead of failing one by one.
-      // Before the timeline write, so a retry after a crash finds it done (same event key).
-      await changeConsent(
-        { customers: deps.customers, consent: deps.consent },
-        {
-          customerId: request.customerId,
-          channel: request.channel,
-          state: 'opted-out',
-          source: 'carrier',
-          at: now.toISOString(),
-          eventKey: `outbound#${request.id}`,
-        },
-      ).catch((consentError: unknown) => {
-        // A send without a customer profile (none should exist) has no ledger to update.
-        if (!(consentError instanceof NotFoundError)) throw consentError;
-      });
-    }
-    await record(deps, request, now, { status: 'failed', reason: error.reason });
-    return { status: 'failed', reason: error.reason };
+    throw new SentButUnrecordedError(
+      'the message was sent but its record could not be written; the next delivery completes it',
+      { cause: error },
+    );
   }
+}
+
+/** A permanent refusal: recorded on the message, and an opt-out learned from the provider. */
+async function refused(
+  deps: DispatchOutboundDeps,
+  request: OutboundRequest,
+  now: Date,
+  error: PermanentDeliveryError,
+): Promise<DispatchOutcome> {
+  if (error instanceof DestinationOptedOutError && deps.consent) {
+    // The customer's STOP reached the carrier or End User Messaging, not us: the ledger learns
+    // it here, so proactive sends stop at the consent check instead of failing one by one.
+    // Before the timeline write, so a retry after a crash finds it done (same event key).
+    await changeConsent(
+      { customers: deps.customers, consent: deps.consent },
+      {
+        customerId: request.customerId,
+        channel: request.channel,
+        state: 'opted-out',
+        source: 'carrier',
+        at: now.toISOString(),
+        eventKey: outboundKey(request),
+      },
+    ).catch((consentError: unknown) => {
+      // A send without a customer profile (none should exist) has no ledger to update.
+      if (!(consentError instanceof NotFoundError)) throw consentError;
+    });
+  }
+  await record(deps, request, now, { status: 'failed', reason: error.reason });
+  return { status: 'failed', reason: error.reason };
 }
 
 async function suppressionReason(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { isoDate, type SupportConfig, timeZone } from './config.ts';
 import { resolveShopCustomer } from './customer-merge.ts';
+import { DEFAULT_LEASE_SECONDS } from './event-lease.ts';
 import { handleOnce } from './exactly-once.ts';
 import type { Channel, Identity, Order, OutboundRequest } from './model.ts';
 import { ORDER_EVENT_TYPES } from './model.ts';
@@ -103,6 +104,8 @@ export interface OrderEventDeps {
   readonly channels: ReadonlySet<Channel>;
   /** Where notifications go on the customer's timeline (one closed conversation per order). */
   readonly conversations?: Pick<ConversationStore, 'create'>;
+  /** How long one attempt holds an event's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
+  readonly leaseSeconds?: number;
 }
 
 export interface OrderEventOutcome {
@@ -123,8 +126,6 @@ export interface OrderEventResult extends OrderEventOutcome {
   readonly duplicate: boolean;
 }
 
-const ORDER_EVENT_LEASE_SECONDS = 60;
-
 /**
  * One order event, exactly once: the customer it names is found, linked or merged; the order's
  * state moves forward only (an event older than the stored one is recorded in the ledger as not
@@ -137,7 +138,7 @@ export async function receiveOrderEvent(deps: OrderEventDeps, event: OrderEvent)
   const now = deps.clock.now();
   return handleOnce(
     deps.ledger,
-    { key, now, leaseSeconds: ORDER_EVENT_LEASE_SECONDS, what: 'this order event' },
+    { key, now, leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS, what: 'this order event' },
     () => apply(deps, event, key, now),
   );
 }

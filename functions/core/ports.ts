@@ -43,8 +43,17 @@ export interface InboundOutcome {
 
 export type EventClaim<Outcome> =
   | { readonly status: 'claimed' }
-  | { readonly status: 'done'; readonly outcome: Outcome }
+  /** `unfinished`: the effect happened but the work after it did not; this delivery finishes it. */
+  | { readonly status: 'done'; readonly outcome: Outcome; readonly unfinished?: boolean }
   | { readonly status: 'in-progress' };
+
+export interface CompleteOptions {
+  /**
+   * The event's effect happened (a provider accepted a send) but the work after it is still owed:
+   * the record is done, so no delivery repeats the effect, and a later one is told to finish.
+   */
+  readonly unfinished?: boolean;
+}
 
 /**
  * Durable dedupe of events (inbound deliveries, outbound sends): the first delivery claims the
@@ -53,7 +62,11 @@ export type EventClaim<Outcome> =
  */
 export interface EventLedger {
   claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>>;
-  complete<Outcome>(key: string, outcome: Outcome, now: Date): Promise<void>;
+  /**
+   * Marks the event done with `outcome`, in one conditional write: only while a claim holds it or
+   * while it is still unfinished. False when another delivery completed it first.
+   */
+  complete<Outcome>(key: string, outcome: Outcome, now: Date, options?: CompleteOptions): Promise<boolean>;
   release(key: string): Promise<void>;
 }
 

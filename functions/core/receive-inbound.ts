@@ -2,6 +2,7 @@ import { type AutoReplySuppression, autoReplySuppressions } from './auto-reply-p
 import { addBusinessMinutes } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
 import { type EscalationDeps, escalateInbound } from './escalation.ts';
+import { DEFAULT_LEASE_SECONDS } from './event-lease.ts';
 import { handleOnce } from './exactly-once.ts';
 import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
@@ -53,6 +54,8 @@ export interface ReceiveInboundDeps {
   readonly surveys?: SurveyAnswerDeps;
   /** Channel counters and response-time deadlines (issue 7b); absent: nothing is counted. */
   readonly insights?: InsightsDeps;
+  /** How long one attempt holds an event's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
+  readonly leaseSeconds?: number;
 }
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
@@ -89,9 +92,6 @@ export interface ReceiveInboundResult extends InboundOutcome {
   readonly duplicate: boolean;
 }
 
-/** How long one delivery may hold an inbound event before another delivery may take over. */
-const INBOUND_LEASE_SECONDS = 300;
-
 /**
  * Stores one inbound contact exactly once, threads it into the right conversation of the right
  * customer, and queues at most one acknowledgement under the auto-reply policy.
@@ -106,7 +106,7 @@ export async function receiveInbound(
 
   return handleOnce(
     deps.ledger,
-    { key: inboundKey, now, leaseSeconds: INBOUND_LEASE_SECONDS, what: 'this event' },
+    { key: inboundKey, now, leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS, what: 'this event' },
     () => storeAndAcknowledge(deps, input, inboundKey, now),
   );
 }

@@ -69,7 +69,7 @@ export class AgentApi extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(15),
     })
-      .bindConversationStore(props.store, 'readUpdate')
+      .bindConversationStore(props.store, 'readUpdate', 'agentApi')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support);
 

@@ -3,7 +3,9 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import type { TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
 import { conversationTable } from '../../functions/adapters/dynamodb/table-definition.ts';
+import { itemAccessCondition } from './permissions.ts';
 
 export interface ConversationStoreProps {
   /** The customer-managed key the table is encrypted with. */
@@ -66,11 +68,12 @@ export class ConversationStore extends Construct {
   }
 
   /**
-   * Grants item-level access to the table and its named indexes. Spelled out instead of
-   * `grantReadWriteData` so that Scan is not allowed anywhere (every read path is a Get or a Query)
-   * and no wildcard action or index ARN reaches a function's policy.
+   * Grants item-level access to the table and its named indexes, to the items of `fn`'s key
+   * prefixes only (key-prefixes.ts). Spelled out instead of `grantReadWriteData` so that Scan is
+   * not allowed anywhere (every read path is a Get or a Query) and no wildcard action or index ARN
+   * reaches a function's policy.
    */
-  grantItemAccess(grantee: IGrantable, access: ConversationStoreAccess): void {
+  grantItemAccess(grantee: IGrantable, access: ConversationStoreAccess, fn: TableFunction): void {
     const indexArns = Object.values(conversationTable.indexes).map(
       (index) => `${this.table.tableArn}/index/${index.name}`,
     );
@@ -83,6 +86,7 @@ export class ConversationStore extends Construct {
               ? [...READ_ACTIONS, 'dynamodb:UpdateItem']
               : READ_ACTIONS,
         resources: [this.table.tableArn, ...indexArns],
+        conditions: itemAccessCondition(fn),
       }),
     );
     // DynamoDB checks the caller's right to use the table key on reads and writes.

@@ -93,7 +93,7 @@ export class InboundEmail extends Construct {
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.minutes(1),
     })
-      .bindConversationStore(props.store, 'readWrite')
+      .bindConversationStore(props.store, 'readWrite', 'inboundEmail')
       .bindMailStorage(props.mailStorage, { readRawMail: true, writeAttachments: true })
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support)

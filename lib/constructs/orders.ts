@@ -57,7 +57,7 @@ export class Orders extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(15),
     })
-      .bindConversationStore(props.store, 'readWrite')
+      .bindConversationStore(props.store, 'readWrite', 'orderEvents')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support);
     grantShopSecret(this.function, this.shopSecret, props.encryption);

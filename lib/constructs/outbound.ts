@@ -68,7 +68,7 @@ export class Outbound extends Construct {
       description: 'Sends queued outbound messages and records their delivery status',
       timeout: dispatcherTimeout,
     })
-      .bindConversationStore(props.store, 'readWrite')
+      .bindConversationStore(props.store, 'readWrite', 'dispatcher')
       .bindSupportConfig(props.support)
       .bindEmailSending(props.support.mailDomain, this.configurationSet);
 

@@ -1,5 +1,18 @@
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { itemPrefixesOf, type TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
+
+/**
+ * The IAM condition that confines a function's table access to the items of its own key
+ * prefixes (key-prefixes.ts): DynamoDB checks every partition key of a request against it, and
+ * for a Query on an index the index's partition key. `ForAllValues`: every key of a batch must
+ * match, not one of them.
+ */
+export function itemAccessCondition(fn: TableFunction): Record<string, Record<string, string[]>> {
+  return {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': itemPrefixesOf(fn).map((prefix) => `${prefix}*`) },
+  };
+}
 
 /**
  * Lets `grantee` send to `queue` and nothing else. `queue.grantSendMessages` would also add

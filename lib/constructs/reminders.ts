@@ -49,7 +49,7 @@ export class Reminders extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(15),
     })
-      .bindConversationStore(props.store, 'readWrite')
+      .bindConversationStore(props.store, 'readWrite', 'reminders')
       .bindSupportConfig(props.support);
     grantShopSecret(this.function, props.shopSecret, props.encryption);
     this.schedules.grantScheduling(this.function);

@@ -78,7 +78,7 @@ export class Sms extends Construct {
       description: 'Threads SMS received by End User Messaging into conversations, honours STOP/START/HELP',
       timeout: Duration.seconds(30),
     })
-      .bindConversationStore(props.store, 'readWrite')
+      .bindConversationStore(props.store, 'readWrite', 'inboundSms')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support)
       .sendFailedInvocationsTo(this.failedEventQueue, { retryAttempts: 2 });

@@ -102,7 +102,7 @@ export class Social extends Construct {
         'Threads WhatsApp, Messenger and Instagram messages into conversations and records statuses',
       timeout: consumerTimeout,
     })
-      .bindConversationStore(props.store, 'readWrite')
+      .bindConversationStore(props.store, 'readWrite', 'inboundSocial')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support)
       .consumeQueue(this.inboundQueue, { maxConcurrency: 5 });

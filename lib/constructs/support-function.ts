@@ -17,7 +17,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import type { TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, leaseSecondsFor } from '../../functions/core/event-lease.ts';
 import { SUPPORT_CONFIG_MAX_BYTES } from '../config.ts';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
 import type { ConversationStore, ConversationStoreAccess } from './conversation-store.ts';
@@ -48,7 +50,8 @@ export interface SupportFunctionProps {
    */
   readonly memorySize?: number;
   /**
-   * @default Duration.seconds(30)
+   * Also sets the lease of the function's event claims (EVENT_LEASE_SECONDS, event-lease.ts).
+   * @default Duration.seconds(DEFAULT_FUNCTION_TIMEOUT_SECONDS), 30 s
    */
   readonly timeout?: Duration;
   /**
@@ -170,6 +173,7 @@ export class SupportFunction extends Construct {
       'The one wildcard among the inline policies is the X-Ray statement of WriteTraces: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions. Grants added later go to the default policy, which this does not cover.',
     );
 
+    const timeout = props.timeout ?? Duration.seconds(DEFAULT_FUNCTION_TIMEOUT_SECONDS);
     this.lambdaFunction = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -177,7 +181,7 @@ export class SupportFunction extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -185,6 +189,8 @@ export class SupportFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'switchboard',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        // A claim outlives one attempt of this function and ends before the platform's next try.
+        EVENT_LEASE_SECONDS: String(leaseSecondsFor(timeout.toSeconds())),
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
@@ -224,10 +230,17 @@ export class SupportFunction extends Construct {
     );
   }
 
-  /** TABLE_NAME, plus item access to the conversation table and its indexes. */
-  bindConversationStore(store: ConversationStore, access: ConversationStoreAccess): this {
+  /**
+   * TABLE_NAME, plus item access to the conversation table and its indexes: only to the items of
+   * the key prefixes `items` names in FUNCTION_ITEMS (functions/adapters/dynamodb/key-prefixes.ts).
+   */
+  bindConversationStore(
+    store: ConversationStore,
+    access: ConversationStoreAccess,
+    items: TableFunction,
+  ): this {
     this.lambdaFunction.addEnvironment('TABLE_NAME', store.tableName);
-    store.grantItemAccess(this.lambdaFunction, access);
+    store.grantItemAccess(this.lambdaFunction, access, items);
     return this;
   }
 

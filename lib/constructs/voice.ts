@@ -78,7 +78,7 @@ export class Voice extends Construct {
       timeout: Duration.seconds(8),
     })
       // Reads, and the one UpdateItem that records the contact: nothing else.
-      .bindConversationStore(props.store, 'readUpdate')
+      .bindConversationStore(props.store, 'readUpdate', 'voiceLookup')
       .bindSupportConfig(props.support);
     this.lookupFunction.lambdaFunction.addEnvironment('CONNECT_INSTANCE_ID', this.instanceId);
     if (props.connect.vipCustomerIds.length > 0) {
@@ -113,7 +113,7 @@ export class Voice extends Construct {
       description: "Amazon Connect contact events: the call on the caller's timeline, missed-call follow-up",
       timeout: Duration.seconds(30),
     })
-      .bindConversationStore(props.store, 'readWrite')
+      .bindConversationStore(props.store, 'readWrite', 'voiceEvents')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support)
       .sendFailedInvocationsTo(this.failedEventQueue, { retryAttempts: props.retryAttempts ?? 2 });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../../functions/core/dispatch-outbound.ts';
 import { PermanentDeliveryError, RetryableError } from '../../functions/core/errors.ts';
+import { leaseSecondsFor } from '../../functions/core/event-lease.ts';
 import { acknowledgementRequest } from '../support/builders.ts';
 import {
   MemoryConversations,
@@ -96,6 +97,54 @@ describe('dispatchOutbound', () => {
     // Assess
     expect(retried.status).toBe('sent');
     expect(sender.sent).toHaveLength(1);
+  });
+
+  it("lets the queue's next delivery send a message whose first attempt died before the provider answered", async () => {
+    // Prepare: the dispatcher's 30 s timeout and its lease; the first attempt never returns.
+    const leaseSeconds = leaseSecondsFor(30);
+    void dispatchOutbound(
+      { ...deps, leaseSeconds, senders: { email: { send: () => new Promise<never>(() => undefined) } } },
+      request(),
+    );
+    const at = (seconds: number) => ({ now: () => new Date(NOW.getTime() + seconds * 1000) });
+
+    // Act
+    const whileAlive = dispatchOutbound({ ...deps, leaseSeconds, clock: at(20) }, request());
+    await expect(whileAlive).rejects.toBeInstanceOf(RetryableError);
+    const afterTimeout = await dispatchOutbound(
+      { ...deps, leaseSeconds, clock: at(leaseSeconds + 1) },
+      request(),
+    );
+
+    // Assess
+    expect(afterTimeout).toMatchObject({ status: 'sent', duplicate: false });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('completes the record on redelivery when the timeline write failed after the provider accepted', async () => {
+    // Prepare
+    const append = deps.conversations.appendMessage.bind(deps.conversations);
+    let appends = 0;
+    deps.conversations.appendMessage = async (...args) => {
+      appends += 1;
+      if (appends === 1) throw new Error('the table is throttling');
+      return append(...args);
+    };
+
+    // Act
+    const first = dispatchOutbound(deps, request());
+    await expect(first).rejects.toBeInstanceOf(RetryableError);
+    const redelivered = await dispatchOutbound(deps, request());
+    const again = await dispatchOutbound(deps, request());
+
+    // Assess
+    expect(sender.sent).toHaveLength(1);
+    expect(redelivered).toEqual({ status: 'sent', providerMessageId: 'provider-ack-1', duplicate: true });
+    expect(again).toEqual(redelivered);
+    expect(deps.conversations.messagesOf('conv-1')).toEqual([
+      expect.objectContaining({ id: 'ack-1', deliveryStatus: 'sent', at: NOW.toISOString() }),
+    ]);
+    expect(deps.ledger.records.get('outbound#ack-1')).toMatchObject({ state: 'done', unfinished: undefined });
   });
 
   it('suppresses a proactive message to a channel the customer opted out of', async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
+import { leaseSecondsFor } from '../../functions/core/event-lease.ts';
 import type { InboundMessage, MailVerdicts } from '../../functions/core/model.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
 import type {
@@ -96,6 +97,63 @@ describe('receiveInbound', () => {
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(RetryableError);
+  });
+
+  describe('a claim left behind by an attempt that died (timed out)', () => {
+    // The inbound email function's timeout, and its lease as SupportFunction derives it.
+    const TIMEOUT_SECONDS = 60;
+    const LEASE_SECONDS = leaseSecondsFor(TIMEOUT_SECONDS);
+    const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+    /** Starts an attempt at NOW that claims the event and then never returns, like one Lambda ends at its timeout. */
+    function deadAttempt(message: InboundMessage): void {
+      const customers: typeof deps.customers = Object.assign(Object.create(deps.customers), {
+        findByIdentity: () => new Promise<never>(() => undefined),
+      });
+      void receiveInbound(
+        {
+          ...deps,
+          customers,
+          leaseSeconds: LEASE_SECONDS,
+        },
+        { message, attachments: [] },
+      );
+    }
+
+    it("does not block Lambda's retry: the retry a minute after the timeout processes the event", async () => {
+      // Prepare
+      const message = email({ id: 'm-dead-1' });
+      deadAttempt(message);
+      const retryAt = at(TIMEOUT_SECONDS + 60);
+
+      // Act
+      const retried = await receiveInbound(
+        { ...deps, clock: { now: () => retryAt }, leaseSeconds: LEASE_SECONDS },
+        { message: structuredClone(message), attachments: [] },
+      );
+
+      // Assess
+      expect(retried.duplicate).toBe(false);
+      expect(deps.conversations.messagesOf(retried.conversationId)).toHaveLength(1);
+      expect(deps.outbound.sent).toHaveLength(1);
+    });
+
+    it('answers a delivery while the attempt may still be running with a retryable verdict, not a failure', async () => {
+      // Prepare
+      const message = email({ id: 'm-dead-2' });
+      deadAttempt(message);
+      const whileLive = at(TIMEOUT_SECONDS - 30);
+
+      // Act
+      const attempt = receiveInbound(
+        { ...deps, clock: { now: () => whileLive }, leaseSeconds: LEASE_SECONDS },
+        { message: structuredClone(message), attachments: [] },
+      );
+
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(RetryableError);
+      expect(deps.conversations.messages.size).toBe(0);
+    });
   });
 
   it('finishes on redelivery what a failed delivery left half done, acknowledging once', async () => {

@@ -128,7 +128,7 @@ describe('inbound-social handler', () => {
         claim: async () => {
           throw new RetryableError('throttled');
         },
-        complete: async () => undefined,
+        complete: async () => true,
         release: async () => undefined,
       },
     }));
@@ -150,7 +150,7 @@ describe('inbound-social handler', () => {
           claim: async () => {
             throw new RetryableError('the ledger write was throttled');
           },
-          complete: async () => undefined,
+          complete: async () => true,
           release: async () => undefined,
         },
       }),

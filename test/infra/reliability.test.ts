@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeDeferredSends } from '../../functions/adapters/scheduler/eventbridge-deferred-sends.ts';
 import { schedulerSettingsFromEnvironment } from '../../functions/adapters/sms/sms-wiring.ts';
+import { leaseSecondsFor } from '../../functions/core/event-lease.ts';
 import type { DeploymentConfigInput } from '../../lib/config.ts';
 import { acknowledgementRequest } from '../support/builders.ts';
 import { acknowledgementsIn, exampleConfig, synthesizeSwitchboard } from './synth.ts';
@@ -250,6 +251,41 @@ describe('reliability and security of the synthesized stack (every channel on)',
       's3.amazonaws.com',
       'scheduler.amazonaws.com',
     ];
+
+    it("lets every function's event claims outlive one attempt and end before the platform's next try", () => {
+      // Prepare: a claim may outlive its attempt by at most this before a retry would find it held.
+      const asyncFunctions = new Set(
+        ofType('AWS::Lambda::Permission')
+          .filter(([, permission]) => ASYNC_INVOKERS.includes(String(permission.Principal)))
+          .map(([, permission]) => referencedId(permission.FunctionName)),
+      );
+      // Lambda retries a failed asynchronous invocation after one minute at the earliest.
+      const FIRST_ASYNC_RETRY_SECONDS = 60;
+      const visibilityOf = new Map(
+        [...consumedQueues()].map(([queueId, mapping]) => [
+          referencedId(mapping.FunctionName),
+          Number(resources[queueId]?.Properties?.VisibilityTimeout ?? 30),
+        ]),
+      );
+      const tableFunctions = ofType('AWS::Lambda::Function').filter(
+        ([, fn]) => ((fn.Environment as Json | undefined)?.Variables as Json | undefined)?.TABLE_NAME,
+      );
+
+      // Assess
+      expect(tableFunctions.length).toBeGreaterThan(5);
+      for (const [functionId, fn] of tableFunctions) {
+        const variables = (fn.Environment as Json).Variables as Json;
+        const timeout = Number(fn.Timeout ?? 3);
+        const lease = Number(variables.EVENT_LEASE_SECONDS);
+        expect(lease, functionId).toBe(leaseSecondsFor(timeout));
+        expect(lease, functionId).toBeGreaterThan(timeout);
+        if (asyncFunctions.has(functionId)) {
+          expect(lease, `${functionId} (asynchronous)`).toBeLessThan(timeout + FIRST_ASYNC_RETRY_SECONDS);
+        }
+        const visibility = visibilityOf.get(functionId);
+        if (visibility !== undefined) expect(lease, `${functionId} (SQS)`).toBeLessThan(visibility);
+      }
+    });
 
     it('sends every asynchronously invoked function’s failed events to a queue', () => {
       // Prepare

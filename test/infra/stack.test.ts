@@ -458,6 +458,7 @@ describe('switchboard stack', () => {
       expect(Object.keys(variables).sort()).toEqual(
         [
           'ATTACHMENT_PREFIX',
+          'EVENT_LEASE_SECONDS',
           'MAIL_BUCKET',
           'NODE_OPTIONS',
           'OUTBOUND_QUEUE_URL',
@@ -473,6 +474,8 @@ describe('switchboard stack', () => {
         ATTACHMENT_PREFIX: 'attachments/',
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // One minute's timeout, plus the margin (event-lease.ts).
+        EVENT_LEASE_SECONDS: '70',
       });
     });
 

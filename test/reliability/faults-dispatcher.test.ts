@@ -9,11 +9,13 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { sqsEventFrom, sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamodb/provider-messages.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { type DeadLetters, SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { dispatcherDeps } from '../../functions/adapters/wiring.ts';
@@ -21,6 +23,7 @@ import type { OutboundRequest } from '../../functions/core/model.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { settingsFor } from '../support/builders.ts';
 import { CHANNEL_CASES, NOW, type Rig, startRig } from './channel-cases.ts';
+import { type DynamoFault, dynamoWithFaults } from './fault-injection.ts';
 
 /**
  * Send failures in the dispatcher, through the real senders (SES, End User Messaging SMS, the
@@ -89,6 +92,8 @@ interface SenderFault {
   readonly persistentReason: RegExp;
   calls(): number;
   readonly permanentReason: RegExp;
+  /** The provider takes every message. */
+  accepting(): void;
 }
 
 let graphCalls = 0;
@@ -131,6 +136,7 @@ const graphFault = (channel: 'whatsapp' | 'messenger'): SenderFault => {
     },
     calls: () => graphCalls,
     permanentReason: /Graph API refused the message \(HTTP 400, code 100/,
+    accepting: () => stubGraph([sent]),
   };
 };
 
@@ -160,6 +166,9 @@ const FAULTS: readonly SenderFault[] = [
     },
     calls: () => sesMock.commandCalls(SendEmailCommand).length,
     permanentReason: /SES refused the message \(MessageRejected\)/,
+    accepting: () => {
+      sesMock.on(SendEmailCommand).resolves({ MessageId: `ses-${randomUUID()}` });
+    },
   },
   {
     channel: 'sms',
@@ -188,6 +197,9 @@ const FAULTS: readonly SenderFault[] = [
     },
     calls: () => smsMock.commandCalls(SendTextMessageCommand).length,
     permanentReason: /not a valid phone number \(CANNOT_PARSE\)/,
+    accepting: () => {
+      smsMock.on(SendTextMessageCommand).resolves({ MessageId: `sms-${randomUUID()}` });
+    },
   },
   graphFault('whatsapp'),
   graphFault('messenger'),
@@ -197,7 +209,7 @@ const FAULTS: readonly SenderFault[] = [
  * The dispatcher as deployed (real senders, real table), with its retry backoff recorded and,
  * when given, its own dead-lettering.
  */
-function dispatcher(delayed: string[], deadLetters?: DeadLetters) {
+function dispatcher(delayed: string[], deadLetters?: DeadLetters, dynamo = standIns.clients.dynamo) {
   const settings = {
     ...settingsFor(standIns),
     tableName: rig.tableName,
@@ -211,7 +223,7 @@ function dispatcher(delayed: string[], deadLetters?: DeadLetters) {
       inboundQueueUrl: '',
     },
   };
-  const deps = dispatcherDeps({ ...standIns.clients, ses, sms }, settings, { now: () => NOW });
+  const deps = dispatcherDeps({ ...standIns.clients, dynamo, ses, sms }, settings, { now: () => NOW });
   return makeDispatcherHandler(
     () => deps,
     () => ({ delay: async (record) => void delayed.push(record.messageId) }),
@@ -341,6 +353,75 @@ describe('dispatcher send failures through the real senders', () => {
       expect(attributes.failureReason?.StringValue).toMatch(fault.persistentReason);
       expect(attributes.receiveCount?.StringValue).toBe('5');
       expect(attributes.sourceQueue?.StringValue).toBe('switchboard-outbound');
+    },
+  );
+});
+
+/** The writes after an accepted send: the timeline entry, and the reference statuses or replies find it by. */
+const WRITES_AFTER_SEND = [
+  { write: 'timeline entry', marker: () => '"MESSAGE#' },
+  {
+    write: 'provider reference',
+    marker: (channel: string) => (channel === 'email' ? '"EMAILREF#' : '"PROVIDERMSG#'),
+  },
+] as const;
+
+describe('a write after the provider accepted the send', () => {
+  it.each(FAULTS.flatMap((f) => WRITES_AFTER_SEND.map((w) => [f.channel, w.write, f, w] as const)))(
+    '%s: the %s fails once → one send, and the redelivery completes the record',
+    async (channel, _write, fault, write) => {
+      // Prepare: the provider takes everything; the first PutItem of this write fails for good
+      // (not retried by the SDK), as a throttled table would once the SDK's retries ran out.
+      const request = {
+        ...(acknowledgements.get(channel) as OutboundRequest),
+        id: `accepted-${randomUUID()}`,
+      };
+      fault.accepting();
+      let failed = 0;
+      const faulty = dynamoWithFaults(inject('dynamoEndpoint'), ({ operation, body }): DynamoFault => {
+        const hit =
+          operation === 'PutItem' &&
+          body.includes(write.marker(channel)) &&
+          body.includes(request.id) &&
+          failed === 0;
+        if (!hit) return undefined;
+        failed += 1;
+        return 'resource-not-found';
+      });
+      const delayed: string[] = [];
+      const handler = dispatcher(delayed, undefined, faulty.client);
+      const body = JSON.stringify(request);
+
+      // Act
+      const first = await handler(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
+      const redelivered = await handler(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
+      const again = await handler(sqsEventOfBodies([body]), lambdaContext('switchboard-dispatcher'));
+
+      // Assess: the failed write made the first delivery fail; no delivery sent it a second time.
+      expect(failed).toBe(1);
+      expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
+      expect(redelivered.batchItemFailures).toEqual([]);
+      expect(again.batchItemFailures).toEqual([]);
+      expect(fault.calls()).toBe(1);
+      const entries = await timelineEntries(request, request.id);
+      expect(entries).toEqual([expect.objectContaining({ direction: 'outbound', deliveryStatus: 'sent' })]);
+      const providerMessageId = entries[0]?.providerMessageId ?? '';
+      const db = documentClient(standIns.clients.dynamo);
+      if (channel === 'email') {
+        const store = new DynamoConversationStore(db, rig.tableName);
+        expect(
+          await store.findByEmailReference([`${request.id}@${sandboxSupportConfig.mailDomain}`]),
+        ).toEqual({
+          conversationId: request.conversationId,
+          customerId: request.customerId,
+        });
+      } else {
+        const references = new DynamoProviderMessageIndex(db, rig.tableName);
+        expect(await references.find(request.channel, providerMessageId)).toMatchObject({
+          conversationId: request.conversationId,
+          messageId: request.id,
+        });
+      }
     },
   );
 });

@@ -9,6 +9,7 @@ import type {
 import type {
   AttachmentStore,
   ChannelSender,
+  CompleteOptions,
   ConversationStore,
   CustomerDirectory,
   EmailReference,
@@ -24,19 +25,32 @@ import type {
 export class MemoryLedger implements EventLedger {
   readonly records = new Map<
     string,
-    { state: 'in-progress' | 'done'; leaseUntil: number; outcome?: unknown }
+    { state: 'in-progress' | 'done'; leaseUntil: number; outcome?: unknown; unfinished?: boolean }
   >();
 
   async claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>> {
     const existing = this.records.get(key);
-    if (existing?.state === 'done') return { status: 'done', outcome: existing.outcome as Outcome };
+    if (existing?.state === 'done') {
+      const outcome = existing.outcome as Outcome;
+      return existing.unfinished
+        ? { status: 'done', outcome, unfinished: true }
+        : { status: 'done', outcome };
+    }
     if (existing && existing.leaseUntil >= now.getTime()) return { status: 'in-progress' };
     this.records.set(key, { state: 'in-progress', leaseUntil: now.getTime() + leaseSeconds * 1000 });
     return { status: 'claimed' };
   }
 
-  async complete<Outcome>(key: string, outcome: Outcome): Promise<void> {
-    this.records.set(key, { state: 'done', leaseUntil: 0, outcome });
+  async complete<Outcome>(
+    key: string,
+    outcome: Outcome,
+    _now?: Date,
+    options: CompleteOptions = {},
+  ): Promise<boolean> {
+    const existing = this.records.get(key);
+    if (existing?.state !== 'in-progress' && !existing?.unfinished) return false;
+    this.records.set(key, { state: 'done', leaseUntil: 0, outcome, unfinished: options.unfinished });
+    return true;
   }
 
   async release(key: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { EventClaim, EventLedger } from '../../core/ports.ts';
+import type { CompleteOptions, EventClaim, EventLedger } from '../../core/ports.ts';
 import { isConditionFailure, keys } from './keys.ts';
 
 /** Every upstream we read redelivers within days; 30 days outlives them all (SNS retries longest). */
@@ -11,6 +11,7 @@ interface EventRecord {
   state: 'in-progress' | 'done';
   leaseUntil: number;
   outcome?: unknown;
+  unfinished?: boolean;
 }
 
 /** The event ledger on the conversation table: one conditional write decides who goes first. */
@@ -42,21 +43,47 @@ export class DynamoEventLedger implements EventLedger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = await this.existing(key, error);
-      if (existing?.state === 'done') return { status: 'done', outcome: existing.outcome as Outcome };
+      if (existing?.state === 'done') {
+        const outcome = existing.outcome as Outcome;
+        return existing.unfinished
+          ? { status: 'done', outcome, unfinished: true }
+          : { status: 'done', outcome };
+      }
       return { status: 'in-progress' };
     }
   }
 
-  async complete<Outcome>(key: string, outcome: Outcome, now: Date): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.event(key),
-        UpdateExpression: 'SET #state = :done, outcome = :outcome, completedAt = :at REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':done': 'done', ':outcome': outcome, ':at': now.toISOString() },
-      }),
-    );
+  async complete<Outcome>(
+    key: string,
+    outcome: Outcome,
+    now: Date,
+    options: CompleteOptions = {},
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.event(key),
+          UpdateExpression: options.unfinished
+            ? 'SET #state = :done, outcome = :outcome, completedAt = :at, unfinished = :unfinished REMOVE leaseUntil'
+            : 'SET #state = :done, outcome = :outcome, completedAt = :at REMOVE leaseUntil, unfinished',
+          // Never over a record another delivery completed: its outcome stands.
+          ConditionExpression: '#state = :inProgress OR attribute_exists(unfinished)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':inProgress': 'in-progress',
+            ':outcome': outcome,
+            ':at': now.toISOString(),
+            ...(options.unfinished ? { ':unfinished': true } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async release(key: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { SupportConfig } from '../config.ts';
 import { type EscalationDeps, escalateInbound } from '../escalation.ts';
+import { DEFAULT_LEASE_SECONDS } from '../event-lease.ts';
 import { handleOnce } from '../exactly-once.ts';
 import { type InsightsDeps, recordInbound } from '../insights.ts';
 import type { Channel, Conversation, Customer, Message } from '../model.ts';
@@ -52,6 +53,8 @@ export interface ContactEventDeps {
   readonly escalation?: EscalationDeps;
   /** Channel insights: each inbound call counts once, under voice. Absent: nothing is counted. */
   readonly insights?: InsightsDeps;
+  /** How long one attempt holds an event's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
+  readonly leaseSeconds?: number;
 }
 
 export interface ContactEventOutcome {
@@ -66,8 +69,6 @@ export interface ContactEventOutcome {
 export interface ContactEventResult extends ContactEventOutcome {
   readonly duplicate: boolean;
 }
-
-const EVENT_LEASE_SECONDS = 120;
 
 /**
  * Puts one contact event on the caller's timeline, once per contact and event type: the call's
@@ -87,7 +88,7 @@ export async function recordContactEvent(
   const now = deps.clock.now();
   return handleOnce(
     deps.ledger,
-    { key, now, leaseSeconds: EVENT_LEASE_SECONDS, what: 'this contact event' },
+    { key, now, leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS, what: 'this contact event' },
     () => record(deps, event, key, now),
   );
 }

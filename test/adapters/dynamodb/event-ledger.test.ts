@@ -83,4 +83,36 @@ describe('DynamoEventLedger on DynamoDB Local', () => {
     const expiresAt = Number(item.Item?.expiresAt);
     expect(expiresAt - now.getTime() / 1000).toBeGreaterThanOrEqual(7 * 24 * 3600);
   });
+
+  it('tells a redelivery that an accepted effect still owes its record, and takes the final outcome after it', async () => {
+    // Prepare
+    const key = 'outbound#unfinished-1';
+    await ledger.claim(key, now, 60);
+    await ledger.complete(key, { status: 'sent', owed: true }, now, { unfinished: true });
+
+    // Act
+    const redelivery = await ledger.claim(key, now, 60);
+    const finished = await ledger.complete(key, { status: 'sent' }, now);
+    const later = await ledger.claim(key, now, 60);
+
+    // Assess
+    expect(redelivery).toEqual({ status: 'done', outcome: { status: 'sent', owed: true }, unfinished: true });
+    expect(finished).toBe(true);
+    expect(later).toEqual({ status: 'done', outcome: { status: 'sent' } });
+  });
+
+  it('never overwrites an outcome another delivery completed first', async () => {
+    // Prepare: a slow attempt whose lease ran out; a second one took over and finished.
+    const key = 'outbound#overtaken-1';
+    await ledger.claim(key, now, 60);
+    await ledger.claim(key, new Date(now.getTime() + 61_000), 60);
+    await ledger.complete(key, { by: 'second' }, now);
+
+    // Act
+    const late = await ledger.complete(key, { by: 'first' }, now);
+
+    // Assess
+    expect(late).toBe(false);
+    expect(await ledger.claim(key, now, 60)).toEqual({ status: 'done', outcome: { by: 'second' } });
+  });
 });

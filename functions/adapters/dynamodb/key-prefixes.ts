@@ -1,0 +1,75 @@
+import { assigneeIndexKey, customerIndexKey, INSIGHTS_PREFIX, keys, statusIndexKey } from './keys.ts';
+import { providerMessageKey } from './provider-messages.ts';
+
+/**
+ * What IAM sees of an item: the start of the partition key it is read or written by (for a
+ * Query on an index, the index's partition key). Each function's role may touch the table only
+ * through the prefixes listed for it below (a `dynamodb:LeadingKeys` condition), so a function
+ * that is tricked into touching other items is refused by DynamoDB itself.
+ */
+
+/** `CUSTOMER#42` → `CUSTOMER#`: every prefix is read off the key builders, never retyped. */
+function prefixOf(partitionKey: string): string {
+  return partitionKey.slice(0, partitionKey.indexOf('#') + 1);
+}
+
+export const ITEM_PREFIX = {
+  /** Profiles, consent history, a customer's orders, and the by-customer index (its conversations). */
+  customer: prefixOf(keys.customer('-').pk),
+  identity: prefixOf(keys.identity({ kind: 'email', value: '-' }).pk),
+  /** Conversations, their messages, escalations and contact tallies. */
+  conversation: prefixOf(keys.conversation('-').pk),
+  emailReference: prefixOf(keys.emailReference('-').pk),
+  /** The event ledger: inbound deliveries, outbound sends, order and contact events. */
+  event: prefixOf(keys.event('-').pk),
+  /** Orders and their events. */
+  order: prefixOf(keys.order('-').pk),
+  reminder: prefixOf(keys.reminder('-').pk),
+  voiceContact: prefixOf(keys.voiceContact('-').pk),
+  insights: INSIGHTS_PREFIX,
+  providerMessage: prefixOf(providerMessageKey('sms', '-').pk),
+  /** The agent queue index (`STATUS#<status>#<shard>`). */
+  statusIndex: prefixOf(statusIndexKey('open', '-')),
+  /** One agent's conversations (`ASSIGNEE#<sub>`). */
+  assigneeIndex: prefixOf(assigneeIndexKey('-')),
+} as const;
+
+export type ItemFamily = keyof typeof ITEM_PREFIX;
+
+// The by-customer index is keyed like the profile: one prefix covers both.
+if (prefixOf(customerIndexKey('-')) !== ITEM_PREFIX.customer) {
+  throw new Error('the by-customer index key no longer starts like the customer profile key');
+}
+
+/** Every inbound path: the ledger, who wrote, the thread, "where is my order", the counters. */
+const INBOUND: readonly ItemFamily[] = ['event', 'identity', 'customer', 'conversation', 'order', 'insights'];
+
+/**
+ * The item families each function reads or writes, one definition: a function's construct grants
+ * exactly these (SupportFunction.bindConversationStore), and a new function adds its entry here.
+ */
+export const FUNCTION_ITEMS = {
+  /** Email replies thread by Message-ID (EMAILREF#). */
+  inboundEmail: [...INBOUND, 'emailReference'],
+  inboundSms: INBOUND,
+  /** Delivery statuses find their message through PROVIDERMSG#. */
+  inboundSocial: [...INBOUND, 'providerMessage'],
+  /** Sends, their references (EMAILREF#, PROVIDERMSG#), due reminders, consent learned from a refusal. */
+  dispatcher: [...INBOUND, 'emailReference', 'providerMessage', 'reminder'],
+  /** Identity links and merges (which move conversations and orders), the order and its notice. */
+  orderEvents: ['event', 'identity', 'customer', 'conversation', 'order'],
+  /** The reminder, and the customer it is for (found, linked or merged like an order event's). */
+  reminders: ['identity', 'customer', 'conversation', 'order', 'reminder'],
+  /** The queue (status and assignee indexes), timelines, customers, the channel report. */
+  agentApi: ['conversation', 'customer', 'identity', 'statusIndex', 'assigneeIndex', 'insights'],
+  /** A few key lookups of the caller, and the contact record it leaves. */
+  voiceLookup: ['identity', 'customer', 'order', 'voiceContact'],
+  voiceEvents: [...INBOUND, 'voiceContact'],
+} as const satisfies Record<string, readonly ItemFamily[]>;
+
+export type TableFunction = keyof typeof FUNCTION_ITEMS;
+
+/** The partition-key prefixes `fn` may touch. */
+export function itemPrefixesOf(fn: TableFunction): readonly string[] {
+  return [...new Set<ItemFamily>(FUNCTION_ITEMS[fn])].map((family) => ITEM_PREFIX[family]);
+}
