@@ -34,6 +34,7 @@ import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
 import { DynamoVoiceContacts } from './dynamodb/voice-contacts.ts';
+import { AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE } from './http/agent-routes.ts';
 import { derivedIds, systemClock } from './ids.ts';
 import { insightsDeps } from './insights-wiring.ts';
 import { type MetaSettings, metaSenders, metaSettingsFromEnvironment } from './meta/meta-settings.ts';
@@ -84,6 +85,8 @@ export interface Settings {
   readonly connect?: ConnectSettings;
   /** An SQS consumer's own DLQ, for dead-lettering with a reason; absent elsewhere. */
   readonly deadLetters?: DeadLetterSettings;
+  /** The agent API: only a conversation's assignee may reply to it. */
+  readonly repliesOnlyByAssignee?: boolean;
 }
 
 /**
@@ -156,6 +159,7 @@ export function agentApiDeps(
   const insights = new DynamoChannelInsights(db, settings.tableName);
   return {
     agent: {
+      repliesOnlyByAssignee: settings.repliesOnlyByAssignee,
       clock,
       ids: derivedIds,
       config: settings.support,
@@ -416,7 +420,9 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
   }
   const parsed = supportConfigSchema.safeParse(support);
   if (!parsed.success) {
-    throw new ConfigurationError(`SUPPORT_CONFIG is invalid:\n${describeConfigIssues(parsed.error)}`);
+    throw new ConfigurationError(
+      `SUPPORT_CONFIG is invalid:\n${describeConfigIssues(parsed.error, '', support)}`,
+    );
   }
   return {
     tableName: required('TABLE_NAME'),
@@ -430,6 +436,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     deferredSends: schedulerSettingsFromEnvironment(env),
     connect: connectSettingsFromEnvironment(env),
     deadLetters: deadLetterSettingsFromEnvironment(env),
+    repliesOnlyByAssignee: env[AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE] === 'true',
   };
 }
 

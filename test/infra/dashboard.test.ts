@@ -12,10 +12,8 @@ function everyPart(): Partial<DeploymentConfigInput> {
   return {
     alarmEmail: 'ops@example.com',
     shop: {},
-    support: {
-      ...example.support,
-      sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
-    },
+    support: example.support,
+    sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
   };
 }
 
