@@ -62,9 +62,10 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       }
       if (request.method === 'POST' && url.pathname === '/sandbox/clock') {
         // {"now":"<ISO time>"}: moves the clock forward; held sends due by then leave at their time.
-        const parsed = clockMoveSchema.safeParse(safeJsonBody(await readBody(request)));
+        const clockBody = safeJsonBody(await readBody(request));
+        const parsed = clockMoveSchema.safeParse(clockBody);
         if (!parsed.success)
-          return json(response, 400, { error: 'invalid-input', ...firstIssue(parsed.error, {}) });
+          return json(response, 400, { error: 'invalid-input', ...firstIssue(parsed.error, clockBody) });
         const target = new Date(parsed.data.now);
         const current = engine.clock.now();
         if (target.getTime() < current.getTime()) {
