@@ -183,6 +183,14 @@ export class SandboxAgents {
   }
 }
 
+/** A header value carries printable ASCII only: quotes and anything else are replaced. */
+function headerSafe(text: string): string {
+  return text
+    .replace(/…/g, '...')
+    .replace(/"/g, "'")
+    .replace(/[^\x20-\x7e]/g, '?');
+}
+
 function sameText(a: string, b: string): boolean {
   const given = Buffer.from(a);
   const expected = Buffer.from(b);
@@ -201,7 +209,7 @@ function refusal(
     statusCode: status,
     headers: {
       'content-type': 'application/json',
-      'www-authenticate': `Bearer${scope} error="${error}" error_description="${reason.replace(/"/g, "'")}"`,
+      'www-authenticate': `Bearer${scope} error="${error}" error_description="${headerSafe(reason)}"`,
     },
     body: JSON.stringify({ error: status === 401 ? 'unauthorized' : 'forbidden', reason }),
   };
