@@ -24,6 +24,7 @@ import type { SupportConfig } from '../../functions/core/config.ts';
 import { type ChannelReport, channelReport, MAX_REPORT_DAYS } from '../../functions/core/insights.ts';
 import type { Channel, OutboundRequest } from '../../functions/core/model.ts';
 import type { ChannelSender, Clock, SentMessage } from '../../functions/core/ports.ts';
+import { firstIssue } from '../../functions/core/validation.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
@@ -740,7 +741,7 @@ function parseSidecar<T extends z.ZodType>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success)
-    throw new SandboxRejection(`the ${what} file is invalid: ${z.prettifyError(parsed.error)}`);
+    throw new SandboxRejection(`the ${what} file is invalid: ${firstIssue(parsed.error, json).reason}`);
   return parsed.data;
 }
 
