@@ -11,7 +11,7 @@ import { checkConfig } from '../functions/core/config-check.ts';
  *
  * One nesting rule: every optional channel or feature (`sms`, `meta`, `shop`, `connect`,
  * `agents`, …) is a top-level section here, present to deploy it. A setting the schema does not
- * declare is refused with a suggestion (lib/../functions/core/config-check.ts), so adding a
+ * declare is refused with a suggestion (functions/core/config-check.ts), so adding a
  * setting is adding it to this schema, nothing more.
  */
 

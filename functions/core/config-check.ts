@@ -111,10 +111,13 @@ export function editDistance(a: string, b: string): number {
   return (d[a.length] as number[])[b.length] as number;
 }
 
-/** How far a typo may be from the setting meant: one edit for short names, two from five letters on. */
+/** How far a typo may be from the setting meant: one edit for short names, two from five letters on, or a longer spelling of it. */
 function closeEnough(typed: string, known: string): number | undefined {
-  const distance = editDistance(typed.toLowerCase(), known.toLowerCase());
-  return distance <= (typed.length >= 5 ? 2 : 1) ? distance : undefined;
+  const [a, b] = [typed.toLowerCase(), known.toLowerCase()];
+  const distance = editDistance(a, b);
+  if (distance <= (typed.length >= 5 ? 2 : 1)) return distance;
+  // A spelled-out name of an abbreviated one: "monday" for "mon".
+  return b.length >= 3 && a.startsWith(b) ? distance : undefined;
 }
 
 function join(prefix: string, path: readonly (string | number)[]): string {

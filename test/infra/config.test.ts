@@ -211,6 +211,19 @@ describe('deployment config mistakes', () => {
       'switchboard.support.buisnessHours: "buisnessHours" is not a setting here: did you mean businessHours?',
     ],
     [
+      'support.businessHours.weekly.monday',
+      {
+        support: {
+          ...exampleConfig().support,
+          businessHours: {
+            timezone: 'Europe/Istanbul',
+            weekly: { monday: [{ open: '09:00', close: '18:00' }] },
+          },
+        },
+      },
+      'switchboard.support.businessHours.weekly.monday: "monday" is not a setting here: did you mean mon?',
+    ],
+    [
       'meta.webhookThrotle',
       { meta: { webhookThrotle: { rateLimit: 1, burstLimit: 1 } } },
       'did you mean webhookThrottle?',
