@@ -136,7 +136,7 @@ export const deploymentConfigSchema = z
             audience: z.array(z.string().min(1).max(256)).min(1),
             /**
              * Each route requires its scope (`switchboard/agent.read`, `switchboard/agent.write`,
-             * `switchboard/admin`; functions/core/agent/routes.ts). Off: any token of the issuer
+             * `switchboard/admin`; functions/adapters/http/agent-routes.ts). Off: any token of the issuer
              * and audience may call every route.
              */
             requireScopes: z.boolean().default(true),

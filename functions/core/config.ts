@@ -152,62 +152,65 @@ export const smsConfigSchema = z.object({
 });
 export type SmsConfig = z.infer<typeof smsConfigSchema>;
 
-const supportSettingsShape = z.object({
-  /** The domain SES receives mail for, e.g. `support.shop.example`. */
-  mailDomain: z
-    .string()
-    .regex(
-      /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i,
-      'must be a domain name like support.shop.example',
-    )
-    .transform((s) => s.toLowerCase()),
-  /** The address customers write to and that acknowledgements come from. */
-  supportAddress: emailAddress,
-  /** Every other address of ours: mail from them is never answered (loop safety). */
-  ownAddresses: z.array(emailAddress).default([]),
-  fromName: z
-    .string()
-    .min(1)
-    .max(80)
-    .refine((s) => !/[\r\n]/.test(s), { message: 'must not contain line breaks' }),
-  languages: z.array(language).min(1),
-  defaultLanguage: language,
-  businessHours: businessHoursSchema,
-  /** First-response target in business minutes; the acknowledgement promises this. */
-  firstResponseTargetMinutes: z.number().int().positive().max(10_080).default(240),
-  /** Resolution target in business minutes, from the first message to the close. */
-  resolutionTargetMinutes: z.number().int().positive().max(43_200).default(2_880),
-  /** At most one automatic response per customer per this many minutes, across channels. */
-  autoReplyWindowMinutes: z.number().int().positive().max(43_200).default(1_440),
-  /** SMS and social messages within this many minutes continue the open conversation. */
-  conversationWindowMinutes: z.number().int().positive().max(43_200).default(1_440),
-  attachments: z
-    .object({
-      maxBytesEach: z
-        .number()
-        .int()
-        .positive()
-        .default(10 * 1024 * 1024),
-      maxCount: z.number().int().positive().max(100).default(20),
-    })
-    .default({ maxBytesEach: 10 * 1024 * 1024, maxCount: 20 }),
-  /** Automatic answers to common questions; without it the built-in Turkish and English FAQ. */
-  faq: faqSchema.optional(),
-  /** Social messaging (WhatsApp, Messenger, Instagram): what to do outside the 24-hour window. */
-  social: socialConfigSchema.default({ fallbackChannels: ['sms', 'email'] }),
-  /**
-   * Satisfaction surveys (issue 7a): one short "1–5" question when a conversation closes, and
-   * how long after it a lone 1–5 from the customer counts as the answer. Absent: on, 72 hours.
-   */
-  surveys: z
-    .object({
-      enabled: z.boolean().default(true),
-      answerWindowHours: z.number().int().positive().max(720).default(72),
-    })
-    .optional(),
-});
+const supportShape = z
+  .object({
+    /** The domain SES receives mail for, e.g. `support.shop.example`. */
+    mailDomain: z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i,
+        'must be a domain name like support.shop.example',
+      )
+      .transform((s) => s.toLowerCase()),
+    /** The address customers write to and that acknowledgements come from. */
+    supportAddress: emailAddress,
+    /** Every other address of ours: mail from them is never answered (loop safety). */
+    ownAddresses: z.array(emailAddress).default([]),
+    fromName: z
+      .string()
+      .min(1)
+      .max(80)
+      .refine((s) => !/[\r\n]/.test(s), { message: 'must not contain line breaks' }),
+    languages: z.array(language).min(1),
+    defaultLanguage: language,
+    businessHours: businessHoursSchema,
+    /** First-response target in business minutes; the acknowledgement promises this. */
+    firstResponseTargetMinutes: z.number().int().positive().max(10_080).default(240),
+    /** Resolution target in business minutes, from the first message to the close. */
+    resolutionTargetMinutes: z.number().int().positive().max(43_200).default(2_880),
+    /** At most one automatic response per customer per this many minutes, across channels. */
+    autoReplyWindowMinutes: z.number().int().positive().max(43_200).default(1_440),
+    /** SMS and social messages within this many minutes continue the open conversation. */
+    conversationWindowMinutes: z.number().int().positive().max(43_200).default(1_440),
+    attachments: z
+      .object({
+        maxBytesEach: z
+          .number()
+          .int()
+          .positive()
+          .default(10 * 1024 * 1024),
+        maxCount: z.number().int().positive().max(100).default(20),
+      })
+      .default({ maxBytesEach: 10 * 1024 * 1024, maxCount: 20 }),
+    /** Automatic answers to common questions; without it the built-in Turkish and English FAQ. */
+    faq: faqSchema.optional(),
+    /** Social messaging (WhatsApp, Messenger, Instagram): what to do outside the 24-hour window. */
+    social: socialConfigSchema.default({ fallbackChannels: ['sms', 'email'] }),
+    /**
+     * Satisfaction surveys (issue 7a): one short "1–5" question when a conversation closes, and
+     * how long after it a lone 1–5 from the customer counts as the answer. Absent: on, 72 hours.
+     */
+    surveys: z
+      .object({
+        enabled: z.boolean().default(true),
+        answerWindowHours: z.number().int().positive().max(720).default(72),
+      })
+      .optional(),
+  })
+  // A description, not a check: omit/extend stay possible (zod refuses them after a refinement).
+  .describe('the support settings of the deployment config');
 
-type SupportSettings = z.infer<typeof supportSettingsShape>;
+type SupportSettings = z.infer<typeof supportShape>;
 
 /** Checks across settings; they speak only once each setting is valid on its own. */
 const supportConsistency = z.superRefine<SupportSettings>(
@@ -234,10 +237,10 @@ const supportConsistency = z.superRefine<SupportSettings>(
  * `support` as the deployment config writes it. Channel sections (`sms`, …) are top-level keys
  * of the deployment config, not part of this; the CDK app merges them into the run-time config.
  */
-export const supportSettingsSchema = supportSettingsShape.check(supportConsistency);
+export const supportSettingsSchema = supportShape.check(supportConsistency);
 
 /** What the functions receive: the support settings plus the sections of the channels deployed. */
-export const supportConfigSchema = supportSettingsShape
+export const supportConfigSchema = supportShape
   .extend({
     /** The SMS channel; absent: SMS is not part of this deployment. */
     sms: smsConfigSchema.optional(),
