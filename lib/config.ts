@@ -1,12 +1,18 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
-import { describeConfigIssues, supportConfigSchema } from '../functions/core/config.ts';
+import { type SupportConfig, smsConfigSchema, supportSettingsSchema } from '../functions/core/config.ts';
+import { checkConfig } from '../functions/core/config-check.ts';
 
 /**
  * Deployment settings of one switchboard installation, read from the cdk.json context key
  * `switchboard` (or `-c switchboard='<json>'`). `support` is the run-time configuration the
  * functions receive; everything else only shapes the infrastructure.
+ *
+ * One nesting rule: every optional channel or feature (`sms`, `meta`, `shop`, `connect`,
+ * `agents`, …) is a top-level section here, present to deploy it. A setting the schema does not
+ * declare is refused with a suggestion (functions/core/config-check.ts), so adding a
+ * setting is adding it to this schema, nothing more.
  */
 
 /** The context key the whole deployment config lives under. */
@@ -38,7 +44,12 @@ export const deploymentConfigSchema = z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'use letters, digits and "-", starting with a letter')
       .default('Switchboard'),
-    support: supportConfigSchema,
+    support: supportSettingsSchema,
+    /**
+     * Two-way SMS through AWS End User Messaging SMS: the inbound topic and function, and SMS
+     * sends from the dispatcher. Leave out to deploy without them.
+     */
+    sms: smsConfigSchema.optional(),
     /**
      * Keep the conversation table, the mail bucket and the encryption key when the stack is deleted
      * or they are replaced. Only switch it off for throw-away test installations.
@@ -123,8 +134,12 @@ export const deploymentConfigSchema = z
               .refine((u) => u.startsWith('https://'), { message: 'must be an https:// URL' }),
             /** Accepted `aud` (or Cognito `client_id`) values: the app client id(s) of the agent tool. */
             audience: z.array(z.string().min(1).max(256)).min(1),
-            /** Scopes a token must carry, e.g. `["switchboard/agent"]`; none: any token of the issuer and audience. */
-            scopes: z.array(z.string().min(1).max(256)).optional(),
+            /**
+             * Each route requires its scope (`switchboard/agent.read`, `switchboard/agent.write`,
+             * `switchboard/admin`; functions/adapters/http/agent-routes.ts). Off: any token of the issuer
+             * and audience may call every route.
+             */
+            requireScopes: z.boolean().default(true),
           })
           .optional(),
         throttle: z
@@ -133,6 +148,11 @@ export const deploymentConfigSchema = z
             burstLimit: z.number().int().positive().max(5_000),
           })
           .default({ rateLimit: 20, burstLimit: 40 }),
+        /**
+         * Only the agent a conversation is assigned to may reply to it; others get 403 and must
+         * assign it to themselves first. Off: any agent may reply.
+         */
+        repliesOnlyByAssignee: z.boolean().default(false),
       })
       .optional(),
     /**
@@ -171,16 +191,24 @@ export const deploymentConfigSchema = z
       })
       .optional(),
   })
-  .superRefine((config, ctx) => {
-    const bytes = Buffer.byteLength(JSON.stringify(config.support), 'utf8');
-    if (bytes > SUPPORT_CONFIG_MAX_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['support'],
-        message: `is ${bytes} bytes as JSON, more than the ${SUPPORT_CONFIG_MAX_BYTES} that fit in a Lambda environment (4 KB for all variables); list fewer holidays or own addresses`,
-      });
-    }
-  });
+  // The functions read channel sections from their one support config.
+  .transform(({ sms, ...config }) => ({
+    ...config,
+    sms,
+    support: { ...config.support, ...(sms ? { sms } : {}) } satisfies SupportConfig,
+  }))
+  .check(
+    z.superRefine((config, ctx) => {
+      const bytes = Buffer.byteLength(JSON.stringify(config.support), 'utf8');
+      if (bytes > SUPPORT_CONFIG_MAX_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['support'],
+          message: `is ${bytes} bytes as JSON, more than the ${SUPPORT_CONFIG_MAX_BYTES} that fit in a Lambda environment (4 KB for all variables); list fewer holidays or own addresses`,
+        });
+      }
+    }),
+  );
 
 export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
 export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;
@@ -216,10 +244,8 @@ export function parseDeploymentConfig(raw: unknown): DeploymentConfig {
       `${CONFIG_CONTEXT_KEY}: is missing; add it to the "context" of cdk.json (see the example there)`,
     );
   }
-  const result = deploymentConfigSchema.safeParse(value);
-  if (!result.success) {
-    throw new DeploymentConfigError(describeConfigIssues(result.error, CONFIG_CONTEXT_KEY));
-  }
+  const result = checkConfig(deploymentConfigSchema, value, CONFIG_CONTEXT_KEY);
+  if (!result.ok) throw new DeploymentConfigError(result.issues.join('\n'));
   return result.data;
 }
 

@@ -29,7 +29,7 @@ export class SwitchboardStack extends Stack {
   readonly outbound: Outbound;
   readonly inboundEmail: InboundEmail;
   readonly observability: Observability;
-  /** Two-way SMS; present when `support.sms` is configured. */
+  /** Two-way SMS; present when `sms` is configured. */
   readonly sms?: Sms;
   /** Sends held until a time: quiet hours, business hours, response-time deadlines. */
   readonly deferredSends: DeferredSends;
@@ -87,7 +87,7 @@ export class SwitchboardStack extends Stack {
       createEmailIdentity: config.createEmailIdentity,
     });
 
-    const smsConfig = config.support.sms;
+    const smsConfig = config.sms;
     if (smsConfig) {
       this.sms = new Sms(this, 'Sms', {
         encryption: this.encryption,
@@ -159,6 +159,7 @@ export class SwitchboardStack extends Stack {
         outboundQueue: this.outbound.queue,
         jwt: config.agents.jwt,
         throttle: config.agents.throttle,
+        repliesOnlyByAssignee: config.agents.repliesOnlyByAssignee,
       });
     }
 

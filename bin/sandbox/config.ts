@@ -1,44 +1,41 @@
-import { type SupportConfig, supportConfigSchema } from '../../functions/core/config.ts';
+import { readFileSync } from 'node:fs';
+import { type SmsConfig, type SupportConfig, smsConfigSchema } from '../../functions/core/config.ts';
+import { CONFIG_CONTEXT_KEY, type DeploymentConfig, parseDeploymentConfig } from '../../lib/config.ts';
 
 /**
- * The shop the sandbox pretends to be. Fixtures write to support@support.example.com; a
- * business week in Istanbul with Turkish public holidays makes response times realistic.
+ * The sandbox runs the shop of the project's own `cdk.json` (its `switchboard` settings: business
+ * hours, holidays, targets, languages, FAQ, and every channel section it has), so what a shop
+ * sees locally is what it deploys. Only what cannot exist on this machine is the sandbox's own:
+ * stand-in endpoints, secrets and tokens, and a stand-in for each channel cdk.json leaves out, so
+ * every channel works here.
  */
-export const sandboxSupportConfig: SupportConfig = supportConfigSchema.parse({
-  mailDomain: 'support.example.com',
-  supportAddress: 'support@support.example.com',
-  ownAddresses: ['noreply@support.example.com', 'orders@support.example.com'],
-  fromName: 'Example Shop Support',
-  languages: ['tr', 'en'],
-  defaultLanguage: 'en',
-  businessHours: {
-    timezone: 'Europe/Istanbul',
-    weekly: {
-      mon: [{ open: '09:00', close: '18:00' }],
-      tue: [{ open: '09:00', close: '18:00' }],
-      wed: [{ open: '09:00', close: '18:00' }],
-      thu: [{ open: '09:00', close: '18:00' }],
-      fri: [{ open: '09:00', close: '18:00' }],
-      sat: [{ open: '10:00', close: '14:00' }],
-    },
-    holidays: [
-      '2026-01-01',
-      '2026-04-23',
-      '2026-05-01',
-      '2026-05-19',
-      '2026-07-15',
-      '2026-08-30',
-      '2026-10-29',
-    ],
-  },
-  firstResponseTargetMinutes: 120,
-  autoReplyWindowMinutes: 1440,
-  conversationWindowMinutes: 1440,
-  // The shop's SMS number (a Turkish 0850 service number); sends go out from its phone id.
-  sms: {
-    originationIdentity: 'phone-0a1b2c3d4e5f60718293a4b5c6d7e8f9',
-    configurationSetName: 'switchboard-sms',
-    ownNumbers: ['+908501234567'],
-    quietHours: { start: '21:00', end: '08:00' },
-  },
+
+/** The project's cdk.json, next to bin/. */
+export const PROJECT_CDK_JSON = new URL('../../cdk.json', import.meta.url);
+
+/** The deployment config of a cdk.json, validated as `cdk synth` validates it. */
+export function projectDeploymentConfig(file: URL | string = PROJECT_CDK_JSON): DeploymentConfig {
+  const cdkJson = JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> };
+  return parseDeploymentConfig(cdkJson.context?.[CONFIG_CONTEXT_KEY]);
+}
+
+/**
+ * SMS when cdk.json has no `sms` section: a Turkish 0850 service number; the sandbox's End User
+ * Messaging twin sends from its phone id.
+ */
+export const SANDBOX_SMS_STAND_IN: SmsConfig = smsConfigSchema.parse({
+  originationIdentity: 'phone-0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+  configurationSetName: 'switchboard-sms',
+  ownNumbers: ['+908501234567'],
 });
+
+/** The run-time support config the sandbox's handlers get from a deployment config. */
+export function sandboxSupportConfigFrom(config: DeploymentConfig): SupportConfig {
+  return { ...config.support, sms: config.support.sms ?? SANDBOX_SMS_STAND_IN };
+}
+
+/** The project's deployment config, read once. */
+export const projectConfig: DeploymentConfig = projectDeploymentConfig();
+
+/** The shop the sandbox runs: cdk.json's, with stand-ins for the channels it leaves out. */
+export const sandboxSupportConfig: SupportConfig = sandboxSupportConfigFrom(projectConfig);

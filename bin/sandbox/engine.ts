@@ -24,11 +24,12 @@ import type { SupportConfig } from '../../functions/core/config.ts';
 import { type ChannelReport, channelReport, MAX_REPORT_DAYS } from '../../functions/core/insights.ts';
 import type { Channel, OutboundRequest } from '../../functions/core/model.ts';
 import type { ChannelSender, Clock, SentMessage } from '../../functions/core/ports.ts';
+import { firstIssue } from '../../functions/core/validation.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { SandboxAgents } from './agents.ts';
-import { sandboxSupportConfig } from './config.ts';
+import { projectConfig, sandboxSupportConfig } from './config.ts';
 import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { SandboxMeta } from './meta.ts';
@@ -39,8 +40,16 @@ import { receiveBatch, sqsEventFrom } from './sqs-event.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns, startStandIns } from './stand-ins.ts';
 import { SandboxVoice } from './voice.ts';
 
+/** The sandbox's clock: the engine moves it forward (`.clock.json`, `POST /sandbox/clock`) and spaces events. */
+export interface SandboxClock extends Clock {
+  /** Moves the clock to `next` if that is later; never back. */
+  advanceTo(next: Date): void;
+  /** Marks that one event was processed: later ones come after it on every timeline. */
+  tick(milliseconds: number): void;
+}
+
 /** A clock the replay moves: `--now` starts it, `.clock.json` files move it forward. */
-export class ReplayClock implements Clock {
+export class ReplayClock implements SandboxClock {
   constructor(private current: Date) {}
 
   now(): Date {
@@ -53,6 +62,37 @@ export class ReplayClock implements Clock {
 
   tick(milliseconds: number): void {
     this.current = new Date(this.current.getTime() + milliseconds);
+  }
+}
+
+/**
+ * The clock of `npm start`: the real time, shifted by `--now` and moved forward by
+ * `POST /sandbox/clock`, so held sends leave when their time comes, as in the cloud.
+ */
+export class LiveClock implements SandboxClock {
+  private offset: number;
+  private last = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    start?: Date,
+    private readonly realTime: () => number = Date.now,
+  ) {
+    this.offset = start ? start.getTime() - realTime() : 0;
+  }
+
+  now(): Date {
+    this.last = Math.max(this.realTime() + this.offset, this.last);
+    return new Date(this.last);
+  }
+
+  advanceTo(next: Date): void {
+    const current = this.now().getTime();
+    if (next.getTime() > current) this.offset += next.getTime() - current;
+  }
+
+  tick(): void {
+    // Real time moves on by itself; one millisecond keeps two quick events in order.
+    this.last = this.now().getTime() + 1;
   }
 }
 
@@ -143,10 +183,11 @@ export class SandboxEngine {
 
   private constructor(
     readonly standIns: StandIns,
-    readonly clock: ReplayClock,
+    readonly clock: SandboxClock,
     readonly config: SupportConfig,
     /** WhatsApp, Messenger, Instagram: the webhook route, its queue and the local Graph API. */
     readonly meta: SandboxMeta,
+    repliesOnlyByAssignee: boolean,
   ) {
     const settings: Settings = {
       tableName: standIns.tableName,
@@ -157,6 +198,7 @@ export class SandboxEngine {
       support: config,
       meta: meta.settings,
       connect: SANDBOX_CONNECT_SETTINGS,
+      repliesOnlyByAssignee,
     };
     meta.bindConsumer(settings, clock);
     standIns.clients.ses.middlewareStack.add(
@@ -201,17 +243,29 @@ export class SandboxEngine {
     this.agents = new SandboxAgents(standIns, settings, clock);
   }
 
-  /** `dynamoEndpoint`: a DynamoDB-protocol server already running (the bench's DynamoDB Local) instead of dynalite. */
+  /**
+   * `now` starts a replay clock there (default: a replay clock at the real time); `clock` is
+   * another clock (`npm start`'s live one). `config`: another shop than cdk.json's;
+   * `dynamoEndpoint`: a DynamoDB-protocol server already running (the bench's DynamoDB Local)
+   * instead of dynalite.
+   */
   static async start(
-    options: { now?: Date; config?: SupportConfig; dynamoEndpoint?: string } = {},
+    options: {
+      now?: Date;
+      clock?: SandboxClock;
+      config?: SupportConfig;
+      repliesOnlyByAssignee?: boolean;
+      dynamoEndpoint?: string;
+    } = {},
   ): Promise<SandboxEngine> {
     const standIns = await startStandIns({ dynamoEndpoint: options.dynamoEndpoint });
     const meta = await SandboxMeta.start(standIns);
     return new SandboxEngine(
       standIns,
-      new ReplayClock(options.now ?? new Date()),
+      options.clock ?? new ReplayClock(options.now ?? new Date()),
       options.config ?? sandboxSupportConfig,
       meta,
+      options.repliesOnlyByAssignee ?? projectConfig.agents?.repliesOnlyByAssignee ?? false,
     );
   }
 
@@ -433,7 +487,14 @@ export class SandboxEngine {
    */
   private async moveClock(content: Uint8Array): Promise<{ now: string; fired: string[] }> {
     const { now } = parseSidecar(clockFileSchema, content, 'clock');
-    const target = new Date(now);
+    return this.moveClockTo(new Date(now));
+  }
+
+  /**
+   * Moves the clock forward to `target` (`POST /sandbox/clock`, a `.clock.json` file, or the
+   * live clock's own progress with `target` = now), sending what comes due on the way at its time.
+   */
+  async moveClockTo(target: Date): Promise<{ now: string; fired: string[] }> {
     const fired: string[] = [];
     for (
       let due = this.deferredSends.takeDue(target);
@@ -460,6 +521,47 @@ export class SandboxEngine {
     }
     this.clock.advanceTo(target);
     return { now: this.clock.now().toISOString(), fired };
+  }
+
+  /** Sends the held sends whose time the clock has reached (the live clock of `npm start` moves by itself). */
+  async releaseDue(): Promise<void> {
+    if (this.releasing || !this.deferredSends.hasDue(this.clock.now())) return;
+    this.releasing = true;
+    try {
+      await this.moveClockTo(this.clock.now());
+    } finally {
+      this.releasing = false;
+    }
+  }
+
+  private releasing = false;
+
+  /** When each send held by this request leaves, and why it waits (the `deferred` entries it added). */
+  heldSince(before: ReadonlySet<string>): Array<{
+    outboundId: string;
+    channel: string;
+    kind: string;
+    leavesAt: string;
+    heldFor: string;
+  }> {
+    return this.deferredSends
+      .list()
+      .filter((d) => !before.has(d.id))
+      .map((d) => ({
+        outboundId: d.outboundId,
+        channel: d.channel,
+        kind: d.kind,
+        leavesAt: d.at,
+        // A missed-call follow-up waits for the shop to open; other proactive sends for the
+        // customer's quiet hours to end; a reminder for its time.
+        heldFor:
+          d.kind === 'missed-call' ? 'business hours' : d.kind === 'reminder' ? 'its time' : 'quiet hours',
+      }));
+  }
+
+  /** The ids of the sends held now, to compare with after a request (`heldSince`). */
+  heldIds(): Set<string> {
+    return new Set(this.deferredSends.list().map((d) => d.id));
   }
 
   /**
@@ -639,7 +741,7 @@ function parseSidecar<T extends z.ZodType>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success)
-    throw new SandboxRejection(`the ${what} file is invalid: ${z.prettifyError(parsed.error)}`);
+    throw new SandboxRejection(`the ${what} file is invalid: ${firstIssue(parsed.error, json).reason}`);
   return parsed.data;
 }
 

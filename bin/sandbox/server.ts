@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod';
+import { AGENT_SCOPES } from '../../functions/adapters/http/agent-routes.ts';
+import { firstIssue } from '../../functions/core/validation.ts';
+import { SANDBOX_AGENT_ID } from './agents.ts';
 import type { SandboxEngine } from './engine.ts';
 
 /** Largest fixture body the sandbox takes: SES's own limit for a received mail. */
@@ -53,7 +57,37 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
           (status) => method === 'POST' && status === 200,
         );
       }
-      if (request.method && engine.agents.handles(request.method, url.pathname)) {
+      if (request.method === 'GET' && url.pathname === '/sandbox/clock') {
+        return json(response, 200, { now: engine.clock.now().toISOString() });
+      }
+      if (request.method === 'POST' && url.pathname === '/sandbox/clock') {
+        // {"now":"<ISO time>"}: moves the clock forward; held sends due by then leave at their time.
+        const clockBody = safeJsonBody(await readBody(request));
+        const parsed = clockMoveSchema.safeParse(clockBody);
+        if (!parsed.success)
+          return json(response, 400, { error: 'invalid-input', ...firstIssue(parsed.error, clockBody) });
+        const target = new Date(parsed.data.now);
+        const current = engine.clock.now();
+        if (target.getTime() < current.getTime()) {
+          return json(response, 409, {
+            error: 'clock-moves-forward-only',
+            reason: `the sandbox clock only moves forward: it is already at ${current.toISOString()}`,
+          });
+        }
+        const sentBefore = engine.outbox.length;
+        const moved = await engine.moveClockTo(target);
+        return json(response, 200, { ...moved, outbox: engine.outbox.slice(sentBefore) });
+      }
+      if (request.method === 'POST' && url.pathname === '/sandbox/agent-tokens') {
+        // {"sub":"agent-9","scopes":["switchboard/agent.read"],"lifetimeSeconds":3600}: a token as
+        // the identity provider would issue it, to try other agents, scopes and expiry.
+        const body = safeJsonBody(await readBody(request));
+        const parsed = agentTokenSchema.safeParse(body);
+        if (!parsed.success)
+          return json(response, 400, { error: 'invalid-input', ...firstIssue(parsed.error, body) });
+        return json(response, 200, engine.agents.issueToken(parsed.data));
+      }
+      if (request.method && engine.agents.route(request.method, url.pathname).kind !== 'none') {
         // The agent API through the real handler, behind the sandbox's bearer token.
         const method = request.method;
         return await relayAnswer(
@@ -94,10 +128,21 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
         sequence += 1;
         const file = `event-${String(sequence).padStart(4, '0')}.${event[1].replace(/^\./, '')}`;
         const sentBefore = engine.outbox.length;
+        const heldBefore = engine.heldIds();
         const result = await engine.processEvent(file, body);
+        const held = engine.heldSince(heldBefore);
         return json(response, result.accepted ? 200 : 422, {
           ...result,
           outbox: engine.outbox.slice(sentBefore),
+          ...(held.length > 0 ? { held } : {}),
+        });
+      }
+      const allowed = KNOWN_PATHS.find((known) => known.pattern.test(url.pathname))?.methods;
+      if (allowed) {
+        response.setHeader('allow', allowed.join(', '));
+        return json(response, 405, {
+          error: 'method-not-allowed',
+          reason: `${url.pathname} takes ${allowed.join(', ')}, not ${request.method}`,
         });
       }
       return json(response, 404, {
@@ -131,14 +176,56 @@ async function relayAnswer(
   tookSomethingIn: (statusCode: number | undefined) => boolean,
 ): Promise<void> {
   const sentBefore = engine.outbox.length;
+  const heldBefore = engine.heldIds();
   const answer = await handle();
   if (tookSomethingIn(answer.statusCode)) await engine.drain();
+  // A send the answer queued that waits (quiet hours, business hours) says when it leaves.
+  const held = engine.heldSince(heldBefore);
+  const body = held.length > 0 ? withHeld(answer.body, held) : answer.body;
   response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
-  response.end(answer.body ?? '');
+  response.end(body ?? '');
   if (engine.outbox.length > sentBefore) {
     process.stderr.write(`sent ${engine.outbox.length - sentBefore} message(s); see /sandbox/outbox\n`);
   }
 }
+
+function withHeld(body: string | undefined, held: unknown[]): string | undefined {
+  try {
+    const value: unknown = JSON.parse(body ?? '');
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return JSON.stringify({ ...value, held });
+  } catch {
+    // Not JSON: left as the handler wrote it.
+  }
+  return body;
+}
+
+function safeJsonBody(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8') || '{}');
+  } catch {
+    return undefined;
+  }
+}
+
+const clockMoveSchema = z.object({ now: z.iso.datetime({ offset: true }) });
+const agentTokenSchema = z.object({
+  sub: z.string().min(1).max(200).default(SANDBOX_AGENT_ID),
+  scopes: z.array(z.enum(AGENT_SCOPES)).default([...AGENT_SCOPES]),
+  lifetimeSeconds: z.number().int().min(-86_400).max(86_400).default(3_600),
+});
+
+/** Paths the sandbox serves, with their methods: any other method on them is 405 with `Allow`. */
+const KNOWN_PATHS: ReadonlyArray<{ pattern: RegExp; methods: readonly string[] }> = [
+  { pattern: /^\/health$/, methods: ['GET'] },
+  { pattern: /^\/sandbox\/(outbox|report)$/, methods: ['GET'] },
+  { pattern: /^\/sandbox\/clock$/, methods: ['GET', 'POST'] },
+  { pattern: /^\/sandbox\/(agent-tokens|meta\/graph-faults)$/, methods: ['POST'] },
+  { pattern: /^\/sandbox\/events\/[^/]+$/, methods: ['POST'] },
+  { pattern: /^\/webhooks\/meta$/, methods: ['GET', 'POST'] },
+  { pattern: /^\/(orders\/events|reminders)$/, methods: ['POST'] },
+  { pattern: /^\/reminders\/[^/]+$/, methods: ['DELETE'] },
+];
 
 /** The request's single-valued headers, as API Gateway hands them to a handler. */
 function singleValuedHeaders(request: IncomingMessage): Record<string, string> {

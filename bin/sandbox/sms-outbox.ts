@@ -57,6 +57,14 @@ export class SandboxDeferredSends implements DeferredSends {
     return due.map(({ id, stored }) => unpack(id, stored));
   }
 
+  /** Whether anything is due at or before `now`. */
+  hasDue(now: Date): boolean {
+    for (const stored of this.pending.values()) {
+      if (Number(stored.slice(0, stored.indexOf(' '))) <= now.getTime()) return true;
+    }
+    return false;
+  }
+
   /** What is still waiting, for the report. */
   list(): Array<{ id: string; at: string; outboundId: string; channel: string; kind: string }> {
     // Response-time deadlines (issue 7b) are checks, not sends: they are not listed.

@@ -34,6 +34,7 @@ import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
 import { DynamoVoiceContacts } from './dynamodb/voice-contacts.ts';
+import { AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE } from './http/agent-routes.ts';
 import { derivedIds, systemClock } from './ids.ts';
 import { insightsDeps } from './insights-wiring.ts';
 import { type MetaSettings, metaSenders, metaSettingsFromEnvironment } from './meta/meta-settings.ts';
@@ -86,6 +87,8 @@ export interface Settings {
   readonly deadLetters?: DeadLetterSettings;
   /** EVENT_LEASE_SECONDS: how long one attempt holds an event's claim, from the function's timeout. */
   readonly eventLeaseSeconds?: number;
+  /** The agent API: only a conversation's assignee may reply to it. */
+  readonly repliesOnlyByAssignee?: boolean;
 }
 
 /**
@@ -160,6 +163,7 @@ export function agentApiDeps(
   const insights = new DynamoChannelInsights(db, settings.tableName);
   return {
     agent: {
+      repliesOnlyByAssignee: settings.repliesOnlyByAssignee,
       clock,
       ids: derivedIds,
       config: settings.support,
@@ -420,7 +424,9 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
   }
   const parsed = supportConfigSchema.safeParse(support);
   if (!parsed.success) {
-    throw new ConfigurationError(`SUPPORT_CONFIG is invalid:\n${describeConfigIssues(parsed.error)}`);
+    throw new ConfigurationError(
+      `SUPPORT_CONFIG is invalid:\n${describeConfigIssues(parsed.error, '', support)}`,
+    );
   }
   return {
     tableName: required('TABLE_NAME'),
@@ -435,6 +441,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     connect: connectSettingsFromEnvironment(env),
     deadLetters: deadLetterSettingsFromEnvironment(env),
     eventLeaseSeconds: eventLeaseSecondsFromEnvironment(env),
+    repliesOnlyByAssignee: env[AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE] === 'true',
   };
 }
 

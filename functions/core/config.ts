@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { describeIssues } from './config-check.ts';
 import { faqSchema } from './faq.ts';
 import { isE164 } from './phone.ts';
 
@@ -10,7 +11,21 @@ import { isE164 } from './phone.ts';
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour HH:MM, for example "09:00"');
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD, for example "2026-10-29"');
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD, for example "2026-10-29"')
+  .refine(
+    (s) => {
+      // Date.parse reads "2026-02-30" as 2 March: a real date survives the round trip unchanged.
+      const at = Date.parse(`${s}T00:00:00Z`);
+      return Number.isFinite(at) && new Date(at).toISOString().slice(0, 10) === s;
+    },
+    {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a date: use YYYY-MM-DD, for example "2026-10-29"`,
+      when: (payload) => payload.issues.length === 0,
+    },
+  );
 
 export const timeZone = z.string().refine(
   (tz) => {
@@ -32,9 +47,11 @@ const closingTime = z
     'use 24-hour HH:MM (or 24:00 for midnight), for example "18:00"',
   );
 
-const openingInterval = z
-  .object({ open: timeOfDay, close: closingTime })
-  .refine((i) => i.open < i.close, { message: 'open must be before close on the same day' });
+const openingInterval = z.object({ open: timeOfDay, close: closingTime }).refine((i) => i.open < i.close, {
+  message: 'open must be before close on the same day',
+  // Only once both times are valid: a wrong time is one mistake, not two.
+  when: (payload) => payload.issues.length === 0,
+});
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -125,14 +142,17 @@ export const smsConfigSchema = z.object({
    */
   quietHours: z
     .object({ start: timeOfDay.default('21:00'), end: timeOfDay.default('08:00') })
-    .refine((q) => q.start !== q.end, { message: 'start and end must differ' })
+    .refine((q) => q.start !== q.end, {
+      message: 'start and end must differ',
+      when: (payload) => payload.issues.length === 0,
+    })
     .default({ start: '21:00', end: '08:00' }),
   /** Send Turkish acknowledgements in the GSM-7 spelling when only that fits one segment. */
   fitAcknowledgementToOneSegment: z.boolean().default(true),
 });
 export type SmsConfig = z.infer<typeof smsConfigSchema>;
 
-export const supportConfigSchema = z
+const supportShape = z
   .object({
     /** The domain SES receives mail for, e.g. `support.shop.example`. */
     mailDomain: z
@@ -176,8 +196,6 @@ export const supportConfigSchema = z
     faq: faqSchema.optional(),
     /** Social messaging (WhatsApp, Messenger, Instagram): what to do outside the 24-hour window. */
     social: socialConfigSchema.default({ fallbackChannels: ['sms', 'email'] }),
-    /** The SMS channel; absent: SMS is not part of this deployment. */
-    sms: smsConfigSchema.optional(),
     /**
      * Satisfaction surveys (issue 7a): one short "1–5" question when a conversation closes, and
      * how long after it a lone 1–5 from the customer counts as the answer. Absent: on, 72 hours.
@@ -189,7 +207,14 @@ export const supportConfigSchema = z
       })
       .optional(),
   })
-  .superRefine((c, ctx) => {
+  // A description, not a check: omit/extend stay possible (zod refuses them after a refinement).
+  .describe('the support settings of the deployment config');
+
+type SupportSettings = z.infer<typeof supportShape>;
+
+/** Checks across settings; they speak only once each setting is valid on its own. */
+const supportConsistency = z.superRefine<SupportSettings>(
+  (c, ctx) => {
     if (!c.languages.includes(c.defaultLanguage)) {
       ctx.addIssue({
         code: 'custom',
@@ -204,14 +229,28 @@ export const supportConfigSchema = z
         message: `must be an address at mailDomain (${c.mailDomain}) so replies reach SES`,
       });
     }
-  });
+  },
+  { when: (payload) => payload.issues.length === 0 },
+);
+
+/**
+ * `support` as the deployment config writes it. Channel sections (`sms`, …) are top-level keys
+ * of the deployment config, not part of this; the CDK app merges them into the run-time config.
+ */
+export const supportSettingsSchema = supportShape.check(supportConsistency);
+
+/** What the functions receive: the support settings plus the sections of the channels deployed. */
+export const supportConfigSchema = supportShape
+  .extend({
+    /** The SMS channel; absent: SMS is not part of this deployment. */
+    sms: smsConfigSchema.optional(),
+  })
+  .check(supportConsistency);
 
 export type SupportConfig = z.infer<typeof supportConfigSchema>;
 export type SupportConfigInput = z.input<typeof supportConfigSchema>;
 
-/** Turns zod issues into one line per wrong setting: `path: message`. */
-export function describeConfigIssues(error: z.ZodError, prefix = ''): string {
-  return error.issues
-    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`)
-    .join('\n');
+/** Turns zod issues into one line per wrong setting: `path: problem`, in words (`input`: the value checked). */
+export function describeConfigIssues(error: z.ZodError, prefix = '', input?: unknown): string {
+  return describeIssues(error, input, prefix);
 }

@@ -39,6 +39,13 @@ export class PermanentDeliveryError extends SwitchboardError {
   }
 }
 
+/** The caller is known but may not do this; the reason says what would allow it. */
+export class ForbiddenError extends SwitchboardError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('forbidden', reason, options);
+  }
+}
+
 export class NotFoundError extends SwitchboardError {
   constructor(reason: string, options?: { cause?: unknown }) {
     super('not-found', reason, options);

@@ -40,7 +40,7 @@ export async function answerSmsKeyword(
   if (!keyword) return undefined;
   if (!sms)
     throw new ConfigurationError(
-      'an SMS keyword arrived but the SMS channel is not configured (support.sms)',
+      'an SMS keyword arrived but the SMS channel is not configured (the sms section of the deployment config)',
     );
 
   let consent: ConsentChangeResult | undefined;

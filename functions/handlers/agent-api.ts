@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { inboundClients } from '../adapters/function-clients.ts';
+import { type AgentRouteKey, matchAgentRoute, routeKey } from '../adapters/http/agent-routes.ts';
 import { headerValue, respond } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { agentApiDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
@@ -19,9 +20,10 @@ import {
   MAX_PAGE_SIZE,
 } from '../core/agent/conversations.ts';
 import { replyToConversation } from '../core/agent/reply.ts';
-import { InvalidInputError, NotFoundError, RetryableError } from '../core/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, RetryableError } from '../core/errors.ts';
 import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/insights.ts';
 import { CHANNELS, type Conversation, type Message } from '../core/model.ts';
+import { firstIssue } from '../core/validation.ts';
 
 export interface AgentApiHandlerDeps {
   readonly agent: AgentDeps;
@@ -61,148 +63,140 @@ type Route = (
   request: { event: APIGatewayProxyEventV2; agent: Agent; params: Record<string, string> },
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; route: Route }> = [
-  {
-    method: 'GET',
-    pattern: /^\/conversations$/,
-    route: async (deps, { event }) => {
-      const query = parse(listQuerySchema, event.queryStringParameters ?? {}, '');
-      const page = await listConversations(deps.agent, query);
-      return respond(200, { items: page.items.map(conversationView), nextToken: page.nextToken });
-    },
+/** Every route of the table (agent-routes.ts) has its implementation here: the compiler checks. */
+const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
+  'GET /conversations': async (deps, { event }) => {
+    const query = parse(listQuerySchema, event.queryStringParameters ?? {}, '');
+    const page = await listConversations(deps.agent, query);
+    return respond(200, { items: page.items.map(conversationView), nextToken: page.nextToken });
   },
-  {
-    method: 'GET',
-    pattern: /^\/conversations\/(?<id>[^/]+)$/,
-    route: async (deps, { params }) => {
-      const detail = await getConversation(deps.agent, pathId(params));
-      return respond(200, {
-        ...conversationView(detail.conversation),
-        messages: detail.messages.map(messageView),
-      });
-    },
+  'GET /conversations/{id}': async (deps, { params }) => {
+    const detail = await getConversation(deps.agent, pathId(params));
+    return respond(200, {
+      ...conversationView(detail.conversation),
+      messages: detail.messages.map(messageView),
+    });
   },
-  {
-    method: 'GET',
-    pattern: /^\/customers\/(?<id>[^/]+)\/timeline$/,
-    route: async (deps, { params }) => {
-      const timeline = await customerTimeline(deps.agent, pathId(params));
-      const { customer } = timeline;
-      return respond(200, {
-        customer: {
-          id: customer.id,
-          name: customer.name,
-          language: customer.language ?? customer.detectedLanguage,
-          identities: customer.identities,
-          consent: customer.consent,
-        },
-        conversations: timeline.conversations.map(conversationView),
-        items: timeline.messages.map(messageView),
-        truncated: timeline.truncated,
-      });
-    },
+  'GET /customers/{id}/timeline': async (deps, { params }) => {
+    const timeline = await customerTimeline(deps.agent, pathId(params));
+    const { customer } = timeline;
+    return respond(200, {
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        language: customer.language ?? customer.detectedLanguage,
+        identities: customer.identities,
+        consent: customer.consent,
+      },
+      conversations: timeline.conversations.map(conversationView),
+      items: timeline.messages.map(messageView),
+      truncated: timeline.truncated,
+    });
   },
-  {
-    method: 'POST',
-    pattern: /^\/conversations\/(?<id>[^/]+)\/replies$/,
-    route: async (deps, { event, agent, params }) => {
-      const body = parse(replySchema, jsonBody(event), '');
-      const key = headerValue(event.headers, 'idempotency-key');
-      const result = await replyToConversation(deps.agent, {
-        conversationId: pathId(params),
-        text: body.text,
-        agent,
-        idempotencyKey: key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key'),
-      });
-      return respond(202, { status: 'queued', ...result });
-    },
+  'POST /conversations/{id}/replies': async (deps, { event, agent, params }) => {
+    const body = parse(replySchema, jsonBody(event), '');
+    const key = headerValue(event.headers, 'idempotency-key');
+    const result = await replyToConversation(deps.agent, {
+      conversationId: pathId(params),
+      text: body.text,
+      agent,
+      idempotencyKey: key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key'),
+    });
+    return respond(202, { status: 'queued', ...result });
   },
-  {
-    method: 'POST',
-    pattern: /^\/conversations\/(?<id>[^/]+)\/assign$/,
-    route: async (deps, { event, agent, params }) => {
-      const body = parse(assignSchema, jsonBody(event), '');
-      const conversation = await assignConversation(deps.agent, {
-        conversationId: pathId(params),
-        assignee: body.assignee ?? undefined,
-        agent,
-      });
-      return respond(200, conversationView(conversation));
-    },
+  'POST /conversations/{id}/assign': async (deps, { event, agent, params }) => {
+    const body = parse(assignSchema, jsonBody(event), '');
+    const conversation = await assignConversation(deps.agent, {
+      conversationId: pathId(params),
+      assignee: body.assignee ?? undefined,
+      agent,
+    });
+    return respond(200, conversationView(conversation));
   },
-  {
-    method: 'POST',
-    pattern: /^\/conversations\/(?<id>[^/]+)\/status$/,
-    route: async (deps, { event, agent, params }) => {
-      const body = parse(statusSchema, jsonBody(event), '');
-      const result = await changeConversationStatus(deps.agent, {
-        conversationId: pathId(params),
-        status: body.status,
-        agent,
-      });
-      return respond(200, {
-        ...conversationView(result.conversation),
-        changed: result.changed,
-        surveyOutcome: result.survey,
-      });
-    },
+  'POST /conversations/{id}/status': async (deps, { event, agent, params }) => {
+    const body = parse(statusSchema, jsonBody(event), '');
+    const result = await changeConversationStatus(deps.agent, {
+      conversationId: pathId(params),
+      status: body.status,
+      agent,
+    });
+    return respond(200, {
+      ...conversationView(result.conversation),
+      changed: result.changed,
+      surveyOutcome: result.survey,
+    });
   },
-  {
-    method: 'POST',
-    pattern: /^\/conversations\/(?<id>[^/]+)\/close$/,
-    route: async (deps, { agent, params }) => {
-      const result = await closeConversation(deps.agent, { conversationId: pathId(params), agent });
-      return respond(200, {
-        ...conversationView(result.conversation),
-        changed: result.changed,
-        surveyOutcome: result.survey,
-      });
-    },
+  'POST /conversations/{id}/close': async (deps, { agent, params }) => {
+    const result = await closeConversation(deps.agent, { conversationId: pathId(params), agent });
+    return respond(200, {
+      ...conversationView(result.conversation),
+      changed: result.changed,
+      surveyOutcome: result.survey,
+    });
   },
-  {
-    method: 'GET',
-    pattern: /^\/reports\/channels$/,
-    route: async (deps, { event }) => {
-      const query = event.queryStringParameters ?? {};
-      const range = parseReportRange({ from: query.from, to: query.to }, deps.agent.clock.now());
-      return respond(200, await channelReport(deps.reports, range));
-    },
+  'GET /reports/channels': async (deps, { event }) => {
+    const query = event.queryStringParameters ?? {};
+    const range = parseReportRange({ from: query.from, to: query.to }, deps.agent.clock.now());
+    return respond(200, await channelReport(deps.reports, range));
   },
-];
+};
 
 /**
  * The agent API on the HTTP API (`/conversations…`, `/customers/{id}/timeline`,
  * `/reports/channels`). API Gateway's JWT authorizer (or IAM auth) lets only agents in; the
  * handler takes the agent's id from the authorizer's context and records it on every action.
- * Wrong input answers 400 with the field, an unknown id 404, no agent identity 401.
+ * Wrong input answers 400 with the field, a body over 64 KB 413, a known path with another
+ * method 405 (with `Allow`), a reply by someone other than the assignee (when restricted) 403,
+ * an unknown id 404, no agent identity 401.
  */
 export function makeAgentApiHandler(getDeps: () => AgentApiHandlerDeps) {
   return middy(
     async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
       const method = event.requestContext?.http?.method ?? '';
       const path = event.rawPath ?? '';
-      const match = ROUTES.map((r) => ({ r, m: r.method === method ? path.match(r.pattern) : null })).find(
-        (candidate) => candidate.m !== null,
-      );
-      if (!match?.m) return respond(404, { error: 'not-found', reason: `no route for ${method} ${path}` });
+      const match = matchAgentRoute(method, path);
+      if (match.kind === 'none') {
+        return respond(404, { error: 'not-found', reason: `no route for ${method} ${path}` });
+      }
+      if (match.kind === 'wrong-method') {
+        const allow = match.allowed.join(', ');
+        return {
+          ...respond(405, {
+            error: 'method-not-allowed',
+            reason: `${path} takes ${allow}, not ${method}`,
+          }),
+          headers: { 'content-type': 'application/json', allow },
+        };
+      }
+      const route = routeKey(match.route);
       const authorizer = authorizerSchema.safeParse(
         (event.requestContext as { authorizer?: unknown } | undefined)?.authorizer,
       );
       if (!authorizer.success) {
-        logger.warn('agent request without an agent identity', { route: match.r.pattern.source });
+        logger.warn('agent request without an agent identity', { route });
         return respond(401, { error: 'unauthorized', reason: 'no agent identity in the request' });
       }
       const agent: Agent = {
         id: 'jwt' in authorizer.data ? authorizer.data.jwt.claims.sub : authorizer.data.iam.userArn,
       };
       try {
-        const response = await match.r.route(getDeps(), { event, agent, params: match.m.groups ?? {} });
+        const response = await ROUTES[route](getDeps(), { event, agent, params: match.params });
         // Ids only: no address, name or text reaches the logs.
-        logger.info('agent request', { method, route: match.r.pattern.source, status: response.statusCode });
+        logger.info('agent request', { method, route, status: response.statusCode });
         return response;
       } catch (error) {
+        // The caller's mistakes are warnings: nothing here needs an operator.
+        if (error instanceof BodyTooLargeError) {
+          logger.warn('agent request refused', { route, status: 413 });
+          return respond(413, { error: 'too-large', field: 'body', reason: error.reason });
+        }
         if (error instanceof InvalidInputError) {
+          logger.warn('agent request refused', { route, status: 400, field: error.field });
           return respond(400, { error: 'invalid-input', field: error.field ?? 'body', reason: error.reason });
+        }
+        if (error instanceof ForbiddenError) {
+          logger.warn('agent request refused', { route, status: 403 });
+          return respond(403, { error: 'forbidden', reason: error.reason });
         }
         if (error instanceof NotFoundError) return respond(404, { error: 'not-found', reason: error.reason });
         if (error instanceof RetryableError)
@@ -231,10 +225,16 @@ function pathId(params: Record<string, string>): string {
   return parse(id, raw, 'id');
 }
 
+/** A body over the agent API's limit: answered 413, the limit named. */
+class BodyTooLargeError extends InvalidInputError {}
+
 function jsonBody(event: APIGatewayProxyEventV2): unknown {
   const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (raw.length > MAX_BODY_BYTES) {
-    throw new InvalidInputError(`the body is larger than ${MAX_BODY_BYTES} bytes`, { field: 'body' });
+    throw new BodyTooLargeError(
+      `the body is ${raw.length} bytes; the agent API takes at most ${MAX_BODY_BYTES} bytes (64 KB)`,
+      { field: 'body' },
+    );
   }
   if (raw.length === 0) return {};
   try {
@@ -248,9 +248,8 @@ function jsonBody(event: APIGatewayProxyEventV2): unknown {
 function parse<T extends z.ZodType>(schema: T, value: unknown, prefix: string): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.') || 'body';
-  throw new InvalidInputError(`${field}: ${issue?.message ?? 'invalid'}`, { field });
+  const { field, reason } = firstIssue(parsed.error, value, prefix);
+  throw new InvalidInputError(reason, { field });
 }
 
 function conversationView(conversation: Conversation) {

@@ -22,7 +22,8 @@ export function makeVoiceEventsHandler(getDeps: () => ContactEventDeps) {
       try {
         return parseContactEvent(event);
       } catch (error) {
-        logger.error('contact event refused', { error: describeError(error) });
+        // The sender's mistake, kept with its reason in the failed-events queue: a warning.
+        logger.warn('contact event refused', { error: describeError(error) });
         throw error;
       }
     })();

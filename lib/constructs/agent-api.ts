@@ -1,8 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import { HttpMethod, type IHttpRouteAuthorizer, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpMethod, IHttpRouteAuthorizer, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE,
+  AGENT_ROUTES,
+} from '../../functions/adapters/http/agent-routes.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { SupportHttpApi } from './http-api.ts';
@@ -15,10 +19,10 @@ export interface AgentJwtSettings {
   /** Accepted audiences (Cognito: the app client ids). */
   readonly audience: readonly string[];
   /**
-   * Scopes a token must carry.
-   * @default - none: any valid token of the issuer and audience
+   * Each route requires its scope from the agent route table (read, write, admin).
+   * @default true
    */
-  readonly scopes?: readonly string[];
+  readonly requireScopes?: boolean;
 }
 
 export interface AgentApiProps {
@@ -35,20 +39,12 @@ export interface AgentApiProps {
   readonly jwt?: AgentJwtSettings;
   /** @default { rateLimit: 20, burstLimit: 40 } */
   readonly throttle?: ThrottleSettings;
+  /**
+   * Only a conversation's assignee may reply to it (others get 403).
+   * @default false
+   */
+  readonly repliesOnlyByAssignee?: boolean;
 }
-
-/** The agent API's routes (the handler serves exactly these). */
-export const AGENT_ROUTES: ReadonlyArray<{ readonly path: string; readonly methods: readonly HttpMethod[] }> =
-  [
-    { path: '/conversations', methods: [HttpMethod.GET] },
-    { path: '/conversations/{id}', methods: [HttpMethod.GET] },
-    { path: '/conversations/{id}/replies', methods: [HttpMethod.POST] },
-    { path: '/conversations/{id}/assign', methods: [HttpMethod.POST] },
-    { path: '/conversations/{id}/status', methods: [HttpMethod.POST] },
-    { path: '/conversations/{id}/close', methods: [HttpMethod.POST] },
-    { path: '/customers/{id}/timeline', methods: [HttpMethod.GET] },
-    { path: '/reports/channels', methods: [HttpMethod.GET] },
-  ];
 
 /**
  * The agent-facing API: list, read, answer, assign and close conversations, a customer's timeline
@@ -72,6 +68,9 @@ export class AgentApi extends Construct {
       .bindConversationStore(props.store, 'readUpdate', 'agentApi')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support);
+    if (props.repliesOnlyByAssignee) {
+      this.function.lambdaFunction.addEnvironment(AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE, 'true');
+    }
 
     this.authorizer = props.jwt
       ? new HttpJwtAuthorizer('AgentJwtAuthorizer', props.jwt.issuer, {
@@ -80,14 +79,15 @@ export class AgentApi extends Construct {
         })
       : new HttpIamAuthorizer();
     const throttle = props.throttle ?? { rateLimit: 20, burstLimit: 40 };
+    const requireScopes = props.jwt !== undefined && props.jwt.requireScopes !== false;
     for (const [index, route] of AGENT_ROUTES.entries()) {
       props.httpApi.addProtectedRoute(`Agent${index}`, {
         path: route.path,
-        methods: route.methods,
+        methods: [route.method as HttpMethod],
         handler: this.function.lambdaFunction,
         throttle,
         authorizer: this.authorizer,
-        ...(props.jwt?.scopes ? { authorizationScopes: props.jwt.scopes } : {}),
+        ...(requireScopes ? { authorizationScopes: [route.scope] } : {}),
       });
     }
   }

@@ -211,11 +211,99 @@ describe('agent-api handler', () => {
     expect(typeof response.body.nextToken).toBe('string');
   });
 
-  it('answers 404 for a route it does not serve', async () => {
+  it('answers 404 for a path it does not serve, and 405 with Allow for a known path with another method', async () => {
     // Act
-    const response = await call(request('DELETE', '/conversations/conv-1'));
+    const unknown = await handler(request('GET', '/agents'), lambdaContext('switchboard-agent-api'));
+    const wrongMethod = await handler(
+      request('DELETE', '/conversations/conv-1'),
+      lambdaContext('switchboard-agent-api'),
+    );
 
     // Assess
-    expect(response.status).toBe(404);
+    expect(unknown.statusCode).toBe(404);
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers?.allow).toBe('GET');
+    expect(JSON.parse(String(wrongMethod.body)).reason).toBe('/conversations/conv-1 takes GET, not DELETE');
+  });
+
+  it('answers 413 naming the limit for a body over it', async () => {
+    // Act
+    const response = await call(
+      request('POST', '/conversations/conv-1/replies', { body: { text: 'x'.repeat(70_000) } }),
+    );
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(response.body.reason).toMatch(
+      /^the body is 70\d{3} bytes; the agent API takes at most 65536 bytes \(64 KB\)$/,
+    );
+    expect(outbound.sent).toHaveLength(0);
+  });
+
+  it.each([
+    [{}, 'text is required'],
+    [{ text: 42 }, 'text must be a text, not 42'],
+    [{ text: '' }, 'text must not be empty'],
+  ])('says what is wrong with the field in a sentence for %j', async (body, reason) => {
+    // Act
+    const response = await call(request('POST', '/conversations/conv-1/replies', { body }));
+
+    // Assess
+    expect(response.body).toEqual({ error: 'invalid-input', field: 'text', reason });
+  });
+
+  it('says which statuses there are for an unknown one', async () => {
+    // Act
+    const response = await call(
+      request('POST', '/conversations/conv-1/status', { body: { status: 'archived' } }),
+    );
+
+    // Assess
+    expect(response.body.reason).toBe('status must be one of "open", "pending", "closed", not "archived"');
+  });
+});
+
+describe('agent-api handler with replies restricted to the assignee', () => {
+  it("answers 403 with the reason to anyone but the assignee, and queues the assignee's reply", async () => {
+    // Prepare
+    conversations.conversations.set('conv-1', conversation({ assignee: 'agent-9' }));
+    const customers = new MemoryCustomers();
+    customers.customers.set('cust-1', {
+      id: 'cust-1',
+      consent: {},
+      identities: [{ kind: 'phone', value: '+905321112233' }],
+      createdAt: '2026-11-20T10:00:00.000Z',
+    });
+    const restricted = makeAgentApiHandler(() => ({
+      agent: {
+        clock: { now: () => NOW },
+        ids: readableIds,
+        config: sandboxSupportConfig,
+        customers,
+        conversations,
+        outbound,
+        repliesOnlyByAssignee: true,
+      },
+      reports: { insights: noInsights, config: sandboxSupportConfig },
+    }));
+    const reply = (sub: string) =>
+      restricted(
+        request('POST', '/conversations/conv-1/replies', { body: { text: 'Merhaba' }, sub }),
+        lambdaContext('switchboard-agent-api'),
+      );
+
+    // Act
+    const byOther = await reply('agent-7');
+    const byAssignee = await reply('agent-9');
+
+    // Assess
+    expect(byOther.statusCode).toBe(403);
+    expect(JSON.parse(String(byOther.body))).toEqual({
+      error: 'forbidden',
+      reason:
+        'only the assigned agent (agent-9) may reply: ask them, or assign the conversation to yourself first',
+    });
+    expect(byAssignee.statusCode).toBe(202);
+    expect(outbound.sent.map((r) => r.agentId)).toEqual(['agent-9']);
   });
 });

@@ -2,22 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  AGENT_READ_SCOPE,
+  AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE,
+  AGENT_ROUTES,
+  AGENT_WRITE_SCOPE,
+  routeKey,
+} from '../../functions/adapters/http/agent-routes.ts';
 import { parseDeploymentConfig } from '../../lib/config.ts';
 import { exampleConfig, synthesizeSwitchboard } from './synth.ts';
 
 type Json = Record<string, unknown>;
 type Statement = { Action: string | string[]; Resource: unknown };
 
-const ROUTE_KEYS = [
-  'GET /conversations',
-  'GET /conversations/{id}',
-  'POST /conversations/{id}/replies',
-  'POST /conversations/{id}/assign',
-  'POST /conversations/{id}/status',
-  'POST /conversations/{id}/close',
-  'GET /customers/{id}/timeline',
-  'GET /reports/channels',
-];
+const ROUTE_KEYS = AGENT_ROUTES.map(routeKey);
 
 const JWT = {
   issuer: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Example1',
@@ -73,6 +71,30 @@ describe('agent API infrastructure with a JWT issuer', () => {
         AuthorizerId: Match.anyValue(),
       });
     }
+  });
+
+  it('requires the scope of each route by default: read for reading, write for replies, assignments and closes', () => {
+    // Assess
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties as { RouteKey: string; AuthorizationScopes?: string[] },
+    );
+    const scopes = Object.fromEntries(
+      routes
+        .filter((r) => ROUTE_KEYS.includes(r.RouteKey as never))
+        .map((r) => [r.RouteKey, r.AuthorizationScopes]),
+    );
+    expect(scopes).toEqual({
+      'GET /conversations': [AGENT_READ_SCOPE],
+      'GET /conversations/{id}': [AGENT_READ_SCOPE],
+      'GET /customers/{id}/timeline': [AGENT_READ_SCOPE],
+      'GET /reports/channels': [AGENT_READ_SCOPE],
+      'POST /conversations/{id}/replies': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/assign': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/status': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/close': [AGENT_WRITE_SCOPE],
+    });
+    expect(AGENT_READ_SCOPE).toBe('switchboard/agent.read');
+    expect(AGENT_WRITE_SCOPE).toBe('switchboard/agent.write');
   });
 
   it('lets the function read the table, update items and send to the outbound queue, nothing more', () => {
@@ -141,6 +163,35 @@ describe('agent API infrastructure without a JWT issuer', () => {
         AuthorizationType: 'AWS_IAM',
       });
     }
+  });
+
+  it('drops the scope requirement only when asked, and restricts replies to the assignee when asked', () => {
+    // Act
+    const { template } = synthesizeSwitchboard({
+      config: {
+        ...exampleConfig(),
+        agents: { jwt: { ...JWT, requireScopes: false }, repliesOnlyByAssignee: true },
+      },
+    });
+
+    // Assess
+    for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
+      expect((route.Properties as { AuthorizationScopes?: unknown }).AuthorizationScopes).toBeUndefined();
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^The agent API'),
+      Environment: { Variables: Match.objectLike({ [AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE]: 'true' }) },
+    });
+  });
+
+  it('refuses the old all-routes scopes list with a pointer to the per-route scopes', () => {
+    // Act / Assess
+    expect(() =>
+      parseDeploymentConfig({
+        ...exampleConfig(),
+        agents: { jwt: { ...JWT, scopes: ['switchboard/agent'] } },
+      }),
+    ).toThrow(/switchboard\.agents\.jwt\.scopes: "scopes" is not a setting here/);
   });
 
   it('refuses an issuer that is not an https URL', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthesizeSwitchboard } from './synth.ts';
+import { META_SECTION, synthesizeSwitchboard } from './synth.ts';
 
 interface AssetManifest {
   readonly files: Record<string, { readonly source: { readonly path: string; readonly packaging?: string } }>;
@@ -13,7 +13,10 @@ const MAX_BUNDLE_BYTES = 5 * 1024 * 1024;
 describe('function bundling', () => {
   it('bundles every handler locally with esbuild into a minified ESM file with a source map', () => {
     // Prepare / Act: the one synthesis in the suite that really runs esbuild (no Docker)
-    const { stack, template, assemblyDirectory } = synthesizeSwitchboard({ bundle: true });
+    const { stack, template, assemblyDirectory } = synthesizeSwitchboard({
+      bundle: true,
+      config: { meta: META_SECTION },
+    });
 
     // Assess
     const manifest = JSON.parse(

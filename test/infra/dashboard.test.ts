@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/adapters/metric-names.ts';
 import type { DeploymentConfigInput } from '../../lib/config.ts';
-import { exampleConfig, synthesizeSwitchboard } from './synth.ts';
+import { exampleConfig, META_SECTION, synthesizeSwitchboard } from './synth.ts';
 
 type Json = Record<string, unknown>;
 
@@ -12,10 +12,9 @@ function everyPart(): Partial<DeploymentConfigInput> {
   return {
     alarmEmail: 'ops@example.com',
     shop: {},
-    support: {
-      ...example.support,
-      sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
-    },
+    meta: META_SECTION,
+    support: example.support,
+    sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
   };
 }
 

@@ -36,10 +36,8 @@ function everyChannel(): Partial<DeploymentConfigInput> {
     connect: {
       instanceArn: 'arn:aws:connect:eu-central-1:111122223333:instance/5a1db0c5-0000-4000-8000-00000000c0de',
     },
-    support: {
-      ...example.support,
-      sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
-    },
+    support: example.support,
+    sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
   };
 }
 

@@ -29,8 +29,7 @@ const SMS = {
 
 /** The example installation with the SMS channel switched on. */
 function withSms(sms: Json = SMS): Partial<DeploymentConfigInput> {
-  const example = exampleConfig();
-  return { support: { ...example.support, sms: sms as never } };
+  return { sms: sms as never };
 }
 
 function identityStatements(template: Template): Statement[] {
@@ -60,7 +59,7 @@ describe('the SMS channel in the stack', () => {
   let failedEventsId: string;
 
   beforeAll(() => {
-    // Prepare / Act: the example installation with support.sms set
+    // Prepare / Act: the example installation with sms set
     synthesized = synthesizeSwitchboard({ config: withSms() });
     template = synthesized.template;
     topicId = only(
@@ -284,17 +283,14 @@ describe('SMS deployment config', () => {
   it.each([
     [
       { ...SMS, ownNumbers: ['05321112233'] },
-      'switchboard.support.sms.ownNumbers.0: use a valid phone number in E.164 form',
+      'switchboard.sms.ownNumbers.0: use a valid phone number in E.164 form',
     ],
-    [
-      { ...SMS, originationIdentity: '+908501234567' },
-      'switchboard.support.sms.originationIdentity: use the ARN',
-    ],
+    [{ ...SMS, originationIdentity: '+908501234567' }, 'switchboard.sms.originationIdentity: use the ARN'],
     [
       { ...SMS, quietHours: { start: '9pm', end: '08:00' } },
-      'switchboard.support.sms.quietHours.start: use 24-hour HH:MM',
+      'switchboard.sms.quietHours.start: use 24-hour HH:MM',
     ],
-    [{ ...SMS, ownNumbers: [] }, 'switchboard.support.sms.ownNumbers'],
+    [{ ...SMS, ownNumbers: [] }, 'switchboard.sms.ownNumbers'],
   ])('refuses %j with one line naming the setting', (sms, line) => {
     // Act
     const attempt = () => parseDeploymentConfig({ ...exampleConfig(), ...withSms(sms) });

@@ -397,9 +397,9 @@ describe('switchboard stack', () => {
           },
         });
       }
-      // Outbound and its DLQ, the inbound-email failed events, the social inbound queue and its DLQ,
-      // the alarm mail subscription's dead-letter queue.
-      expect(Object.keys(queues)).toHaveLength(6);
+      // Outbound and its DLQ, the inbound-email failed events, the alarm mail subscription's
+      // dead-letter queue: the example deploys email only.
+      expect(Object.keys(queues)).toHaveLength(4);
     });
 
     it('feeds the dispatcher in batches of 10 that report partial failures', () => {
@@ -422,8 +422,8 @@ describe('switchboard stack', () => {
     it('run Node.js 22 on arm64 with active tracing and JSON logs into their own log group', () => {
       // Assess
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-      // inbound-email, dispatcher, meta-webhook, inbound-social
-      expect(functions).toHaveLength(4);
+      // inbound-email and dispatcher: the example deploys email only.
+      expect(functions).toHaveLength(2);
       for (const fn of functions as { Properties: Json }[]) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -439,8 +439,8 @@ describe('switchboard stack', () => {
       const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as {
         Properties: Json;
       }[];
-      // One per function, and the HTTP API's access logs.
-      expect(logGroups).toHaveLength(5);
+      // One per function (inbound-email, dispatcher); no HTTP API in the email-only example.
+      expect(logGroups).toHaveLength(2);
       for (const group of logGroups) {
         expect(group.Properties).toMatchObject({
           RetentionInDays: 90,
@@ -560,8 +560,8 @@ describe('switchboard stack', () => {
         ),
       );
       const queueIds = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => !fed.has(id));
-      // The outbound DLQ, the inbound-email failed events, the social inbound DLQ, undelivered alarm mail.
-      expect(queueIds).toHaveLength(4);
+      // The outbound DLQ, the inbound-email failed events, undelivered alarm mail.
+      expect(queueIds).toHaveLength(3);
       for (const queueId of queueIds) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: 'ApproximateNumberOfMessagesVisible',

@@ -23,6 +23,13 @@ export function exampleConfig(): DeploymentConfigInput {
   return structuredClone(cdkJson.context.switchboard);
 }
 
+/** A Meta section (WhatsApp, Messenger, Instagram), for tests of a deployment that has it. */
+export const META_SECTION = {
+  whatsappPhoneNumberId: '106540352242922',
+  graphApiVersion: 'v21.0',
+  webhookThrottle: { rateLimit: 100, burstLimit: 200 },
+} as const satisfies DeploymentConfigInput['meta'];
+
 const assemblyDirectories: string[] = [];
 // Registered for every test file that imports this helper: bundled assets make an assembly
 // several MB, and none is needed once the file's tests are done.

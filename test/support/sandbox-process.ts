@@ -39,8 +39,11 @@ export interface ServedSandbox {
  * Starts `npm start` on a free port (PORT=0) with `env` added, and resolves once all its
  * start-up lines are out (the last says how to stop it). Stopping it is the caller's.
  */
-export function serveSandbox(env: Readonly<Record<string, string>> = {}): Promise<ServedSandbox> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sandbox.ts', 'serve'], {
+export function serveSandbox(
+  env: Readonly<Record<string, string>> = {},
+  args: readonly string[] = [],
+): Promise<ServedSandbox> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sandbox.ts', 'serve', ...args], {
     cwd: projectRoot,
     env: { ...process.env, PORT: '0', POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
   });

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type * as z from 'zod';
 import { verifyHmacSha256Hex } from '../../channels/hmac-signature.ts';
 import { InvalidInputError } from '../../core/errors.ts';
+import { firstIssue } from '../../core/validation.ts';
 
 /**
  * What the shop-facing HTTP handlers share: the raw body as signed, the signature check, JSON
@@ -71,9 +72,8 @@ export function parseJsonBody<T extends z.ZodType>(schema: T, raw: Uint8Array): 
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
-  throw new InvalidInputError(`${field}: ${issue?.message ?? 'invalid'}`, { field });
+  const { field, reason } = firstIssue(parsed.error, json);
+  throw new InvalidInputError(reason, { field });
 }
 
 export function invalidInput(error: InvalidInputError): APIGatewayProxyStructuredResultV2 {

@@ -23,6 +23,8 @@ export interface AgentDeps {
   readonly outbound: OutboundQueue;
   /** Channel insights: a close counts as a resolution. Absent: nothing is counted. */
   readonly insights?: InsightsDeps;
+  /** Only the conversation's assignee may reply (the deployment's `agents.repliesOnlyByAssignee`). */
+  readonly repliesOnlyByAssignee?: boolean;
 }
 
 /** Who acts: the agent's id from the authorizer (JWT `sub`, or the IAM principal). */

@@ -1,4 +1,4 @@
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { chooseReplyLanguage } from '../language.ts';
 import type { OutboundRequest } from '../model.ts';
 import { answerAddress, answerSubject, answerThreading, lastInbound } from './addressing.ts';
@@ -38,6 +38,13 @@ export async function replyToConversation(deps: AgentDeps, input: ReplyInput): P
   }
   const conversation = await deps.conversations.get(input.conversationId);
   if (!conversation) throw new NotFoundError(`conversation ${input.conversationId} does not exist`);
+  if (deps.repliesOnlyByAssignee && conversation.assignee !== input.agent.id) {
+    throw new ForbiddenError(
+      conversation.assignee === undefined
+        ? 'only the assigned agent may reply, and nobody is assigned: assign the conversation to yourself first'
+        : `only the assigned agent (${conversation.assignee}) may reply: ask them, or assign the conversation to yourself first`,
+    );
+  }
   if (conversation.channel === 'voice') {
     throw new InvalidInputError('a voice conversation has no text channel to reply on', { field: 'channel' });
   }

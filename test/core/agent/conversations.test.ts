@@ -10,7 +10,7 @@ import {
   listConversations,
 } from '../../../functions/core/agent/conversations.ts';
 import { replyToConversation } from '../../../functions/core/agent/reply.ts';
-import { InvalidInputError, NotFoundError } from '../../../functions/core/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../functions/core/errors.ts';
 import type { Conversation, Customer, Message } from '../../../functions/core/model.ts';
 import type { ChannelInsights, InsightCounters } from '../../../functions/core/ports.ts';
 import { openConversation } from '../../support/conversation-builders.ts';
@@ -256,6 +256,39 @@ describe('replyToConversation', () => {
     await expect(
       replyToConversation(deps, { conversationId: 'nope', text: 'x', agent: AGENT }),
     ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lets only the assignee reply when replies are restricted to the assignee', async () => {
+    // Prepare
+    const restricted = { ...deps, repliesOnlyByAssignee: true };
+    deps.conversations.conversations.set('conv-1', conversation({ assignee: 'agent-9' }));
+    deps.conversations.conversations.set('conv-free', conversation({ id: 'conv-free' }));
+
+    // Act
+    const byOther = await replyToConversation(restricted, {
+      conversationId: 'conv-1',
+      text: 'Merhaba',
+      agent: AGENT,
+    }).catch((e: unknown) => e);
+    const unassigned = await replyToConversation(restricted, {
+      conversationId: 'conv-free',
+      text: 'Merhaba',
+      agent: AGENT,
+    }).catch((e: unknown) => e);
+    const byAssignee = await replyToConversation(restricted, {
+      conversationId: 'conv-1',
+      text: 'Merhaba',
+      agent: { id: 'agent-9' },
+    });
+
+    // Assess
+    expect(byOther).toBeInstanceOf(ForbiddenError);
+    expect((byOther as ForbiddenError).reason).toMatch(/only the assigned agent \(agent-9\) may reply/);
+    expect((unassigned as ForbiddenError).reason).toMatch(
+      /nobody is assigned: assign the conversation to yourself/,
+    );
+    expect(deps.outbound.sent.map((r) => r.id)).toEqual([byAssignee.outboundId]);
+    expect(deps.outbound.sent[0]?.agentId).toBe('agent-9');
   });
 });
 

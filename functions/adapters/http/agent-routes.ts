@@ -1,0 +1,74 @@
+/**
+ * The agent API's routes and the OAuth scope each requires: the one list the handler routes by,
+ * the CDK construct creates API Gateway routes (and their `authorizationScopes`) from, and the
+ * sandbox's agent auth checks tokens against.
+ */
+
+/** Reading conversations, timelines and reports. */
+export const AGENT_READ_SCOPE = 'switchboard/agent.read';
+/** Answering, assigning, changing status and closing. */
+export const AGENT_WRITE_SCOPE = 'switchboard/agent.write';
+/** Merging customers and changing settings. */
+export const ADMIN_SCOPE = 'switchboard/admin';
+
+export const AGENT_SCOPES = [AGENT_READ_SCOPE, AGENT_WRITE_SCOPE, ADMIN_SCOPE] as const;
+export type AgentScope = (typeof AGENT_SCOPES)[number];
+
+export interface AgentRoute {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway's route path: `{id}` is one path segment. */
+  readonly path: string;
+  readonly scope: AgentScope;
+}
+
+export const AGENT_ROUTES = [
+  { method: 'GET', path: '/conversations', scope: AGENT_READ_SCOPE },
+  { method: 'GET', path: '/conversations/{id}', scope: AGENT_READ_SCOPE },
+  { method: 'POST', path: '/conversations/{id}/replies', scope: AGENT_WRITE_SCOPE },
+  { method: 'POST', path: '/conversations/{id}/assign', scope: AGENT_WRITE_SCOPE },
+  { method: 'POST', path: '/conversations/{id}/status', scope: AGENT_WRITE_SCOPE },
+  { method: 'POST', path: '/conversations/{id}/close', scope: AGENT_WRITE_SCOPE },
+  { method: 'GET', path: '/customers/{id}/timeline', scope: AGENT_READ_SCOPE },
+  { method: 'GET', path: '/reports/channels', scope: AGENT_READ_SCOPE },
+] as const satisfies readonly AgentRoute[];
+
+/** `GET /conversations/{id}`: API Gateway's route key. */
+type RouteKeyOf<R> = R extends {
+  readonly method: infer M extends string;
+  readonly path: infer P extends string;
+}
+  ? `${M} ${P}`
+  : never;
+export type AgentRouteKey = RouteKeyOf<(typeof AGENT_ROUTES)[number]>;
+
+export const routeKey = (route: AgentRoute): AgentRouteKey =>
+  `${route.method} ${route.path}` as AgentRouteKey;
+
+const patternOf = (path: string): RegExp =>
+  new RegExp(`^${path.replace(/\{(\w+)\}/g, (_, name: string) => `(?<${name}>[^/]+)`)}$`);
+
+const COMPILED = AGENT_ROUTES.map((route) => ({
+  route: route as AgentRoute,
+  pattern: patternOf(route.path),
+}));
+
+export type AgentRouteMatch =
+  | { readonly kind: 'route'; readonly route: AgentRoute; readonly params: Record<string, string> }
+  /** The path is an agent route, the method is not: answer 405 with these in `Allow`. */
+  | { readonly kind: 'wrong-method'; readonly allowed: readonly string[] }
+  | { readonly kind: 'none' };
+
+export function matchAgentRoute(method: string, path: string): AgentRouteMatch {
+  const byPath = COMPILED.flatMap(({ route, pattern }) => {
+    const match = path.match(pattern);
+    return match ? [{ route, params: { ...match.groups } }] : [];
+  });
+  const exact = byPath.find((candidate) => candidate.route.method === method);
+  if (exact) return { kind: 'route', ...exact };
+  if (byPath.length > 0)
+    return { kind: 'wrong-method', allowed: [...new Set(byPath.map((c) => c.route.method))] };
+  return { kind: 'none' };
+}
+
+/** Set (to `true`) on the agent API function when only a conversation's assignee may reply to it. */
+export const AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE = 'AGENT_REPLIES_ONLY_BY_ASSIGNEE';

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot, type ServedSandbox, serveSandbox } from '../support/sandbox-process.ts';
+
+/**
+ * The README's shell examples for the running sandbox, run verbatim (bash, from the project
+ * folder, PORT set as a user who changed it would) against `npm start`.
+ */
+
+const readme = readFileSync(`${projectRoot}README.md`, 'utf8');
+const sandboxExamples = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+  .map((m) => m[1] ?? '')
+  .filter((block) => /127\.0\.0\.1:\$\{PORT:-3000\}/.test(block));
+
+let sandbox: ServedSandbox;
+
+beforeAll(async () => {
+  sandbox = await serveSandbox();
+}, 60_000);
+
+afterAll(async () => {
+  if (!sandbox || sandbox.child.exitCode !== null) return;
+  sandbox.child.kill('SIGINT');
+  await once(sandbox.child, 'exit');
+});
+
+async function bash(
+  script: string,
+  port: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: port },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+describe('README sandbox examples', () => {
+  it('has the examples this test runs', () => {
+    // Assess
+    expect(sandboxExamples.length).toBeGreaterThanOrEqual(4);
+    expect(readme).not.toContain('http://127.0.0.1:3000/');
+  });
+
+  // In README order: the mail comes first, so the agent example finds a conversation to answer.
+  it('runs each of them as written, and none is refused', async () => {
+    // Prepare
+    const port = new URL(sandbox.base).port;
+
+    // Act
+    const runs = [];
+    for (const example of sandboxExamples) runs.push({ example, ...(await bash(example, port)) });
+
+    // Assess
+    for (const run of runs) {
+      expect(run.code, `${run.example}\n${run.stderr}`).toBe(0);
+      expect(run.stdout.trim(), run.example).not.toBe('');
+      expect(run.stdout, run.example).not.toMatch(/"error"\s*:/);
+    }
+    const sent = await fetch(`${sandbox.base}/sandbox/outbox`);
+    const outbox = ((await sent.json()) as { items: Array<{ kind: string }> }).items;
+    expect(outbox.map((o) => o.kind)).toEqual(
+      expect.arrayContaining(['auto-reply', 'order-status', 'agent-reply']),
+    );
+  });
+});
