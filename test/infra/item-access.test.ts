@@ -9,7 +9,7 @@ import {
 } from '../../functions/adapters/dynamodb/key-prefixes.ts';
 import type { SupportFunction } from '../../lib/constructs/support-function.ts';
 import type { SwitchboardStack } from '../../lib/switchboard-stack.ts';
-import { exampleConfig, synthesizeSwitchboard } from './synth.ts';
+import { META_SECTION, synthesizeSwitchboard } from './synth.ts';
 
 /**
  * Least privilege per item, read off the synthesized template: every statement of every role
@@ -30,7 +30,6 @@ let tableId: string;
 
 beforeAll(() => {
   // Prepare / Act: every channel on, so every function that touches the table is in the template.
-  const example = exampleConfig();
   const synthesized = synthesizeSwitchboard({
     config: {
       shop: {},
@@ -39,10 +38,8 @@ beforeAll(() => {
         instanceArn:
           'arn:aws:connect:eu-central-1:111122223333:instance/5a1db0c5-0000-4000-8000-00000000c0de',
       },
-      support: {
-        ...example.support,
-        sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
-      },
+      meta: META_SECTION,
+      sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
     },
   });
   stack = synthesized.stack;
