@@ -22,6 +22,7 @@ import { ConnectApiContacts } from './connect/connect-contacts.ts';
 import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
 import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
 import { DynamoAgentConversations } from './dynamodb/agent-conversations.ts';
+import { DynamoAutoResponseBudget } from './dynamodb/auto-response-budget.ts';
 import { DynamoChannelInsights } from './dynamodb/channel-insights.ts';
 import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
@@ -104,6 +105,8 @@ function tableStores(clients: ClientsFor<'dynamo'>, settings: Settings) {
     conversations: new DynamoConversationStore(db, settings.tableName),
     // Read by every inbound path ("where is my order"), written by order events.
     orders: new DynamoOrderStore(db, settings.tableName),
+    // Taken by every inbound path before an automatic response goes out.
+    autoResponseBudget: new DynamoAutoResponseBudget(db, settings.tableName),
   };
 }
 

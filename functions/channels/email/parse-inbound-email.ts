@@ -3,10 +3,12 @@ import type { AddressObject, Attachment, EmailAddress, ParsedMail } from 'mailpa
 import { simpleParser } from 'mailparser';
 import { SUPPRESSING_PRECEDENCE } from '../../core/auto-reply-policy.ts';
 import { InvalidInputError } from '../../core/errors.ts';
+import { domainOf } from '../../core/mail-authentication.ts';
 import type {
   AttachmentRef,
   EmailThreadingHints,
   InboundMessage,
+  MailAuthenticationHints,
   MailAutomationSignals,
   MailVerdicts,
 } from '../../core/model.ts';
@@ -186,18 +188,41 @@ function threadingOf(
   });
 }
 
+/** The envelope sender: SES's `mail.source`, else the Return-Path header. */
+function envelopeSenderOf(mail: ParsedMail, context: SesReceiptContext): string | undefined {
+  if (context.source !== undefined) return bareAddress(context.source);
+  const returnPathHeader = firstHeaderValue(mail, 'return-path');
+  return returnPathHeader === undefined ? undefined : bareAddress(returnPathHeader);
+}
+
+/** More signatures than any real relay chain adds; the rest are not looked at. */
+const MAX_DKIM_SIGNATURES = 20;
+/** The `d=` tag of a DKIM-Signature (RFC 6376 §3.5), tags separated by `;`, whitespace anywhere. */
+const DKIM_DOMAIN_TAG = /(?:^|;)\s*d\s*=\s*([^;\s]+)/i;
+
+/**
+ * The domains SPF and DKIM vouched for, as the raw headers name them. A signature whose `d=`
+ * cannot be read is kept as `''`, which aligns with nothing.
+ */
+function authenticationOf(mail: ParsedMail, envelopeSender: string | undefined): MailAuthenticationHints {
+  const dkimDomains = mail.headerLines
+    .filter((header) => header.key === 'dkim-signature')
+    .slice(0, MAX_DKIM_SIGNATURES)
+    .map((header) => {
+      // Unfolded but not shortened: the tag may come after a long `b=`.
+      const value = header.line.slice(header.line.indexOf(':') + 1).replace(/\r?\n[ \t]/g, ' ');
+      return (DKIM_DOMAIN_TAG.exec(value)?.[1] ?? '').toLowerCase().replace(/\.$/, '');
+    });
+  const envelopeDomain = envelopeSender === undefined ? undefined : domainOf(envelopeSender);
+  return withoutUndefined({ envelopeDomain, dkimDomains });
+}
+
 function signalsOf(
   mail: ParsedMail,
   context: SesReceiptContext,
   subject: string | undefined,
 ): MailAutomationSignals {
-  const returnPathHeader = firstHeaderValue(mail, 'return-path');
-  const returnPath =
-    context.source !== undefined
-      ? bareAddress(context.source)
-      : returnPathHeader === undefined
-        ? undefined
-        : bareAddress(returnPathHeader);
+  const returnPath = envelopeSenderOf(mail, context);
   const xLoop = headerValues(mail, 'x-loop');
   const contentType = firstHeaderValue(mail, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   return withoutUndefined({
@@ -338,6 +363,7 @@ export async function parseInboundEmail(
       threading,
       signals: signalsOf(mail, context, subject),
       verdicts: context.verdicts,
+      authentication: authenticationOf(mail, envelopeSenderOf(mail, context)),
       recipients: [...context.recipients],
     },
   });
