@@ -75,8 +75,6 @@ export const MAX_REFERENCES = 50;
 const MAX_IN_REPLY_TO = 10;
 /** Body text looked at before normalizing; far more than MAX_TEXT_BYTES, so truncation stays exact. */
 const MAX_BODY_CHARS = 1_000_000;
-/** HTML converted to text; newsletters are rarely above a few hundred KB. */
-const MAX_HTML_CHARS = 2_000_000;
 const MAX_SUBJECT_LENGTH = 998;
 const MAX_NAME_LENGTH = 200;
 const MAX_HEADER_VALUE_LENGTH = 2_000;
@@ -246,7 +244,7 @@ function signalsOf(
 function bodyTextOf(mail: ParsedMail): string {
   if (mail.text !== undefined && mail.text.trim() !== '') return mail.text.slice(0, MAX_BODY_CHARS);
   if (typeof mail.html === 'string' && mail.html.trim() !== '') {
-    return htmlToPlainText(mail.html.slice(0, MAX_HTML_CHARS)).slice(0, MAX_BODY_CHARS);
+    return htmlToPlainText(mail.html).slice(0, MAX_BODY_CHARS);
   }
   return '';
 }
