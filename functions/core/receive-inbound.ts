@@ -170,8 +170,11 @@ async function storeAndAcknowledge(
     quarantined,
   });
   // Media a platform holds for us (WhatsApp media ids, Messenger URLs) have no content here:
-  // their references are stored as they came.
-  const attachments = [...kept, ...message.attachments.filter((a) => a.media !== undefined)];
+  // their references are stored as they came, and so is what a channel could not read.
+  const attachments = [
+    ...kept,
+    ...message.attachments.filter((a) => a.media !== undefined || a.skippedReason !== undefined),
+  ];
 
   const base: Conversation = thread.conversation ?? {
     id: conversationId,

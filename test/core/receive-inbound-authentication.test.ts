@@ -188,3 +188,25 @@ describe('auto-response budgets', () => {
     expect(later.autoReply.queued).toBe(true);
   });
 });
+
+describe('receiveInbound of a mail whose channel could not read all of it', () => {
+  it('stores the parts it could not read with the reason, and the flags', async () => {
+    // Prepare
+    const notRead = {
+      filename: 'parts-not-read',
+      contentType: 'multipart/mixed',
+      size: 90_000,
+      skippedReason: 'not read: 501 MIME parts after the first 1000; the original is kept in the mail bucket',
+    };
+    const message = { ...email('m1'), attachments: [notRead], flags: ['truncated', 'mime-parts-dropped'] };
+
+    // Act
+    const result = await receiveInbound(deps, { message, attachments: [] });
+
+    // Assess
+    const [stored] = deps.conversations.messagesOf(result.conversationId);
+    expect(stored?.attachments).toEqual([notRead]);
+    expect(stored?.flags).toEqual(expect.arrayContaining(['truncated', 'mime-parts-dropped']));
+    expect(result.autoReply.queued).toBe(true);
+  });
+});

@@ -20,6 +20,7 @@ import {
   truncateCodeUnits,
 } from './header-values.ts';
 import { htmlToPlainText } from './html-text.ts';
+import { type DroppedParts, keepFirstParts, withoutStrayBlankLines } from './raw-mime.ts';
 import { extractNewText, normalizeBodyText } from './reply-text.ts';
 import { extractReplyToken } from './reply-token.ts';
 
@@ -56,6 +57,8 @@ export interface ParsedInboundEmail {
   attachments: ParsedAttachment[];
   /** The body was longer than we keep; `text`/`fullText` end with {@link TRUNCATION_MARKER}. */
   truncated: boolean;
+  /** The MIME parts past {@link MAX_MIME_PARTS}, which were not read. */
+  droppedParts?: DroppedParts;
 }
 
 export interface ParseInboundEmailOptions {
@@ -64,6 +67,12 @@ export interface ParseInboundEmailOptions {
   /** Defaults to {@link MAX_RAW_EMAIL_BYTES}. */
   maxRawBytes?: number;
 }
+
+/**
+ * MIME parts read of one message; the rest is recorded as dropped. Real mail has a few dozen;
+ * thousands are a parser trap (every part is a node held in memory).
+ */
+export const MAX_MIME_PARTS = 1_000;
 
 /** SES accepts messages up to 40 MB; anything larger did not come from SES. */
 export const MAX_RAW_EMAIL_BYTES = 40 * 1024 * 1024;
@@ -305,7 +314,9 @@ async function parseMime(raw: Uint8Array | string): Promise<ParsedMail> {
       keepCidLinks: true,
       keepDeliveryStatus: true,
       maxHeadSize: 1024 * 1024,
-      maxChildNodes: 1_000,
+      // Room above MAX_MIME_PARTS for the nodes that have no delimiter line (the root, embedded
+      // messages); keepFirstParts has cut the rest.
+      maxChildNodes: MAX_MIME_PARTS + 100,
     });
   } catch (cause) {
     throw new InvalidInputError('the message could not be parsed as MIME', { cause });
@@ -329,7 +340,8 @@ export async function parseInboundEmail(
     throw new InvalidInputError(`the message is ${size} bytes, more than the ${maxRawBytes} bytes accepted`);
   }
 
-  const mail = await parseMime(raw);
+  const kept = keepFirstParts(withoutStrayBlankLines(toBuffer(raw)), MAX_MIME_PARTS);
+  const mail = await parseMime(kept.raw);
   const firstHeader = mail.headerLines[0];
   if (firstHeader === undefined || !HEADER_FIELD_NAME.test(firstHeader.key)) {
     throw new InvalidInputError('the input is not an email message: it does not start with header fields');
@@ -345,6 +357,16 @@ export async function parseInboundEmail(
     contentType,
     size,
   }));
+  const { dropped } = kept;
+  if (dropped) {
+    // Shown with the attachments, where an agent looks for what is missing.
+    attachmentRefs.push({
+      filename: 'parts-not-read',
+      contentType: 'multipart/mixed',
+      size: dropped.bytes,
+      skippedReason: `not read: ${dropped.count} MIME parts after the first ${MAX_MIME_PARTS}; the original is kept in the mail bucket`,
+    });
+  }
 
   const threading = threadingOf(mail, context, options.supportAddress);
   const message: InboundMessage = withoutUndefined({
@@ -357,6 +379,7 @@ export async function parseInboundEmail(
     text: extractNewText(fullText),
     fullText,
     attachments: attachmentRefs,
+    flags: dropped ? ['truncated', 'mime-parts-dropped'] : undefined,
     email: {
       threading,
       signals: signalsOf(mail, context, subject),
@@ -365,5 +388,5 @@ export async function parseInboundEmail(
       recipients: [...context.recipients],
     },
   });
-  return { message, attachments, truncated };
+  return withoutUndefined({ message, attachments, truncated, droppedParts: dropped });
 }
