@@ -257,6 +257,8 @@ async function storeAndAcknowledge(
       config.autoReplyWindowMinutes,
       inboundKey,
     );
+    // The budget is taken after the customer's slot, so one customer writing often spends none
+    // of it; a slot taken while over budget stays taken, which errs towards sending less.
     if (!slot) reasons.push('window');
     else if (
       deps.autoResponseBudget &&
