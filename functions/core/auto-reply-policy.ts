@@ -107,7 +107,7 @@ export function autoReplySuppressions(
 
   if (input.email !== undefined) {
     for (const reason of mailSignalSuppressions(input.email.signals, own)) found.add(reason);
-    for (const reason of verdictSuppressions(input.from.value, input.email)) found.add(reason);
+    for (const reason of verdictSuppressions(input.email)) found.add(reason);
   }
 
   return SUPPRESSION_ORDER.filter((reason) => found.has(reason));
@@ -176,25 +176,21 @@ function mailSignalSuppressions(
   return reasons;
 }
 
-function verdictSuppressions(
-  fromAddress: string,
-  email: NonNullable<AutoReplyCandidate['email']>,
-): AutoReplySuppression[] {
+function verdictSuppressions(email: NonNullable<AutoReplyCandidate['email']>): AutoReplySuppression[] {
   const { verdicts } = email;
   const reasons: AutoReplySuppression[] = [];
   if (verdicts.spam === 'FAIL') reasons.push('spam');
   if (verdicts.virus === 'FAIL') reasons.push('virus');
   // Without DMARC PASS or an SPF or DKIM pass aligned with From, the From may be forged:
   // answering it would send our acknowledgement to a bystander (backscatter).
-  if (!isSenderAuthenticated(fromAddress, verdicts, email.authentication)) reasons.push('unauthenticated');
+  if (!isSenderAuthenticated(verdicts, email.authentication)) reasons.push('unauthenticated');
   return reasons;
 }
 
 /** Whether an inbound mail's From is forged or unproven: such mail is kept, flagged, never answered. */
 export function isUnauthenticatedMail(input: AutoReplyCandidate): boolean {
   return (
-    input.email !== undefined &&
-    !isSenderAuthenticated(input.from.value, input.email.verdicts, input.email.authentication)
+    input.email !== undefined && !isSenderAuthenticated(input.email.verdicts, input.email.authentication)
   );
 }
 

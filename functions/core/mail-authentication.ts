@@ -1,4 +1,3 @@
-import { getDomain } from 'tldts';
 import type { MailAuthenticationHints, MailVerdicts } from './model.ts';
 
 /**
@@ -8,24 +7,9 @@ import type { MailAuthenticationHints, MailVerdicts } from './model.ts';
  *
  * SES's SPF and DKIM verdicts say that *some* domain vouched for the mail: SPF for the envelope
  * sender's domain, DKIM for a signature's `d=`. An attacker passes both with a domain of their
- * own. They only count here when that domain is aligned with the From domain.
+ * own. They only count here when that domain is aligned with the From domain: relaxed
+ * alignment, the same organizational domain (the channel computes those, see the hints).
  */
-
-/**
- * The organizational domain (RFC 7489 §3.2): the registrable domain under the Public Suffix
- * List, private section included, so `victim.github.io` and `attacker.github.io` stay apart.
- * A domain that is itself a public suffix (or not a domain) is its own organizational domain.
- */
-export function organizationalDomain(domain: string): string {
-  const normalized = domain.trim().toLowerCase().replace(/\.$/, '');
-  return getDomain(normalized, { allowPrivateDomains: true }) ?? normalized;
-}
-
-/** Relaxed alignment (RFC 7489 §3.1): the same organizational domain. */
-export function isAligned(domain: string, fromDomain: string): boolean {
-  if (domain.trim() === '' || fromDomain.trim() === '') return false;
-  return organizationalDomain(domain) === organizationalDomain(fromDomain);
-}
 
 /** The domain of an address (`a@Shop.Example` → `shop.example`); undefined without one. */
 export function domainOf(address: string): string | undefined {
@@ -47,21 +31,15 @@ export function domainOf(address: string): string | undefined {
  * next to a forged one for the victim's domain.
  */
 export function isSenderAuthenticated(
-  fromAddress: string,
   verdicts: MailVerdicts,
   hints: MailAuthenticationHints | undefined,
 ): boolean {
   if (verdicts.dmarc === 'FAIL') return false;
   if (verdicts.dmarc === 'PASS') return true;
-  const fromDomain = domainOf(fromAddress);
-  if (hints === undefined || fromDomain === undefined) return false;
-  const spfAligned =
-    verdicts.spf === 'PASS' &&
-    hints.envelopeDomain !== undefined &&
-    isAligned(hints.envelopeDomain, fromDomain);
+  if (hints === undefined || hints.fromDomain === '') return false;
+  const aligned = (domain: string | undefined) => domain !== undefined && domain === hints.fromDomain;
+  const spfAligned = verdicts.spf === 'PASS' && aligned(hints.envelopeDomain);
   const dkimAligned =
-    verdicts.dkim === 'PASS' &&
-    hints.dkimDomains.length > 0 &&
-    hints.dkimDomains.every((domain) => isAligned(domain, fromDomain));
+    verdicts.dkim === 'PASS' && hints.dkimDomains.length > 0 && hints.dkimDomains.every(aligned);
   return spfAligned || dkimAligned;
 }

@@ -193,13 +193,16 @@ export interface MailAutomationSignals {
 }
 
 /**
- * What the raw headers say about who vouched for a mail, for DMARC-style alignment with the
- * From domain (see core/mail-authentication.ts).
+ * What the raw headers say about who vouched for a mail, as organizational domains (RFC 7489
+ * §3.2: `mail.shop.co.uk` → `shop.co.uk`), for alignment with the From domain (see
+ * core/mail-authentication.ts).
  */
 export interface MailAuthenticationHints {
-  /** The envelope sender's domain (SES `mail.source`, else Return-Path): what SPF checked. */
+  /** Of the From address. */
+  readonly fromDomain: string;
+  /** Of the envelope sender (SES `mail.source`, else Return-Path): what SPF checked. */
   readonly envelopeDomain?: string;
-  /** The `d=` of every DKIM-Signature header, lowercased. */
+  /** Of the `d=` of every DKIM-Signature header; `''` for one that cannot be read. */
   readonly dkimDomains: readonly string[];
 }
 

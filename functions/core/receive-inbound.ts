@@ -11,7 +11,7 @@ import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
 import { type InsightsDeps, recordInbound } from './insights.ts';
 import { chooseReplyLanguage, detectLanguage } from './language.ts';
-import { domainOf, organizationalDomain } from './mail-authentication.ts';
+import { domainOf } from './mail-authentication.ts';
 import type {
   AttachmentRef,
   Conversation,
@@ -435,11 +435,14 @@ function acknowledgement(
 function budgetScopes(message: InboundMessage, config: SupportConfig): AutoResponseBudgetScope[] {
   const { perSenderDomainPerHour, perHour } = config.autoResponseBudget;
   const scopes: AutoResponseBudgetScope[] = [];
-  const senderDomain = message.channel === 'email' ? domainOf(message.from.value) : undefined;
+  const senderDomain =
+    message.channel === 'email'
+      ? (message.email?.authentication?.fromDomain ?? domainOf(message.from.value))
+      : undefined;
   if (senderDomain !== undefined) {
     scopes.push({
       kind: 'sender-domain',
-      key: organizationalDomain(senderDomain),
+      key: senderDomain,
       limit: perSenderDomainPerHour,
     });
   }

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
+import { organizationalDomain } from '../../functions/channels/email/organizational-domain.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import type { InboundMessage, MailAuthenticationHints, MailVerdicts } from '../../functions/core/model.ts';
 import { receiveInbound } from '../../functions/core/receive-inbound.ts';
@@ -10,7 +11,11 @@ const NOW = new Date('2026-11-23T10:00:00.000Z');
 const PASS: MailVerdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
 /** SES's verdicts for a forgery of a From domain without a DMARC record: SPF passed, for the attacker. */
 const FORGED_VERDICTS: MailVerdicts = { ...PASS, dkim: 'GRAY', dmarc: 'GRAY' };
-const ATTACKER_ENVELOPE: MailAuthenticationHints = { envelopeDomain: 'attacker.example', dkimDomains: [] };
+const ATTACKER_ENVELOPE: MailAuthenticationHints = {
+  fromDomain: 'example.com',
+  envelopeDomain: 'attacker.example',
+  dkimDomains: [],
+};
 
 function email(
   id: string,
@@ -39,7 +44,12 @@ function email(
       },
       signals: { returnPath: from, subject: 'Siparişim nerede?' },
       verdicts: options.verdicts ?? PASS,
-      authentication: options.authentication ?? { envelopeDomain: from.split('@')[1], dkimDomains: [] },
+      // As the email channel computes them: organizational domains, the envelope at the From's.
+      authentication: options.authentication ?? {
+        fromDomain: organizationalDomain(from.split('@')[1] ?? ''),
+        envelopeDomain: organizationalDomain(from.split('@')[1] ?? ''),
+        dkimDomains: [],
+      },
       recipients: ['support@support.example.com'],
     },
   };
@@ -93,7 +103,7 @@ describe('receiveInbound of mail whose sender is not authenticated', () => {
     const genuine = await receiveInbound(deps, { message: email('m1'), attachments: [] });
     const reply = email('m2', {
       verdicts: FORGED_VERDICTS,
-      authentication: { envelopeDomain: 'bounces.example.com', dkimDomains: [] },
+      authentication: { fromDomain: 'example.com', envelopeDomain: 'example.com', dkimDomains: [] },
       inReplyTo: 'm1@mail.example.com',
     });
 

@@ -20,6 +20,7 @@ import {
   truncateCodeUnits,
 } from './header-values.ts';
 import { htmlToPlainText } from './html-text.ts';
+import { organizationalDomain } from './organizational-domain.ts';
 import { type DroppedParts, keepFirstParts, withoutStrayBlankLines } from './raw-mime.ts';
 import { extractNewText, normalizeBodyText } from './reply-text.ts';
 import { extractReplyToken } from './reply-token.ts';
@@ -208,20 +209,30 @@ const MAX_DKIM_SIGNATURES = 20;
 const DKIM_DOMAIN_TAG = /(?:^|;)\s*d\s*=\s*([^;\s]+)/i;
 
 /**
- * The domains SPF and DKIM vouched for, as the raw headers name them. A signature whose `d=`
- * cannot be read is kept as `''`, which aligns with nothing.
+ * The organizational domains of the From address and of what SPF and DKIM vouched for, as the
+ * raw headers name them. A signature whose `d=` cannot be read is kept as `''`, which aligns
+ * with nothing.
  */
-function authenticationOf(mail: ParsedMail, envelopeSender: string | undefined): MailAuthenticationHints {
+function authenticationOf(
+  mail: ParsedMail,
+  fromAddress: string,
+  envelopeSender: string | undefined,
+): MailAuthenticationHints {
   const dkimDomains = mail.headerLines
     .filter((header) => header.key === 'dkim-signature')
     .slice(0, MAX_DKIM_SIGNATURES)
     .map((header) => {
       // Unfolded but not shortened: the tag may come after a long `b=`.
       const value = header.line.slice(header.line.indexOf(':') + 1).replace(/\r?\n[ \t]/g, ' ');
-      return (DKIM_DOMAIN_TAG.exec(value)?.[1] ?? '').toLowerCase().replace(/\.$/, '');
+      const domain = DKIM_DOMAIN_TAG.exec(value)?.[1] ?? '';
+      return domain === '' ? '' : organizationalDomain(domain);
     });
   const envelopeDomain = envelopeSender === undefined ? undefined : domainOf(envelopeSender);
-  return withoutUndefined({ envelopeDomain, dkimDomains });
+  return withoutUndefined({
+    fromDomain: organizationalDomain(domainOf(fromAddress) ?? ''),
+    envelopeDomain: envelopeDomain === undefined ? undefined : organizationalDomain(envelopeDomain),
+    dkimDomains,
+  });
 }
 
 function signalsOf(
@@ -384,7 +395,7 @@ export async function parseInboundEmail(
       threading,
       signals: signalsOf(mail, context, subject),
       verdicts: context.verdicts,
-      authentication: authenticationOf(mail, envelopeSenderOf(mail, context)),
+      authentication: authenticationOf(mail, sender.address, envelopeSenderOf(mail, context)),
       recipients: [...context.recipients],
     },
   });

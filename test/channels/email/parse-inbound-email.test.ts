@@ -141,6 +141,45 @@ describe('parseInboundEmail: replies from clients in other languages', () => {
   );
 });
 
+describe('parseInboundEmail: who vouched for the sender', () => {
+  it('names the organizational domains of From, the envelope and every DKIM signature', async () => {
+    // Prepare
+    const raw = readEmailFixture('gmail-reply-en.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess: X-SES-DKIM-SIGNATURE and X-Google-DKIM-Signature are not DKIM-Signature headers.
+    expect(message.email?.authentication).toEqual({
+      fromDomain: 'example.com',
+      envelopeDomain: 'example.com',
+      dkimDomains: ['example.com'],
+    });
+  });
+
+  it("reads subdomains as their organization and keeps a signature's unreadable domain as ''", async () => {
+    // Prepare
+    const raw = syntheticMessage([
+      'DKIM-Signature: v=1; a=rsa-sha256; s=s1; b=YWJj;\r\n\td=Mail.Esp.Example; c=relaxed/relaxed',
+      'DKIM-Signature: v=1; a=rsa-sha256; s=s2; b=ZGVm',
+    ]).replace('deniz.aydin@example.com', 'deniz@store.shop.co.uk');
+
+    // Act
+    const { message } = await parseInboundEmail(
+      raw,
+      sesReceiptContext({ source: 'bounce+123@bounces.mail.shop.co.uk' }),
+      options,
+    );
+
+    // Assess
+    expect(message.email?.authentication).toEqual({
+      fromDomain: 'shop.co.uk',
+      envelopeDomain: 'shop.co.uk',
+      dkimDomains: ['esp.example', ''],
+    });
+  });
+});
+
 describe('parseInboundEmail: mail as it is stored', () => {
   it.each(['leading-blank-line.eml', 'leading-whitespace-line.eml', 'ses-headers-then-blank-line.eml'])(
     'reads %s, whose header block has a stray blank line before it',
