@@ -74,6 +74,13 @@ export const deploymentConfigSchema = z
     createEmailIdentity: z.boolean().default(true),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     /**
+     * Concurrent executions reserved for (and the most used by) each inbound function: mail,
+     * SMS, the Meta webhook and its consumer, voice, the shop API. A flood on one of them is
+     * throttled and retried by its source instead of taking the account's whole concurrency.
+     * `false` reserves nothing (accounts whose concurrency quota is still AWS's starting 10).
+     */
+    reservedConcurrency: z.union([z.number().int().min(5).max(1_000), z.literal(false)]).default(10),
+    /**
      * WhatsApp, Messenger and Instagram through one Meta app: the webhook route on the HTTP API,
      * its queue and consumer, and the Graph API sender. Leave out to deploy without them.
      */

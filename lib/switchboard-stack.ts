@@ -185,6 +185,22 @@ export class SwitchboardStack extends Stack {
       }
     }
 
+    // Every function an outside event starts gets its own slice of the account's concurrency.
+    if (config.reservedConcurrency !== false) {
+      for (const fn of [
+        this.inboundEmail.function,
+        this.sms?.function,
+        this.social?.webhook,
+        this.social?.consumer,
+        this.orders?.function,
+        this.reminders?.function,
+        this.voice?.lookupFunction,
+        this.voice?.eventsFunction,
+      ]) {
+        fn?.reserveConcurrency(config.reservedConcurrency);
+      }
+    }
+
     this.observability = new Observability(this, 'Observability', {
       encryption: this.encryption,
       alarmEmail: config.alarmEmail,

@@ -13,6 +13,7 @@ import {
   conversationTableCreateInput,
 } from '../../functions/adapters/dynamodb/table-definition.ts';
 import type { AwsClients } from '../../functions/adapters/wiring.ts';
+import { carryAstralCharacters } from './astral-sqs.ts';
 import { SandboxConnectApi } from './connect-stand-in.ts';
 
 /**
@@ -80,7 +81,7 @@ export async function startStandIns(
     const clients: AwsClients = {
       dynamo: new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb }),
       s3: new S3Client({ ...common, endpoint: endpoints.sqsAndS3, forcePathStyle: true }),
-      sqs: new SQSClient({ ...common, endpoint: endpoints.sqsAndS3 }),
+      sqs: carryAstralCharacters(new SQSClient({ ...common, endpoint: endpoints.sqsAndS3 })),
       ses: new SESv2Client({ ...common, endpoint: endpoints.ses }),
       connect: new ConnectClient(common),
     };
@@ -89,7 +90,7 @@ export async function startStandIns(
 
     const platform = {
       s3: new S3Client({ ...common, endpoint: endpoints.sqsAndS3, forcePathStyle: true }),
-      sqs: new SQSClient({ ...common, endpoint: endpoints.sqsAndS3 }),
+      sqs: carryAstralCharacters(new SQSClient({ ...common, endpoint: endpoints.sqsAndS3 })),
     };
 
     const tableName = options.tableName ?? 'switchboard-sandbox';

@@ -19,5 +19,7 @@ export const METRIC = {
   firstResponseBreaches: 'FirstResponseBreaches',
   resolutionBreaches: 'ResolutionBreaches',
   insightsFailures: 'InsightsFailures',
+  /** An automatic response was not sent: its hourly budget (sender domain or total) was spent. */
+  autoResponseBudgetExceeded: 'AutoResponseBudgetExceeded',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

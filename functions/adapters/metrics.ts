@@ -90,9 +90,15 @@ export function countDispatch(
 /** One inbound event, as metrics: the message (unless a redelivery) and its acknowledgement. */
 export function countInbound(
   channel: Channel,
-  result: { readonly duplicate: boolean; readonly autoReply: { readonly queued: boolean } },
+  result: {
+    readonly duplicate: boolean;
+    readonly autoReply: { readonly queued: boolean; readonly reasons: readonly string[] };
+  },
 ): void {
   if (result.duplicate) return;
   countMetric(METRIC.inboundMessages, { channel });
   if (result.autoReply.queued) countMetric(METRIC.autoReplies, { channel });
+  if (result.autoReply.reasons.includes('over-budget')) {
+    countMetric(METRIC.autoResponseBudgetExceeded, { channel });
+  }
 }

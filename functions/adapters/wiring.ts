@@ -22,6 +22,7 @@ import { ConnectApiContacts } from './connect/connect-contacts.ts';
 import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
 import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
 import { DynamoAgentConversations } from './dynamodb/agent-conversations.ts';
+import { DynamoAutoResponseBudget } from './dynamodb/auto-response-budget.ts';
 import { DynamoChannelInsights } from './dynamodb/channel-insights.ts';
 import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
@@ -111,6 +112,8 @@ function tableStores(clients: ClientsFor<'dynamo'>, settings: Settings) {
     orders: new DynamoOrderStore(db, settings.tableName),
     // The claims of this function's events last as long as one attempt of it can (event-lease.ts).
     leaseSeconds: settings.eventLeaseSeconds,
+    // Taken by every inbound path before an automatic response goes out.
+    autoResponseBudget: new DynamoAutoResponseBudget(db, settings.tableName),
   };
 }
 

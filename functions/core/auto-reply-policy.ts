@@ -1,5 +1,6 @@
 import { InvalidInputError } from './errors.ts';
-import type { Identity, MailAutomationSignals, MailVerdicts } from './model.ts';
+import { isSenderAuthenticated } from './mail-authentication.ts';
+import type { Identity, MailAuthenticationHints, MailAutomationSignals, MailVerdicts } from './model.ts';
 
 /**
  * When an automatic response must not be sent (RFC 3834 §2 and what mail systems do in practice).
@@ -77,7 +78,11 @@ const OUT_OF_OFFICE_SUBJECT_PREFIXES = [
 
 export interface AutoReplyCandidate {
   readonly from: Identity;
-  readonly email?: { readonly signals: MailAutomationSignals; readonly verdicts: MailVerdicts };
+  readonly email?: {
+    readonly signals: MailAutomationSignals;
+    readonly verdicts: MailVerdicts;
+    readonly authentication?: MailAuthenticationHints;
+  };
 }
 
 /**
@@ -102,7 +107,7 @@ export function autoReplySuppressions(
 
   if (input.email !== undefined) {
     for (const reason of mailSignalSuppressions(input.email.signals, own)) found.add(reason);
-    for (const reason of verdictSuppressions(input.email.verdicts)) found.add(reason);
+    for (const reason of verdictSuppressions(input.email)) found.add(reason);
   }
 
   return SUPPRESSION_ORDER.filter((reason) => found.has(reason));
@@ -171,16 +176,22 @@ function mailSignalSuppressions(
   return reasons;
 }
 
-function verdictSuppressions(verdicts: MailVerdicts): AutoReplySuppression[] {
+function verdictSuppressions(email: NonNullable<AutoReplyCandidate['email']>): AutoReplySuppression[] {
+  const { verdicts } = email;
   const reasons: AutoReplySuppression[] = [];
   if (verdicts.spam === 'FAIL') reasons.push('spam');
   if (verdicts.virus === 'FAIL') reasons.push('virus');
-  // Without an aligned SPF or DKIM pass the From may be forged: answering it would send our
-  // acknowledgement to a bystander (backscatter).
-  if (verdicts.dmarc === 'FAIL' || (verdicts.spf !== 'PASS' && verdicts.dkim !== 'PASS')) {
-    reasons.push('unauthenticated');
-  }
+  // Without DMARC PASS or an SPF or DKIM pass aligned with From, the From may be forged:
+  // answering it would send our acknowledgement to a bystander (backscatter).
+  if (!isSenderAuthenticated(verdicts, email.authentication)) reasons.push('unauthenticated');
   return reasons;
+}
+
+/** Whether an inbound mail's From is forged or unproven: such mail is kept, flagged, never answered. */
+export function isUnauthenticatedMail(input: AutoReplyCandidate): boolean {
+  return (
+    input.email !== undefined && !isSenderAuthenticated(input.email.verdicts, input.email.authentication)
+  );
 }
 
 /**

@@ -180,6 +180,16 @@ const supportShape = z
     resolutionTargetMinutes: z.number().int().positive().max(43_200).default(2_880),
     /** At most one automatic response per customer per this many minutes, across channels. */
     autoReplyWindowMinutes: z.number().int().positive().max(43_200).default(1_440),
+    /**
+     * Ceilings on automatic responses per UTC hour: per organizational domain of the senders
+     * (email) and in total. Over a ceiling nothing automatic is sent and an alarm fires.
+     */
+    autoResponseBudget: z
+      .object({
+        perSenderDomainPerHour: z.number().int().positive().max(100_000).default(100),
+        perHour: z.number().int().positive().max(1_000_000).default(1_000),
+      })
+      .default({ perSenderDomainPerHour: 100, perHour: 1_000 }),
     /** SMS and social messages within this many minutes continue the open conversation. */
     conversationWindowMinutes: z.number().int().positive().max(43_200).default(1_440),
     attachments: z

@@ -154,6 +154,8 @@ export interface Message {
   readonly deliveryStatusAt?: string;
   /** Inbound: who wrote it (the address an answer goes back to). */
   readonly from?: Identity;
+  /** Inbound: the display name the sender gave, as given (unverified: shown, never sent back). */
+  readonly fromName?: string;
   /** Inbound email: its Message-ID and References, so an agent's answer threads in the customer's client. */
   readonly emailThreading?: { readonly messageId?: string; readonly references: readonly string[] };
   /** Outbound agent replies: the agent who wrote it (JWT `sub`). */
@@ -188,6 +190,20 @@ export interface MailAutomationSignals {
   readonly subject?: string;
   /** `multipart/report` (delivery status notifications, read receipts). */
   readonly contentType?: string;
+}
+
+/**
+ * What the raw headers say about who vouched for a mail, as organizational domains (RFC 7489
+ * §3.2: `mail.shop.co.uk` → `shop.co.uk`), for alignment with the From domain (see
+ * core/mail-authentication.ts).
+ */
+export interface MailAuthenticationHints {
+  /** Of the From address. */
+  readonly fromDomain: string;
+  /** Of the envelope sender (SES `mail.source`, else Return-Path): what SPF checked. */
+  readonly envelopeDomain?: string;
+  /** Of the `d=` of every DKIM-Signature header; `''` for one that cannot be read. */
+  readonly dkimDomains: readonly string[];
 }
 
 export interface EmailThreadingHints {
@@ -231,6 +247,8 @@ export interface InboundMessage {
     readonly threading: EmailThreadingHints;
     readonly signals: MailAutomationSignals;
     readonly verdicts: MailVerdicts;
+    /** Absent: only a DMARC PASS authenticates the sender. */
+    readonly authentication?: MailAuthenticationHints;
     /** Addresses the mail was delivered to (envelope recipients). */
     readonly recipients: readonly string[];
   };

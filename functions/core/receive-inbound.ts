@@ -1,4 +1,8 @@
-import { type AutoReplySuppression, autoReplySuppressions } from './auto-reply-policy.ts';
+import {
+  type AutoReplySuppression,
+  autoReplySuppressions,
+  isUnauthenticatedMail,
+} from './auto-reply-policy.ts';
 import { addBusinessMinutes } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
 import { type EscalationDeps, escalateInbound } from './escalation.ts';
@@ -8,6 +12,7 @@ import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
 import { type InsightsDeps, recordInbound } from './insights.ts';
 import { chooseReplyLanguage, detectLanguage } from './language.ts';
+import { domainOf } from './mail-authentication.ts';
 import type {
   AttachmentRef,
   Conversation,
@@ -20,6 +25,8 @@ import type {
 import { answerOrderQuestion } from './order-status-answer.ts';
 import type {
   AttachmentStore,
+  AutoResponseBudget,
+  AutoResponseBudgetScope,
   Clock,
   ConsentLedger,
   ConversationStore,
@@ -56,6 +63,8 @@ export interface ReceiveInboundDeps {
   readonly insights?: InsightsDeps;
   /** How long one attempt holds an event's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
   readonly leaseSeconds?: number;
+  /** Hourly ceilings on automatic responses (`config.autoResponseBudget`); absent: none. */
+  readonly autoResponseBudget?: AutoResponseBudget;
 }
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
@@ -86,7 +95,9 @@ export type AutoReplySkip =
   /** The customer opted out of this channel; only a keyword answer goes back on it. */
   | 'opted-out'
   /** A lone 1–5 answering a satisfaction survey: stored as the score, not acknowledged. */
-  | 'survey-answer';
+  | 'survey-answer'
+  /** The hourly ceiling of automatic responses (per sender domain or in total) is reached. */
+  | 'over-budget';
 
 export interface ReceiveInboundResult extends InboundOutcome {
   readonly duplicate: boolean;
@@ -125,23 +136,29 @@ async function storeAndAcknowledge(
   const detected = message.sms?.keyword
     ? undefined
     : detectLanguage(message.text || message.subject || '', config.languages);
+  // A From that may be forged names the customer by address alone: the mail is kept, flagged,
+  // in a conversation of its own, and changes nothing about the customer it claims to be.
+  const unauthenticated = isUnauthenticatedMail(message);
   const customer = await resolveCustomer(deps, message, nowIso, detected);
   const newConversationId = deps.ids.derive('conversation', inboundKey);
   // A survey answer joins its (closed) conversation before threading could start a new one.
-  const surveyAnswer = await findSurveyAnswer(deps, message, customer.id, now);
+  const surveyAnswer = unauthenticated ? undefined : await findSurveyAnswer(deps, message, customer.id, now);
   const thread = surveyAnswer
     ? { conversation: surveyAnswer.conversation, isNew: false }
-    : await threadInbound(
-        deps.conversations,
-        message,
-        customer.id,
-        config.conversationWindowMinutes,
-        now,
-        newConversationId,
-      );
+    : unauthenticated
+      ? { isNew: true }
+      : await threadInbound(
+          deps.conversations,
+          message,
+          customer.id,
+          config.conversationWindowMinutes,
+          now,
+          newConversationId,
+        );
 
   const quarantined = message.email?.verdicts.virus === 'FAIL';
   const flags = messageFlags(message);
+  if (unauthenticated) flags.push('unauthenticated');
   if (input.truncated) flags.push('text-truncated');
   for (const flag of message.flags ?? []) if (!flags.includes(flag)) flags.push(flag);
   const conversationId = thread.conversation?.id ?? newConversationId;
@@ -153,8 +170,11 @@ async function storeAndAcknowledge(
     quarantined,
   });
   // Media a platform holds for us (WhatsApp media ids, Messenger URLs) have no content here:
-  // their references are stored as they came.
-  const attachments = [...kept, ...message.attachments.filter((a) => a.media !== undefined)];
+  // their references are stored as they came, and so is what a channel could not read.
+  const attachments = [
+    ...kept,
+    ...message.attachments.filter((a) => a.media !== undefined || a.skippedReason !== undefined),
+  ];
 
   const base: Conversation = thread.conversation ?? {
     id: conversationId,
@@ -184,6 +204,7 @@ async function storeAndAcknowledge(
     flags,
     replyTo: message.replyTo,
     from: message.from,
+    fromName: message.fromName,
     emailThreading: message.email
       ? { messageId: message.email.threading.messageId, references: message.email.threading.references }
       : undefined,
@@ -204,7 +225,7 @@ async function storeAndAcknowledge(
   if (ownMessageId) {
     await deps.conversations.recordEmailReference(ownMessageId, { conversationId, customerId: customer.id });
   }
-  if (detected && detected !== customer.detectedLanguage) {
+  if (detected && detected !== customer.detectedLanguage && !unauthenticated) {
     await deps.customers.recordDetectedLanguage(customer.id, detected);
   }
 
@@ -236,8 +257,15 @@ async function storeAndAcknowledge(
       config.autoReplyWindowMinutes,
       inboundKey,
     );
+    // The budget is taken after the customer's slot, so one customer writing often spends none
+    // of it; a slot taken while over budget stays taken, which errs towards sending less.
     if (!slot) reasons.push('window');
-    else {
+    else if (
+      deps.autoResponseBudget &&
+      (await deps.autoResponseBudget.take(budgetScopes(message, config), now))
+    ) {
+      reasons.push('over-budget');
+    } else {
       const language = chooseReplyLanguage(
         {
           preferred: customer.language,
@@ -295,7 +323,9 @@ async function resolveCustomer(
   const fresh: Customer = {
     // Derived from the identity, so two racing first messages propose the same customer.
     id: deps.ids.derive('customer', message.from.kind, message.from.value),
-    name: message.fromName,
+    // A mail's display name is whatever its writer typed, forged From or not, and the name goes
+    // into messages signed with the shop's domain: email customers get theirs from the shop.
+    name: message.channel === 'email' ? undefined : message.fromName,
     detectedLanguage,
     consent: {},
     identities: [message.from],
@@ -364,7 +394,6 @@ function acknowledgement(
     customerName: customer.name,
     responseBy: formatResponseDeadline(deadline, now, language, timeZone),
     reference: conversationReference(conversation.id),
-    subject: message.subject,
     channel: message.channel,
     faqAnswer: input.faq?.answer,
   });
@@ -397,6 +426,28 @@ function acknowledgement(
         : {},
     requestedAt: now.toISOString(),
   };
+}
+
+/**
+ * What one automatic response is counted against: the sender's organizational domain (email;
+ * subdomains cannot spread a flood), then the deployment's total.
+ */
+function budgetScopes(message: InboundMessage, config: SupportConfig): AutoResponseBudgetScope[] {
+  const { perSenderDomainPerHour, perHour } = config.autoResponseBudget;
+  const scopes: AutoResponseBudgetScope[] = [];
+  const senderDomain =
+    message.channel === 'email'
+      ? (message.email?.authentication?.fromDomain ?? domainOf(message.from.value))
+      : undefined;
+  if (senderDomain !== undefined) {
+    scopes.push({
+      kind: 'sender-domain',
+      key: senderDomain,
+      limit: perSenderDomainPerHour,
+    });
+  }
+  scopes.push({ kind: 'global', key: 'all', limit: perHour });
+  return scopes;
 }
 
 /** The short reference a customer sees and can quote: the first characters of the id. */

@@ -72,6 +72,13 @@ export class Observability extends Construct {
       description:
         'Customers waited longer than the first-response target (business hours). Each breach is escalated on its conversation; look at the queue and staffing.',
     });
+    this.#alarm('AutoResponseBudgetExceeded', {
+      metric: SupportDashboard.totalMetric(METRIC.autoResponseBudgetExceeded, {
+        period: Duration.minutes(5),
+      }),
+      description:
+        'Automatic responses stopped: the hourly ceiling per sender domain or in total (support.autoResponseBudget) was reached. Usually a mail flood; look at the inbound senders before raising the ceiling.',
+    });
     if (props.alarmEmail) {
       // An alarm mail SNS could not deliver (address gone, mailbox full) is kept here, not dropped.
       props.encryption.allowSnsDeadLetters();

@@ -338,7 +338,7 @@ export class SupportFunction extends Construct {
         // A short wait fills batches under load without delaying a lone message noticeably.
         maxBatchingWindow: options.maxBatchingWindow ?? Duration.seconds(1),
         reportBatchItemFailures: true,
-        maxConcurrency: options.maxConcurrency ?? 5,
+        maxConcurrency: this.#queueConcurrency(options.maxConcurrency ?? 5),
       }),
     );
     acknowledgeFinding(
@@ -352,6 +352,39 @@ export class SupportFunction extends Construct {
       "SQS event source mappings take no on-failure destination (only stream and Kafka sources do); the source queue's redrive policy moves a record that keeps failing to its dead-letter queue, which has a depth alarm.",
     );
     return this;
+  }
+
+  /**
+   * Reserves `executions` of the account's concurrency for this function, which is also the most
+   * it may use: a flood on one inbound path is throttled (its events wait and are retried by
+   * their source) instead of taking the concurrency every other function needs.
+   */
+  reserveConcurrency(executions: number): this {
+    if (!Number.isInteger(executions) || executions < 1) {
+      throw new Error(`reserved concurrency must be a whole number of at least 1, not ${executions}`);
+    }
+    if (executions < this.#largestQueueConcurrency) {
+      throw new Error(
+        `reserved concurrency ${executions} is below the ${this.#largestQueueConcurrency} concurrent batches this function's queue is polled with: raise it to at least ${this.#largestQueueConcurrency}`,
+      );
+    }
+    (this.lambdaFunction.node.defaultChild as CfnFunction).reservedConcurrentExecutions = executions;
+    this.#reservedConcurrency = executions;
+    return this;
+  }
+
+  #reservedConcurrency: number | undefined;
+  #largestQueueConcurrency = 0;
+
+  /** An SQS poller above the reserved concurrency would be throttled for nothing (and retry). */
+  #queueConcurrency(maxConcurrency: number): number {
+    if (this.#reservedConcurrency !== undefined && maxConcurrency > this.#reservedConcurrency) {
+      throw new Error(
+        `the queue's ${maxConcurrency} concurrent batches exceed this function's reserved concurrency of ${this.#reservedConcurrency}`,
+      );
+    }
+    this.#largestQueueConcurrency = Math.max(this.#largestQueueConcurrency, maxConcurrency);
+    return maxConcurrency;
   }
 }
 

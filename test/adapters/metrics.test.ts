@@ -53,7 +53,7 @@ describe('EMF metrics', () => {
     const singles = captureSingleMetrics();
 
     // Act
-    countInbound('whatsapp', { duplicate: false, autoReply: { queued: true } });
+    countInbound('whatsapp', { duplicate: false, autoReply: { queued: true, reasons: [] } });
 
     // Assess
     expect(buffered()).toEqual({
@@ -68,12 +68,30 @@ describe('EMF metrics', () => {
     ]);
   });
 
+  it('counts an acknowledgement held back by its budget as the alarm metric', () => {
+    // Prepare
+    const singles = captureSingleMetrics();
+
+    // Act
+    countInbound('email', { duplicate: false, autoReply: { queued: false, reasons: ['over-budget'] } });
+
+    // Assess
+    expect(buffered().values).toEqual({
+      [METRIC.inboundMessages]: 1,
+      [METRIC.autoResponseBudgetExceeded]: 1,
+    });
+    expect(singles).toContainEqual({
+      dimensions: { channel: 'email' },
+      metrics: { [METRIC.autoResponseBudgetExceeded]: 1 },
+    });
+  });
+
   it('counts nothing for a redelivered event or a deferred send', () => {
     // Prepare
     const singles = captureSingleMetrics();
 
     // Act
-    countInbound('sms', { duplicate: true, autoReply: { queued: false } });
+    countInbound('sms', { duplicate: true, autoReply: { queued: false, reasons: ['over-budget'] } });
     countDispatch({ channel: 'sms', kind: 'order-status' }, { status: 'deferred', duplicate: false });
     countDispatch({ channel: 'sms', kind: 'order-status' }, { status: 'sent', duplicate: true });
 

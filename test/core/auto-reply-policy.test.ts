@@ -6,7 +6,12 @@ import {
   isAutoReplyWindowOpen,
 } from '../../functions/core/auto-reply-policy.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
-import type { Identity, MailAutomationSignals, MailVerdicts } from '../../functions/core/model.ts';
+import type {
+  Identity,
+  MailAuthenticationHints,
+  MailAutomationSignals,
+  MailVerdicts,
+} from '../../functions/core/model.ts';
 
 const OWN_ADDRESSES = ['support@shop.example', 'orders@shop.example', '+908501234567'];
 
@@ -27,16 +32,32 @@ const humanSignals: MailAutomationSignals = {
   contentType: 'multipart/alternative; boundary="b1"',
 };
 
+/** What the raw headers of her mail say (as organizational domains): her envelope, her signature. */
+const ownDomainHints: MailAuthenticationHints = {
+  fromDomain: 'example.com',
+  envelopeDomain: 'example.com',
+  dkimDomains: ['example.com'],
+};
+
 function email(
   signals: Partial<MailAutomationSignals> = {},
   verdicts: Partial<MailVerdicts> = {},
   from: Identity = customer,
+  /** `null`: a message built without its raw headers. */
+  authentication: MailAuthenticationHints | null = ownDomainHints,
 ): AutoReplyCandidate {
   return {
     from,
-    email: { signals: { ...humanSignals, ...signals }, verdicts: { ...passingVerdicts, ...verdicts } },
+    email: {
+      signals: { ...humanSignals, ...signals },
+      verdicts: { ...passingVerdicts, ...verdicts },
+      ...(authentication ? { authentication } : {}),
+    },
   };
 }
+
+/** DMARC has no verdict (the From domain publishes no policy): SPF or DKIM must pass aligned. */
+const noDmarc = (verdicts: Partial<MailVerdicts>): Partial<MailVerdicts> => ({ dmarc: 'GRAY', ...verdicts });
 
 describe('autoReplySuppressions', () => {
   it('finds nothing in a clean mail from a person', () => {
@@ -200,9 +221,45 @@ describe('autoReplySuppressions', () => {
     ['spam FAIL', email({}, { spam: 'FAIL' }), 'spam'],
     ['spam GRAY is still answered', email({}, { spam: 'GRAY' }), undefined],
     ['DMARC FAIL', email({}, { dmarc: 'FAIL' }), 'unauthenticated'],
-    ['neither SPF nor DKIM PASS', email({}, { spf: 'FAIL', dkim: 'GRAY' }), 'unauthenticated'],
-    ['SPF only PASS is enough', email({}, { dkim: 'FAIL', dmarc: 'GRAY' }), undefined],
-    ['DKIM only PASS is enough', email({}, { spf: 'FAIL', dmarc: 'GRAY' }), undefined],
+    ['neither SPF nor DKIM PASS', email({}, noDmarc({ spf: 'FAIL', dkim: 'GRAY' })), 'unauthenticated'],
+    ['DMARC PASS is enough alone', email({}, { spf: 'FAIL', dkim: 'GRAY' }, customer, null), undefined],
+    ['aligned SPF PASS is enough', email({}, noDmarc({ dkim: 'FAIL' })), undefined],
+    ['aligned DKIM PASS is enough', email({}, noDmarc({ spf: 'FAIL' })), undefined],
+    [
+      "SPF PASS for the attacker's own envelope domain",
+      email({}, noDmarc({ dkim: 'FAIL' }), customer, {
+        fromDomain: 'example.com',
+        envelopeDomain: 'attacker.example',
+        dkimDomains: [],
+      }),
+      'unauthenticated',
+    ],
+    [
+      "DKIM PASS for the attacker's own signature",
+      email({}, noDmarc({ spf: 'FAIL' }), customer, {
+        fromDomain: 'example.com',
+        dkimDomains: ['attacker.example'],
+      }),
+      'unauthenticated',
+    ],
+    [
+      "DKIM PASS beside a signature of the attacker's (the pass may be theirs)",
+      email({}, noDmarc({ spf: 'FAIL' }), customer, {
+        fromDomain: 'example.com',
+        dkimDomains: ['example.com', 'attacker.example'],
+      }),
+      'unauthenticated',
+    ],
+    [
+      'DKIM PASS for a signature whose domain could not be read',
+      email({}, noDmarc({ spf: 'FAIL' }), customer, { fromDomain: 'example.com', dkimDomains: [''] }),
+      'unauthenticated',
+    ],
+    [
+      'SPF and DKIM PASS without the raw headers to align them',
+      email({}, noDmarc({}), customer, null),
+      'unauthenticated',
+    ],
   ])('%s', (_case, input, expected) => {
     it(expected === undefined ? 'is eligible' : `→ ${expected}`, () => {
       // Prepare
@@ -226,7 +283,7 @@ describe('autoReplySuppressions', () => {
         subject: 'Undelivered Mail Returned to Sender',
         contentType: 'multipart/report; report-type=delivery-status',
       },
-      { spf: 'GRAY', dkim: 'GRAY' },
+      noDmarc({ spf: 'GRAY', dkim: 'GRAY' }),
       { kind: 'email', value: 'MAILER-DAEMON@mx.example.com' },
     );
 

@@ -138,4 +138,21 @@ describe('dashboard and alarms', () => {
     });
     expect(topics).toContain((breaches?.AlarmActions as { Ref: string }[] | undefined)?.[0]?.Ref);
   });
+
+  it('alarms when automatic responses stop at their hourly budget', () => {
+    // Prepare
+    const budgetAlarms = alarmsOf(template).filter((a) => a.MetricName === METRIC.autoResponseBudgetExceeded);
+
+    // Assess
+    expect(budgetAlarms).toHaveLength(1);
+    expect(budgetAlarms[0]).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: METRICS_SERVICE }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: expect.stringMatching(/AlarmTopic/) }],
+    });
+    expect(String(budgetAlarms[0]?.AlarmDescription)).toContain('support.autoResponseBudget');
+  });
 });

@@ -337,11 +337,15 @@ const VERDICT_ROWS: Verdicts[] = pairwise(VERDICT_NAMES.length, STATUSES).map(
   (row) => Object.fromEntries(VERDICT_NAMES.map((name, i) => [name, row[i]])) as Verdicts,
 );
 
-/** The policy of DESIGN §4, written out independently of the code under test. */
+/**
+ * The policy of DESIGN §4, written out independently of the code under test. The mail's
+ * envelope is at the From domain (SPF aligned) and it carries no DKIM signature, so a DKIM PASS
+ * has nothing aligned to stand on.
+ */
 function expectedOutcome(v: Verdicts): { quarantined: boolean; autoResponses: number } {
   const quarantined = v.virus === 'FAIL';
-  const silent =
-    quarantined || v.spam === 'FAIL' || v.dmarc === 'FAIL' || (v.spf !== 'PASS' && v.dkim !== 'PASS');
+  const authenticated = v.dmarc === 'PASS' || (v.dmarc !== 'FAIL' && v.spf === 'PASS');
+  const silent = quarantined || v.spam === 'FAIL' || !authenticated;
   return { quarantined, autoResponses: silent ? 0 : 1 };
 }
 
@@ -376,4 +380,78 @@ describe('SES verdict combinations (pairwise over 5 verdicts × 4 statuses)', ()
       expect(result.autoResponses).toHaveLength(expected.autoResponses);
     },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Forged senders: SPF or DKIM pass for a domain of the attacker's, not for the From domain.
+
+const NO_DMARC: Verdicts = { ...PASSING, dmarc: 'GRAY' };
+
+describe('forged senders get no acknowledgement (no backscatter)', () => {
+  it("stores and flags mail whose SPF passed for the attacker's envelope domain, and sends nothing", async () => {
+    // Prepare
+    const forged: Mail = { ...HUMAN, envelopeSender: 'bounce@attacker.example' };
+
+    // Act
+    const result = await receive(forged, { ...NO_DMARC, dkim: 'GRAY' });
+
+    // Assess
+    expect(result.autoResponses).toHaveLength(0);
+    expect(result.stored).toHaveLength(1);
+    expect(result.stored[0]?.flags).toContain('unauthenticated');
+    expect(result.conversations[0]?.flags).toContain('unauthenticated');
+  });
+
+  it("sends nothing when the DKIM pass is the attacker's own signature", async () => {
+    // Prepare
+    const forged: Mail = {
+      ...HUMAN,
+      envelopeSender: 'bounce@attacker.example',
+      headers: [['DKIM-Signature', 'v=1; a=rsa-sha256; c=relaxed/relaxed; d=attacker.example; s=s1; b=abc']],
+    };
+
+    // Act
+    const result = await receive(forged, { ...NO_DMARC, spf: 'GRAY' });
+
+    // Assess
+    expect(result.autoResponses).toHaveLength(0);
+    expect(result.stored[0]?.flags).toContain('unauthenticated');
+  });
+
+  it('answers mail whose DKIM pass is a signature of a subdomain of the From domain', async () => {
+    // Prepare
+    const signed: Mail = {
+      ...HUMAN,
+      envelopeSender: 'bounce@esp.example',
+      headers: [
+        ['DKIM-Signature', 'v=1; a=rsa-sha256;\r\n\tb=abc; s=s1;\r\n\td=Mail.Example.org; c=relaxed/relaxed'],
+      ],
+    };
+
+    // Act
+    const result = await receive(signed, { ...NO_DMARC, spf: 'GRAY' });
+
+    // Assess
+    expect(result.autoResponses).toHaveLength(1);
+    expect(result.stored[0]?.flags ?? []).not.toContain('unauthenticated');
+  });
+
+  it('echoes neither the subject nor the display name in the acknowledgement', async () => {
+    // Prepare
+    const mail: Mail = {
+      ...HUMAN,
+      fromName: 'Visit evil.example now',
+      subject: 'Your account is locked: log in at evil.example',
+    };
+
+    // Act
+    const result = await receive(mail);
+
+    // Assess
+    const [ack] = result.autoResponses;
+    expect(ack?.subject).toMatch(/^Mesajınızı aldık \[#[0-9A-Z-]+\]$/);
+    expect(ack?.subject).not.toContain('evil.example');
+    expect(ack?.text).not.toContain('evil.example');
+    expect(ack?.text.startsWith('Merhaba,\n')).toBe(true);
+  });
 });

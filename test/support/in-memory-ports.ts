@@ -8,6 +8,8 @@ import type {
 } from '../../functions/core/model.ts';
 import type {
   AttachmentStore,
+  AutoResponseBudget,
+  AutoResponseBudgetScope,
   ChannelSender,
   CompleteOptions,
   ConversationStore,
@@ -98,6 +100,22 @@ export class MemoryCustomers implements CustomerDirectory {
       lastAutoReplyKey: claimKey,
     });
     return true;
+  }
+}
+
+/** Hourly budget counters in a map, keyed like the DynamoDB items (hour, scope, key). */
+export class MemoryAutoResponseBudget implements AutoResponseBudget {
+  readonly counts = new Map<string, number>();
+
+  async take(scopes: readonly AutoResponseBudgetScope[], now: Date) {
+    const hour = now.toISOString().slice(0, 13);
+    for (const scope of scopes) {
+      const key = `${hour}#${scope.kind}#${scope.key}`;
+      const count = this.counts.get(key) ?? 0;
+      if (count >= scope.limit) return scope.kind;
+      this.counts.set(key, count + 1);
+    }
+    return undefined;
   }
 }
 

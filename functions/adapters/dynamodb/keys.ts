@@ -45,8 +45,14 @@ export const keys = {
     pk: `${INSIGHTS_PREFIX}${day}`,
     sk: `HOUR#${hour}#${channel}`,
   }),
+  /** The automatic responses of one budget scope in one UTC hour (`2026-11-23T10`). */
+  autoResponseBudget: (hour: string, scope: string, key: string) => ({
+    pk: `${AUTO_RESPONSE_BUDGET_PREFIX}${hour}#${scope}#${key}`,
+    sk: 'BUDGET',
+  }),
 };
 
+export const AUTO_RESPONSE_BUDGET_PREFIX = 'BUDGET#';
 export const ORDER_PREFIX = 'ORDER#';
 export const INSIGHTS_PREFIX = 'INSIGHTS#';
 

@@ -1,4 +1,5 @@
 import { compile } from 'html-to-text';
+import { boundHtml, MAX_DEPTH, MAX_ELEMENTS } from './bounded-html.ts';
 
 /**
  * html-to-text tuned for reading mail: no hard wrapping (the text is stored, not printed), links
@@ -7,7 +8,8 @@ import { compile } from 'html-to-text';
  */
 const htmlToText = compile({
   wordwrap: false,
-  limits: { maxDepth: 200, maxChildNodes: 5_000 },
+  // boundHtml already keeps depth and element count small; these only restate its bounds.
+  limits: { maxDepth: MAX_DEPTH + 1, maxChildNodes: MAX_ELEMENTS + 1 },
   selectors: [
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
     { selector: 'img', format: 'skip' },
@@ -21,17 +23,10 @@ const htmlToText = compile({
 });
 
 /**
- * A `<br>` that ends a non-empty block draws no extra line in a browser, but html-to-text renders
- * it as one; clients end nearly every `<div>` with one (`<div>Thanks,<br></div>`). A block holding
- * only a `<br>` is a blank line in both, so it stays.
+ * Plain text of an HTML mail body, before normalization and reply extraction. The HTML is first
+ * bounded (see bounded-html.ts), so the time taken grows with the size of the input only, never
+ * with how it is nested: a body of any size SES accepts converts in well under a second.
  */
-const TRAILING_BREAK =
-  /(<(?:div|p)\b[^>]*>)?\s*<br\s*\/?>(?=\s*<\/(?:div|p|li|td|th|blockquote|h[1-6])\s*>)/gi;
-
-/** Plain text of an HTML mail body, before normalization and reply extraction. */
 export function htmlToPlainText(html: string): string {
-  const withoutTrailingBreaks = html.replace(TRAILING_BREAK, (match, opening: string | undefined) =>
-    opening === undefined ? '' : match,
-  );
-  return htmlToText(withoutTrailingBreaks);
+  return htmlToText(boundHtml(html));
 }

@@ -3,10 +3,12 @@ import type { AddressObject, Attachment, EmailAddress, ParsedMail } from 'mailpa
 import { simpleParser } from 'mailparser';
 import { SUPPRESSING_PRECEDENCE } from '../../core/auto-reply-policy.ts';
 import { InvalidInputError } from '../../core/errors.ts';
+import { domainOf } from '../../core/mail-authentication.ts';
 import type {
   AttachmentRef,
   EmailThreadingHints,
   InboundMessage,
+  MailAuthenticationHints,
   MailAutomationSignals,
   MailVerdicts,
 } from '../../core/model.ts';
@@ -18,6 +20,8 @@ import {
   truncateCodeUnits,
 } from './header-values.ts';
 import { htmlToPlainText } from './html-text.ts';
+import { organizationalDomain } from './organizational-domain.ts';
+import { type DroppedParts, keepFirstParts, withoutStrayBlankLines } from './raw-mime.ts';
 import { extractNewText, normalizeBodyText } from './reply-text.ts';
 import { extractReplyToken } from './reply-token.ts';
 
@@ -54,6 +58,8 @@ export interface ParsedInboundEmail {
   attachments: ParsedAttachment[];
   /** The body was longer than we keep; `text`/`fullText` end with {@link TRUNCATION_MARKER}. */
   truncated: boolean;
+  /** The MIME parts past {@link MAX_MIME_PARTS}, which were not read. */
+  droppedParts?: DroppedParts;
 }
 
 export interface ParseInboundEmailOptions {
@@ -62,6 +68,12 @@ export interface ParseInboundEmailOptions {
   /** Defaults to {@link MAX_RAW_EMAIL_BYTES}. */
   maxRawBytes?: number;
 }
+
+/**
+ * MIME parts read of one message; the rest is recorded as dropped. Real mail has a few dozen;
+ * thousands are a parser trap (every part is a node held in memory).
+ */
+export const MAX_MIME_PARTS = 1_000;
 
 /** SES accepts messages up to 40 MB; anything larger did not come from SES. */
 export const MAX_RAW_EMAIL_BYTES = 40 * 1024 * 1024;
@@ -73,8 +85,6 @@ export const MAX_REFERENCES = 50;
 const MAX_IN_REPLY_TO = 10;
 /** Body text looked at before normalizing; far more than MAX_TEXT_BYTES, so truncation stays exact. */
 const MAX_BODY_CHARS = 1_000_000;
-/** HTML converted to text; newsletters are rarely above a few hundred KB. */
-const MAX_HTML_CHARS = 2_000_000;
 const MAX_SUBJECT_LENGTH = 998;
 const MAX_NAME_LENGTH = 200;
 const MAX_HEADER_VALUE_LENGTH = 2_000;
@@ -186,18 +196,51 @@ function threadingOf(
   });
 }
 
+/** The envelope sender: SES's `mail.source`, else the Return-Path header. */
+function envelopeSenderOf(mail: ParsedMail, context: SesReceiptContext): string | undefined {
+  if (context.source !== undefined) return bareAddress(context.source);
+  const returnPathHeader = firstHeaderValue(mail, 'return-path');
+  return returnPathHeader === undefined ? undefined : bareAddress(returnPathHeader);
+}
+
+/** More signatures than any real relay chain adds; the rest are not looked at. */
+const MAX_DKIM_SIGNATURES = 20;
+/** The `d=` tag of a DKIM-Signature (RFC 6376 §3.5), tags separated by `;`, whitespace anywhere. */
+const DKIM_DOMAIN_TAG = /(?:^|;)\s*d\s*=\s*([^;\s]+)/i;
+
+/**
+ * The organizational domains of the From address and of what SPF and DKIM vouched for, as the
+ * raw headers name them. A signature whose `d=` cannot be read is kept as `''`, which aligns
+ * with nothing.
+ */
+function authenticationOf(
+  mail: ParsedMail,
+  fromAddress: string,
+  envelopeSender: string | undefined,
+): MailAuthenticationHints {
+  const dkimDomains = mail.headerLines
+    .filter((header) => header.key === 'dkim-signature')
+    .slice(0, MAX_DKIM_SIGNATURES)
+    .map((header) => {
+      // Unfolded but not shortened: the tag may come after a long `b=`.
+      const value = header.line.slice(header.line.indexOf(':') + 1).replace(/\r?\n[ \t]/g, ' ');
+      const domain = DKIM_DOMAIN_TAG.exec(value)?.[1] ?? '';
+      return domain === '' ? '' : organizationalDomain(domain);
+    });
+  const envelopeDomain = envelopeSender === undefined ? undefined : domainOf(envelopeSender);
+  return withoutUndefined({
+    fromDomain: organizationalDomain(domainOf(fromAddress) ?? ''),
+    envelopeDomain: envelopeDomain === undefined ? undefined : organizationalDomain(envelopeDomain),
+    dkimDomains,
+  });
+}
+
 function signalsOf(
   mail: ParsedMail,
   context: SesReceiptContext,
   subject: string | undefined,
 ): MailAutomationSignals {
-  const returnPathHeader = firstHeaderValue(mail, 'return-path');
-  const returnPath =
-    context.source !== undefined
-      ? bareAddress(context.source)
-      : returnPathHeader === undefined
-        ? undefined
-        : bareAddress(returnPathHeader);
+  const returnPath = envelopeSenderOf(mail, context);
   const xLoop = headerValues(mail, 'x-loop');
   const contentType = firstHeaderValue(mail, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   return withoutUndefined({
@@ -221,7 +264,7 @@ function signalsOf(
 function bodyTextOf(mail: ParsedMail): string {
   if (mail.text !== undefined && mail.text.trim() !== '') return mail.text.slice(0, MAX_BODY_CHARS);
   if (typeof mail.html === 'string' && mail.html.trim() !== '') {
-    return htmlToPlainText(mail.html.slice(0, MAX_HTML_CHARS)).slice(0, MAX_BODY_CHARS);
+    return htmlToPlainText(mail.html).slice(0, MAX_BODY_CHARS);
   }
   return '';
 }
@@ -282,7 +325,9 @@ async function parseMime(raw: Uint8Array | string): Promise<ParsedMail> {
       keepCidLinks: true,
       keepDeliveryStatus: true,
       maxHeadSize: 1024 * 1024,
-      maxChildNodes: 1_000,
+      // Room above MAX_MIME_PARTS for the nodes that have no delimiter line (the root, embedded
+      // messages); keepFirstParts has cut the rest.
+      maxChildNodes: MAX_MIME_PARTS + 100,
     });
   } catch (cause) {
     throw new InvalidInputError('the message could not be parsed as MIME', { cause });
@@ -306,7 +351,8 @@ export async function parseInboundEmail(
     throw new InvalidInputError(`the message is ${size} bytes, more than the ${maxRawBytes} bytes accepted`);
   }
 
-  const mail = await parseMime(raw);
+  const kept = keepFirstParts(withoutStrayBlankLines(toBuffer(raw)), MAX_MIME_PARTS);
+  const mail = await parseMime(kept.raw);
   const firstHeader = mail.headerLines[0];
   if (firstHeader === undefined || !HEADER_FIELD_NAME.test(firstHeader.key)) {
     throw new InvalidInputError('the input is not an email message: it does not start with header fields');
@@ -322,6 +368,16 @@ export async function parseInboundEmail(
     contentType,
     size,
   }));
+  const { dropped } = kept;
+  if (dropped) {
+    // Shown with the attachments, where an agent looks for what is missing.
+    attachmentRefs.push({
+      filename: 'parts-not-read',
+      contentType: 'multipart/mixed',
+      size: dropped.bytes,
+      skippedReason: `not read: ${dropped.count} MIME parts after the first ${MAX_MIME_PARTS}; the original is kept in the mail bucket`,
+    });
+  }
 
   const threading = threadingOf(mail, context, options.supportAddress);
   const message: InboundMessage = withoutUndefined({
@@ -334,12 +390,14 @@ export async function parseInboundEmail(
     text: extractNewText(fullText),
     fullText,
     attachments: attachmentRefs,
+    flags: dropped ? ['truncated', 'mime-parts-dropped'] : undefined,
     email: {
       threading,
       signals: signalsOf(mail, context, subject),
       verdicts: context.verdicts,
+      authentication: authenticationOf(mail, sender.address, envelopeSenderOf(mail, context)),
       recipients: [...context.recipients],
     },
   });
-  return { message, attachments, truncated };
+  return withoutUndefined({ message, attachments, truncated, droppedParts: dropped });
 }

@@ -6,10 +6,11 @@ import EmailReplyParser from 'email-reply-parser';
  *
  * email-reply-parser does most of the work (`>` quoting, English "On … wrote:", "From: Name
  * <address>" blocks, "Sent from my iPhone", "Regards" signatures). It misses the Turkish headers
- * (Gmail "… tarihinde … şunu yazdı:", Outlook "Kimden:/Gönderildi:"), Outlook blocks whose From line
- * has no address, and attribution lines that sit at the very top or wrap over three lines, so a
- * small pre-pass below cuts those first. The same pre-pass keeps forwarded messages, which the
- * parser would hide as if they were history.
+ * (Gmail "… tarihinde … şunu yazdı:", Outlook "Kimden:/Gönderildi:"), Russian ones ("… написал:",
+ * "… пишет:"), German ones that wrap, Outlook blocks whose From line has no address, and
+ * attribution lines that sit at the very top or wrap over three lines, so a small pre-pass below
+ * cuts those first (with German, French and Spanish attributions, whatever their shape). The
+ * same pre-pass keeps forwarded messages, which the parser would hide as if they were history.
  */
 
 /** Lines longer than this are never quote headers; the parser's regexes backtrack quadratically on them. */
@@ -51,6 +52,31 @@ const ENGLISH_ATTRIBUTION = /^\s*(>\s*)*On\s.{5,500}\swrote:$/;
 // Apple Mail: "3 Mar 2026 tarihinde 10:15 saatinde, Name <address> şunu yazdı:".
 const TURKISH_ATTRIBUTION = /^\s*(>\s*)*\S.{0,400}\starihinde\s.{0,300}yazdı\s*:$/u;
 
+/**
+ * Attribution lines of other languages' clients. Each is only taken for one when it also names an
+ * address or a clock time, so "Am Montag schrieb mein Mann:" stays the customer's text.
+ */
+const OTHER_ATTRIBUTIONS: readonly RegExp[] = [
+  // Russian: Apple Mail "23 нояб. 2026 г., в 12:58, Name <address> написал(а):", Thunderbird
+  // "23.11.2026 12:58, Name пишет:", and Gmail, which ends on the address alone:
+  // "пн, 23 нояб. 2026 г. в 12:58, Name <address>:".
+  /^\s*(>\s*)*\S.{0,400}\s(написал|написала|написал\(а\)|пишет)\s*:$/iu,
+  /^\s*(>\s*)*\S.{0,200}\d{4}\sг\.,?\s(в\s)?\d{1,2}:\d{2},\s.{1,300}>\s*:$/u,
+  // German: Gmail "Am Mo., 23. Nov. 2026 um 12:58 Uhr schrieb Name <address>:", Apple Mail
+  // "Am 23.11.2026 um 12:58 schrieb Name <address>:"; Outlook "Name <address> schrieb am …:".
+  /^\s*(>\s*)*Am\s.{3,400}\sschrieb\s.{1,300}:$/u,
+  /^\s*(>\s*)*\S.{0,300}\sschrieb am\s.{3,200}:$/u,
+  // French: "Le lun. 23 nov. 2026 à 12:58, Name <address> a écrit :" (a space, often a no-break
+  // one, before the colon).
+  /^\s*(>\s*)*Le\s.{3,400}\sa\s+écrit\s*:$/iu,
+  // Spanish: "El lun, 23 nov 2026 a las 12:58, Name (<address>) escribió:".
+  /^\s*(>\s*)*El\s.{3,400}\sescribió\s*:$/iu,
+  // Turkish beyond Gmail's "… tarihinde … yazdı:": Outlook mobile "Name <address> şunu yazdı:",
+  // Thunderbird "23.11.2026 12:58 tarihinde Name yazdı:".
+  /^\s*(>\s*)*\S.{0,400}\s(şunu\s+|şunları\s+)?yazdı\s*:$/iu,
+];
+const CLOCK_TIME = /\b\d{1,2}[:.]\d{2}\b/;
+
 // Outlook's header block: "From:/Sent:" in English, "Kimden:/Gönderildi:" in Turkish. The labels
 // may be bold in HTML, which html-to-text renders as plain text, or wrapped in "*" by some clients.
 const OUTLOOK_FROM = /^\s*\*?(From|Kimden|Gönderen)\s*:\s*\*?\s*\S/iu;
@@ -86,6 +112,12 @@ function isAttributionAt(lines: readonly string[], start: number): boolean {
     // An attribution names the quoted sender's address; requiring it keeps sentences such as
     // "On Monday my husband wrote: …" in the customer's text.
     if (joined.includes('@') && (ENGLISH_ATTRIBUTION.test(joined) || TURKISH_ATTRIBUTION.test(joined))) {
+      return true;
+    }
+    if (
+      (joined.includes('@') || CLOCK_TIME.test(joined)) &&
+      OTHER_ATTRIBUTIONS.some((pattern) => pattern.test(joined))
+    ) {
       return true;
     }
   }
@@ -149,10 +181,14 @@ function visibleTextByReplyParser(lines: readonly string[]): string {
     .join('\n');
 }
 
+// "Sent from my iPhone" in the other languages whose attributions are cut above.
+const MOBILE_SIGNATURE =
+  /^\s*(Отправлено с (iPhone|iPad|Android)|Von meinem (iPhone|iPad) gesendet|Envoyé de mon (iPhone|iPad)|Enviado desde mi (iPhone|iPad))[.,!]?\s*$/iu;
+
 /** Like email-reply-parser does with its signatures: the signature line and everything below it go. */
 function cutTurkishSignature(text: string): string {
   const lines = text.split('\n');
-  const signatureAt = lines.findIndex((line) => TURKISH_SIGNATURE.test(line));
+  const signatureAt = lines.findIndex((line) => TURKISH_SIGNATURE.test(line) || MOBILE_SIGNATURE.test(line));
   return signatureAt === -1 ? text : lines.slice(0, signatureAt).join('\n');
 }
 

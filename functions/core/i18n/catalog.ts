@@ -22,7 +22,7 @@ export interface Catalog {
     }) => string;
   };
   readonly acknowledgement: {
-    /** Email subject when the customer's message had none. `reference` is shown as is ("#K7Q2"). */
+    /** The acknowledgement's subject (neutral: never the customer's). `reference` is shown as is ("#K7Q2"). */
     readonly defaultSubject: (reference: string) => string;
     readonly greeting: (customerName: string | undefined) => string;
     /** Thanks, confirms receipt and promises an answer by `responseBy` (already formatted). */

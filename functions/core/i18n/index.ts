@@ -59,8 +59,6 @@ export interface AcknowledgementInput {
   readonly responseBy: string;
   /** Short conversation reference shown to the customer ("K7Q2" is shown as "#K7Q2"). */
   readonly reference: string;
-  /** The customer's original subject, to answer with "Re: …". */
-  readonly subject?: string;
   readonly channel: Channel;
   /** An FAQ answer to the customer's question, said before the acknowledgement (see core/faq.ts). */
   readonly faqAnswer?: string;
@@ -78,8 +76,9 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   const responseBy = singleLine(input.responseBy);
   if (responseBy === '') throw new InvalidInputError('responseBy must not be empty', { field: 'responseBy' });
 
-  const originalSubject = input.subject === undefined ? '' : singleLine(input.subject);
-  const subject = originalSubject === '' ? messages.defaultSubject(reference) : replySubject(originalSubject);
+  // Never the customer's own subject: whoever wrote the mail chose it, and the acknowledgement
+  // goes out signed with the shop's domain.
+  const subject = messages.defaultSubject(reference);
 
   const faqAnswer = input.faqAnswer?.trim() || undefined;
   if (input.channel !== 'email') {
@@ -98,22 +97,6 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
     messages.automaticNotice,
   ];
   return { subject: normalizeText(subject), text: normalizeText(`${paragraphs.join('\n\n')}\n`) };
-}
-
-/**
- * Reply prefixes that mail clients write, in several languages (Turkish Outlook writes "YNT:",
- * German "AW:", Scandinavian "SV:"/"VS:", Polish "Odp:", Italian "R:"/"Rif:", Portuguese "Res:"),
- * optionally counted ("Re[2]:"). We answer with the language-neutral "Re:" of RFC 5322 §3.6.5,
- * which every client recognises, and add nothing if the subject already is a reply.
- */
-const REPLY_PREFIX =
-  /^(?:re|ynt|yanıt|yanit|aw|antw|antwort|sv|svar|vs|odp|rif|r|res|atb|vá|απ|отв|回复|答复)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]/iu;
-
-const MAX_SUBJECT_LENGTH = 200;
-
-function replySubject(original: string): string {
-  const reply = REPLY_PREFIX.test(original) ? original : `Re: ${original}`;
-  return reply.length > MAX_SUBJECT_LENGTH ? `${reply.slice(0, MAX_SUBJECT_LENGTH - 1).trimEnd()}…` : reply;
 }
 
 function displayedReference(reference: string): string {

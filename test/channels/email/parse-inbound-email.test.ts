@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_MIME_PARTS,
   MAX_RAW_EMAIL_BYTES,
   MAX_REFERENCES,
   MAX_TEXT_BYTES,
@@ -79,6 +80,157 @@ describe('parseInboundEmail: replies keep only the new text', () => {
     expect(message.text).toBe(text);
     expect(message.fullText).toContain(quoted);
     expect(message.fullText?.startsWith(text.split('\n')[0] ?? '')).toBe(true);
+  });
+});
+
+describe('parseInboundEmail: replies from clients in other languages', () => {
+  it.each([
+    {
+      fixture: 'gmail-reply-ru.eml',
+      text: 'Спасибо, жду ответа. Номер заказа 100234.',
+      quoted: 'нояб. 2026 г. в 12:58',
+    },
+    { fixture: 'apple-mail-reply-ru.eml', text: 'Да, адрес тот же.', quoted: 'написал(а):' },
+    {
+      fixture: 'thunderbird-reply-ru.eml',
+      text: 'Посылка так и не пришла.',
+      quoted: 'Example Shop Support пишет:',
+    },
+    {
+      fixture: 'gmail-reply-de.eml',
+      text: 'Danke, ich warte auf die Lieferung.',
+      quoted: 'Uhr schrieb Example Shop Support',
+    },
+    {
+      fixture: 'apple-mail-reply-de.eml',
+      text: 'Bitte an die neue Adresse liefern.',
+      quoted: 'Am 23.11.2026 um 12:58 schrieb',
+    },
+    { fixture: 'gmail-reply-fr.eml', text: "Merci, j'attends votre réponse.", quoted: 'a écrit' },
+    { fixture: 'gmail-reply-es.eml', text: 'Gracias, espero su respuesta.', quoted: 'escribió:' },
+    { fixture: 'outlook-mobile-reply-tr.eml', text: 'Tamam, teşekkürler.', quoted: 'şunu yazdı:' },
+    {
+      fixture: 'thunderbird-reply-tr.eml',
+      text: 'Kargo hâlâ gelmedi.',
+      quoted: 'tarihinde Example Shop Support yazdı:',
+    },
+  ])('$fixture yields only what the customer wrote', async ({ fixture, text, quoted }) => {
+    // Prepare
+    const raw = readEmailFixture(fixture);
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.text).toBe(text);
+    expect(message.fullText).toContain(quoted);
+  });
+
+  it.each(['Am Montag schrieb mein Mann:', 'Annem dün yazdı:', 'Мой муж написал:'])(
+    'keeps "%s" without an address or a time as the customer text',
+    async (line) => {
+      // Prepare
+      const raw = syntheticMessage([], `Hallo,\r\n\r\n${line}\r\nDas Paket fehlt.`);
+
+      // Act
+      const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+      // Assess
+      expect(message.text).toContain('Das Paket fehlt.');
+    },
+  );
+});
+
+describe('parseInboundEmail: who vouched for the sender', () => {
+  it('names the organizational domains of From, the envelope and every DKIM signature', async () => {
+    // Prepare
+    const raw = readEmailFixture('gmail-reply-en.eml');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess: X-SES-DKIM-SIGNATURE and X-Google-DKIM-Signature are not DKIM-Signature headers.
+    expect(message.email?.authentication).toEqual({
+      fromDomain: 'example.com',
+      envelopeDomain: 'example.com',
+      dkimDomains: ['example.com'],
+    });
+  });
+
+  it("reads subdomains as their organization and keeps a signature's unreadable domain as ''", async () => {
+    // Prepare
+    const raw = syntheticMessage([
+      'DKIM-Signature: v=1; a=rsa-sha256; s=s1; b=YWJj;\r\n\td=Mail.Esp.Example; c=relaxed/relaxed',
+      'DKIM-Signature: v=1; a=rsa-sha256; s=s2; b=ZGVm',
+    ]).replace('deniz.aydin@example.com', 'deniz@store.shop.co.uk');
+
+    // Act
+    const { message } = await parseInboundEmail(
+      raw,
+      sesReceiptContext({ source: 'bounce+123@bounces.mail.shop.co.uk' }),
+      options,
+    );
+
+    // Assess
+    expect(message.email?.authentication).toEqual({
+      fromDomain: 'shop.co.uk',
+      envelopeDomain: 'shop.co.uk',
+      dkimDomains: ['esp.example', ''],
+    });
+  });
+});
+
+describe('parseInboundEmail: mail as it is stored', () => {
+  it.each(['leading-blank-line.eml', 'leading-whitespace-line.eml', 'ses-headers-then-blank-line.eml'])(
+    'reads %s, whose header block has a stray blank line before it',
+    async (fixture) => {
+      // Prepare
+      const raw = readEmailFixture(fixture);
+
+      // Act
+      const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+      // Assess
+      expect(message.from).toEqual({ kind: 'email', value: 'ayse.yilmaz@example.com' });
+      expect(message.subject).toBe('Siparişim nerede?');
+      expect(message.text).toBe('Merhaba, 100234 numaralı siparişim hâlâ gelmedi.\n\nAyşe');
+      expect(message.email?.threading.messageId).toMatch(/@mail\.example\.com$/);
+    },
+  );
+
+  it('keeps a body that starts with "Name: value" lines as the body', async () => {
+    // Prepare
+    const raw = syntheticMessage([], 'Order: 100234\r\nCarrier: Yurtiçi\r\n\r\nWhere is it?');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.text).toContain('Order: 100234');
+    expect(message.text).toContain('Where is it?');
+  });
+
+  it('reads a mail of 1,500 parts: text, headers and the first parts, the rest recorded as dropped', async () => {
+    // Prepare
+    const raw = readEmailFixture('many-parts.eml');
+
+    // Act
+    const parsed = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    const { message } = parsed;
+    expect(message.subject).toBe('Fatura kopyaları');
+    expect(message.text).toContain('Sipariş 100234');
+    expect(message.flags).toEqual(['truncated', 'mime-parts-dropped']);
+    // The text part is one of the parts read: 999 attachments come with it.
+    expect(parsed.attachments).toHaveLength(MAX_MIME_PARTS - 1);
+    expect(parsed.attachments.at(-1)?.filename).toBe('satir-0999.csv');
+    expect(parsed.droppedParts?.count).toBe(1_501 - MAX_MIME_PARTS);
+    const notRead = message.attachments.find((a) => a.skippedReason !== undefined);
+    expect(notRead?.skippedReason).toContain(
+      `${1_501 - MAX_MIME_PARTS} MIME parts after the first ${MAX_MIME_PARTS}`,
+    );
+    expect(notRead?.size).toBeGreaterThan(0);
   });
 });
 
