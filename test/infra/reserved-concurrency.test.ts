@@ -3,23 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { parseDeploymentConfig } from '../../lib/config.ts';
 import type { SupportFunction } from '../../lib/constructs/support-function.ts';
 import type { SwitchboardStack } from '../../lib/switchboard-stack.ts';
-import { exampleConfig, synthesizeSwitchboard } from './synth.ts';
+import { exampleConfig, META_SECTION, synthesizeSwitchboard } from './synth.ts';
 
 const INSTANCE_ARN =
   'arn:aws:connect:eu-central-1:111122223333:instance/5a1db0c5-0000-4000-8000-00000000c0de';
 
 /** Every optional part on: every inbound function there is. */
 function everyChannel(extra: Record<string, unknown> = {}) {
-  const example = exampleConfig();
   return {
-    ...example,
-    meta: {},
+    ...exampleConfig(),
+    meta: META_SECTION,
     shop: {},
     connect: { instanceArn: INSTANCE_ARN },
-    support: {
-      ...example.support,
-      sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
-    },
+    sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
     ...extra,
   };
 }

@@ -1,4 +1,11 @@
-import { assigneeIndexKey, customerIndexKey, INSIGHTS_PREFIX, keys, statusIndexKey } from './keys.ts';
+import {
+  AUTO_RESPONSE_BUDGET_PREFIX,
+  assigneeIndexKey,
+  customerIndexKey,
+  INSIGHTS_PREFIX,
+  keys,
+  statusIndexKey,
+} from './keys.ts';
 import { providerMessageKey } from './provider-messages.ts';
 
 /**
@@ -27,6 +34,8 @@ export const ITEM_PREFIX = {
   reminder: prefixOf(keys.reminder('-').pk),
   voiceContact: prefixOf(keys.voiceContact('-').pk),
   insights: INSIGHTS_PREFIX,
+  /** Hourly counters of automatic responses per sender domain and in all (`BUDGET#<hour>#…`). */
+  autoResponseBudget: AUTO_RESPONSE_BUDGET_PREFIX,
   providerMessage: prefixOf(providerMessageKey('sms', '-').pk),
   /** The agent queue index (`STATUS#<status>#<shard>`). */
   statusIndex: prefixOf(statusIndexKey('open', '-')),
@@ -44,16 +53,19 @@ if (prefixOf(customerIndexKey('-')) !== ITEM_PREFIX.customer) {
 /** Every inbound path: the ledger, who wrote, the thread, "where is my order", the counters. */
 const INBOUND: readonly ItemFamily[] = ['event', 'identity', 'customer', 'conversation', 'order', 'insights'];
 
+/** A customer's message, which may be acknowledged: that takes from the hourly budgets too. */
+const INBOUND_MESSAGE: readonly ItemFamily[] = [...INBOUND, 'autoResponseBudget'];
+
 /**
  * The item families each function reads or writes, one definition: a function's construct grants
  * exactly these (SupportFunction.bindConversationStore), and a new function adds its entry here.
  */
 export const FUNCTION_ITEMS = {
   /** Email replies thread by Message-ID (EMAILREF#). */
-  inboundEmail: [...INBOUND, 'emailReference'],
-  inboundSms: INBOUND,
+  inboundEmail: [...INBOUND_MESSAGE, 'emailReference'],
+  inboundSms: INBOUND_MESSAGE,
   /** Delivery statuses find their message through PROVIDERMSG#. */
-  inboundSocial: [...INBOUND, 'providerMessage'],
+  inboundSocial: [...INBOUND_MESSAGE, 'providerMessage'],
   /** Sends, their references (EMAILREF#, PROVIDERMSG#), due reminders, consent learned from a refusal. */
   dispatcher: [...INBOUND, 'emailReference', 'providerMessage', 'reminder'],
   /** Identity links and merges (which move conversations and orders), the order and its notice. */
