@@ -199,13 +199,14 @@ export function loadKnowledgeBase(
       const inLanguage = data.articles.filter((a) => a.language === language);
       const pool = inLanguage.length > 0 ? inLanguage : data.articles;
       const normalized = status.replace(/^order\./, '');
-      const matching = pool.find(
-        (a) =>
-          a.intent !== 'order-status' &&
-          (a.orderStatuses as readonly string[]).includes(normalized) &&
-          ['cancelled', 'refunded'].includes(normalized),
+      // A cancelled or refunded order is about that, not about where the parcel is.
+      const specific = pool.find(
+        (a) => a.intent !== 'order-status' && (a.orderStatuses as readonly string[]).includes(normalized),
       );
-      return matching ?? pool.find((a) => a.intent === 'order-status');
+      const tracking = pool.find((a) => a.intent === 'order-status');
+      return tracking && (tracking.orderStatuses as readonly string[]).includes(normalized)
+        ? tracking
+        : (specific ?? tracking);
     },
   };
 }
