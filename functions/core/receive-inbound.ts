@@ -454,14 +454,14 @@ function acknowledgement(
  * segment, else the terser text with the link, else the acknowledgement without the link.
  */
 function smsText(content: { text: string; shorterText?: string }, fitOne: boolean): string {
-  const fit = (text: string) => (fitOne ? fitOneSegment(text) : text);
-  if (content.shorterText === undefined) return fit(content.text);
+  const segmentFit = (text: string) => (fitOne ? fitOneSegment(text) : text);
+  if (content.shorterText === undefined) return segmentFit(content.text);
   for (const candidate of [content.text, content.shorterText]) {
-    const fitted = fit(candidate);
+    const fitted = segmentFit(candidate);
     if (countSmsSegments(fitted).segments === 1) return fitted;
   }
   const withoutLink = content.text.slice(0, content.text.lastIndexOf('\n'));
-  return fit(withoutLink);
+  return segmentFit(withoutLink);
 }
 
 async function countSelfService(
