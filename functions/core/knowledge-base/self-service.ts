@@ -25,6 +25,44 @@ export interface SelfServiceLog {
   }): Promise<void>;
 }
 
+/** One "was this helpful?" answer from an article page. */
+export interface ArticleFeedback {
+  readonly id: string;
+  readonly slug: string;
+  readonly language: Language;
+  readonly helpful: boolean;
+  readonly comment?: string;
+  readonly at: string;
+}
+
+/** One day's self-service counters, as the report reads them. */
+export interface SelfServiceDay {
+  readonly articles: readonly {
+    readonly slug: string;
+    readonly language: Language;
+    readonly answered: number;
+    readonly humanFollowUps: number;
+    readonly helpful: number;
+    readonly notHelpful: number;
+  }[];
+  readonly unanswered: readonly {
+    readonly question: string;
+    readonly language: Language;
+    readonly count: number;
+  }[];
+}
+
+/** The feedback endpoint's and the report's side of the self-service counters. */
+export interface SelfServiceStore extends SelfServiceLog {
+  /** Stores the feedback once per id and counts it on its article. */
+  recordFeedback(feedback: ArticleFeedback): Promise<void>;
+  /** Counts one request of `client` in the window starting at `windowStart`; false once over `limit`. */
+  takeFeedbackToken(client: string, windowStart: Date, limit: number): Promise<boolean>;
+  /** A person answered `conversationId`: its automatic article answer (if any) did not deflect it. */
+  recordHumanReply(conversationId: string, at: Date): Promise<void>;
+  readDays(days: readonly string[]): Promise<SelfServiceDay[]>;
+}
+
 export interface HelpCenterDeps {
   readonly knowledgeBase: KnowledgeBase;
   /** Read when an answer is composed (the sandbox learns its port only once it listens). */

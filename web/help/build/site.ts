@@ -168,7 +168,7 @@ function page(input: {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(input.title)} · ${escapeHtml(s.helpCenter)}</title>
+<title>${escapeHtml(input.title === s.helpCenter ? s.helpCenter : `${input.title} · ${s.helpCenter}`)}</title>
 <meta name="description" content="${escapeHtml(input.description)}">
 <link rel="canonical" href="${escapeHtml(`${baseUrl}/${input.route}`)}">
 ${hreflang}
