@@ -88,20 +88,40 @@ export function buildKnowledgeBaseData(articles: readonly ArticleRecord[]): Know
 export interface Confidence {
   /** A hit on half the question's terms needs this score… */
   readonly minScore: number;
-  /** …and a hit on fewer (down to `minCoverage`) needs `strongScore`. */
+  /** …a hit on fewer (down to `minCoverage`) needs `strongScore`… */
   readonly strongScore: number;
   readonly minCoverage: number;
+  /**
+   * …and a long message (an email with greetings and a story) that matches one article far
+   * better than any other needs `dominantScore`, `dominantCoverage` and a lead of `dominantLead`
+   * times the runner-up's score.
+   */
+  readonly dominantScore: number;
+  readonly dominantCoverage: number;
+  readonly dominantLead: number;
 }
 
-export const DEFAULT_CONFIDENCE: Confidence = { minScore: 15, strongScore: 40, minCoverage: 0.3 };
+export const DEFAULT_CONFIDENCE: Confidence = {
+  minScore: 15,
+  strongScore: 40,
+  minCoverage: 0.3,
+  dominantScore: 150,
+  dominantCoverage: 0.2,
+  dominantLead: 1.8,
+};
 
 export function isConfident(
-  score: number,
-  coverage: number,
+  hit: { readonly score: number; readonly coverage: number; readonly runnerUpScore: number },
   confidence: Confidence = DEFAULT_CONFIDENCE,
 ): boolean {
+  const { score, coverage, runnerUpScore } = hit;
   if (coverage >= 0.5) return score >= confidence.minScore;
-  return coverage >= confidence.minCoverage && score >= confidence.strongScore;
+  if (coverage >= confidence.minCoverage && score >= confidence.strongScore) return true;
+  return (
+    coverage >= confidence.dominantCoverage &&
+    score >= confidence.dominantScore &&
+    score >= confidence.dominantLead * runnerUpScore
+  );
 }
 
 export interface ArticleMatch {
@@ -149,15 +169,17 @@ export function loadKnowledgeBase(
     if (terms.size === 0) return [];
     return index
       .search(text)
-      .slice(0, limit)
+      .slice(0, Math.max(limit, 2))
       .flatMap((hit) => {
         const found = byId.get(String(hit.id));
         if (!found) return [];
         const coverage = new Set(hit.queryTerms).size / terms.size;
         return [{ found, score: hit.score, coverage }];
       })
-      .map(({ found, score, coverage }) => {
+      .map(({ found, score, coverage }, rank, all) => {
         const answer = article(found.slug, language) ?? found;
+        // The runner-up of the best is the second; of every other, the best.
+        const runnerUpScore = (rank === 0 ? all[1]?.score : all[0]?.score) ?? 0;
         return {
           slug: found.slug,
           language: answer.language,
@@ -165,10 +187,11 @@ export function loadKnowledgeBase(
           summary: answer.summary,
           score,
           coverage,
-          confident: isConfident(score, coverage, confidence),
+          confident: isConfident({ score, coverage, runnerUpScore }, confidence),
           article: answer,
         };
-      });
+      })
+      .slice(0, limit);
   };
 
   return {
