@@ -41,7 +41,10 @@ function setUpSearch(form: HTMLFormElement): void {
     list.replaceChildren();
     if (query.length < 2) return;
     const { search, docs } = await loadIndex();
-    const hits = search.search(query).slice(0, 8);
+    const all = search.search(query);
+    // Word-by-word matching finds something for almost any query: keep the ones near the best.
+    const best = all[0]?.score ?? 0;
+    const hits = all.filter((hit) => hit.score >= best * 0.2).slice(0, 6);
     if (hits.length === 0) {
       const item = document.createElement('li');
       item.textContent = empty;
