@@ -20,6 +20,7 @@ const AGENT_ROUTES: ReadonlyArray<{ method: string; pattern: RegExp }> = [
   { method: 'GET', pattern: /^\/customers\/[^/]+\/timeline$/ },
   { method: 'POST', pattern: /^\/conversations\/[^/]+\/(replies|assign|status|close)$/ },
   { method: 'GET', pattern: /^\/reports\/channels$/ },
+  { method: 'GET', pattern: /^\/reports\/self-service$/ },
 ];
 
 export interface AgentHttpRequest {

@@ -206,6 +206,7 @@ export function agentApiDeps(
       }),
     },
     reports: { insights, config: settings.support },
+    ...(settings.help ? { selfService: { store: new DynamoSelfServiceLog(db, settings.tableName) } } : {}),
   };
 }
 

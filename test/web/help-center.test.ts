@@ -66,6 +66,14 @@ describe('the help center in a real browser (npm start)', () => {
 
     // Assess
     expect(feedback.status()).toBe(202);
+    // Stored: the agents' self-service report counts it on the article.
+    const report = await fetch(`${sandbox.base}/reports/self-service`, {
+      headers: { authorization: 'Bearer dev-agent-token' },
+    });
+    const body = (await report.json()) as { articles: { slug: string; language: string; helpful: number }[] };
+    expect(body.articles).toContainEqual(
+      expect.objectContaining({ slug: 'order-tracking', language: 'en', helpful: 1 }),
+    );
     expect(scriptBytesOnIndex).toBeGreaterThan(0);
     expect(scriptBytesOnIndex).toBeLessThanOrEqual(30 * 1024);
     await page.close();
