@@ -93,9 +93,16 @@ function parseFeedback(raw: Buffer, form: boolean) {
   return parsed.data;
 }
 
-/** Who is asking, for the throttle only: a hash of the source address, never the address itself. */
+/**
+ * Who is asking, for the throttle only: a hash of the address, never the address itself. Behind
+ * CloudFront the source is an edge server; CloudFront-Viewer-Address ("ip:port", set by
+ * CloudFront, not the viewer) names the reader.
+ */
 function clientOf(event: APIGatewayProxyEventV2): string {
-  const address = event.requestContext?.http?.sourceIp ?? 'unknown';
+  const viewer = headerValue(event.headers, 'cloudfront-viewer-address');
+  const address = viewer
+    ? viewer.slice(0, viewer.lastIndexOf(':'))
+    : (event.requestContext?.http?.sourceIp ?? 'unknown');
   return createHash('sha256').update(address).digest('hex').slice(0, 24);
 }
 
