@@ -26,11 +26,13 @@ async function report(): Promise<SelfServiceReport> {
 }
 
 let damagedConversation: string;
+let linked: { slug: string; url: string }[] = [];
 
 beforeAll(async () => {
   const [damaged] = await inject('eml', '02-damaged-en.eml');
   damagedConversation = damaged?.conversationId ?? '';
-  await inject('eml', '01-returns-question-tr.eml');
+  const [returns] = await inject('eml', '01-returns-question-tr.eml');
+  linked = [...(damaged?.articles ?? []), ...(returns?.articles ?? [])];
   await inject('eml', '03-off-topic-en.eml');
   await inject('meta.json', '08-off-topic-tr.meta.json');
   await fetch(`${sandbox.base}/help/feedback`, {
@@ -88,6 +90,19 @@ describe('GET /reports/self-service (agent API)', () => {
       ]),
     );
     expect(body.totals.unanswered).toBe(2);
+  });
+
+  it('links articles at this server’s own address, and every link opens its page', async () => {
+    // Act
+    const pages = await Promise.all(
+      linked.map(async (l) => ({ url: l.url, status: (await fetch(l.url)).status })),
+    );
+
+    // Assess
+    expect(linked.map((l) => l.slug)).toEqual(['damaged-item', 'returns-refunds']);
+    expect(pages).toEqual(
+      linked.map((l) => ({ url: `${sandbox.base}/help/${l.url.split('/help/')[1]}`, status: 200 })),
+    );
   });
 
   it('refuses a request without the agent token', async () => {

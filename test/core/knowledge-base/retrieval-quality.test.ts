@@ -6,6 +6,7 @@ import {
   buildKnowledgeBaseData,
   type KnowledgeBase,
   loadKnowledgeBase,
+  suggestArticles,
 } from '../../../functions/core/knowledge-base/retrieval.ts';
 import { readArticles } from '../../../web/help/build/articles.ts';
 import { ARTICLES_DIR } from '../../../web/help/build/site.ts';
@@ -75,5 +76,28 @@ describe('retrieval quality on labelled customer questions', () => {
 
     // Assess
     expect(best).toMatchObject({ slug: 'order-tracking', language: 'en', confident: true });
+  });
+
+  it('suggests at most three confident articles with their links for a chat visitor', () => {
+    // Act
+    const suggestions = suggestArticles(kb, {
+      text: 'iade',
+      language: 'tr',
+      baseUrl: 'https://help.shop.example',
+    });
+    const none = suggestArticles(kb, {
+      text: 'hava nasıl',
+      language: 'tr',
+      baseUrl: 'https://help.shop.example',
+    });
+
+    // Assess
+    expect(suggestions.length).toBeGreaterThanOrEqual(1);
+    expect(suggestions.length).toBeLessThanOrEqual(3);
+    expect(suggestions[0]).toMatchObject({
+      slug: 'returns-refunds',
+      url: 'https://help.shop.example/tr/returns-refunds',
+    });
+    expect(none).toEqual([]);
   });
 });
