@@ -127,6 +127,7 @@ if (mode === 'replay') {
       `  POST ${base}/orders/events, POST ${base}/reminders, DELETE ${base}/reminders/{id}   the shop API (X-Signature-SHA256: hex HMAC-SHA256 with "sandbox-shop-secret")`,
       `  GET  ${base}/conversations?status=&channel=&assignee=&nextToken=, GET ${base}/conversations/{id}, GET ${base}/customers/{id}/timeline`,
       `  POST ${base}/conversations/{id}/replies|assign|status|close, GET ${base}/reports/channels?from=&to=   the agent API (Authorization: Bearer ${engine.agents.token === 'dev-agent-token' ? 'dev-agent-token' : '<SANDBOX_AGENT_TOKEN>'})`,
+      `  GET  ${base}/help                      the help center (GET /help/<lang>/<slug> an article; POST /help/feedback "was this helpful?")`,
       `  local Graph API (WhatsApp, Messenger, Instagram sends): ${engine.meta.graph.baseUrl}`,
       `  sent mail as the local SES got it: ${engine.standIns.endpoints.ses}/ (web viewer), /store (JSON)`,
       'Ctrl-C stops it.',

@@ -197,6 +197,48 @@ export const deploymentConfigSchema = z
         associateLookupFunction: z.boolean().default(true),
       })
       .optional(),
+    /**
+     * The help center (web/help/articles): a static site on S3 + CloudFront, `POST /help/feedback`
+     * on the HTTP API, and acknowledgements that link its articles. Leave out to deploy without it.
+     */
+    help: z
+      .object({
+        /** Where customers reach it, without a path: your domain, or the distribution's after the first deploy. */
+        baseUrl: z
+          .url({ message: 'must be a URL' })
+          .refine((u) => /^https:\/\/[^/]+\/?$/.test(u), {
+            message: 'must be an https:// origin without a path, for example https://help.shop.example',
+          })
+          .transform((u) => u.replace(/\/+$/, '')),
+        /** Host names of the distribution (e.g. `help.shop.example`); they need `certificateArn`. */
+        domainNames: z
+          .array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'must be a host name'))
+          .max(10)
+          .optional(),
+        /** An ACM certificate in us-east-1 (CloudFront's region) covering `domainNames`. */
+        certificateArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
+            'use the ARN of an ACM certificate in us-east-1 (CloudFront only takes those)',
+          )
+          .optional(),
+        feedbackThrottle: z
+          .object({
+            rateLimit: z.number().positive().max(10_000),
+            burstLimit: z.number().int().positive().max(5_000),
+          })
+          .default({ rateLimit: 5, burstLimit: 10 }),
+      })
+      .refine((h) => (h.domainNames === undefined) === (h.certificateArn === undefined), {
+        message: 'domainNames and certificateArn go together: a custom domain needs its certificate',
+        path: ['certificateArn'],
+      })
+      .refine((h) => !h.domainNames || h.domainNames.includes(new URL(h.baseUrl).hostname), {
+        message: 'the host of baseUrl must be one of domainNames',
+        path: ['baseUrl'],
+      })
+      .optional(),
   })
   // The functions read channel sections from their one support config.
   .transform(({ sms, ...config }) => ({

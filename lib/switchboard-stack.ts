@@ -5,6 +5,7 @@ import { AgentApi } from './constructs/agent-api.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
 import { Encryption } from './constructs/encryption.ts';
+import { HelpCenter } from './constructs/help-center.ts';
 import { SupportHttpApi } from './constructs/http-api.ts';
 import { InboundEmail } from './constructs/inbound-email.ts';
 import { MailStorage } from './constructs/mail-storage.ts';
@@ -44,6 +45,8 @@ export class SwitchboardStack extends Stack {
   readonly voice?: Voice;
   /** The agent API (conversations, timeline, channel report); present when `agents` is configured. */
   readonly agentApi?: AgentApi;
+  /** The help center (site, feedback, article links in answers); present when `help` is configured. */
+  readonly helpCenter?: HelpCenter;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, {
@@ -106,7 +109,7 @@ export class SwitchboardStack extends Stack {
     });
     this.deferredSends.grantScheduling(this.outbound.dispatcher);
 
-    if (config.meta || config.shop || config.agents) {
+    if (config.meta || config.shop || config.agents || config.help) {
       this.httpApi = new SupportHttpApi(this, 'HttpApi', {
         encryption: this.encryption,
         logRetention: config.logRetentionDays,
@@ -160,6 +163,32 @@ export class SwitchboardStack extends Stack {
         jwt: config.agents.jwt,
         throttle: config.agents.throttle,
         repliesOnlyByAssignee: config.agents.repliesOnlyByAssignee,
+      });
+    }
+
+    if (config.help && this.httpApi) {
+      this.helpCenter = new HelpCenter(this, 'HelpCenter', {
+        store: this.store,
+        support: config.support,
+        functionDefaults,
+        httpApi: this.httpApi,
+        baseUrl: config.help.baseUrl,
+        domainNames: config.help.domainNames,
+        certificateArn: config.help.certificateArn,
+        feedbackThrottle: config.help.feedbackThrottle,
+      });
+      // Every path that acknowledges a customer links articles; the agent API reports on them.
+      for (const fn of [
+        this.inboundEmail.function,
+        this.sms?.function,
+        this.social?.consumer,
+        this.agentApi?.function,
+      ]) {
+        if (fn) this.helpCenter.bindSiteUrl(fn);
+      }
+      new CfnOutput(this, 'HelpCenterUrl', {
+        value: `https://${this.helpCenter.distribution.distributionDomainName}`,
+        description: "The help center distribution (point help.baseUrl's host at it, or use it as baseUrl)",
       });
     }
 

@@ -31,6 +31,7 @@ import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { SandboxAgents } from './agents.ts';
 import { projectConfig, sandboxSupportConfig } from './config.ts';
 import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
+import { SandboxHelpCenter, sandboxHelpBaseUrl } from './help-center.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { SandboxMeta } from './meta.ts';
 import { buildReport, type Report } from './report.ts';
@@ -113,6 +114,8 @@ export interface OutboxEntry {
   readonly outboundId: string;
   /** The WhatsApp template it went out as (outside the 24-hour window). */
   readonly template?: string;
+  /** Help-center articles the text links. */
+  readonly articles?: readonly { readonly slug: string; readonly url: string }[];
 }
 
 export interface DeadLetter {
@@ -180,6 +183,8 @@ export class SandboxEngine {
   readonly voice: SandboxVoice;
   /** The agent API (`/conversations…`, `/customers/{id}/timeline`, `/reports/channels`), bearer token checked. */
   readonly agents: SandboxAgents;
+  /** The help center (`GET /help…`) and its feedback endpoint; acknowledgements link its articles. */
+  readonly help: SandboxHelpCenter;
 
   private constructor(
     readonly standIns: StandIns,
@@ -189,6 +194,8 @@ export class SandboxEngine {
     readonly meta: SandboxMeta,
     repliesOnlyByAssignee: boolean,
   ) {
+    // The help center's address is known once the server listens; links read it when composed.
+    const helpSite = { baseUrl: sandboxHelpBaseUrl() };
     const settings: Settings = {
       tableName: standIns.tableName,
       mailBucket: standIns.mailBucket,
@@ -199,7 +206,9 @@ export class SandboxEngine {
       meta: meta.settings,
       connect: SANDBOX_CONNECT_SETTINGS,
       repliesOnlyByAssignee,
+      help: helpSite,
     };
+    this.help = new SandboxHelpCenter(standIns, settings, clock, helpSite);
     meta.bindConsumer(settings, clock);
     standIns.clients.ses.middlewareStack.add(
       (next) => async (args) => {
@@ -658,6 +667,7 @@ export class SandboxEngine {
           sentAt: this.clock.now().toISOString(),
           outboundId: request.id,
           ...(request.template ? { template: request.template.name } : {}),
+          ...(request.articles ? { articles: request.articles } : {}),
         });
         return sent;
       },

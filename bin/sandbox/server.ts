@@ -7,6 +7,15 @@ import { firstIssue } from '../../functions/core/validation.ts';
 import { SANDBOX_AGENT_ID } from './agents.ts';
 import type { SandboxEngine } from './engine.ts';
 
+/** What CloudFront's response-headers policy adds to the help center's pages. */
+const HELP_SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-frame-options': 'DENY',
+} as const;
+
 /** Largest fixture body the sandbox takes: SES's own limit for a received mail. */
 const MAX_BODY_BYTES = 40 * 1024 * 1024;
 
@@ -122,6 +131,30 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
           (status) => status === 200,
         );
       }
+      if (request.method === 'POST' && url.pathname === '/help/feedback') {
+        // The help center's "was this helpful?", through the real handler.
+        return await relayAnswer(
+          engine,
+          response,
+          async () =>
+            engine.help.postFeedback({
+              headers: singleValuedHeaders(request),
+              body: await readBody(request),
+            }),
+          () => false,
+        );
+      }
+      if ((request.method === 'GET' || request.method === 'HEAD') && /^\/help(\/|$)/.test(url.pathname)) {
+        const found = engine.help.page(url.pathname);
+        if (found.redirect) {
+          response.writeHead(301, { location: found.redirect });
+          return response.end();
+        }
+        if (found.file) {
+          response.writeHead(200, { 'content-type': found.file.contentType, ...HELP_SECURITY_HEADERS });
+          return response.end(request.method === 'HEAD' ? undefined : found.file.body);
+        }
+      }
       const event = url.pathname.match(/^\/sandbox\/events\/([A-Za-z0-9._-]{1,60})$/);
       if (request.method === 'POST' && event?.[1]) {
         const body = await readBody(request);
@@ -157,7 +190,11 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, '127.0.0.1', () => {
+      // Built once the port is known, so links, hreflang and the sitemap name this server.
+      engine.help.publish(`http://127.0.0.1:${serverPort(server)}/help`, engine.config.defaultLanguage);
+      resolve(server);
+    });
   });
 }
 

@@ -35,6 +35,11 @@ export function inboundClients() {
   } satisfies Partial<Record<keyof AwsClients, unknown>>;
 }
 
+/** The help center's feedback endpoint: the table only. */
+export function helpFeedbackClients() {
+  return { dynamo: new DynamoDBClient({}) } satisfies Partial<Record<keyof AwsClients, unknown>>;
+}
+
 /** The dispatcher: every sender's client, the scheduler for deferred sends and deadline checks. */
 export function dispatcherClients() {
   return {

@@ -8,6 +8,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import type { EscalationDeps } from '../core/escalation.ts';
+import type { ArticleFeedbackDeps } from '../core/knowledge-base/feedback.ts';
+import type { HelpCenterDeps } from '../core/knowledge-base/self-service.ts';
 import type { Channel } from '../core/model.ts';
 import type { OrderEventDeps } from '../core/orders.ts';
 import type { Clock } from '../core/ports.ts';
@@ -34,11 +36,14 @@ import { DynamoEventLedger } from './dynamodb/event-ledger.ts';
 import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
+import { DynamoSelfServiceLog } from './dynamodb/self-service-log.ts';
 import { DynamoVoiceContacts } from './dynamodb/voice-contacts.ts';
 import { AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE } from './http/agent-routes.ts';
 import { derivedIds, systemClock } from './ids.ts';
 import { insightsDeps } from './insights-wiring.ts';
+import { bundledKnowledgeBase } from './knowledge-base/bundled-knowledge-base.ts';
 import { type MetaSettings, metaSenders, metaSettingsFromEnvironment } from './meta/meta-settings.ts';
+import { describeError, logger } from './observability.ts';
 import { S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
 import type { SchedulerSettings } from './scheduler/eventbridge-deferred-sends.ts';
 import { SesEmailSender } from './ses/ses-email-sender.ts';
@@ -90,6 +95,8 @@ export interface Settings {
   readonly eventLeaseSeconds?: number;
   /** The agent API: only a conversation's assignee may reply to it. */
   readonly repliesOnlyByAssignee?: boolean;
+  /** The help center (`help` in the deployment config): where its pages are; absent: no links. */
+  readonly help?: { readonly baseUrl: string };
 }
 
 /**
@@ -134,11 +141,41 @@ export function inboundEmailDeps(
     attachments: new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix),
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     rawMail: new S3RawMailSource(clients.s3, settings.mailBucket, settings.rawMailPrefix),
+    helpCenter: helpCenterDeps(clients, settings),
     surveys: surveyAnswerDeps(clients, settings, clock),
     escalation: escalationDeps(clients, settings, clock),
     insights: insightsDeps(clients, settings, clock, {
       escalation: escalationDeps(clients, settings, clock),
     }),
+  };
+}
+
+/** The help center the acknowledgements answer from; none without `help` configured. */
+export function helpCenterDeps(
+  clients: ClientsFor<'dynamo'>,
+  settings: Settings,
+): HelpCenterDeps | undefined {
+  if (!settings.help) return undefined;
+  return {
+    knowledgeBase: bundledKnowledgeBase(),
+    site: settings.help,
+    log: new DynamoSelfServiceLog(documentClient(clients.dynamo), settings.tableName),
+    onFailure: (error) =>
+      logger.warn('a self-service counter was not updated', { error: describeError(error) }),
+  };
+}
+
+/** `POST /help/feedback`: the articles (to check the slug) and the self-service counters. */
+export function helpFeedbackDeps(
+  clients: ClientsFor<'dynamo'>,
+  settings: Settings,
+  clock: Clock = systemClock,
+): ArticleFeedbackDeps {
+  return {
+    store: new DynamoSelfServiceLog(documentClient(clients.dynamo), settings.tableName),
+    knowledgeBase: bundledKnowledgeBase(),
+    clock,
+    ids: derivedIds,
   };
 }
 
@@ -180,6 +217,7 @@ export function agentApiDeps(
       }),
     },
     reports: { insights, config: settings.support },
+    ...(settings.help ? { selfService: { store: new DynamoSelfServiceLog(db, settings.tableName) } } : {}),
   };
 }
 
@@ -229,6 +267,7 @@ export function socialInboundDeps(
     attachments: { put: async () => Promise.reject(new ConfigurationError('social media are not stored')) },
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
+    helpCenter: helpCenterDeps(clients, settings),
     surveys: surveyAnswerDeps(clients, settings, clock),
     escalation: escalationDeps(clients, settings, clock),
     insights: insightsDeps(clients, settings, clock, {
@@ -254,6 +293,7 @@ export function inboundSmsDeps(
     },
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
+    helpCenter: helpCenterDeps(clients, settings),
     surveys: surveyAnswerDeps(clients, settings, clock),
     escalation: escalationDeps(clients, settings, clock),
     insights: insightsDeps(clients, settings, clock, {
@@ -445,6 +485,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     deadLetters: deadLetterSettingsFromEnvironment(env),
     eventLeaseSeconds: eventLeaseSecondsFromEnvironment(env),
     repliesOnlyByAssignee: env[AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE] === 'true',
+    help: env.HELP_BASE_URL ? { baseUrl: env.HELP_BASE_URL } : undefined,
   };
 }
 

@@ -1,5 +1,8 @@
 import * as z from 'zod';
+import { foldForMatching } from './knowledge-base/normalize.ts';
 import type { Language } from './model.ts';
+
+export { foldForMatching };
 
 /**
  * Automatic answers to the questions shops get most (where is my order, returns, shipping times,
@@ -137,20 +140,4 @@ export function matchFaq(
     if (answer !== undefined) return { id: entry.id, answer, language: answerLanguage };
   }
   return undefined;
-}
-
-/**
- * Lowercase without diacritics, Turkish dotless ı and dotted İ as i, punctuation as spaces, so
- * "Siparişim NEREDE?" and "siparisim nerede" compare equal.
- */
-export function foldForMatching(text: string): string {
-  return text
-    .replace(/İ/g, 'i')
-    .replace(/I/g, 'i')
-    .toLowerCase()
-    .replace(/ı/g, 'i')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
 }

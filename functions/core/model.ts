@@ -285,6 +285,8 @@ export interface OutboundRequest {
     readonly language: Language;
     readonly parameters: readonly string[];
   };
+  /** Help-center articles the text links (automatic answers), for the timeline and the report. */
+  readonly articles?: readonly { readonly slug: string; readonly url: string }[];
 }
 
 /** The order event types a shop sends (DESIGN §5). */

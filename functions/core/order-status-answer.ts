@@ -39,7 +39,7 @@ export async function answerOrderQuestion(
     readonly language: Language;
     readonly faq?: FaqMatch;
   },
-): Promise<FaqMatch | undefined> {
+): Promise<(FaqMatch & { readonly orderStatus: string }) | undefined> {
   let order: Order | undefined;
   for (const candidate of orderNumberCandidates(input.text)) {
     const found = await orders.get(candidate);
@@ -56,5 +56,6 @@ export async function answerOrderQuestion(
     id: ORDER_STATUS_FAQ_ID,
     answer: orderStatusText(order, input.language),
     language: input.language,
+    orderStatus: order.lastEventType,
   };
 }

@@ -29,4 +29,8 @@ export const outboundRequestSchema = z.object({
       parameters: z.array(z.string().max(1024)).max(10),
     })
     .optional(),
+  articles: z
+    .array(z.object({ slug: z.string().regex(/^[a-z0-9-]{1,60}$/), url: z.url().max(500) }))
+    .max(5)
+    .optional(),
 }) satisfies z.ZodType<OutboundRequest>;

@@ -38,6 +38,8 @@ export interface InboundOutcome {
     readonly reasons: readonly string[];
     /** The FAQ entry whose answer went with the acknowledgement. */
     readonly faq?: string;
+    /** The help-center article the acknowledgement linked (its slug). */
+    readonly article?: string;
   };
 }
 

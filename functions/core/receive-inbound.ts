@@ -11,6 +11,13 @@ import { handleOnce } from './exactly-once.ts';
 import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
 import { type InsightsDeps, recordInbound } from './insights.ts';
+import { normalizedQuestion } from './knowledge-base/normalize.ts';
+import {
+  answerFromHelpCenter,
+  articleForOrderStatus,
+  type HelpCenterDeps,
+  type LinkedArticle,
+} from './knowledge-base/self-service.ts';
 import { chooseReplyLanguage, detectLanguage } from './language.ts';
 import { domainOf } from './mail-authentication.ts';
 import type {
@@ -22,7 +29,7 @@ import type {
   Message,
   OutboundRequest,
 } from './model.ts';
-import { answerOrderQuestion } from './order-status-answer.ts';
+import { answerOrderQuestion, ORDER_STATUS_FAQ_ID } from './order-status-answer.ts';
 import type {
   AttachmentStore,
   AutoResponseBudget,
@@ -38,7 +45,7 @@ import type {
   OutboundQueue,
 } from './ports.ts';
 import { answerSmsKeyword } from './sms-keyword.ts';
-import { fitOneSegment } from './sms-segments.ts';
+import { countSmsSegments, fitOneSegment } from './sms-segments.ts';
 import { findSurveyAnswer, recordSurveyAnswer, type SurveyAnswerDeps } from './survey.ts';
 import { threadInbound } from './threading.ts';
 
@@ -65,6 +72,11 @@ export interface ReceiveInboundDeps {
   readonly leaseSeconds?: number;
   /** Hourly ceilings on automatic responses (`config.autoResponseBudget`); absent: none. */
   readonly autoResponseBudget?: AutoResponseBudget;
+  /**
+   * The help center: acknowledgements link its best article for the question (the summary with
+   * the link; SMS the link only). `support.faq` entries still answer first. Absent: the FAQ alone.
+   */
+  readonly helpCenter?: HelpCenterDeps;
 }
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
@@ -250,6 +262,7 @@ async function storeAndAcknowledge(
 
   let queued = false;
   let faq: FaqMatch | undefined;
+  let article: LinkedArticle | undefined;
   if (reasons.length === 0) {
     const slot = await deps.customers.claimAutoReplySlot(
       customer.id,
@@ -277,21 +290,47 @@ async function storeAndAcknowledge(
       // Not by SMS: an FAQ answer is several segments (UCS-2 for Turkish), and a shop pays per
       // segment for every first message; the SMS acknowledgement stays one segment where it can.
       const question = `${message.subject ?? ''} ${message.text}`;
-      const asked = matchFaq(question, language, config.faq ?? DEFAULT_FAQ);
-      faq = message.channel === 'sms' ? undefined : asked;
+      const help = deps.helpCenter;
+      // The shop's own FAQ answers first; the built-in one only stands in without a help center.
+      const asked = help
+        ? config.faq && matchFaq(question, language, config.faq)
+        : matchFaq(question, language, config.faq ?? DEFAULT_FAQ);
+      const found = help && !asked ? answerFromHelpCenter(help, question, language) : {};
+      article = found.article;
+      faq = message.channel === 'sms' ? undefined : asked || undefined;
       if (deps.orders) {
         // The stored status of the customer's order beats the generic answer, on every channel
         // (SMS included: the status is what the customer texted for).
+        const orderQuestion =
+          article?.intent === 'order-status'
+            ? { id: ORDER_STATUS_FAQ_ID, answer: article.summary, language }
+            : asked || undefined;
         const status = await answerOrderQuestion(deps.orders, {
           customerId: customer.id,
           text: question,
           language,
-          faq: asked,
+          faq: orderQuestion,
         });
-        if (status) faq = status;
+        if (status) {
+          faq = status;
+          // The order's own data is the answer; the article explains the status around it.
+          if (help && (!article || article.intent === 'order-status')) {
+            article = articleForOrderStatus(help, status.orderStatus, language);
+          }
+        }
       }
+      if (help)
+        await countSelfService(help, {
+          article,
+          answered: faq !== undefined,
+          question,
+          language,
+          message,
+          conversationId,
+          now,
+        });
       await deps.outbound.enqueue(
-        acknowledgement(deps, { message, conversation, customer, language, inboundKey, now, faq }),
+        acknowledgement(deps, { message, conversation, customer, language, inboundKey, now, faq, article }),
       );
       queued = true;
     }
@@ -308,7 +347,12 @@ async function storeAndAcknowledge(
     customerId: customer.id,
     conversationId,
     messageId,
-    autoReply: { queued, reasons, ...(faq ? { faq: faq.id } : {}) },
+    autoReply: {
+      queued,
+      reasons,
+      ...(faq ? { faq: faq.id } : {}),
+      ...(article ? { article: article.slug } : {}),
+    },
   };
 }
 
@@ -383,20 +427,28 @@ function acknowledgement(
     inboundKey: string;
     now: Date;
     faq?: FaqMatch;
+    article?: LinkedArticle;
   },
 ): OutboundRequest {
-  const { message, conversation, customer, language, now } = input;
+  const { message, conversation, customer, language, now, article } = input;
   const { config } = deps;
   const timeZone = customer.timezone ?? config.businessHours.timezone;
   const deadline = addBusinessMinutes(now, config.firstResponseTargetMinutes, config.businessHours);
+  const sms = message.channel === 'sms';
   const content = renderAcknowledgement({
     language,
     customerName: customer.name,
     responseBy: formatResponseDeadline(deadline, now, language, timeZone),
     reference: conversationReference(conversation.id),
     channel: message.channel,
-    faqAnswer: input.faq?.answer,
+    // An FAQ or order-status answer is said as written; an article speaks through its summary.
+    faqAnswer: input.faq?.answer ?? (sms ? undefined : article?.summary),
+    articleUrl: article?.url,
   });
+  const text = sms ? smsText(content, config.sms?.fitAcknowledgementToOneSegment ?? false) : content.text;
+  // The link is reported only where the text kept it (an SMS may have had to drop it).
+  const linked =
+    article && text.includes(article.url) ? [{ slug: article.slug, url: article.url }] : undefined;
   const threading = message.email?.threading;
   return {
     id: deps.ids.derive('auto-reply', input.inboundKey),
@@ -407,11 +459,8 @@ function acknowledgement(
     to: message.from.value,
     language,
     subject: content.subject,
-    // One SMS segment where the GSM-7 spelling of Turkish gets it there (a third of the cost).
-    text:
-      message.channel === 'sms' && config.sms?.fitAcknowledgementToOneSegment
-        ? fitOneSegment(content.text)
-        : content.text,
+    text,
+    ...(linked ? { articles: linked } : {}),
     email: threading
       ? {
           inReplyTo: threading.messageId,
@@ -448,6 +497,54 @@ function budgetScopes(message: InboundMessage, config: SupportConfig): AutoRespo
   }
   scopes.push({ kind: 'global', key: 'all', limit: perHour });
   return scopes;
+}
+
+/**
+ * The SMS acknowledgement: one SMS segment where the GSM-7 spelling of Turkish gets it there (a
+ * third of the cost). With a help-center link: the full text with the link if that fits one
+ * segment, else the terser text with the link, else the acknowledgement without the link.
+ */
+function smsText(content: { text: string; shorterText?: string }, fitOne: boolean): string {
+  const segmentFit = (text: string) => (fitOne ? fitOneSegment(text) : text);
+  if (content.shorterText === undefined) return segmentFit(content.text);
+  for (const candidate of [content.text, content.shorterText]) {
+    const fitted = segmentFit(candidate);
+    if (countSmsSegments(fitted).segments === 1) return fitted;
+  }
+  const withoutLink = content.text.slice(0, content.text.lastIndexOf('\n'));
+  return segmentFit(withoutLink);
+}
+
+async function countSelfService(
+  help: HelpCenterDeps,
+  input: {
+    article?: LinkedArticle;
+    answered: boolean;
+    question: string;
+    language: Language;
+    message: InboundMessage;
+    conversationId: string;
+    now: Date;
+  },
+): Promise<void> {
+  try {
+    if (input.article) {
+      await help.log?.recordAnswer({
+        slug: input.article.slug,
+        language: input.article.language,
+        channel: input.message.channel,
+        conversationId: input.conversationId,
+        at: input.now,
+      });
+    } else if (!input.answered) {
+      const question = normalizedQuestion(input.question, input.language);
+      if (question !== '')
+        await help.log?.recordUnanswered({ question, language: input.language, at: input.now });
+    }
+  } catch (error) {
+    // A counter is not worth a second acknowledgement: the retry would send nothing new.
+    help.onFailure?.(error);
+  }
 }
 
 /** The short reference a customer sees and can quote: the first characters of the id. */

@@ -22,6 +22,8 @@ import {
 import { replyToConversation } from '../core/agent/reply.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError, RetryableError } from '../core/errors.ts';
 import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/insights.ts';
+import type { SelfServiceStore } from '../core/knowledge-base/self-service.ts';
+import { type SelfServiceReportDeps, selfServiceReport } from '../core/knowledge-base/self-service-report.ts';
 import { CHANNELS, type Conversation, type Message } from '../core/model.ts';
 import { firstIssue } from '../core/validation.ts';
 
@@ -29,6 +31,13 @@ export interface AgentApiHandlerDeps {
   readonly agent: AgentDeps;
   /** `GET /reports/channels`: the channel insights counters. */
   readonly reports: InsightsReportDeps;
+  /**
+   * `GET /reports/self-service`, and the human replies that tell a deflected question from one
+   * a person still answered. Absent without a help center.
+   */
+  readonly selfService?: SelfServiceReportDeps & {
+    readonly store: Pick<SelfServiceStore, 'recordHumanReply'>;
+  };
 }
 
 /** Agent requests are small JSON documents; a reply is at most 10,000 characters. */
@@ -102,6 +111,12 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
       agent,
       idempotencyKey: key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key'),
     });
+    // A person answered: the automatic article answer of this conversation did not deflect it.
+    await deps.selfService?.store
+      .recordHumanReply(pathId(params), deps.agent.clock.now())
+      .catch((error: unknown) =>
+        logger.warn('self-service follow-up not counted', { error: describeError(error) }),
+      );
     return respond(202, { status: 'queued', ...result });
   },
   'POST /conversations/{id}/assign': async (deps, { event, agent, params }) => {
@@ -138,6 +153,17 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
     const query = event.queryStringParameters ?? {};
     const range = parseReportRange({ from: query.from, to: query.to }, deps.agent.clock.now());
     return respond(200, await channelReport(deps.reports, range));
+  },
+  'GET /reports/self-service': async (deps, { event }) => {
+    if (!deps.selfService) {
+      return respond(404, {
+        error: 'not-found',
+        reason: 'this deployment has no help center (`help` in its config)',
+      });
+    }
+    const query = event.queryStringParameters ?? {};
+    const range = parseReportRange({ from: query.from, to: query.to }, deps.agent.clock.now());
+    return respond(200, await selfServiceReport(deps.selfService, range));
   },
 };
 

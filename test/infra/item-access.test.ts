@@ -39,6 +39,7 @@ beforeAll(() => {
           'arn:aws:connect:eu-central-1:111122223333:instance/5a1db0c5-0000-4000-8000-00000000c0de',
       },
       meta: META_SECTION,
+      help: { baseUrl: 'https://help.shop.example' },
       sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
     },
   });
@@ -73,6 +74,7 @@ function tableFunctions(): Array<[TableFunction, SupportFunction | undefined]> {
     ['agentApi', stack.agentApi?.function],
     ['voiceLookup', stack.voice?.lookupFunction],
     ['voiceEvents', stack.voice?.eventsFunction],
+    ['helpFeedback', stack.helpCenter?.feedbackFunction],
   ];
 }
 

@@ -2,8 +2,10 @@ import {
   AUTO_RESPONSE_BUDGET_PREFIX,
   assigneeIndexKey,
   customerIndexKey,
+  FEEDBACK_THROTTLE_PREFIX,
   INSIGHTS_PREFIX,
   keys,
+  SELF_SERVICE_PREFIX,
   statusIndexKey,
 } from './keys.ts';
 import { providerMessageKey } from './provider-messages.ts';
@@ -36,6 +38,10 @@ export const ITEM_PREFIX = {
   insights: INSIGHTS_PREFIX,
   /** Hourly counters of automatic responses per sender domain and in all (`BUDGET#<hour>#…`). */
   autoResponseBudget: AUTO_RESPONSE_BUDGET_PREFIX,
+  /** Help-center counters of a day: articles answered, questions left unanswered, feedback. */
+  selfService: SELF_SERVICE_PREFIX,
+  /** "Was this helpful?" posts of one client in one window. */
+  feedbackThrottle: FEEDBACK_THROTTLE_PREFIX,
   providerMessage: prefixOf(providerMessageKey('sms', '-').pk),
   /** The agent queue index (`STATUS#<status>#<shard>`). */
   statusIndex: prefixOf(statusIndexKey('open', '-')),
@@ -53,8 +59,11 @@ if (prefixOf(customerIndexKey('-')) !== ITEM_PREFIX.customer) {
 /** Every inbound path: the ledger, who wrote, the thread, "where is my order", the counters. */
 const INBOUND: readonly ItemFamily[] = ['event', 'identity', 'customer', 'conversation', 'order', 'insights'];
 
-/** A customer's message, which may be acknowledged: that takes from the hourly budgets too. */
-const INBOUND_MESSAGE: readonly ItemFamily[] = [...INBOUND, 'autoResponseBudget'];
+/**
+ * A customer's message, which may be acknowledged: that takes from the hourly budgets, and counts
+ * the help-center article it linked (or the question none answered).
+ */
+const INBOUND_MESSAGE: readonly ItemFamily[] = [...INBOUND, 'autoResponseBudget', 'selfService'];
 
 /**
  * The item families each function reads or writes, one definition: a function's construct grants
@@ -72,8 +81,18 @@ export const FUNCTION_ITEMS = {
   orderEvents: ['event', 'identity', 'customer', 'conversation', 'order'],
   /** The reminder, and the customer it is for (found, linked or merged like an order event's). */
   reminders: ['identity', 'customer', 'conversation', 'order', 'reminder'],
-  /** The queue (status and assignee indexes), timelines, customers, the channel report. */
-  agentApi: ['conversation', 'customer', 'identity', 'statusIndex', 'assigneeIndex', 'insights'],
+  /** The queue (status and assignee indexes), timelines, customers, the channel and self-service reports. */
+  agentApi: [
+    'conversation',
+    'customer',
+    'identity',
+    'statusIndex',
+    'assigneeIndex',
+    'insights',
+    'selfService',
+  ],
+  /** "Was this helpful?": the vote under its day, the article's tally, the client's window. */
+  helpFeedback: ['selfService', 'feedbackThrottle'],
   /** A few key lookups of the caller, and the contact record it leaves. */
   voiceLookup: ['identity', 'customer', 'order', 'voiceContact'],
   voiceEvents: [...INBOUND, 'voiceContact'],

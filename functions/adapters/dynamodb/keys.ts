@@ -50,9 +50,37 @@ export const keys = {
     pk: `${AUTO_RESPONSE_BUDGET_PREFIX}${hour}#${scope}#${key}`,
     sk: 'BUDGET',
   }),
+  /** Self-service counters of one help-center article on one UTC day. */
+  selfServiceArticle: (day: string, language: string, slug: string) => ({
+    pk: `${SELF_SERVICE_PREFIX}${day}`,
+    sk: `ARTICLE#${language}#${slug}`,
+  }),
+  /** How often one (normalized) question found no confident article on one UTC day. */
+  selfServiceUnanswered: (day: string, language: string, question: string) => ({
+    pk: `${SELF_SERVICE_PREFIX}${day}`,
+    sk: `UNANSWERED#${language}#${question}`,
+  }),
+  /** One "was this helpful?" answer, in time order under its day. */
+  selfServiceFeedback: (day: string, at: string, id: string) => ({
+    pk: `${SELF_SERVICE_PREFIX}${day}`,
+    sk: `FEEDBACK#${at}#${id}`,
+  }),
+  /** The article an automatic answer linked in a conversation, under the conversation. */
+  selfServiceAnswer: (conversationId: string) => ({
+    pk: `CONVERSATION#${conversationId}`,
+    sk: 'SELFSERVICE',
+  }),
+  /** Feedback requests of one client (a hash of its address) in one window. */
+  feedbackThrottle: (client: string, windowStart: string) => ({
+    pk: `${FEEDBACK_THROTTLE_PREFIX}${client}`,
+    sk: windowStart,
+  }),
 };
 
 export const AUTO_RESPONSE_BUDGET_PREFIX = 'BUDGET#';
+export const SELF_SERVICE_PREFIX = 'SELFSERVICE#';
+export const FEEDBACK_THROTTLE_PREFIX = 'FEEDBACKTHROTTLE#';
+
 export const ORDER_PREFIX = 'ORDER#';
 export const INSIGHTS_PREFIX = 'INSIGHTS#';
 

@@ -30,6 +30,7 @@ export const AGENT_ROUTES = [
   { method: 'POST', path: '/conversations/{id}/close', scope: AGENT_WRITE_SCOPE },
   { method: 'GET', path: '/customers/{id}/timeline', scope: AGENT_READ_SCOPE },
   { method: 'GET', path: '/reports/channels', scope: AGENT_READ_SCOPE },
+  { method: 'GET', path: '/reports/self-service', scope: AGENT_READ_SCOPE },
 ] as const satisfies readonly AgentRoute[];
 
 /** `GET /conversations/{id}`: API Gateway's route key. */

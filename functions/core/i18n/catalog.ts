@@ -32,6 +32,14 @@ export interface Catalog {
     readonly automaticNotice: string;
     /** Everything in one short paragraph for SMS and messaging apps. */
     readonly short: (parts: { readonly responseBy: string; readonly reference: string }) => string;
+    /** The line that links a help-center article after its summary (email, social, chat). */
+    readonly helpArticle: (url: string) => string;
+    /** SMS with an article link when `short` and the link do not fit one segment together. */
+    readonly shortWithLink: (parts: {
+      readonly responseBy: string;
+      readonly reference: string;
+      readonly url: string;
+    }) => string;
   };
   /** Order-status notifications, one message per event type (see core/order-notifications.ts). */
   readonly orders: {

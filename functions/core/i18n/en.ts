@@ -19,6 +19,9 @@ export const en: Catalog = {
     automaticNotice: 'This is an automatic confirmation; a member of our team will answer you personally.',
     short: ({ responseBy, reference }) =>
       `Thanks, we received your message (ref ${reference}) and will answer by ${responseBy}. Reply here to add more.`,
+    helpArticle: (url) => `More in our help center: ${url}`,
+    shortWithLink: ({ responseBy, reference, url }) =>
+      `Got it (ref ${reference}), we answer by ${responseBy}. Help: ${url}`,
   },
   orders: {
     subject: ({ type, orderId }) => `Order ${orderId}: ${EN_ORDER_HEADLINE[type]}`,

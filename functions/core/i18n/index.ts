@@ -62,6 +62,8 @@ export interface AcknowledgementInput {
   readonly channel: Channel;
   /** An FAQ answer to the customer's question, said before the acknowledgement (see core/faq.ts). */
   readonly faqAnswer?: string;
+  /** A help-center article's page, linked after the answer (SMS: the link without the answer). */
+  readonly articleUrl?: string;
 }
 
 /**
@@ -70,7 +72,12 @@ export interface AcknowledgementInput {
  * Unknown languages get the fallback catalog. Output is NFC, so a composed "ş" from a customer's
  * name and one from our templates compare and count (SMS segments) the same.
  */
-export function renderAcknowledgement(input: AcknowledgementInput): { subject: string; text: string } {
+export function renderAcknowledgement(input: AcknowledgementInput): {
+  subject: string;
+  text: string;
+  /** SMS with a link: a terser text for when `text` does not fit one segment. */
+  shorterText?: string;
+} {
   const messages = catalogFor(input.language).acknowledgement;
   const reference = displayedReference(input.reference);
   const responseBy = singleLine(input.responseBy);
@@ -81,16 +88,29 @@ export function renderAcknowledgement(input: AcknowledgementInput): { subject: s
   const subject = messages.defaultSubject(reference);
 
   const faqAnswer = input.faqAnswer?.trim() || undefined;
+  // An SMS that already says the order's status has no room left for a link.
+  const url =
+    input.articleUrl && !(input.channel === 'sms' && faqAnswer) ? singleLine(input.articleUrl) : undefined;
+  if (input.channel === 'sms' && url) {
+    // A segment has no room for a summary: the link is the answer.
+    const short = messages.short({ responseBy, reference });
+    return {
+      subject: normalizeText(subject),
+      text: normalizeText(`${short}\n${url}`),
+      shorterText: normalizeText(messages.shortWithLink({ responseBy, reference, url })),
+    };
+  }
+  const answer = [faqAnswer, url ? messages.helpArticle(url) : undefined].filter(Boolean).join('\n');
   if (input.channel !== 'email') {
     const short = messages.short({ responseBy, reference });
     return {
       subject: normalizeText(subject),
-      text: normalizeText(faqAnswer ? `${faqAnswer}\n\n${short}` : short),
+      text: normalizeText(answer ? `${answer}\n\n${short}` : short),
     };
   }
   const paragraphs = [
     messages.greeting(customerNameForGreeting(input.customerName)),
-    ...(faqAnswer ? [faqAnswer] : []),
+    ...(answer ? [answer] : []),
     messages.received(responseBy),
     messages.reference(reference),
     messages.replyToContinue,

@@ -63,6 +63,9 @@ export const tr: Catalog = {
     // Turkish letters force UCS-2 SMS (70 characters a segment), so this stays terse.
     short: ({ responseBy, reference }) =>
       `Teşekkürler, mesajınızı aldık (${reference}). ${answerBy(responseBy, 'none')} Eklemek istediğinizi buraya yazabilirsiniz.`,
+    helpArticle: (url) => `Ayrıntılar yardım merkezimizde: ${url}`,
+    shortWithLink: ({ responseBy, reference, url }) =>
+      `Mesajınızı aldık (${reference}). ${answerBy(responseBy, 'none')} Yardım: ${url}`,
   },
   orders: {
     subject: ({ type, orderId }) => `${orderId} numaralı siparişiniz ${TR_ORDER_HEADLINE[type]}`,

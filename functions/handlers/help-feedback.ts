@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import * as z from 'zod';
+import { helpFeedbackClients } from '../adapters/function-clients.ts';
+import { headerValue, rawBody, respond } from '../adapters/http/shop-request.ts';
+import { describeError, logger } from '../adapters/observability.ts';
+import { helpFeedbackDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import {
+  type ArticleFeedbackDeps,
+  articleFeedbackRequestSchema,
+  FeedbackThrottledError,
+  receiveArticleFeedback,
+} from '../core/knowledge-base/feedback.ts';
+
+/** A feedback form is a few hundred bytes; a comment is at most 500 characters. */
+const MAX_BODY_BYTES = 4 * 1024;
+
+/**
+ * `POST /help/feedback`: "was this helpful?" from a help-center page, as JSON (the page's script)
+ * or as a plain form post (no script). 202 when stored, 400 with the field for wrong input,
+ * 429 with Retry-After when one client sends too many.
+ */
+export function makeHelpFeedbackHandler(getDeps: () => ArticleFeedbackDeps) {
+  return middy(
+    async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+      const raw = rawBody(event);
+      if (raw.length === 0 || raw.length > MAX_BODY_BYTES) {
+        return respond(400, {
+          error: 'invalid-input',
+          field: 'body',
+          reason: 'the body is empty or too large',
+        });
+      }
+      const form = (headerValue(event.headers, 'content-type') ?? '').startsWith(
+        'application/x-www-form-urlencoded',
+      );
+      try {
+        const request = parseFeedback(raw, form);
+        const result = await receiveArticleFeedback(getDeps(), { request, client: clientOf(event) });
+        logger.info('article feedback stored', { slug: request.slug, language: request.language });
+        if (form) {
+          return {
+            statusCode: 200,
+            headers: { 'content-type': 'text/html; charset=utf-8' },
+            // The page without its script posted a plain form: a plain page answers it.
+            body: '<!doctype html><html lang="en"><meta charset="utf-8"><title>Thank you</title><p>Thank you for your feedback. / Teşekkürler, geri bildiriminiz alındı.</p></html>',
+          };
+        }
+        return respond(202, { status: 'stored', id: result.id });
+      } catch (error) {
+        if (error instanceof InvalidInputError) {
+          return respond(400, { error: 'invalid-input', field: error.field, reason: error.reason });
+        }
+        if (error instanceof FeedbackThrottledError) {
+          return {
+            ...respond(429, { error: 'throttled', reason: error.reason }),
+            headers: { 'content-type': 'application/json', 'retry-after': String(error.retryAfterSeconds) },
+          };
+        }
+        logger.error('article feedback failed', { error: describeError(error) });
+        return respond(500, { error: 'failed', reason: 'the feedback could not be stored; try again later' });
+      }
+    },
+  ).use(injectLambdaContext(logger));
+}
+
+function parseFeedback(raw: Buffer, form: boolean) {
+  let value: unknown;
+  if (form) {
+    const fields = new URLSearchParams(raw.toString('utf8'));
+    const comment = fields.get('comment') ?? '';
+    value = {
+      slug: fields.get('slug'),
+      language: fields.get('language'),
+      helpful: fields.get('helpful') === 'yes' ? true : fields.get('helpful') === 'no' ? false : undefined,
+      ...(comment.trim() ? { comment } : {}),
+    };
+  } else {
+    try {
+      value = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      throw new InvalidInputError('the body is not JSON', { field: 'body', cause: error });
+    }
+  }
+  const parsed = articleFeedbackRequestSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidInputError(z.prettifyError(parsed.error), { field: issue?.path.join('.') || 'body' });
+  }
+  return parsed.data;
+}
+
+/**
+ * Who is asking, for the throttle only: a hash of the address, never the address itself. Behind
+ * CloudFront the source is an edge server; CloudFront-Viewer-Address ("ip:port", set by
+ * CloudFront, not the viewer) names the reader.
+ */
+function clientOf(event: APIGatewayProxyEventV2): string {
+  const viewer = headerValue(event.headers, 'cloudfront-viewer-address');
+  const address = viewer
+    ? viewer.slice(0, viewer.lastIndexOf(':'))
+    : (event.requestContext?.http?.sourceIp ?? 'unknown');
+  return createHash('sha256').update(address).digest('hex').slice(0, 24);
+}
+
+const deps = once(() => helpFeedbackDeps(helpFeedbackClients(), settingsFromEnvironment()));
+
+export const handler = makeHelpFeedbackHandler(deps);
