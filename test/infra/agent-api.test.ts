@@ -88,6 +88,7 @@ describe('agent API infrastructure with a JWT issuer', () => {
       'GET /conversations/{id}': [AGENT_READ_SCOPE],
       'GET /customers/{id}/timeline': [AGENT_READ_SCOPE],
       'GET /reports/channels': [AGENT_READ_SCOPE],
+      'GET /reports/self-service': [AGENT_READ_SCOPE],
       'POST /conversations/{id}/replies': [AGENT_WRITE_SCOPE],
       'POST /conversations/{id}/assign': [AGENT_WRITE_SCOPE],
       'POST /conversations/{id}/status': [AGENT_WRITE_SCOPE],
