@@ -3,7 +3,7 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { orderEventsDeps, type Settings } from '../../functions/adapters/wiring.ts';
-import { signHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
+import { shopTimestamp, signShopRequest } from '../../functions/channels/shop-signature.ts';
 import type { Channel } from '../../functions/core/model.ts';
 import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
@@ -19,6 +19,8 @@ export const SANDBOX_SHOP_SECRET = 'sandbox-shop-secret';
 export interface ShopHttpRequest {
   readonly method: string;
   readonly path: string;
+  /** The query string as the client sent it, without `?` (it is signed with the path). */
+  readonly rawQuery?: string;
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
 }
@@ -35,7 +37,7 @@ export class SandboxShop {
   constructor(
     standIns: StandIns,
     settings: Settings,
-    clock: Clock,
+    private readonly clock: Clock,
     channels: ReadonlySet<Channel>,
     deferredSends: DeferredSends,
   ) {
@@ -48,6 +50,7 @@ export class SandboxShop {
     // The same stores as the order events; the scheduler is the sandbox's twin, fired by the clock.
     const reminders = makeRemindersHandler(() => ({
       secret,
+      clock,
       reminders: {
         ...built.orders,
         reminders: new DynamoReminderStore(documentClient(standIns.clients.dynamo), settings.tableName),
@@ -76,8 +79,8 @@ export class SandboxShop {
   }
 
   /**
-   * A replay file POSTed to `path`, signed with the sandbox shop secret, unless a
-   * `<name>.headers.json` sidecar gives the headers (a wrong or missing signature).
+   * A replay file POSTed to `path`, signed with the sandbox shop secret at the sandbox clock,
+   * unless a `<name>.headers.json` sidecar gives the headers (a wrong, stale or missing signature).
    */
   async replayFile(
     path: string,
@@ -85,10 +88,15 @@ export class SandboxShop {
     headersFile: Uint8Array | undefined,
     method = 'POST',
   ): Promise<APIGatewayProxyStructuredResultV2> {
+    const timestamp = shopTimestamp(this.clock.now());
     const headers = requestHeaders(
       {
         'content-type': 'application/json',
-        'x-signature-sha256': signHmacSha256Hex(content, SANDBOX_SHOP_SECRET),
+        'x-signature-timestamp': timestamp,
+        'x-signature-sha256': signShopRequest(
+          { timestamp, method, pathWithQuery: path, body: content },
+          SANDBOX_SHOP_SECRET,
+        ),
       },
       headersFile,
     );

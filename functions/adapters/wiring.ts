@@ -9,15 +9,16 @@ import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '.
 import { ConfigurationError } from '../core/errors.ts';
 import type { EscalationDeps } from '../core/escalation.ts';
 import type { Channel } from '../core/model.ts';
-import type { OrderEventDeps } from '../core/orders.ts';
 import type { Clock } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
-import type { FireReminderDeps, ReminderDeps } from '../core/reminders.ts';
+import type { FireReminderDeps } from '../core/reminders.ts';
 import type { SurveyAnswerDeps } from '../core/survey.ts';
 import type { CallerLookupDeps } from '../core/voice/caller-lookup.ts';
 import type { ContactEventDeps } from '../core/voice/contact-events.ts';
 import type { AgentApiHandlerDeps } from '../handlers/agent-api.ts';
 import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
+import type { OrderEventsHandlerDeps } from '../handlers/order-events.ts';
+import type { RemindersHandlerDeps } from '../handlers/reminders.ts';
 import { ConnectApiContacts } from './connect/connect-contacts.ts';
 import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
 import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
@@ -40,7 +41,11 @@ import { type MetaSettings, metaSenders, metaSettingsFromEnvironment } from './m
 import { S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
 import type { SchedulerSettings } from './scheduler/eventbridge-deferred-sends.ts';
 import { SesEmailSender } from './ses/ses-email-sender.ts';
-import { type ShopSecret, shopSecretFromEnvironment } from './shop/shop-secret.ts';
+import {
+  legacyBodySignatureFromEnvironment,
+  type ShopSecret,
+  shopSecretFromEnvironment,
+} from './shop/shop-secret.ts';
 import {
   deferredSendsFor,
   quietHoursPolicy,
@@ -267,10 +272,12 @@ export function orderEventsDeps(
   settings: Settings,
   clock: Clock = systemClock,
   secret: ShopSecret = shopSecretFromEnvironment(),
-): { readonly secret: ShopSecret; readonly orders: OrderEventDeps } {
+): OrderEventsHandlerDeps {
   const db = documentClient(clients.dynamo);
   return {
     secret,
+    clock,
+    legacyBodySignature: legacyBodySignatureFromEnvironment(),
     orders: {
       clock,
       ids: derivedIds,
@@ -290,7 +297,7 @@ export function remindersDeps(
   settings: Settings,
   clock: Clock = systemClock,
   secret: ShopSecret = shopSecretFromEnvironment(),
-): { readonly secret: ShopSecret; readonly reminders: ReminderDeps } {
+): RemindersHandlerDeps {
   const db = documentClient(clients.dynamo);
   const deferredSends = deferredSendsFor(clients.scheduler, settings.deferredSends);
   if (!deferredSends) {
@@ -301,6 +308,8 @@ export function remindersDeps(
   const stores = tableStores(clients, settings);
   return {
     secret,
+    clock,
+    legacyBodySignature: legacyBodySignatureFromEnvironment(),
     reminders: {
       clock,
       ids: derivedIds,

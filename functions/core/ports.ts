@@ -51,8 +51,20 @@ export type EventClaim<Outcome> =
  * key; later ones see the recorded outcome. A claim is a lease, so a delivery that crashed
  * half-way is retried, not lost; the record outlives every provider's redelivery horizon.
  */
+/**
+ * How long an event's record is kept: long enough for its source's redeliveries, or as long as
+ * the records it changed (an order is never deleted, so neither is the record of its events: a
+ * replayed old order event must stay a duplicate).
+ */
+export type EventRetention = 'redelivery-window' | 'forever';
+
 export interface EventLedger {
-  claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>>;
+  claim<Outcome>(
+    key: string,
+    now: Date,
+    leaseSeconds: number,
+    retention?: EventRetention,
+  ): Promise<EventClaim<Outcome>>;
   complete<Outcome>(key: string, outcome: Outcome, now: Date): Promise<void>;
   release(key: string): Promise<void>;
 }
