@@ -31,6 +31,7 @@ import { DynamoCustomerLinks } from './dynamodb/customer-links.ts';
 import { documentClient } from './dynamodb/document-client.ts';
 import { DynamoEscalationLog } from './dynamodb/escalation-log.ts';
 import { DynamoEventLedger } from './dynamodb/event-ledger.ts';
+import { DynamoIdentityWindows } from './dynamodb/identity-windows.ts';
 import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
@@ -109,6 +110,8 @@ function tableStores(clients: ClientsFor<'dynamo'>, settings: Settings) {
     conversations: new DynamoConversationStore(db, settings.tableName),
     // Read by every inbound path ("where is my order"), written by order events.
     orders: new DynamoOrderStore(db, settings.tableName),
+    // Written by the inbound paths, read by the dispatcher: Meta's 24-hour window per sender.
+    identityWindows: new DynamoIdentityWindows(db, settings.tableName),
   };
 }
 

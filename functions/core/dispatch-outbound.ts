@@ -12,6 +12,7 @@ import type {
   CustomerDirectory,
   DeferredSends,
   EventLedger,
+  IdentityWindows,
   ProviderMessageIndex,
 } from './ports.ts';
 import { deferForQuietHours, type QuietHoursPolicy } from './quiet-hours.ts';
@@ -26,6 +27,8 @@ export interface DispatchOutboundDeps {
   readonly providerMessages?: ProviderMessageIndex;
   /** The 24-hour window policy of WhatsApp, Messenger and Instagram (templates, fallbacks). */
   readonly social?: SupportConfig['social'];
+  /** Each sender's last inbound per channel, where the 24-hour window is measured from. */
+  readonly identityWindows?: IdentityWindows;
   /** Quiet hours of proactive sends (SMS); absent: send at any hour. */
   readonly quietHours?: QuietHoursPolicy;
   /** Where sends that must wait for the end of quiet hours are parked. */
@@ -41,6 +44,8 @@ export interface DispatchOutcome {
   readonly status: Extract<DeliveryStatus, 'sent' | 'failed' | 'suppressed'> | 'deferred';
   readonly providerMessageId?: string;
   readonly reason?: string;
+  /** The channel it went out on, when the window policy moved it to another one, and why. */
+  readonly fallback?: { readonly channel: Channel; readonly from: Channel; readonly reason: string };
 }
 
 export interface DispatchResult extends DispatchOutcome {
@@ -116,6 +121,7 @@ async function send(
   try {
     const sent = await sender.send(request);
     await record(deps, request, now, { status: 'sent', providerMessageId: sent.providerMessageId });
+    const fallback = request.fallback ? { fallback: { channel: request.channel, ...request.fallback } } : {};
     if (deps.providerMessages && request.conversationId && request.channel !== 'email') {
       // Delivery statuses name the provider's id only; this leads them back to the message.
       await deps.providerMessages.record(request.channel, sent.providerMessageId, {
@@ -137,7 +143,7 @@ async function send(
         deps.insights?.onFailure?.(error),
       );
     }
-    return { status: 'sent', providerMessageId: sent.providerMessageId };
+    return { status: 'sent', providerMessageId: sent.providerMessageId, ...fallback };
   } catch (error) {
     if (!(error instanceof PermanentDeliveryError)) throw error;
     if (error instanceof DestinationOptedOutError && deps.consent) {
@@ -199,6 +205,7 @@ async function record(
     providerMessageId: delivery.providerMessageId,
     flags: delivery.reason ? [delivery.reason] : undefined,
     agentId: request.agentId,
+    ...(request.fallback ? { fallback: request.fallback } : {}),
   };
   await deps.conversations.appendMessage(message);
 }

@@ -158,6 +158,8 @@ export interface Message {
   readonly emailThreading?: { readonly messageId?: string; readonly references: readonly string[] };
   /** Outbound agent replies: the agent who wrote it (JWT `sub`). */
   readonly agentId?: string;
+  /** Outbound: it went out on `channel` instead of the channel it was queued for, and why. */
+  readonly fallback?: { readonly from: Channel; readonly reason: string };
 }
 
 /** SES receipt verdict values. */
@@ -267,6 +269,8 @@ export interface OutboundRequest {
     readonly language: Language;
     readonly parameters: readonly string[];
   };
+  /** Set by the dispatcher when the message goes out on another channel than it was queued for. */
+  readonly fallback?: { readonly from: Channel; readonly reason: string };
 }
 
 /** The order event types a shop sends (DESIGN §5). */

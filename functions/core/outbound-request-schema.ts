@@ -29,4 +29,5 @@ export const outboundRequestSchema = z.object({
       parameters: z.array(z.string().max(1024)).max(10),
     })
     .optional(),
+  fallback: z.object({ from: z.enum(CHANNELS), reason: z.string().min(1).max(500) }).optional(),
 }) satisfies z.ZodType<OutboundRequest>;

@@ -69,6 +69,17 @@ export interface EventLedger {
   release(key: string): Promise<void>;
 }
 
+/**
+ * When a customer last wrote to us from one identity (a wa_id's phone, a PSID) on one channel.
+ * Meta's 24-hour window belongs to that sender, not to one conversation: an order notice on its
+ * own (closed) conversation is inside the window opened by a message on another one.
+ */
+export interface IdentityWindows {
+  /** Keeps the latest `at`: an older or redelivered message changes nothing. */
+  recordInbound(identity: Identity, channel: Channel, at: string): Promise<void>;
+  lastInboundAt(identity: Identity, channel: Channel): Promise<string | undefined>;
+}
+
 export interface CustomerDirectory {
   findByIdentity(identity: Identity): Promise<Customer | undefined>;
   get(customerId: string): Promise<Customer | undefined>;

@@ -7,6 +7,7 @@ import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
 import { type InsightsDeps, recordInbound } from './insights.ts';
 import { chooseReplyLanguage, detectLanguage } from './language.ts';
+import { WINDOWED_CHANNELS } from './messaging-window.ts';
 import type {
   AttachmentRef,
   Conversation,
@@ -24,6 +25,7 @@ import type {
   ConversationStore,
   CustomerDirectory,
   EventLedger,
+  IdentityWindows,
   IdSource,
   InboundOutcome,
   OrderStore,
@@ -53,6 +55,8 @@ export interface ReceiveInboundDeps {
   readonly surveys?: SurveyAnswerDeps;
   /** Channel counters and response-time deadlines (issue 7b); absent: nothing is counted. */
   readonly insights?: InsightsDeps;
+  /** Where each sender's last message per channel is kept (Meta's 24-hour window); absent: not kept. */
+  readonly identityWindows?: IdentityWindows;
 }
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
@@ -199,6 +203,10 @@ async function storeAndAcknowledge(
     );
   }
   if (surveyAnswer) await recordSurveyAnswer(deps, surveyAnswer, stored);
+  if (deps.identityWindows && WINDOWED_CHANNELS.has(message.channel)) {
+    // The window opens for the sender, whatever conversation the message landed on.
+    await deps.identityWindows.recordInbound(message.from, message.channel, message.receivedAt);
+  }
 
   const ownMessageId = message.email?.threading.messageId;
   if (ownMessageId) {
