@@ -7,7 +7,11 @@ import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { signHmacSha256Hex, verifyHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
-import { signMetaBody, verifyMetaSignature } from '../../functions/channels/meta/signature.ts';
+import {
+  signMetaBody,
+  verifyMetaSignature,
+  verifyTokenMatches,
+} from '../../functions/channels/meta/signature.ts';
 import { shopTimestamp, signShopRequest } from '../../functions/channels/shop-signature.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
@@ -168,6 +172,27 @@ describe('constant-time comparison', () => {
         expect(timingSafeEqual).not.toHaveBeenCalled();
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('the Meta verify-token compare', () => {
+  it('runs one constant-time comparison of equal lengths whatever token is sent, its length included', () => {
+    fc.assert(
+      fc.property(fc.option(fc.string({ maxLength: 200 }), { nil: undefined }), (given) => {
+        // Prepare
+        timingSafeEqual.mockClear();
+
+        // Act
+        const matched = verifyTokenMatches(given, 'verify-me');
+
+        // Assess
+        expect(matched).toBe(given === 'verify-me');
+        expect(timingSafeEqual).toHaveBeenCalledTimes(1);
+        const [a, b] = timingSafeEqual.mock.calls[0] ?? [];
+        expect((a as Buffer).length).toBe((b as Buffer).length);
+      }),
+      { numRuns: 300 },
     );
   });
 });

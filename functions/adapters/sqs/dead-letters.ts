@@ -1,6 +1,6 @@
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { ConfigurationError } from '../../core/errors.ts';
+import { ConfigurationError, InvalidInputError } from '../../core/errors.ts';
 import { describeError, logger } from '../observability.ts';
 
 /** The consumer's dead-letter queue and the source queue's maxReceiveCount (its redrive policy). */
@@ -14,9 +14,10 @@ export interface DeadLetters {
   /** True when this receive is the last one the queue's redrive policy allows. */
   isFinalAttempt(record: SQSRecord): boolean;
   /**
-   * On the final attempt, puts the record on the DLQ with its failure reason and answers true (the
-   * record is handled: SQS deletes it). Otherwise, or when the send fails, false: the record goes
-   * back to its queue, and SQS's redrive still dead-letters it (without the reason).
+   * On the final attempt, or at once for input that can never succeed (InvalidInputError), puts
+   * the record on the DLQ with its failure reason and answers true (the record is handled: SQS
+   * deletes it). Otherwise, or when the send fails, false: the record goes back to its queue, and
+   * SQS's redrive still dead-letters it (without the reason).
    */
   deadLetter(record: SQSRecord, error: unknown): Promise<boolean>;
 }
@@ -73,7 +74,7 @@ export class SqsDeadLetters implements DeadLetters {
   }
 
   async deadLetter(record: SQSRecord, error: unknown): Promise<boolean> {
-    if (!this.isFinalAttempt(record)) return false;
+    if (!this.isFinalAttempt(record) && !isPermanentFailure(error)) return false;
     const ours: Record<string, MessageAttributeValue> = {
       failureReason: { DataType: 'String', StringValue: failureReasonOf(error) },
       failureAt: { DataType: 'String', StringValue: this.now().toISOString() },
@@ -110,8 +111,17 @@ export class SqsDeadLetters implements DeadLetters {
 }
 
 /**
- * A partial-batch record handler whose last allowed failure is dead-lettered with its reason
- * (the record then counts as handled); every other failure is rethrown, so the record is retried.
+ * A record that failed this way fails the same way on every receive: retrying it only delays the
+ * reason reaching the DLQ (and an operator) by the redrive's receive count.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof InvalidInputError;
+}
+
+/**
+ * A partial-batch record handler whose last allowed failure, or any InvalidInputError, is
+ * dead-lettered with its reason (the record then counts as handled); every other failure is
+ * rethrown, so the record is retried.
  */
 export function withDeadLetters(
   processRecord: (record: SQSRecord) => Promise<void>,
