@@ -17,6 +17,7 @@ import type {
   Message,
   OutboundRequest,
 } from './model.ts';
+import { SENDER_NOT_NORMALISED, SPECIAL_RATE_SENDER } from './model.ts';
 import { answerOrderQuestion } from './order-status-answer.ts';
 import type {
   AttachmentStore,
@@ -87,7 +88,9 @@ export type AutoReplySkip =
   /** The customer opted out of this channel; only a keyword answer goes back on it. */
   | 'opted-out'
   /** A lone 1–5 answering a satisfaction survey: stored as the score, not acknowledged. */
-  | 'survey-answer';
+  | 'survey-answer'
+  /** An SMS from a premium-rate or unnormalisable number: an answer would cost or go nowhere. */
+  | 'unanswerable-sender';
 
 export interface ReceiveInboundResult extends InboundOutcome {
   readonly duplicate: boolean;
@@ -226,7 +229,12 @@ async function storeAndAcknowledge(
   if (surveyAnswer) reasons.push('survey-answer');
   else if (!thread.isNew) reasons.push('follow-up');
   if (message.flags?.includes('reaction')) reasons.push('reaction');
-  if (message.sms?.keyword && !reasons.includes('own-address')) {
+  const unanswerable =
+    message.channel === 'sms' &&
+    (message.flags?.includes(SPECIAL_RATE_SENDER) || message.flags?.includes(SENDER_NOT_NORMALISED));
+  if (unanswerable) {
+    reasons.push('unanswerable-sender');
+  } else if (message.sms?.keyword && !reasons.includes('own-address')) {
     reasons.push('sms-keyword');
     await answerSmsKeyword(deps, { message, customer, conversationId, inboundKey, now });
   } else if (message.channel === 'sms' && customer.consent.sms === 'opted-out') {

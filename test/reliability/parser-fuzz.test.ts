@@ -316,7 +316,12 @@ describe('oversized input is bounded', () => {
     // Prepare
     const deps = socialDeps();
     const delivery = structuredClone(
-      PARSERS[1]?.fixtures.find((f) => JSON.stringify(f).includes('"type":"text"')),
+      PARSERS[1]?.fixtures.find(
+        (f) =>
+          JSON.stringify(f).includes('"type":"text"') &&
+          (f as { entry: { changes: { value: { messages?: unknown[] } }[] }[] }).entry[0]?.changes[0]?.value
+            .messages?.length === 1,
+      ),
     ) as { entry: { changes: { value: { messages: { text: { body: string } }[] } }[] }[] };
     const message = delivery.entry[0]?.changes[0]?.value.messages[0];
     if (message) message.text.body = 'ç'.repeat(50_000);
