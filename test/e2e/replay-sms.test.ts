@@ -128,7 +128,9 @@ describe('replay of the SMS basics folder', () => {
     expect(own).toEqual([]);
     expect(invalid?.identities).toEqual([{ kind: 'phone', value: '12345' }]);
     expect(smsTo('12345')).toEqual([]);
-    expect(report.rejected).toEqual([{ file: '14-not-json.sms.json', reason: 'the SNS message is not JSON' }]);
+    expect(report.rejected).toEqual([
+      { file: '14-not-json.sms.json', reason: 'the SNS message is not JSON' },
+    ]);
     expect(report.deadLetters).toEqual([]);
     expect(report.deferred).toEqual([]);
   });

@@ -74,7 +74,8 @@ describe('dead letters in the sandbox', () => {
       {
         queue: 'social-inbound',
         receiveCount: 1,
-        reason: 'InvalidInputError: parts of the webhook delivery could not be read: entry 0 is not an object',
+        reason:
+          'InvalidInputError: parts of the webhook delivery could not be read: entry 0 is not an object',
       },
     ]);
   });

@@ -110,7 +110,9 @@ describe('processMetaDelivery', () => {
     const attempt = processMetaDelivery(deps, JSON.stringify(delivery));
 
     // Assess
-    await expect(attempt).rejects.toThrow('parts of the webhook delivery could not be read: entry 1 is not an object');
+    await expect(attempt).rejects.toThrow(
+      'parts of the webhook delivery could not be read: entry 1 is not an object',
+    );
     expect(deps.conversations.messages.size).toBe(1);
   });
 

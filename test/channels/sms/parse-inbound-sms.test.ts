@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_SMS_TEXT_LENGTH, parseInboundSms } from '../../../functions/channels/sms/parse-inbound-sms.ts';
-import { InvalidInputError } from '../../../functions/core/errors.ts';
 
 const RECEIVED_AT = '2026-11-23T10:00:00.000Z';
 
