@@ -264,10 +264,15 @@ export interface CustomerLinks {
   linkIdentity(identity: Identity, customerId: string, at: string): Promise<string>;
   /** Re-points an identity from `from` to `to` (no-op when it already names `to`). */
   moveIdentity(identity: Identity, from: string, to: string, at: string): Promise<void>;
-  /** Sets the shop-given profile fields (name, language, timezone, preferred channel). */
+  /**
+   * Sets the shop-given profile fields (name, language, timezone, preferred channel), each only
+   * when `at` is later than the time its stored value was given: a late or replayed event
+   * changes nothing.
+   */
   updateProfile(
     customerId: string,
     fields: Partial<Pick<Customer, 'name' | 'language' | 'timezone' | 'preferredChannel'>>,
+    at: string,
   ): Promise<void>;
   /** Marks `aliasId` as merged into `survivorId` (no-op when already so). */
   markMerged(aliasId: string, survivorId: string, at: string): Promise<void>;
