@@ -1,7 +1,7 @@
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { ConfigurationError, InvalidInputError } from '../../core/errors.ts';
-import { describeError, logger } from '../observability.ts';
+import { describeError, logger, maskPersonalData } from '../observability.ts';
 
 /** The consumer's dead-letter queue and the source queue's maxReceiveCount (its redrive policy). */
 export interface DeadLetterSettings {
@@ -26,9 +26,6 @@ export interface DeadLetters {
 const MAX_MESSAGE_ATTRIBUTES = 10;
 const MAX_REASON_LENGTH = 1_000;
 
-/** An address or an international number that a foreign error's message might quote. */
-const ADDRESS_LIKE = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+|\+\d[\d ()-]{6,18}\d/g;
-
 /**
  * `Name: message` of a failure. Our errors' messages carry ids and fixed phrases only;
  * describeError bounds a foreign one, and anything in it shaped like an email address or a phone
@@ -36,7 +33,7 @@ const ADDRESS_LIKE = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+|\+\d[\d ()-]{6,18}\d/g;
  */
 export function failureReasonOf(error: unknown): string {
   const { name, reason } = describeError(error);
-  return `${name}: ${reason.replace(ADDRESS_LIKE, '[redacted]')}`.slice(0, MAX_REASON_LENGTH);
+  return `${name}: ${maskPersonalData(reason)}`.slice(0, MAX_REASON_LENGTH);
 }
 
 function receiveCountOf(record: SQSRecord): number {
