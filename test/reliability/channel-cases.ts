@@ -12,7 +12,7 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
 import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
-import type { DeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
+import { type DeadLetters, isPermanentFailure } from '../../functions/adapters/sqs/dead-letters.ts';
 import {
   type AwsClients,
   dispatcherDeps,
@@ -190,6 +190,15 @@ function signedShopRequest(rig: Rig, path: string, body: Buffer) {
     body,
   });
 }
+
+/**
+ * The DLQ as the consumers see it by default: invalid input is handed over on its first receive
+ * (SQS deletes the record); anything else goes back to the queue.
+ */
+const invalidInputDeadLetters: DeadLetters = {
+  isFinalAttempt: () => false,
+  deadLetter: async (_record, error) => isPermanentFailure(error),
+};
 
 /** An HTTP answer to the shop: 2xx taken, 409 and 5xx sent again by the shop, other 4xx refused. */
 function httpOutcome(statusCode: number | undefined): DeliveryOutcome {
@@ -394,7 +403,7 @@ export async function startRig(
     sms: makeInboundSmsHandler(() => sms),
     social: makeInboundSocialHandler(
       () => social,
-      () => options.deadLetters,
+      () => options.deadLetters ?? invalidInputDeadLetters,
     ),
     orders: makeOrderEventsHandler(() => ({ ...shop, orders: { ...shop.orders, outbound, channels } })),
     reminders: makeRemindersHandler(() => ({
