@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
+import { systemClock } from '../../functions/adapters/ids.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { orderEventsDeps, type Settings } from '../../functions/adapters/wiring.ts';
 import { shopTimestamp, signShopRequest } from '../../functions/channels/shop-signature.ts';
@@ -32,7 +33,13 @@ type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStr
  * the real handlers fed API Gateway v2 events, with the sandbox shop secret.
  */
 export class SandboxShop {
-  private readonly routes: Array<{ method: string; pattern: RegExp; handler: HttpHandler }> = [];
+  private readonly routes: Array<{
+    method: string;
+    pattern: RegExp;
+    handler: HttpHandler;
+    /** The same route checking signature timestamps against the wall clock. */
+    wallClockHandler?: HttpHandler;
+  }> = [];
 
   constructor(
     standIns: StandIns,
@@ -43,27 +50,40 @@ export class SandboxShop {
   ) {
     const secret = new StaticShopSecret(SANDBOX_SHOP_SECRET);
     const built = orderEventsDeps(standIns.clients, settings, clock, secret);
-    const orders = makeOrderEventsHandler(() => ({ ...built, orders: { ...built.orders, channels } }));
-    this.addRoute('POST', /^\/orders\/events$/, (event) =>
-      orders(event, lambdaContext('switchboard-order-events')),
-    );
     // The same stores as the order events; the scheduler is the sandbox's twin, fired by the clock.
-    const reminders = makeRemindersHandler(() => ({
-      secret,
-      clock,
-      reminders: {
-        ...built.orders,
-        reminders: new DynamoReminderStore(documentClient(standIns.clients.dynamo), settings.tableName),
-        deferredSends,
-      },
-    }));
-    const context = () => lambdaContext('switchboard-reminders');
-    this.addRoute('POST', /^\/reminders$/, (event) => reminders(event, context()));
-    this.addRoute('DELETE', /^\/reminders\/(?<id>[^/]+)$/, (event) => reminders(event, context()));
+    const reminderDeps = {
+      ...built.orders,
+      reminders: new DynamoReminderStore(documentClient(standIns.clients.dynamo), settings.tableName),
+      deferredSends,
+    };
+    // Only the signature's timestamp is checked against `signatureClock`; the work runs on the
+    // sandbox clock either way.
+    const handlers = (signatureClock: Clock) => {
+      const orders = makeOrderEventsHandler(() => ({
+        ...built,
+        clock: signatureClock,
+        orders: { ...built.orders, channels },
+      }));
+      const reminders = makeRemindersHandler(() => ({
+        secret,
+        clock: signatureClock,
+        reminders: reminderDeps,
+      }));
+      const context = () => lambdaContext('switchboard-reminders');
+      return {
+        orders: (event: APIGatewayProxyEventV2) => orders(event, lambdaContext('switchboard-order-events')),
+        reminders: (event: APIGatewayProxyEventV2) => reminders(event, context()),
+      };
+    };
+    const sandboxClock = handlers(clock);
+    const wallClock = handlers(systemClock);
+    this.addRoute('POST', /^\/orders\/events$/, sandboxClock.orders, wallClock.orders);
+    this.addRoute('POST', /^\/reminders$/, sandboxClock.reminders, wallClock.reminders);
+    this.addRoute('DELETE', /^\/reminders\/(?<id>[^/]+)$/, sandboxClock.reminders, wallClock.reminders);
   }
 
-  addRoute(method: string, pattern: RegExp, handler: HttpHandler): void {
-    this.routes.push({ method, pattern, handler });
+  addRoute(method: string, pattern: RegExp, handler: HttpHandler, wallClockHandler?: HttpHandler): void {
+    this.routes.push({ method, pattern, handler, ...(wallClockHandler ? { wallClockHandler } : {}) });
   }
 
   /** Whether a route of the shop API answers `method path`. */
@@ -71,11 +91,28 @@ export class SandboxShop {
     return this.routes.some((r) => r.method === method && r.pattern.test(path));
   }
 
+  /**
+   * A request as a client sent it. Its signature may be made at the sandbox clock (which `--now`
+   * and `.clock.json` move) or at the client's real time: a timestamp refused against the one is
+   * checked against the other (a refusal happens before anything is read or stored).
+   */
   async request(request: ShopHttpRequest): Promise<APIGatewayProxyStructuredResultV2> {
+    return this.route(request, true);
+  }
+
+  private async route(
+    request: ShopHttpRequest,
+    wallClockToo: boolean,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     const route = this.routes.find((r) => r.method === request.method && r.pattern.test(request.path));
     if (!route) return { statusCode: 404, body: JSON.stringify({ error: 'not-found' }) };
     const match = request.path.match(route.pattern);
-    return route.handler(apiGatewayV2Event({ ...request, pathParameters: match?.groups ?? {} }));
+    const event = () => apiGatewayV2Event({ ...request, pathParameters: match?.groups ?? {} });
+    const answer = await route.handler(event());
+    if (!wallClockToo || !route.wallClockHandler || !isStaleTimestamp(answer)) return answer;
+    const againstWallClock = await route.wallClockHandler(event());
+    // Stale against both: the sandbox clock's reason is the one to show.
+    return isStaleTimestamp(againstWallClock) ? answer : againstWallClock;
   }
 
   /**
@@ -100,6 +137,10 @@ export class SandboxShop {
       },
       headersFile,
     );
-    return this.request({ method, path, headers, body: content });
+    return this.route({ method, path, headers, body: content }, false);
   }
+}
+
+function isStaleTimestamp(answer: APIGatewayProxyStructuredResultV2): boolean {
+  return answer.statusCode === 401 && String(answer.body).includes('X-Signature-Timestamp is ');
 }

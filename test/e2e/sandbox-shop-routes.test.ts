@@ -41,6 +41,28 @@ describe('the sandbox serves the shop API like API Gateway', () => {
     expect(await response.json()).toEqual({ error: 'unauthorized', reason: 'X-Signature-SHA256 mismatch' });
   });
 
+  it('takes a request signed at the client’s real time too (curl with date +%s), though the sandbox clock is elsewhere', async () => {
+    // Prepare
+    const body = ORDER.toString('utf8').replace('evt-8812', 'evt-wall-clock');
+    const headers = shopSignatureHeaders({
+      method: 'POST',
+      pathWithQuery: '/orders/events',
+      body,
+      secret: SANDBOX_SHOP_SECRET,
+      at: new Date(),
+    });
+
+    // Act
+    const response = await fetch(`${sandbox.base}/orders/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+  });
+
   it('refuses a correctly signed request replayed ten minutes later', async () => {
     // Prepare
     const stale = shopSignatureHeaders({
