@@ -124,7 +124,7 @@ if (mode === 'replay') {
       `  GET|POST ${base}/sandbox/clock         the sandbox clock; POST {"now":"<ISO time>"} moves it forward (held sends due by then leave)`,
       `  POST ${base}/sandbox/agent-tokens      {"sub":"agent-9","scopes":["switchboard/agent.read"],"lifetimeSeconds":3600}: an agent token`,
       `  GET|POST ${base}/webhooks/meta         Meta's webhook route (sign POSTs with the sandbox app secret "sandbox-meta-app-secret")`,
-      `  POST ${base}/orders/events, POST ${base}/reminders, DELETE ${base}/reminders/{id}   the shop API (X-Signature-SHA256: hex HMAC-SHA256 with "sandbox-shop-secret")`,
+      `  POST ${base}/orders/events, POST ${base}/reminders, DELETE ${base}/reminders/{id}   the shop API (X-Signature-Timestamp: Unix seconds; X-Signature-SHA256: hex HMAC-SHA256 with "sandbox-shop-secret" of timestamp.METHOD path\\nbody)`,
       `  GET  ${base}/conversations?status=&channel=&assignee=&nextToken=, GET ${base}/conversations/{id}, GET ${base}/customers/{id}/timeline`,
       `  POST ${base}/conversations/{id}/replies|assign|status|close, GET ${base}/reports/channels?from=&to=   the agent API (Authorization: Bearer ${engine.agents.token === 'dev-agent-token' ? 'dev-agent-token' : '<SANDBOX_AGENT_TOKEN>'})`,
       `  GET  ${base}/help                      the help center (GET /help/<lang>/<slug> an article; POST /help/feedback "was this helpful?")`,

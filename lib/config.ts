@@ -123,6 +123,12 @@ export const deploymentConfigSchema = z
             burstLimit: z.number().int().positive().max(5_000),
           })
           .default({ rateLimit: 20, burstLimit: 40 }),
+        /**
+         * Also accept the old signature of the body alone from requests without
+         * X-Signature-Timestamp, while a shop moves to the timestamped one. It can be replayed:
+         * leave it off once the shop sends timestamps.
+         */
+        legacyBodySignature: z.boolean().default(false),
       })
       .optional(),
     /**

@@ -141,6 +141,7 @@ export class SwitchboardStack extends Stack {
         outboundQueue: this.outbound.queue,
         whatsappPhoneNumberId: config.meta?.whatsappPhoneNumberId,
         throttle: config.shop.orderEventsThrottle,
+        legacyBodySignature: config.shop.legacyBodySignature,
       });
       this.reminders = new Reminders(this, 'Reminders', {
         encryption: this.encryption,
@@ -151,6 +152,7 @@ export class SwitchboardStack extends Stack {
         outboundQueue: this.outbound.queue,
         shopSecret: this.orders.shopSecret,
         throttle: config.shop.remindersThrottle,
+        legacyBodySignature: config.shop.legacyBodySignature,
       });
     }
     if (config.agents && this.httpApi) {

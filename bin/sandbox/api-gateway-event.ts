@@ -6,6 +6,8 @@ export interface HttpApiRequest {
   readonly headers: Record<string, string>;
   readonly body?: Uint8Array | string;
   readonly query?: Record<string, string>;
+  /** The query string exactly as the client sent it (without `?`); `query` is derived from it. */
+  readonly rawQuery?: string;
   readonly pathParameters?: Record<string, string>;
 }
 
@@ -19,12 +21,13 @@ export function apiGatewayV2Event(request: HttpApiRequest): APIGatewayProxyEvent
   const text = bytes.toString('utf8');
   const isText = Buffer.from(text, 'utf8').equals(bytes);
   const routeKey = `${request.method} ${request.path}`;
-  const query = request.query ?? {};
+  const query =
+    request.query ?? (request.rawQuery ? Object.fromEntries(new URLSearchParams(request.rawQuery)) : {});
   return {
     version: '2.0',
     routeKey,
     rawPath: request.path,
-    rawQueryString: new URLSearchParams(query).toString(),
+    rawQueryString: request.rawQuery ?? new URLSearchParams(query).toString(),
     headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     ...(request.pathParameters && Object.keys(request.pathParameters).length > 0

@@ -116,7 +116,7 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       }
       if (request.method && engine.shop.handles(request.method, url.pathname)) {
         // The shop's routes (order events, reminders), through the real handlers, signed with
-        // the sandbox shop secret by the caller (X-Signature-SHA256).
+        // the sandbox shop secret by the caller (X-Signature-Timestamp, X-Signature-SHA256).
         const method = request.method;
         return await relayAnswer(
           engine,
@@ -125,6 +125,7 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
             engine.shop.request({
               method,
               path: url.pathname,
+              rawQuery: url.search.slice(1),
               headers: singleValuedHeaders(request),
               body: await readBody(request),
             }),

@@ -11,15 +11,16 @@ import type { EscalationDeps } from '../core/escalation.ts';
 import type { ArticleFeedbackDeps } from '../core/knowledge-base/feedback.ts';
 import type { HelpCenterDeps } from '../core/knowledge-base/self-service.ts';
 import type { Channel } from '../core/model.ts';
-import type { OrderEventDeps } from '../core/orders.ts';
 import type { Clock } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
-import type { FireReminderDeps, ReminderDeps } from '../core/reminders.ts';
+import type { FireReminderDeps } from '../core/reminders.ts';
 import type { SurveyAnswerDeps } from '../core/survey.ts';
 import type { CallerLookupDeps } from '../core/voice/caller-lookup.ts';
 import type { ContactEventDeps } from '../core/voice/contact-events.ts';
 import type { AgentApiHandlerDeps } from '../handlers/agent-api.ts';
 import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
+import type { OrderEventsHandlerDeps } from '../handlers/order-events.ts';
+import type { RemindersHandlerDeps } from '../handlers/reminders.ts';
 import { ConnectApiContacts } from './connect/connect-contacts.ts';
 import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
 import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
@@ -33,6 +34,7 @@ import { DynamoCustomerLinks } from './dynamodb/customer-links.ts';
 import { documentClient } from './dynamodb/document-client.ts';
 import { DynamoEscalationLog } from './dynamodb/escalation-log.ts';
 import { DynamoEventLedger } from './dynamodb/event-ledger.ts';
+import { DynamoIdentityWindows } from './dynamodb/identity-windows.ts';
 import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
@@ -47,7 +49,11 @@ import { describeError, logger } from './observability.ts';
 import { S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
 import type { SchedulerSettings } from './scheduler/eventbridge-deferred-sends.ts';
 import { SesEmailSender } from './ses/ses-email-sender.ts';
-import { type ShopSecret, shopSecretFromEnvironment } from './shop/shop-secret.ts';
+import {
+  legacyBodySignatureFromEnvironment,
+  type ShopSecret,
+  shopSecretFromEnvironment,
+} from './shop/shop-secret.ts';
 import {
   deferredSendsFor,
   quietHoursPolicy,
@@ -121,6 +127,8 @@ function tableStores(clients: ClientsFor<'dynamo'>, settings: Settings) {
     leaseSeconds: settings.eventLeaseSeconds,
     // Taken by every inbound path before an automatic response goes out.
     autoResponseBudget: new DynamoAutoResponseBudget(db, settings.tableName),
+    // Written by the inbound paths, read by the dispatcher: Meta's 24-hour window per sender.
+    identityWindows: new DynamoIdentityWindows(db, settings.tableName),
   };
 }
 
@@ -318,10 +326,12 @@ export function orderEventsDeps(
   settings: Settings,
   clock: Clock = systemClock,
   secret: ShopSecret = shopSecretFromEnvironment(),
-): { readonly secret: ShopSecret; readonly orders: OrderEventDeps } {
+): OrderEventsHandlerDeps {
   const db = documentClient(clients.dynamo);
   return {
     secret,
+    clock,
+    legacyBodySignature: legacyBodySignatureFromEnvironment(),
     orders: {
       clock,
       ids: derivedIds,
@@ -341,7 +351,7 @@ export function remindersDeps(
   settings: Settings,
   clock: Clock = systemClock,
   secret: ShopSecret = shopSecretFromEnvironment(),
-): { readonly secret: ShopSecret; readonly reminders: ReminderDeps } {
+): RemindersHandlerDeps {
   const db = documentClient(clients.dynamo);
   const deferredSends = deferredSendsFor(clients.scheduler, settings.deferredSends);
   if (!deferredSends) {
@@ -352,6 +362,8 @@ export function remindersDeps(
   const stores = tableStores(clients, settings);
   return {
     secret,
+    clock,
+    legacyBodySignature: legacyBodySignatureFromEnvironment(),
     reminders: {
       clock,
       ids: derivedIds,

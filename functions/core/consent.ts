@@ -62,7 +62,19 @@ export function decideConsentChange(
       };
     }
   }
+  if (change.source === 'shop' && current.record !== undefined && !isLater(change.at, current.record.at)) {
+    // A shop system's word is as of its event: an older (late, replayed) one does not undo a newer
+    // record. The customer's own keywords are not held to this: a STOP always counts.
+    return { kind: 'unchanged' };
+  }
   return { kind: 'apply' };
+}
+
+/** Whether `at` is after `than`; a time that does not parse never blocks a change. */
+function isLater(at: string, than: string): boolean {
+  const a = Date.parse(at);
+  const b = Date.parse(than);
+  return Number.isNaN(a) || Number.isNaN(b) || a > b;
 }
 
 export interface ChangeConsentDeps {

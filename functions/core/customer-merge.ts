@@ -102,8 +102,10 @@ export async function resolveShopCustomer(
     }
   }
 
+  // Each field and each channel's consent moves only for an event newer than the one that set it:
+  // a late or replayed order event changes nothing the customer's newer data says.
   const profile = definedOnly(input.profile);
-  if (Object.keys(profile).length > 0) await deps.links.updateProfile(survivor.id, profile);
+  if (Object.keys(profile).length > 0) await deps.links.updateProfile(survivor.id, profile, input.at);
 
   for (const [channel, consented] of Object.entries(input.consent ?? {}) as Array<[Channel, boolean]>) {
     // changeConsent refuses a shop opt-in over the customer's own STOP, and records every change.

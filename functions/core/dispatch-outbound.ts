@@ -13,6 +13,7 @@ import type {
   CustomerDirectory,
   DeferredSends,
   EventLedger,
+  IdentityWindows,
   ProviderMessageIndex,
   SentMessage,
 } from './ports.ts';
@@ -28,6 +29,8 @@ export interface DispatchOutboundDeps {
   readonly providerMessages?: ProviderMessageIndex;
   /** The 24-hour window policy of WhatsApp, Messenger and Instagram (templates, fallbacks). */
   readonly social?: SupportConfig['social'];
+  /** Each sender's last inbound per channel, where the 24-hour window is measured from. */
+  readonly identityWindows?: IdentityWindows;
   /** Quiet hours of proactive sends (SMS); absent: send at any hour. */
   readonly quietHours?: QuietHoursPolicy;
   /** Where sends that must wait for the end of quiet hours are parked. */
@@ -45,6 +48,8 @@ export interface DispatchOutcome {
   readonly status: Extract<DeliveryStatus, 'sent' | 'failed' | 'suppressed'> | 'deferred';
   readonly providerMessageId?: string;
   readonly reason?: string;
+  /** The channel it went out on, when the window policy moved it to another one, and why. */
+  readonly fallback?: { readonly channel: Channel; readonly from: Channel; readonly reason: string };
 }
 
 export interface DispatchResult extends DispatchOutcome {
@@ -163,7 +168,8 @@ async function send(
     providerMessageId: sent.providerMessageId,
     emailMessageId: sent.emailMessageId,
   };
-  const outcome: DispatchOutcome = { status: 'sent', providerMessageId: sent.providerMessageId };
+  const fallback = request.fallback ? { fallback: { channel: request.channel, ...request.fallback } } : {};
+  const outcome: DispatchOutcome = { status: 'sent', providerMessageId: sent.providerMessageId, ...fallback };
   // The provider has it (none of SES, End User Messaging or the Graph API takes an idempotency
   // key): the ledger learns it first, in one write, so no delivery of this message sends it again.
   let marked: boolean;
@@ -290,6 +296,7 @@ async function record(
     providerMessageId: delivery.providerMessageId,
     flags: delivery.reason ? [delivery.reason] : undefined,
     agentId: request.agentId,
+    ...(request.fallback ? { fallback: request.fallback } : {}),
   };
   await deps.conversations.appendMessage(message);
 }

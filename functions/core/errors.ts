@@ -58,3 +58,26 @@ export class ConfigurationError extends SwitchboardError {
     super('configuration', reason, options);
   }
 }
+
+/**
+ * A provider (Graph API, SES, End User Messaging) failed in a way we have no rule for: described
+ * by its error type, code and HTTP status only, never its message, which may quote the customer.
+ */
+export class ProviderError extends SwitchboardError {
+  constructor(
+    provider: string,
+    details: {
+      readonly type: string;
+      readonly code?: string | number;
+      readonly status?: number;
+      cause?: unknown;
+    },
+  ) {
+    const parts = [
+      details.type,
+      ...(details.code === undefined ? [] : [`code ${details.code}`]),
+      ...(details.status === undefined ? [] : [`HTTP ${details.status}`]),
+    ];
+    super('provider-error', `${provider} failed (${parts.join(', ')})`, { cause: details.cause });
+  }
+}

@@ -1,5 +1,5 @@
 import { RetryableError } from './errors.ts';
-import type { EventLedger } from './ports.ts';
+import type { EventLedger, EventRetention } from './ports.ts';
 
 /** One event as the ledger knows it: its deterministic key and how long one delivery may hold it. */
 export interface LedgerClaim {
@@ -8,6 +8,8 @@ export interface LedgerClaim {
   readonly leaseSeconds: number;
   /** What the event is, for the error a delivery gets while another one holds it. */
   readonly what: string;
+  /** @default 'redelivery-window' */
+  readonly retention?: EventRetention;
 }
 
 /**
@@ -21,7 +23,10 @@ export async function handleOnce<Outcome extends object>(
   claim: LedgerClaim,
   work: () => Promise<Outcome>,
 ): Promise<Outcome & { readonly duplicate: boolean }> {
-  const claimed = await ledger.claim<Outcome>(claim.key, claim.now, claim.leaseSeconds);
+  const claimed =
+    claim.retention === undefined
+      ? await ledger.claim<Outcome>(claim.key, claim.now, claim.leaseSeconds)
+      : await ledger.claim<Outcome>(claim.key, claim.now, claim.leaseSeconds, claim.retention);
   if (claimed.status === 'done') return { ...claimed.outcome, duplicate: true };
   if (claimed.status === 'in-progress') {
     throw new RetryableError(`another delivery of ${claim.what} is being processed; retry later`);

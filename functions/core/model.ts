@@ -160,6 +160,8 @@ export interface Message {
   readonly emailThreading?: { readonly messageId?: string; readonly references: readonly string[] };
   /** Outbound agent replies: the agent who wrote it (JWT `sub`). */
   readonly agentId?: string;
+  /** Outbound: it went out on `channel` instead of the channel it was queued for, and why. */
+  readonly fallback?: { readonly from: Channel; readonly reason: string };
 }
 
 /** SES receipt verdict values. */
@@ -215,6 +217,11 @@ export interface EmailThreadingHints {
 }
 
 /** One inbound contact, normalized from any channel. */
+/** Flag of a message whose sender could not be normalised (kept on an identity as it came). */
+export const SENDER_NOT_NORMALISED = 'sender-not-normalised';
+/** Flag of an SMS from a premium-rate, shared-cost or international-network number. */
+export const SPECIAL_RATE_SENDER = 'special-rate-sender';
+
 export interface InboundMessage {
   readonly channel: Channel;
   /** Stable id from the provider: SES message id, SNS inboundMessageId, wamid, mid, contact id. */
@@ -287,6 +294,8 @@ export interface OutboundRequest {
   };
   /** Help-center articles the text links (automatic answers), for the timeline and the report. */
   readonly articles?: readonly { readonly slug: string; readonly url: string }[];
+  /** Set by the dispatcher when the message goes out on another channel than it was queued for. */
+  readonly fallback?: { readonly from: Channel; readonly reason: string };
 }
 
 /** The order event types a shop sends (DESIGN §5). */

@@ -138,7 +138,14 @@ export async function receiveOrderEvent(deps: OrderEventDeps, event: OrderEvent)
   const now = deps.clock.now();
   return handleOnce(
     deps.ledger,
-    { key, now, leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS, what: 'this order event' },
+    // Kept as long as orders are: a months-old event sent again is still a duplicate.
+    {
+      key,
+      now,
+      leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+      what: 'this order event',
+      retention: 'forever',
+    },
     () => apply(deps, event, key, now),
   );
 }

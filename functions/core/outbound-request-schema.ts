@@ -33,4 +33,5 @@ export const outboundRequestSchema = z.object({
     .array(z.object({ slug: z.string().regex(/^[a-z0-9-]{1,60}$/), url: z.url().max(500) }))
     .max(5)
     .optional(),
+  fallback: z.object({ from: z.enum(CHANNELS), reason: z.string().min(1).max(500) }).optional(),
 }) satisfies z.ZodType<OutboundRequest>;

@@ -62,14 +62,37 @@ export interface CompleteOptions {
  * key; later ones see the recorded outcome. A claim is a lease, so a delivery that crashed
  * half-way is retried, not lost; the record outlives every provider's redelivery horizon.
  */
+/**
+ * How long an event's record is kept: long enough for its source's redeliveries, or as long as
+ * the records it changed (an order is never deleted, so neither is the record of its events: a
+ * replayed old order event must stay a duplicate).
+ */
+export type EventRetention = 'redelivery-window' | 'forever';
+
 export interface EventLedger {
-  claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>>;
+  claim<Outcome>(
+    key: string,
+    now: Date,
+    leaseSeconds: number,
+    retention?: EventRetention,
+  ): Promise<EventClaim<Outcome>>;
   /**
    * Marks the event done with `outcome`, in one conditional write: only while a claim holds it or
    * while it is still unfinished. False when another delivery completed it first.
    */
   complete<Outcome>(key: string, outcome: Outcome, now: Date, options?: CompleteOptions): Promise<boolean>;
   release(key: string): Promise<void>;
+}
+
+/**
+ * When a customer last wrote to us from one identity (a wa_id's phone, a PSID) on one channel.
+ * Meta's 24-hour window belongs to that sender, not to one conversation: an order notice on its
+ * own (closed) conversation is inside the window opened by a message on another one.
+ */
+export interface IdentityWindows {
+  /** Keeps the latest `at`: an older or redelivered message changes nothing. */
+  recordInbound(identity: Identity, channel: Channel, at: string): Promise<void>;
+  lastInboundAt(identity: Identity, channel: Channel): Promise<string | undefined>;
 }
 
 export interface CustomerDirectory {
@@ -281,10 +304,15 @@ export interface CustomerLinks {
   linkIdentity(identity: Identity, customerId: string, at: string): Promise<string>;
   /** Re-points an identity from `from` to `to` (no-op when it already names `to`). */
   moveIdentity(identity: Identity, from: string, to: string, at: string): Promise<void>;
-  /** Sets the shop-given profile fields (name, language, timezone, preferred channel). */
+  /**
+   * Sets the shop-given profile fields (name, language, timezone, preferred channel), each only
+   * when `at` is later than the time its stored value was given: a late or replayed event
+   * changes nothing.
+   */
   updateProfile(
     customerId: string,
     fields: Partial<Pick<Customer, 'name' | 'language' | 'timezone' | 'preferredChannel'>>,
+    at: string,
   ): Promise<void>;
   /** Marks `aliasId` as merged into `survivorId` (no-op when already so). */
   markMerged(aliasId: string, survivorId: string, at: string): Promise<void>;

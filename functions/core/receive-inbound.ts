@@ -20,6 +20,7 @@ import {
 } from './knowledge-base/self-service.ts';
 import { chooseReplyLanguage, detectLanguage } from './language.ts';
 import { domainOf } from './mail-authentication.ts';
+import { WINDOWED_CHANNELS } from './messaging-window.ts';
 import type {
   AttachmentRef,
   Conversation,
@@ -29,6 +30,7 @@ import type {
   Message,
   OutboundRequest,
 } from './model.ts';
+import { SENDER_NOT_NORMALISED, SPECIAL_RATE_SENDER } from './model.ts';
 import { answerOrderQuestion, ORDER_STATUS_FAQ_ID } from './order-status-answer.ts';
 import type {
   AttachmentStore,
@@ -39,6 +41,7 @@ import type {
   ConversationStore,
   CustomerDirectory,
   EventLedger,
+  IdentityWindows,
   IdSource,
   InboundOutcome,
   OrderStore,
@@ -77,6 +80,8 @@ export interface ReceiveInboundDeps {
    * the link; SMS the link only). `support.faq` entries still answer first. Absent: the FAQ alone.
    */
   readonly helpCenter?: HelpCenterDeps;
+  /** Where each sender's last message per channel is kept (Meta's 24-hour window); absent: not kept. */
+  readonly identityWindows?: IdentityWindows;
 }
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
@@ -109,7 +114,9 @@ export type AutoReplySkip =
   /** A lone 1–5 answering a satisfaction survey: stored as the score, not acknowledged. */
   | 'survey-answer'
   /** The hourly ceiling of automatic responses (per sender domain or in total) is reached. */
-  | 'over-budget';
+  | 'over-budget'
+  /** An SMS from a premium-rate or unnormalisable number: an answer would cost or go nowhere. */
+  | 'unanswerable-sender';
 
 export interface ReceiveInboundResult extends InboundOutcome {
   readonly duplicate: boolean;
@@ -232,6 +239,10 @@ async function storeAndAcknowledge(
     );
   }
   if (surveyAnswer) await recordSurveyAnswer(deps, surveyAnswer, stored);
+  if (deps.identityWindows && WINDOWED_CHANNELS.has(message.channel)) {
+    // The window opens for the sender, whatever conversation the message landed on.
+    await deps.identityWindows.recordInbound(message.from, message.channel, message.receivedAt);
+  }
 
   const ownMessageId = message.email?.threading.messageId;
   if (ownMessageId) {
@@ -251,7 +262,12 @@ async function storeAndAcknowledge(
   if (surveyAnswer) reasons.push('survey-answer');
   else if (!thread.isNew) reasons.push('follow-up');
   if (message.flags?.includes('reaction')) reasons.push('reaction');
-  if (message.sms?.keyword && !reasons.includes('own-address')) {
+  const unanswerable =
+    message.channel === 'sms' &&
+    (message.flags?.includes(SPECIAL_RATE_SENDER) || message.flags?.includes(SENDER_NOT_NORMALISED));
+  if (unanswerable) {
+    reasons.push('unanswerable-sender');
+  } else if (message.sms?.keyword && !reasons.includes('own-address')) {
     reasons.push('sms-keyword');
     await answerSmsKeyword(deps, { message, customer, conversationId, inboundKey, now });
   } else if (message.channel === 'sms' && customer.consent.sms === 'opted-out') {

@@ -34,7 +34,14 @@ import type { Clock, DeferredSends, IdSource, ReminderStore } from './ports.ts';
  * schedule may already have fired when the delete arrives).
  */
 
-const reminderId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'use 1-100 letters, digits, ".", "_" or "-"');
+/**
+ * A reminder id goes into a URL path (`DELETE /reminders/{id}`), a schedule name and a table key:
+ * no `.` (so never `.` or `..`, which proxies and clients resolve as path segments), no `/`.
+ */
+export const REMINDER_ID = /^[A-Za-z0-9_-]{1,100}$/;
+export const REMINDER_ID_RULE = 'use 1-100 letters, digits, "_" or "-"';
+
+const reminderId = z.string().regex(REMINDER_ID, REMINDER_ID_RULE);
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000);
 

@@ -90,7 +90,11 @@ export function makeDispatcherHandler(
         ...log,
         outboundId: request.id,
         kind: request.kind,
-        channel: request.channel,
+        // The channel it actually went out on; a fallback says which it was queued for and why.
+        channel: result.fallback?.channel ?? request.channel,
+        ...(result.fallback
+          ? { fallbackFrom: result.fallback.from, fallbackReason: result.fallback.reason }
+          : {}),
         status: result.status,
         duplicate: result.duplicate,
         reason: result.reason,

@@ -42,7 +42,7 @@ export async function processMetaDelivery(
   } catch (error) {
     throw new InvalidInputError('the webhook delivery is not JSON', { cause: error });
   }
-  const parsed = parseMetaWebhook(json);
+  const parsed = parseMetaWebhook(json, { receivedAt: deps.clock.now().toISOString() });
   let duplicates = 0;
   for (const message of parsed.messages) {
     const result = await receiveInbound(deps, { message, attachments: [] });
@@ -66,6 +66,13 @@ export async function processMetaDelivery(
   if (parsed.ignored.length > 0) {
     // Reasons are fixed phrases without ids or content.
     logger.info('social webhook items ignored', { object: parsed.object, reasons: parsed.ignored });
+  }
+  if (parsed.unreadable.length > 0) {
+    // What could be read is stored (a redrive of the delivery is a no-op for it); the rest goes to
+    // the DLQ with where it was in the delivery, never dropped.
+    throw new InvalidInputError(
+      `parts of the webhook delivery could not be read: ${parsed.unreadable.slice(0, 10).join('; ')}`,
+    );
   }
   return { messages: parsed.messages.length, duplicates, statuses, ignored: parsed.ignored.length };
 }

@@ -75,7 +75,20 @@ async function delivery(deps: MetaWebhookDeps, event: APIGatewayProxyEventV2) {
     logger.warn('meta webhook delivery refused', { reason: `signature ${check.problem}`, bytes: raw.length });
     return respond(401, { error: 'unauthorized', reason: `X-Hub-Signature-256 ${check.problem}` });
   }
-  await deps.queue.enqueue(raw.toString('utf8'), {});
+  const text = raw.toString('utf8');
+  try {
+    // Cheap, and after the signature: a signed body that is not JSON would fail the same way on
+    // every retry behind the queue, so Meta (or whoever signed it) hears it now.
+    JSON.parse(text);
+  } catch {
+    logger.warn('meta webhook delivery refused', { reason: 'not JSON', bytes: raw.length });
+    return respond(400, {
+      error: 'invalid-input',
+      field: 'body',
+      reason: 'the body is not JSON: a Meta webhook delivery is a JSON object',
+    });
+  }
+  await deps.queue.enqueue(text, {});
   logger.info('meta webhook delivery queued', { bytes: raw.length });
   return respond(200, { status: 'queued' });
 }

@@ -8,15 +8,21 @@ import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
 import { once, orderEventsDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders.ts';
+import type { Clock } from '../core/ports.ts';
 
 export interface OrderEventsHandlerDeps {
   readonly secret: ShopSecret;
+  /** The clock the signature's timestamp is checked against. */
+  readonly clock: Clock;
+  /** Also accept the old body-only signature from requests without a timestamp. */
+  readonly legacyBodySignature?: boolean;
   readonly orders: OrderEventDeps;
 }
 
 /**
- * `POST /orders/events`: the shop's signed order event. The signature is checked on the raw
- * bytes before anything parses them (401), then the body is validated (400 naming the field),
+ * `POST /orders/events`: the shop's signed order event. The signature (timestamp, method, path
+ * and raw body) is checked before anything parses the body (401, also when the timestamp is more
+ * than five minutes off), then the body is validated (400 naming the field),
  * then the event is applied and answered synchronously, so the shop learns at once whether it
  * was taken; a redelivered event answers 200 with `duplicate: true` and sends nothing again.
  */
@@ -25,7 +31,11 @@ export function makeOrderEventsHandler(getDeps: () => OrderEventsHandlerDeps) {
     async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
       try {
         const deps = getDeps();
-        const signed = signedShopBody(event, await deps.secret.get());
+        const signed = signedShopBody(event, {
+          keys: await deps.secret.keys(),
+          now: deps.clock.now(),
+          legacyBodySignature: deps.legacyBodySignature,
+        });
         if ('refusal' in signed) {
           logger.warn('order event refused', { reason: signed.why });
           return signed.refusal;

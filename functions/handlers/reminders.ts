@@ -13,9 +13,12 @@ import { describeError, logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
 import { once, remindersDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
+import type { Clock } from '../core/ports.ts';
 import {
   cancelReminder,
   createReminder,
+  REMINDER_ID,
+  REMINDER_ID_RULE,
   type ReminderAnswer,
   type ReminderDeps,
   reminderRequestSchema,
@@ -23,14 +26,18 @@ import {
 
 export interface RemindersHandlerDeps {
   readonly secret: ShopSecret;
+  /** The clock the signature's timestamp is checked against. */
+  readonly clock: Clock;
+  /** Also accept the old body-only signature from requests without a timestamp. */
+  readonly legacyBodySignature?: boolean;
   readonly reminders: ReminderDeps;
 }
 
 /**
  * `POST /reminders` (`{"action":"create",…}` or `{"action":"cancel","id":…}`) and
  * `DELETE /reminders/{id}`, signed like order events: X-Signature-SHA256 is the hex HMAC-SHA256
- * of the raw body, and for DELETE (no body) of the request path (`/reminders/<id>`), so a
- * signature can only ever cancel the reminder it names.
+ * of `<timestamp>.<METHOD> <path with query>\n<body>`; a DELETE has an empty body, so its
+ * signature names the reminder it cancels (and the query), and cannot be sent again later.
  */
 export function makeRemindersHandler(getDeps: () => RemindersHandlerDeps) {
   return middy(
@@ -38,19 +45,26 @@ export function makeRemindersHandler(getDeps: () => RemindersHandlerDeps) {
       const method = event.requestContext.http.method;
       try {
         const deps = getDeps();
+        const signing = {
+          keys: await deps.secret.keys(),
+          now: deps.clock.now(),
+          legacyBodySignature: deps.legacyBodySignature,
+        };
         if (method === 'DELETE') {
           const id = event.pathParameters?.id ?? '';
-          const signed = Buffer.from(event.rawPath ?? `/reminders/${id}`, 'utf8');
-          const refusal = refuseUnsigned(event, signed, await deps.secret.get());
-          if (refusal) return refusal;
-          if (!/^[A-Za-z0-9._-]{1,100}$/.test(id)) {
-            throw new InvalidInputError('id: use 1-100 letters, digits, ".", "_" or "-"', { field: 'id' });
+          const refusal = refuseUnsigned(event, Buffer.alloc(0), signing);
+          if (refusal) {
+            logger.warn('reminder request refused', { reason: 'signature' });
+            return refusal;
+          }
+          if (!REMINDER_ID.test(id)) {
+            throw new InvalidInputError(`id: ${REMINDER_ID_RULE}`, { field: 'id' });
           }
           return answer(await cancelReminder(deps.reminders, id));
         }
         if (method !== 'POST')
           return respond(405, { error: 'method-not-allowed', reason: 'use POST or DELETE' });
-        const signed = signedShopBody(event, await deps.secret.get());
+        const signed = signedShopBody(event, signing);
         if ('refusal' in signed) {
           logger.warn('reminder request refused', { reason: signed.why });
           return signed.refusal;

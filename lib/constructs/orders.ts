@@ -23,6 +23,11 @@ export interface OrdersProps {
   readonly whatsappPhoneNumberId?: string;
   /** @default { rateLimit: 50, burstLimit: 100 } */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Also accept the old body-only signature from requests without X-Signature-Timestamp.
+   * @default false
+   */
+  readonly legacyBodySignature?: boolean;
 }
 
 /**
@@ -60,7 +65,7 @@ export class Orders extends Construct {
       .bindConversationStore(props.store, 'readWrite', 'orderEvents')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support);
-    grantShopSecret(this.function, this.shopSecret, props.encryption);
+    grantShopSecret(this.function, this.shopSecret, props.encryption, props.legacyBodySignature);
     if (props.whatsappPhoneNumberId) {
       this.function.lambdaFunction.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', props.whatsappPhoneNumberId);
     }
@@ -71,17 +76,24 @@ export class Orders extends Construct {
       handler: this.function.lambdaFunction,
       throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
       authenticatedBy:
-        'the shop backend calls it with X-Signature-SHA256 (HMAC-SHA256 of the raw body with the shop secret from Secrets Manager), which the function verifies in constant time before it parses anything.',
+        'the shop backend calls it with X-Signature-Timestamp and X-Signature-SHA256 (HMAC-SHA256 of timestamp, method, path and raw body with the shop secret from Secrets Manager), which the function verifies in constant time, within five minutes of its clock, before it parses anything.',
     });
   }
 }
 
 /**
  * SHOP_SECRET_ARN, GetSecretValue on that one secret, and Decrypt with the stack key only through
- * Secrets Manager (grantRead would put the role into the key policy instead).
+ * Secrets Manager (grantRead would put the role into the key policy instead). With
+ * `legacyBodySignature`, SHOP_LEGACY_BODY_SIGNATURE=true lets the old scheme through.
  */
-export function grantShopSecret(fn: SupportFunction, secret: Secret, encryption: Encryption): void {
+export function grantShopSecret(
+  fn: SupportFunction,
+  secret: Secret,
+  encryption: Encryption,
+  legacyBodySignature = false,
+): void {
   fn.lambdaFunction.addEnvironment('SHOP_SECRET_ARN', secret.secretArn);
+  if (legacyBodySignature) fn.lambdaFunction.addEnvironment('SHOP_LEGACY_BODY_SIGNATURE', 'true');
   const grantee: IGrantable = fn.lambdaFunction;
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),

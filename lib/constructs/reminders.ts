@@ -23,6 +23,11 @@ export interface RemindersProps {
   readonly shopSecret: Secret;
   /** @default { rateLimit: 20, burstLimit: 40 } */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Also accept the old body-only signature (the path for DELETE) without X-Signature-Timestamp.
+   * @default false
+   */
+  readonly legacyBodySignature?: boolean;
 }
 
 /**
@@ -51,7 +56,7 @@ export class Reminders extends Construct {
     })
       .bindConversationStore(props.store, 'readWrite', 'reminders')
       .bindSupportConfig(props.support);
-    grantShopSecret(this.function, props.shopSecret, props.encryption);
+    grantShopSecret(this.function, props.shopSecret, props.encryption, props.legacyBodySignature);
     this.schedules.grantScheduling(this.function);
 
     props.httpApi.addPublicRoute('Reminders', {

@@ -26,6 +26,30 @@ function change(overrides: Partial<ConsentChange> = {}): ConsentChange {
 }
 
 describe('decideConsentChange', () => {
+  it('lets an older shop change alter nothing a newer record says', () => {
+    // Prepare
+    const newer = {
+      state: 'opted-out' as const,
+      source: 'shop' as const,
+      at: '2026-11-23T12:00:00.000Z',
+      eventKey: 'e0',
+    };
+
+    // Act
+    const older = decideConsentChange(
+      { state: 'opted-out', record: newer },
+      change({ state: 'opted-in', source: 'shop', eventKey: 'e1', at: '2026-11-23T11:00:00.000Z' }),
+    );
+    const later = decideConsentChange(
+      { state: 'opted-out', record: newer },
+      change({ state: 'opted-in', source: 'shop', eventKey: 'e2', at: '2026-11-23T13:00:00.000Z' }),
+    );
+
+    // Assess
+    expect(older.kind).toBe('unchanged');
+    expect(later.kind).toBe('apply');
+  });
+
   it('lets a shop opt-in lift a shop opt-out', () => {
     // Act
     const decision = decideConsentChange(

@@ -138,6 +138,79 @@ describe('dispatchOutbound on WhatsApp, Messenger and Instagram: the 24-hour win
     expect(recorded).toMatchObject({ channel: 'sms', deliveryStatus: 'sent' });
   });
 
+  it('records the channel used and the fallback reason on the message and in the outcome', async () => {
+    // Prepare
+    now = OUTSIDE;
+    await customer({}, [{ kind: 'phone', value: PHONE }]);
+
+    // Act
+    const result = await dispatchOutbound(deps, whatsAppReply({ conversationId: 'conv-whatsapp' }));
+
+    // Assess
+    const reason = expect.stringMatching(/^the whatsapp 24-hour messaging window is closed/);
+    expect(result.fallback).toEqual({ channel: 'sms', from: 'whatsapp', reason });
+    const [recorded] = deps.conversations.messagesOf('conv-whatsapp');
+    expect(recorded?.fallback).toEqual({ from: 'whatsapp', reason });
+  });
+
+  it('never falls back to SMS for an order notice without an SMS opt-in (email instead)', async () => {
+    // Prepare
+    now = OUTSIDE;
+    await customer({ whatsapp: 'opted-in' }, [
+      { kind: 'phone', value: PHONE },
+      { kind: 'email', value: 'ayse@example.com' },
+    ]);
+
+    // Act
+    const result = await dispatchOutbound(
+      deps,
+      whatsAppReply({ id: 'order-1', kind: 'order-status', conversationId: 'conv-whatsapp' }),
+    );
+
+    // Assess
+    expect(senders.sms.sent).toHaveLength(0);
+    expect(result.fallback?.channel).toBe('email');
+  });
+
+  it('measures the window from the sender’s identity, not from the closed order conversation', async () => {
+    // Prepare: the customer wrote a minute ago on another conversation; the notice has its own.
+    now = new Date('2026-11-23T10:01:00.000Z');
+    await customer({ whatsapp: 'opted-in' }, [{ kind: 'phone', value: PHONE }]);
+    await deps.conversations.create({
+      id: 'conv-order',
+      customerId: 'cust-1',
+      channel: 'whatsapp',
+      status: 'closed',
+      createdAt: LAST_INBOUND,
+      lastMessageAt: LAST_INBOUND,
+    });
+    const windows = new Map<string, string>([[`phone#${PHONE}#whatsapp`, '2026-11-23T10:00:00.000Z']]);
+    const withWindows = {
+      ...deps,
+      // No open conversation to fall back on: only the identity knows.
+      conversations: Object.assign(Object.create(deps.conversations), {
+        latestOpenConversation: async () => undefined,
+      }) as typeof deps.conversations,
+      identityWindows: {
+        recordInbound: async () => undefined,
+        lastInboundAt: async (identity: { kind: string; value: string }, channel: string) =>
+          windows.get(`${identity.kind}#${identity.value}#${channel}`),
+      },
+    };
+
+    // Act
+    const result = await dispatchOutbound(
+      withWindows,
+      whatsAppReply({ id: 'order-2', kind: 'order-status', conversationId: 'conv-order' }),
+    );
+
+    // Assess
+    expect(result.status).toBe('sent');
+    expect(result.fallback).toBeUndefined();
+    expect(senders.whatsapp.sent).toHaveLength(1);
+    expect(senders.sms.sent).toHaveLength(0);
+  });
+
   it('skips an opted-out SMS and falls back to email', async () => {
     // Prepare
     now = OUTSIDE;

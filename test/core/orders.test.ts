@@ -212,6 +212,39 @@ describe('receiveOrderEvent', () => {
     expect(outbound.sent).toHaveLength(1);
   });
 
+  it('lets a late, older event of another order change neither the profile nor the consent', async () => {
+    // Prepare: the newest word of the shop is "email, no SMS, Ayşe Kaya"
+    const { deps, customers } = setup();
+    const base = event('shipped-email-and-phone');
+    await receiveOrderEvent(deps, base);
+    await receiveOrderEvent(deps, {
+      ...base,
+      eventId: 'evt-newer',
+      occurredAt: '2026-11-23T12:00:00Z',
+      order: { ...base.order, id: '100300' },
+      customer: {
+        ...base.customer,
+        name: 'Ayşe Kaya',
+        preferredChannel: 'email',
+        consent: { sms: false, email: true },
+      },
+    });
+
+    // Act: an event from 11:00 about another order arrives after it
+    const late = await receiveOrderEvent(deps, {
+      ...base,
+      eventId: 'evt-late',
+      occurredAt: '2026-11-23T11:00:00Z',
+      order: { ...base.order, id: '100299' },
+      customer: { ...base.customer, name: 'Ayşe Yılmaz', preferredChannel: 'sms', consent: { sms: true } },
+    });
+
+    // Assess
+    const customer = await customers.get(late.customerId);
+    expect(customer).toMatchObject({ name: 'Ayşe Kaya', preferredChannel: 'email', language: 'tr' });
+    expect(customer?.consent).toMatchObject({ sms: 'opted-out', email: 'opted-in' });
+  });
+
   it('applies the same event again after a crash before the notification was queued', async () => {
     // Prepare: the first attempt stored the order, then failed to queue.
     const { deps, outbound } = setup();

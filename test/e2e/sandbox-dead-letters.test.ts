@@ -1,11 +1,10 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxEngine } from '../../bin/sandbox/engine.ts';
-import { SANDBOX_MAX_RECEIVE_COUNT } from '../../bin/sandbox/stand-ins.ts';
 
 /**
- * A message that can never be processed ends in its queue's DLQ after the last allowed receive,
- * and the sandbox report's `deadLetters` entry says why (the consumer's `failureReason`).
+ * A message that can never be processed (invalid input) ends in its queue's DLQ on its first
+ * receive, and the sandbox report's `deadLetters` entry says why (the consumer's `failureReason`).
  */
 
 let engine: SandboxEngine;
@@ -23,7 +22,7 @@ async function enqueue(queueUrl: string, body: string): Promise<void> {
 }
 
 describe('dead letters in the sandbox', () => {
-  it('reports an outbound message that keeps failing with its receives and its reason', async () => {
+  it('reports an outbound message that can never be sent on its first receive, with its reason', async () => {
     // Prepare
     await enqueue(engine.standIns.outboundQueueUrl, 'not json');
 
@@ -35,13 +34,13 @@ describe('dead letters in the sandbox', () => {
     expect(report.deadLetters).toEqual([
       {
         queue: 'outbound',
-        receiveCount: SANDBOX_MAX_RECEIVE_COUNT,
+        receiveCount: 1,
         reason: 'InvalidInputError: the outbound message body is not JSON',
       },
     ]);
   });
 
-  it('reports a Meta delivery that keeps failing the same way', async () => {
+  it('reports a Meta delivery that can never be read on its first receive', async () => {
     // Prepare
     engine.deadLetters.length = 0;
     await enqueue(engine.meta.inboundQueueUrl, '{"object":');
@@ -53,8 +52,30 @@ describe('dead letters in the sandbox', () => {
     expect(engine.deadLetters).toEqual([
       {
         queue: 'social-inbound',
-        receiveCount: SANDBOX_MAX_RECEIVE_COUNT,
+        receiveCount: 1,
         reason: 'InvalidInputError: the webhook delivery is not JSON',
+      },
+    ]);
+  });
+
+  it('dead-letters a Meta delivery whose entries are arrays, with the reason, instead of dropping it', async () => {
+    // Prepare
+    engine.deadLetters.length = 0;
+    await enqueue(
+      engine.meta.inboundQueueUrl,
+      JSON.stringify({ object: 'whatsapp_business_account', entry: [[{ id: '1', changes: [] }]] }),
+    );
+
+    // Act
+    await engine.drain();
+
+    // Assess
+    expect(engine.deadLetters).toEqual([
+      {
+        queue: 'social-inbound',
+        receiveCount: 1,
+        reason:
+          'InvalidInputError: parts of the webhook delivery could not be read: entry 0 is not an object',
       },
     ]);
   });

@@ -1,21 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_SHOP_SECRET } from '../../bin/sandbox/shop.ts';
-import { signHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
 import { sandboxServerForTests } from '../support/sandbox-server.ts';
+import { shopSignatureHeaders } from '../support/shop-signing.ts';
 
-const sandbox = sandboxServerForTests(new Date('2026-11-23T10:00:00Z'));
+const NOW = new Date('2026-11-23T10:00:00Z');
+const sandbox = sandboxServerForTests(NOW);
 
 const ORDER = readFileSync(new URL('../fixtures/orders/shipped-email-and-phone.json', import.meta.url));
 
-function post(
-  path: string,
-  body: Uint8Array | string,
-  signature = signHmacSha256Hex(body, SANDBOX_SHOP_SECRET),
-) {
+function post(path: string, body: Uint8Array | string, secret = SANDBOX_SHOP_SECRET) {
   return fetch(`${sandbox.base}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature-sha256': signature },
+    headers: {
+      'content-type': 'application/json',
+      ...shopSignatureHeaders({ method: 'POST', pathWithQuery: path, body, secret, at: NOW }),
+    },
     body,
   });
 }
@@ -34,11 +34,57 @@ describe('the sandbox serves the shop API like API Gateway', () => {
 
   it('refuses a wrong signature with 401 and the reason', async () => {
     // Act
-    const response = await post('/orders/events', ORDER, signHmacSha256Hex(ORDER, 'not-the-secret'));
+    const response = await post('/orders/events', ORDER, 'not-the-secret');
 
     // Assess
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'unauthorized', reason: 'X-Signature-SHA256 mismatch' });
+  });
+
+  it('takes a request signed at the client’s real time too (curl with date +%s), though the sandbox clock is elsewhere', async () => {
+    // Prepare
+    const body = ORDER.toString('utf8').replace('evt-8812', 'evt-wall-clock');
+    const headers = shopSignatureHeaders({
+      method: 'POST',
+      pathWithQuery: '/orders/events',
+      body,
+      secret: SANDBOX_SHOP_SECRET,
+      at: new Date(),
+    });
+
+    // Act
+    const response = await fetch(`${sandbox.base}/orders/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses a correctly signed request replayed ten minutes later', async () => {
+    // Prepare
+    const stale = shopSignatureHeaders({
+      method: 'POST',
+      pathWithQuery: '/orders/events',
+      body: ORDER,
+      secret: SANDBOX_SHOP_SECRET,
+      at: new Date(NOW.getTime() - 10 * 60_000),
+    });
+
+    // Act
+    const response = await fetch(`${sandbox.base}/orders/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...stale },
+      body: ORDER,
+    });
+
+    // Assess
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { reason: string }).reason).toMatch(
+      /^X-Signature-Timestamp is 600 s behind/,
+    );
   });
 
   it('creates a reminder and cancels it with DELETE /reminders/{id}', async () => {
@@ -55,9 +101,15 @@ describe('the sandbox serves the shop API like API Gateway', () => {
     // Act
     const created = await post('/reminders', create);
     const pendingAfterCreate = sandbox.engine.deferredSends.list().map((d) => d.outboundId);
-    const deleted = await fetch(`${sandbox.base}/reminders/rem-serve-1`, {
+    const path = '/reminders/rem-serve-1?source=e2e';
+    const deleted = await fetch(`${sandbox.base}${path}`, {
       method: 'DELETE',
-      headers: { 'x-signature-sha256': signHmacSha256Hex('/reminders/rem-serve-1', SANDBOX_SHOP_SECRET) },
+      headers: shopSignatureHeaders({
+        method: 'DELETE',
+        pathWithQuery: path,
+        secret: SANDBOX_SHOP_SECRET,
+        at: NOW,
+      }),
     });
 
     // Assess

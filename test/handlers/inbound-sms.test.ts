@@ -90,6 +90,25 @@ describe('inbound-sms handler on local stand-ins', () => {
     expect(acknowledgements[0]).toMatchObject({ channel: 'sms', to: '+905321112233', language: 'tr' });
   });
 
+  it('stores an SMS from a premium-rate number and never acknowledges it', async () => {
+    // Prepare
+    const event = await snsEvent('premium-rate-sender.json');
+
+    // Act
+    const [result] = (await inbound(
+      event,
+      lambdaContext('switchboard-inbound-sms'),
+    )) as ReceiveInboundResult[];
+
+    // Assess
+    expect(result?.messageId).toBeDefined();
+    expect(result?.autoReply).toMatchObject({
+      queued: false,
+      reasons: expect.arrayContaining(['unanswerable-sender']),
+    });
+    expect((await queued()).filter((r) => r.kind === 'auto-reply')).toEqual([]);
+  });
+
   it('after İPTAL, the profile says opted-out and the dispatcher sends no order update by SMS', async () => {
     // Prepare
     const [stop] = await inbound(

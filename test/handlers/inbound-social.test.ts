@@ -85,6 +85,37 @@ describe('processMetaDelivery', () => {
     expect(deps.outbound.sent).toEqual([expect.objectContaining({ language: 'tr' })]);
   });
 
+  it.each([
+    ['whatsapp-invalid-sender-number', '12'],
+    ['whatsapp-username-user-without-wa-id', 'TR.1502576394655843'],
+  ])('stores %s on a whatsapp identity as given, flagged, with no phone identity', async (name, value) => {
+    // Act
+    const result = await processMetaDelivery(deps, fixture(name));
+
+    // Assess
+    expect(result.messages).toBe(1);
+    const customer = await deps.customers.findByIdentity({ kind: 'whatsapp', value });
+    expect(customer?.identities).toEqual([{ kind: 'whatsapp', value }]);
+    const [stored] = [...deps.conversations.messages.values()];
+    expect(stored).toMatchObject({ channel: 'whatsapp', from: { kind: 'whatsapp', value } });
+    expect(stored?.flags).toContain('sender-not-normalised');
+  });
+
+  it('stores what it can read of a delivery and refuses the rest with the reason', async () => {
+    // Prepare
+    const delivery = JSON.parse(fixture('whatsapp-text')) as { entry: unknown[] };
+    delivery.entry.push([{ id: 'x', changes: [] }]);
+
+    // Act
+    const attempt = processMetaDelivery(deps, JSON.stringify(delivery));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(
+      'parts of the webhook delivery could not be read: entry 1 is not an object',
+    );
+    expect(deps.conversations.messages.size).toBe(1);
+  });
+
   it('does not acknowledge a reaction', async () => {
     // Act
     await processMetaDelivery(deps, fixture('whatsapp-reaction'));

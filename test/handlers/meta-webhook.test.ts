@@ -155,6 +155,29 @@ describe('meta webhook POST: verify, enqueue, answer', () => {
     expect(queued).toEqual([]);
   });
 
+  it('answers 400 with the reason to a signed body that is not JSON, and queues nothing', async () => {
+    // Prepare
+    const body = '{"object":"page","entry":[';
+
+    // Act
+    const response = await call(
+      event('POST', { headers: { 'x-hub-signature-256': signMetaBody(body, SECRETS.appSecret) }, body }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(String(response.body))).toMatchObject({ error: 'invalid-input', reason: /not JSON/ });
+    expect(queued).toEqual([]);
+  });
+
+  it('checks the signature before it parses: an unsigned non-JSON body is 401', async () => {
+    // Act
+    const response = await call(event('POST', { body: 'not json' }));
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+  });
+
   it('answers 500 when the queue fails, so Meta delivers again later', async () => {
     // Prepare
     failQueue = true;

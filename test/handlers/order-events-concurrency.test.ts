@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { DynamoConsentLedger } from '../../functions/adapters/dynamodb/consent-ledger.ts';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { DynamoCustomerLinks } from '../../functions/adapters/dynamodb/customer-links.ts';
 import { DynamoEventLedger } from '../../functions/adapters/dynamodb/event-ledger.ts';
+import { keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store.ts';
 import { derivedIds } from '../../functions/adapters/ids.ts';
 import type { Channel } from '../../functions/core/model.ts';
@@ -21,9 +23,11 @@ const EVENT = orderEventSchema.parse(
 let deps: OrderEventDeps;
 let outbound: MemoryQueue;
 let customers: DynamoCustomerDirectory;
+let table: Awaited<ReturnType<typeof createTestTable>>;
 
 beforeAll(async () => {
-  const { db, tableName } = await createTestTable();
+  table = await createTestTable();
+  const { db, tableName } = table;
   outbound = new MemoryQueue();
   customers = new DynamoCustomerDirectory(db, tableName);
   deps = {
@@ -55,5 +59,22 @@ describe('order events on DynamoDB Local under concurrent redelivery', () => {
     const byPhone = await customers.findByIdentity({ kind: 'phone', value: '+905321234567' });
     expect(byPhone?.id).toBe(byEmail?.id);
     expect(byEmail?.consent).toMatchObject({ sms: 'opted-in', email: 'opted-in' });
+  });
+});
+
+describe('the record of an order event', () => {
+  it('is kept as long as orders are (no expiry), so a months-old event sent again stays a duplicate', async () => {
+    // Prepare
+    const late = { ...EVENT, eventId: 'evt-kept-forever' };
+    await receiveOrderEvent(deps, late);
+
+    // Act
+    const record = await table.db.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.event('order-event#evt-kept-forever') }),
+    );
+
+    // Assess
+    expect(record.Item).toMatchObject({ state: 'done' });
+    expect(record.Item).not.toHaveProperty('expiresAt');
   });
 });

@@ -4,7 +4,6 @@ import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
-import { signHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
 import type { Channel } from '../../functions/core/model.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
@@ -16,8 +15,14 @@ import {
   MemoryReminders,
 } from '../support/in-memory-shop-ports.ts';
 import { MemoryConsentLedger, MemoryDeferredSends } from '../support/in-memory-sms-ports.ts';
+import { shopSignatureHeaders } from '../support/shop-signing.ts';
 
 const SECRET = 'shop-secret';
+const NOW = new Date('2026-11-23T10:00:05Z');
+
+function signedBy(method: string, pathWithQuery: string, body?: string, at = NOW) {
+  return shopSignatureHeaders({ method, pathWithQuery, body, secret: SECRET, at });
+}
 
 let outbound: MemoryQueue;
 let orders: MemoryOrders;
@@ -33,7 +38,7 @@ beforeEach(() => {
   deferredSends = new MemoryDeferredSends();
   const conversations = new MemoryConversations();
   const shared = {
-    clock: { now: () => new Date('2026-11-23T10:00:05Z') },
+    clock: { now: () => NOW },
     ids: readableIds,
     customers,
     links: new MemoryLinks(customers, conversations),
@@ -45,6 +50,7 @@ beforeEach(() => {
   const reminders = new MemoryReminders();
   orderEvents = makeOrderEventsHandler(() => ({
     secret,
+    clock: shared.clock,
     orders: {
       ...shared,
       config: sandboxSupportConfig,
@@ -55,6 +61,7 @@ beforeEach(() => {
   }));
   reminderRoutes = makeRemindersHandler(() => ({
     secret,
+    clock: shared.clock,
     reminders: { ...shared, reminders, deferredSends },
   }));
 });
@@ -94,12 +101,15 @@ describe('reminder routes', () => {
   it('creates with a signed POST and cancels with a DELETE signed over its path', async () => {
     // Act
     const created = await call(
-      request('POST', '/reminders', create, { 'x-signature-sha256': signHmacSha256Hex(create, SECRET) }),
+      request('POST', '/reminders', create, signedBy('POST', '/reminders', create)),
       reminderRoutes,
     );
-    const deletion = request('DELETE', '/reminders/rem-cart-77', undefined, {
-      'x-signature-sha256': signHmacSha256Hex('/reminders/rem-cart-77', SECRET),
-    });
+    const deletion = request(
+      'DELETE',
+      '/reminders/rem-cart-77',
+      undefined,
+      signedBy('DELETE', '/reminders/rem-cart-77'),
+    );
     const cancelled = await call(deletion, reminderRoutes);
 
     // Assess
@@ -114,9 +124,7 @@ describe('reminder routes', () => {
   it('refuses a DELETE whose signature was made for another reminder', async () => {
     // Act
     const answer = await call(
-      request('DELETE', '/reminders/rem-other', undefined, {
-        'x-signature-sha256': signHmacSha256Hex('/reminders/rem-cart-77', SECRET),
-      }),
+      request('DELETE', '/reminders/rem-other', undefined, signedBy('DELETE', '/reminders/rem-cart-77')),
       reminderRoutes,
     );
 
@@ -124,12 +132,80 @@ describe('reminder routes', () => {
     expect(answer.status).toBe(401);
   });
 
+  it('refuses a DELETE whose signature was made without its query, and takes it signed with the query', async () => {
+    // Prepare
+    await call(request('POST', '/reminders', create, signedBy('POST', '/reminders', create)), reminderRoutes);
+    const withQuery = (headers: Record<string, string>) =>
+      apiGatewayV2Event({
+        method: 'DELETE',
+        path: '/reminders/rem-cart-77',
+        rawQuery: 'reason=customer-bought',
+        headers,
+        pathParameters: { id: 'rem-cart-77' },
+      });
+
+    // Act
+    const pathOnly = await call(withQuery(signedBy('DELETE', '/reminders/rem-cart-77')), reminderRoutes);
+    const full = await call(
+      withQuery(signedBy('DELETE', '/reminders/rem-cart-77?reason=customer-bought')),
+      reminderRoutes,
+    );
+
+    // Assess
+    expect(pathOnly.status).toBe(401);
+    expect(full.body).toMatchObject({ id: 'rem-cart-77', state: 'cancelled' });
+  });
+
+  it('refuses a DELETE replayed after five minutes', async () => {
+    // Act
+    const answer = await call(
+      request(
+        'DELETE',
+        '/reminders/rem-cart-77',
+        undefined,
+        signedBy('DELETE', '/reminders/rem-cart-77', undefined, new Date(NOW.getTime() - 10 * 60_000)),
+      ),
+      reminderRoutes,
+    );
+
+    // Assess
+    expect(answer.status).toBe(401);
+    expect(answer.body.reason).toMatch(/^X-Signature-Timestamp is 600 s behind the server clock/);
+  });
+
+  it.each(['rem.77', '..', '.'])(
+    'refuses the reminder id %j (only letters, digits, "_" and "-")',
+    async (id) => {
+      // Prepare
+      const body = create.replace('"rem-cart-77"', JSON.stringify(id));
+      const path = `/reminders/${encodeURIComponent(id)}`;
+
+      // Act
+      const created = await call(
+        request('POST', '/reminders', body, signedBy('POST', '/reminders', body)),
+        reminderRoutes,
+      );
+      const deleted = await call(
+        apiGatewayV2Event({
+          method: 'DELETE',
+          path,
+          headers: signedBy('DELETE', path),
+          pathParameters: { id },
+        }),
+        reminderRoutes,
+      );
+
+      // Assess
+      expect(created).toMatchObject({ status: 400, body: { field: 'id' } });
+      expect(deleted).toMatchObject({ status: 400, body: { field: 'id' } });
+      expect(deferredSends.scheduled.size).toBe(0);
+    },
+  );
+
   it('answers 404 for a reminder that does not exist', async () => {
     // Act
     const answer = await call(
-      request('DELETE', '/reminders/rem-none', undefined, {
-        'x-signature-sha256': signHmacSha256Hex('/reminders/rem-none', SECRET),
-      }),
+      request('DELETE', '/reminders/rem-none', undefined, signedBy('DELETE', '/reminders/rem-none')),
       reminderRoutes,
     );
 

@@ -66,6 +66,22 @@ describe('the voice-lookup handler', () => {
     expect(record).toMatchObject({ contactId: CONTACT_ID, phone: '+905321234567' });
   });
 
+  it('answers callerVerified "false" unless the flow passes its verification of the caller', async () => {
+    // Prepare
+    const verifiedEvent = (await fixture('flow-known-caller.json')) as { Details: Record<string, unknown> };
+    verifiedEvent.Details.Parameters = { callerVerified: 'true' };
+
+    // Act
+    const byNumber = await lookup(await fixture('flow-known-caller.json'), lambdaContext('voice-lookup'));
+    const verified = await lookup(verifiedEvent, lambdaContext('voice-lookup'));
+    const unknown = await lookup({ Name: 'not a flow event' }, lambdaContext('voice-lookup'));
+
+    // Assess
+    expect(byNumber).toMatchObject({ known: 'true', callerVerified: 'false' });
+    expect(verified).toMatchObject({ known: 'true', callerVerified: 'true' });
+    expect(unknown).toMatchObject({ callerVerified: 'false' });
+  });
+
   it('answers a malformed event with the unknown-caller map instead of an error', async () => {
     // Act
     const answer = await lookup(await fixture('flow-missing-contact-id.json'), lambdaContext('voice-lookup'));

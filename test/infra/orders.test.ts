@@ -110,6 +110,25 @@ describe('shop API infrastructure (order events, reminders)', () => {
     expect(all).not.toContain('dynamodb:Scan');
   });
 
+  it('accepts only timestamped signatures unless legacyBodySignature is set, then on both functions', () => {
+    // Prepare
+    const envOf = (t: Template, id: string) =>
+      (
+        t.findResources('AWS::Lambda::Function')[id] as {
+          Properties: { Environment?: { Variables?: Record<string, unknown> } };
+        }
+      ).Properties.Environment?.Variables ?? {};
+    const legacy = synthesizeSwitchboard({
+      config: { ...exampleConfig(), shop: { legacyBodySignature: true } },
+    }).template;
+
+    // Assess
+    expect(envOf(template, ordersId)).not.toHaveProperty('SHOP_LEGACY_BODY_SIGNATURE');
+    expect(envOf(template, remindersId)).not.toHaveProperty('SHOP_LEGACY_BODY_SIGNATURE');
+    expect(envOf(legacy, ordersId)).toMatchObject({ SHOP_LEGACY_BODY_SIGNATURE: 'true' });
+    expect(envOf(legacy, remindersId)).toMatchObject({ SHOP_LEGACY_BODY_SIGNATURE: 'true' });
+  });
+
   it('passes cdk-nag with the shop API on', () => {
     // Prepare
     const validation = JSON.parse(

@@ -480,9 +480,12 @@ describe('reliability and security of the synthesized stack (every channel on)',
           expect(identifiers, id).toContain(MANAGED_IDENTIFIER('PhoneNumber-US'));
           // E.164 numbers of every country (Turkey has no managed identifier).
           expect(identifiers, id).toContain('E164PhoneNumber');
+          expect(identifiers, id).toContain('NationalPhoneNumber');
         }
         const custom = JSON.stringify((policy?.Configuration as Json | undefined)?.CustomDataIdentifier);
         expect(custom, id).toContain('E164PhoneNumber');
+        // National form with a trunk 0 (`0532 999 88 77`), as customers and providers write it.
+        expect(custom, id).toContain('NationalPhoneNumber');
       }
     });
   });

@@ -12,7 +12,7 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
 import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
-import type { DeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
+import { type DeadLetters, isPermanentFailure } from '../../functions/adapters/sqs/dead-letters.ts';
 import {
   type AwsClients,
   dispatcherDeps,
@@ -26,7 +26,6 @@ import {
 } from '../../functions/adapters/wiring.ts';
 import { parseContactEvent } from '../../functions/channels/connect/contact-event.ts';
 import { parseInboundEmail } from '../../functions/channels/email/parse-inbound-email.ts';
-import { signHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
 import { parseMetaWebhook } from '../../functions/channels/meta/parse-webhook.ts';
 import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
@@ -44,6 +43,7 @@ import { makeVoiceLookupHandler } from '../../functions/handlers/voice-lookup.ts
 import { settingsFor } from '../support/builders.ts';
 import { MemoryQueue, MemorySender } from '../support/in-memory-ports.ts';
 import { MemoryDeferredSends } from '../support/in-memory-sms-ports.ts';
+import { shopSignatureHeaders } from '../support/shop-signing.ts';
 import { inboundSmsNotification } from '../support/sns-event.ts';
 
 /**
@@ -73,6 +73,8 @@ export interface Rig {
   readonly outbound: MemoryQueue;
   readonly deferredSends: MemoryDeferredSends;
   readonly sender: MemorySender;
+  /** The rig's clock: a shop signs each (re)delivery when it sends it. */
+  readonly clock: Clock;
   /** What the asynchronously invoked handlers threw (Lambda logs it and hands it to the failure destination). */
   readonly thrown: unknown[];
   readonly email: ReturnType<typeof makeInboundEmailHandler>;
@@ -171,17 +173,32 @@ async function invokeAsync(rig: Rig, run: () => Promise<unknown>): Promise<Deliv
   }
 }
 
-function signedShopRequest(path: string, body: Buffer) {
+function signedShopRequest(rig: Rig, path: string, body: Buffer) {
   return apiGatewayV2Event({
     method: 'POST',
     path,
     headers: {
       'content-type': 'application/json',
-      'x-signature-sha256': signHmacSha256Hex(body, SHOP_SECRET),
+      ...shopSignatureHeaders({
+        method: 'POST',
+        pathWithQuery: path,
+        body,
+        secret: SHOP_SECRET,
+        at: rig.clock.now(),
+      }),
     },
     body,
   });
 }
+
+/**
+ * The DLQ as the consumers see it by default: invalid input is handed over on its first receive
+ * (SQS deletes the record); anything else goes back to the queue.
+ */
+const invalidInputDeadLetters: DeadLetters = {
+  isFinalAttempt: () => false,
+  deadLetter: async (_record, error) => isPermanentFailure(error),
+};
 
 /** An HTTP answer to the shop: 2xx taken, 409 and 5xx sent again by the shop, other 4xx refused. */
 function httpOutcome(statusCode: number | undefined): DeliveryOutcome {
@@ -288,7 +305,7 @@ export const CHANNEL_CASES: readonly ChannelCase[] = [
     },
     deliver: async (rig, fixture) => {
       const response = await rig.orders(
-        signedShopRequest('/orders/events', fixture.content),
+        signedShopRequest(rig, '/orders/events', fixture.content),
         lambdaContext('switchboard-order-events'),
       );
       return httpOutcome(response.statusCode);
@@ -332,7 +349,7 @@ export const CHANNEL_CASES: readonly ChannelCase[] = [
       reminderRequestSchema.safeParse(JSON.parse(fixture.content.toString('utf8'))).success ? 1 : 0,
     deliver: async (rig, fixture) => {
       const response = await rig.reminders(
-        signedShopRequest('/reminders', fixture.content),
+        signedShopRequest(rig, '/reminders', fixture.content),
         lambdaContext('switchboard-reminders'),
       );
       return httpOutcome(response.statusCode);
@@ -380,16 +397,18 @@ export async function startRig(
     outbound,
     deferredSends,
     sender,
+    clock,
     thrown: [],
     email: makeInboundEmailHandler(() => email),
     sms: makeInboundSmsHandler(() => sms),
     social: makeInboundSocialHandler(
       () => social,
-      () => options.deadLetters,
+      () => options.deadLetters ?? invalidInputDeadLetters,
     ),
     orders: makeOrderEventsHandler(() => ({ ...shop, orders: { ...shop.orders, outbound, channels } })),
     reminders: makeRemindersHandler(() => ({
       secret,
+      clock,
       reminders: {
         ...shop.orders,
         reminders: new DynamoReminderStore(documentClient(clients.dynamo), tableName),

@@ -54,11 +54,14 @@ async function assessOneStored(rig: Rig, channelCase: ChannelCase, expected: num
     const providerIds = stored.map((m) => `${m.channel}#${m.providerMessageId}`);
     expect(new Set(providerIds).size).toBe(providerIds.length);
   }
-  // Dedupe records outlive every upstream's redelivery horizon (7 days at least).
+  // Dedupe records outlive every upstream's redelivery horizon (7 days at least); order events'
+  // are kept as long as orders are (no expiry at all).
   const ledger = items.filter((item) => String(item.pk).startsWith('EVENT#'));
   if (expected > 0 && channelCase.ledger) expect(ledger.length).toBeGreaterThan(0);
   for (const record of ledger) {
-    expect(record.expiresAt).toBeGreaterThanOrEqual(Math.floor(NOW.getTime() / 1000) + SEVEN_DAYS_SECONDS);
+    if (String(record.pk).startsWith('EVENT#order-event#')) expect(record.expiresAt).toBeUndefined();
+    else
+      expect(record.expiresAt).toBeGreaterThanOrEqual(Math.floor(NOW.getTime() / 1000) + SEVEN_DAYS_SECONDS);
   }
   // At most one auto-response (or notification) per customer, and no request queued twice.
   const requests = rig.outbound.sent;

@@ -239,7 +239,11 @@ describe.each(CONSUMERS)('partial batch responses of $file', (consumerCase) => {
           // Assess
           const failedIndexes = records.flatMap(({ fate }, index) => (fate === 'processed' ? [] : [index]));
           const onLastReceive = (index: number) => records[index]?.receiveCount === MAX_RECEIVE_COUNT;
-          const handedOver = failedIndexes.filter((i) => onLastReceive(i) && !records[i]?.dlqRefuses);
+          // A malformed record can never succeed: it goes to the DLQ on whichever receive it fails.
+          const permanent = (index: number) => records[index]?.fate === 'malformed';
+          const handedOver = failedIndexes.filter(
+            (i) => (onLastReceive(i) || permanent(i)) && !records[i]?.dlqRefuses,
+          );
           expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
             failedIndexes.filter((i) => !handedOver.includes(i)).map((i) => `m-${i}`),
           );
@@ -254,6 +258,26 @@ describe.each(CONSUMERS)('partial batch responses of $file', (consumerCase) => {
       { numRuns: 200 },
     );
   }, 60_000);
+
+  it('dead-letters a malformed record on its first receive, with the reason', async () => {
+    // Prepare
+    const reasons: Array<string | undefined> = [];
+    dlq.on(SendMessageCommand).callsFake((input: SendMessageCommandInput) => {
+      reasons.push(input.MessageAttributes?.failureReason?.StringValue);
+      return { MessageId: 'dlq-1' };
+    });
+    const deadLetters = new SqsDeadLetters(dlqClient, { queueUrl: 'dlq', maxReceiveCount: 5 });
+    const { handler } = consumerCase.consumer(new Map(), deadLetters);
+    const event = sqsEventOfBodies(['{"id": "rec-0-"'], consumerCase.queueName);
+    for (const record of event.Records) record.attributes.ApproximateReceiveCount = '1';
+
+    // Act
+    const response = await handler(event, lambdaContext(consumerCase.file));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(reasons).toEqual([expect.stringMatching(/^InvalidInputError: .*not JSON/)]);
+  });
 
   it('reports the whole batch, not an exception, when every record fails', async () => {
     // Prepare

@@ -41,7 +41,15 @@ interface PersonalData {
 function phoneForms(raw: string): string[] {
   const digits = raw.replace(/\D/g, '');
   if (digits.length < 7) return [];
-  return [...new Set([raw.trim(), `+${digits}`, digits, digits.slice(-10)])].filter((f) => f.length >= 7);
+  return [...new Set([raw.trim(), `+${digits}`, digits, digits.slice(-10), nationalForm(raw)])].filter(
+    (f) => f.length >= 7,
+  );
+}
+
+/** A number as people and providers write it nationally: `0532 999 88 77` for +905329998877. */
+function nationalForm(raw: string): string {
+  const ten = raw.replace(/\D/g, '').slice(-10);
+  return `0${ten.slice(0, 3)} ${ten.slice(3, 6)} ${ten.slice(6, 8)} ${ten.slice(8, 10)}`;
 }
 
 function fromMessage(message: InboundMessage, fixture: string): PersonalData[] {
@@ -174,26 +182,47 @@ async function dispatchThroughFailingSenders(
   const sms = new PinpointSMSVoiceV2Client({ region: 'eu-central-1' });
   const sesMock = mockClient(ses);
   const smsMock = mockClient(sms);
+  // Provider errors that quote the customer: the address, the number in international and in
+  // national form, the text. Senders must keep codes and types only.
+  const phone = requests.find((r) => r.to.startsWith('+'))?.to ?? '+905321234567';
+  const text = requests[0]?.text.slice(0, 40) ?? '';
   const sesError =
     failure === 'permanent'
-      ? Object.assign(new Error(`Email address is not verified: ${requests[0]?.to}`), {
-          name: 'MessageRejected',
-        })
-      : Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+      ? Object.assign(
+          new Error(
+            `Email address is not verified: ${requests[0]?.to}, call ${nationalForm(phone)}: ${text}`,
+          ),
+          { name: 'MessageRejected' },
+        )
+      : Object.assign(new Error(`Maximum sending rate exceeded for ${nationalForm(phone)}.`), {
+          name: 'TooManyRequestsException',
+        });
   sesMock.on(SendEmailCommand).rejects(sesError);
   smsMock.on(SendTextMessageCommand).rejects(
-    Object.assign(new Error(failure === 'permanent' ? 'Invalid destination' : 'Rate exceeded'), {
-      name: failure === 'permanent' ? 'ValidationException' : 'ThrottlingException',
-      Reason: 'CANNOT_PARSE',
-      $metadata: { httpStatusCode: failure === 'permanent' ? 400 : 429 },
-    }),
+    Object.assign(
+      new Error(
+        failure === 'permanent'
+          ? `Invalid destination ${nationalForm(phone)} for "${text}"`
+          : `Rate exceeded for ${phone}`,
+      ),
+      {
+        name: failure === 'permanent' ? 'ValidationException' : 'ThrottlingException',
+        // Not one of the reasons the sender maps: the error falls through to the generic path.
+        Reason: failure === 'permanent' ? 'UNKNOWN_OPERATION' : 'CANNOT_PARSE',
+        $metadata: { httpStatusCode: failure === 'permanent' ? 400 : 429 },
+      },
+    ),
   );
-  // Graph errors sometimes quote the recipient; the sender must mask it.
+  // Graph errors sometimes quote the recipient; the sender must keep codes and types only.
   const graphFetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
     const to = String((JSON.parse(String(init?.body)) as { to?: string }).to ?? '');
     return new Response(
       JSON.stringify({
-        error: { message: `(#131026) Message undeliverable to ${to}`, type: 'OAuthException', code: 131026 },
+        error: {
+          message: `(#131026) Message undeliverable to ${to} (${nationalForm(to)}): ${text}`,
+          type: 'OAuthException',
+          code: 131026,
+        },
       }),
       { status: failure === 'permanent' ? 400 : 503 },
     );

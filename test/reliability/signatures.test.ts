@@ -7,7 +7,12 @@ import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { signHmacSha256Hex, verifyHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
-import { signMetaBody, verifyMetaSignature } from '../../functions/channels/meta/signature.ts';
+import {
+  signMetaBody,
+  verifyMetaSignature,
+  verifyTokenMatches,
+} from '../../functions/channels/meta/signature.ts';
+import { shopTimestamp, signShopRequest } from '../../functions/channels/shop-signature.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
@@ -171,6 +176,27 @@ describe('constant-time comparison', () => {
   });
 });
 
+describe('the Meta verify-token compare', () => {
+  it('runs one constant-time comparison of equal lengths whatever token is sent, its length included', () => {
+    fc.assert(
+      fc.property(fc.option(fc.string({ maxLength: 200 }), { nil: undefined }), (given) => {
+        // Prepare
+        timingSafeEqual.mockClear();
+
+        // Act
+        const matched = verifyTokenMatches(given, 'verify-me');
+
+        // Assess
+        expect(matched).toBe(given === 'verify-me');
+        expect(timingSafeEqual).toHaveBeenCalledTimes(1);
+        const [a, b] = timingSafeEqual.mock.calls[0] ?? [];
+        expect((a as Buffer).length).toBe((b as Buffer).length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 type Handler = (
   event: APIGatewayProxyEventV2,
   context: Context,
@@ -185,12 +211,22 @@ interface SignedRoute {
   readonly body?: string;
   /** What a correct signature header value would be for `signed` bytes. */
   readonly sign: (signed: string) => string;
+  /** Headers sent with every request of the route (the shop's signing timestamp). */
+  readonly headers?: Record<string, string>;
   /** The handler, with dependencies that record anything that got through. */
   readonly handler: (reached: string[]) => Handler;
 }
 
 const SHOP_SECRET = 'shop-secret';
 const META_SECRET = 'app-secret';
+const NOW = new Date('2026-11-23T10:00:05Z');
+const clock = { now: () => NOW };
+const TIMESTAMP = shopTimestamp(NOW);
+
+/** The shop's signature of a request to `method path` with `body`, at NOW. */
+function signShop(method: string, path: string, body: string): string {
+  return signShopRequest({ timestamp: TIMESTAMP, method, pathWithQuery: path, body }, SHOP_SECRET);
+}
 
 /** Dependencies that note any use: a refused request must reach none of them. */
 function tripwire(reached: string[], name: string): never {
@@ -233,10 +269,12 @@ const ROUTES: readonly SignedRoute[] = [
     path: '/orders/events',
     header: 'x-signature-sha256',
     body: '{"eventId":"evt-8812","type":"order.shipped","occurredAt":"2026-11-23T10:00:00Z","order":{"id":"100234"},"customer":{"email":"a@example.com"}}',
-    sign: (signed) => signHmacSha256Hex(signed, SHOP_SECRET),
+    sign: (signed) => signShop('POST', '/orders/events', signed),
+    headers: { 'x-signature-timestamp': TIMESTAMP },
     handler: (reached) =>
       makeOrderEventsHandler(() => ({
         secret: new StaticShopSecret(SHOP_SECRET),
+        clock,
         orders: tripwire(reached, 'orders'),
       })),
   },
@@ -246,10 +284,12 @@ const ROUTES: readonly SignedRoute[] = [
     path: '/reminders',
     header: 'x-signature-sha256',
     body: '{"action":"cancel","id":"rem-cart-77"}',
-    sign: (signed) => signHmacSha256Hex(signed, SHOP_SECRET),
+    sign: (signed) => signShop('POST', '/reminders', signed),
+    headers: { 'x-signature-timestamp': TIMESTAMP },
     handler: (reached) =>
       makeRemindersHandler(() => ({
         secret: new StaticShopSecret(SHOP_SECRET),
+        clock,
         reminders: tripwire(reached, 'reminders'),
       })),
   },
@@ -258,10 +298,13 @@ const ROUTES: readonly SignedRoute[] = [
     method: 'DELETE',
     path: '/reminders/rem-cart-77',
     header: 'x-signature-sha256',
-    sign: (signed) => signHmacSha256Hex(signed, SHOP_SECRET),
+    // A DELETE has no body: what is signed is the timestamp, the method and the path.
+    sign: () => signShop('DELETE', '/reminders/rem-cart-77', ''),
+    headers: { 'x-signature-timestamp': TIMESTAMP },
     handler: (reached) =>
       makeRemindersHandler(() => ({
         secret: new StaticShopSecret(SHOP_SECRET),
+        clock,
         reminders: tripwire(reached, 'reminders'),
       })),
   },
@@ -283,7 +326,7 @@ function requestOf(route: SignedRoute, header: string | undefined): APIGatewayPr
   return apiGatewayV2Event({
     method: route.method,
     path: route.path,
-    headers: header === undefined ? {} : { [route.header]: header },
+    headers: { ...route.headers, ...(header === undefined ? {} : { [route.header]: header }) },
     ...(route.body !== undefined ? { body: route.body } : {}),
     ...(route.method === 'DELETE' && id ? { pathParameters: { id } } : {}),
   });

@@ -47,9 +47,18 @@ export class MemoryLinks implements CustomerLinks {
     if (this.customers.identities.get(key) === to) this.list(to, identity);
   }
 
-  async updateProfile(customerId: string, fields: Partial<Customer>) {
-    const customer = this.customers.customers.get(customerId);
-    if (customer) this.customers.customers.set(customerId, { ...customer, ...fields });
+  /** When each profile field's value was given, per customer (the Dynamo adapter's `profileAt_*`). */
+  readonly profileAt = new Map<string, string>();
+
+  async updateProfile(customerId: string, fields: Partial<Customer>, at: string) {
+    for (const [name, value] of Object.entries(fields)) {
+      const customer = this.customers.customers.get(customerId);
+      if (!customer || value === undefined) continue;
+      const stored = this.profileAt.get(`${customerId}#${name}`);
+      if (stored !== undefined && stored >= at) continue;
+      this.profileAt.set(`${customerId}#${name}`, at);
+      this.customers.customers.set(customerId, { ...customer, [name]: value });
+    }
   }
 
   async markMerged(aliasId: string, survivorId: string) {

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer, Identity } from '../../core/model.ts';
 import type { CustomerLinks } from '../../core/ports.ts';
+import { updateWhenCondition } from './conditional-update.ts';
 import { customerFromItem } from './customer-directory.ts';
 import { customerIndexKey, isConditionFailure, keys } from './keys.ts';
 import { queryItems } from './query-items.ts';
@@ -70,19 +71,21 @@ export class DynamoCustomerLinks implements CustomerLinks {
   async updateProfile(
     customerId: string,
     fields: Partial<Pick<Customer, 'name' | 'language' | 'timezone' | 'preferredChannel'>>,
+    at: string,
   ): Promise<void> {
-    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return;
-    await this.db.send(
-      new UpdateCommand({
+    // One conditional write per field: each field keeps the time its value was given
+    // (`profileAt_<field>`), and only a later event moves it.
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      await updateWhenCondition(this.db, {
         TableName: this.tableName,
         Key: keys.customer(customerId),
-        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
-      }),
-    );
+        UpdateExpression: 'SET #field = :value, #at = :at',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#at) OR #at < :at)',
+        ExpressionAttributeNames: { '#field': name, '#at': `profileAt_${name}` },
+        ExpressionAttributeValues: { ':value': value, ':at': at },
+      });
+    }
   }
 
   async markMerged(aliasId: string, survivorId: string, at: string): Promise<void> {

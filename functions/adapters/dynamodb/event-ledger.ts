@@ -1,7 +1,7 @@
 import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { CompleteOptions, EventClaim, EventLedger } from '../../core/ports.ts';
+import type { CompleteOptions, EventClaim, EventLedger, EventRetention } from '../../core/ports.ts';
 import { isConditionFailure, keys } from './keys.ts';
 
 /** Every upstream we read redelivers within days; 30 days outlives them all (SNS retries longest). */
@@ -21,7 +21,12 @@ export class DynamoEventLedger implements EventLedger {
     private readonly tableName: string,
   ) {}
 
-  async claim<Outcome>(key: string, now: Date, leaseSeconds: number): Promise<EventClaim<Outcome>> {
+  async claim<Outcome>(
+    key: string,
+    now: Date,
+    leaseSeconds: number,
+    retention: EventRetention = 'redelivery-window',
+  ): Promise<EventClaim<Outcome>> {
     const nowMs = now.getTime();
     try {
       await this.db.send(
@@ -31,7 +36,9 @@ export class DynamoEventLedger implements EventLedger {
             ...keys.event(key),
             state: 'in-progress',
             leaseUntil: nowMs + leaseSeconds * 1000,
-            expiresAt: Math.floor(nowMs / 1000) + EVENT_RECORD_TTL_SECONDS,
+            ...(retention === 'forever'
+              ? {}
+              : { expiresAt: Math.floor(nowMs / 1000) + EVENT_RECORD_TTL_SECONDS }),
           },
           ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },

@@ -1,6 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { verifyHmacSha256Hex } from '../../channels/hmac-signature.ts';
+import {
+  SHOP_SIGNATURE_HEADER,
+  SHOP_TIMESTAMP_HEADER,
+  type ShopSignatureContext,
+  verifyShopRequest,
+} from '../../channels/shop-signature.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { firstIssue } from '../../core/validation.ts';
 
@@ -11,8 +16,6 @@ import { firstIssue } from '../../core/validation.ts';
 
 /** Order events and reminders are small; anything bigger is not one. */
 export const MAX_SHOP_BODY_BYTES = 64 * 1024;
-
-export const SHOP_SIGNATURE_HEADER = 'x-signature-sha256';
 
 /** API Gateway hands non-UTF-8 bodies over base64-encoded: decode to the bytes the shop signed. */
 export function rawBody(event: APIGatewayProxyEventV2): Buffer {
@@ -28,24 +31,42 @@ export function headerValue(
   return undefined;
 }
 
-/** Undefined when the request is signed with `secret`; else the 401 answer with the reason. */
+/** The path the client asked for with its raw query string: part of what the shop signs. */
+export function pathWithQuery(event: APIGatewayProxyEventV2): string {
+  const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
+  return event.rawQueryString ? `${path}?${event.rawQueryString}` : path;
+}
+
+/**
+ * Undefined when the request (timestamp, method, path with query, `raw` body) is signed with one
+ * of the shop's keys within the tolerance; else the 401 answer with the reason.
+ */
 export function refuseUnsigned(
   event: APIGatewayProxyEventV2,
   raw: Uint8Array,
-  secret: string,
+  signing: ShopSignatureContext,
 ): APIGatewayProxyStructuredResultV2 | undefined {
-  const check = verifyHmacSha256Hex(raw, headerValue(event.headers, SHOP_SIGNATURE_HEADER), secret);
+  const check = verifyShopRequest(
+    {
+      timestamp: headerValue(event.headers, SHOP_TIMESTAMP_HEADER),
+      signature: headerValue(event.headers, SHOP_SIGNATURE_HEADER),
+      method: event.requestContext?.http?.method ?? 'POST',
+      pathWithQuery: pathWithQuery(event),
+      body: raw,
+    },
+    signing,
+  );
   if (check.valid) return undefined;
-  return respond(401, { error: 'unauthorized', reason: `X-Signature-SHA256 ${check.problem}` });
+  return respond(401, { error: 'unauthorized', reason: check.reason });
 }
 
 /**
  * The body of a signed shop request as the shop signed it, or the answer that refuses it:
- * 400 when it is empty or too large, 401 when the signature does not match.
+ * 400 when it is empty or too large, 401 when the signature does not match or is not recent.
  */
 export function signedShopBody(
   event: APIGatewayProxyEventV2,
-  secret: string,
+  signing: ShopSignatureContext,
 ): { raw: Buffer } | { refusal: APIGatewayProxyStructuredResultV2; why: 'size' | 'signature' } {
   const raw = rawBody(event);
   if (raw.length === 0 || raw.length > MAX_SHOP_BODY_BYTES) {
@@ -58,7 +79,7 @@ export function signedShopBody(
       why: 'size',
     };
   }
-  const refusal = refuseUnsigned(event, raw, secret);
+  const refusal = refuseUnsigned(event, raw, signing);
   return refusal ? { refusal, why: 'signature' } : { raw };
 }
 

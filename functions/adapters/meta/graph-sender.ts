@@ -140,8 +140,9 @@ export class GraphApiSender implements ChannelSender {
 }
 
 /**
- * Code, subcode and type of a Graph error, and its message with long digit runs masked: a few
- * Graph messages quote the recipient's number, and this text ends up on the timeline and in logs.
+ * Code, subcode and type of a Graph error, never its message: Graph messages can quote the
+ * recipient's number (in any format), name or text, and this ends up on the timeline, in logs
+ * and in dead letters. The code is what Meta's error reference is indexed by.
  */
 export function describeGraphError(json: Record<string, unknown>): { code?: number; text: string } {
   const error = json.error;
@@ -151,8 +152,7 @@ export function describeGraphError(json: Record<string, unknown>): { code?: numb
   const parts: string[] = [];
   if (code !== undefined) parts.push(`code ${code}`);
   if (typeof e.error_subcode === 'number') parts.push(`subcode ${e.error_subcode}`);
-  if (typeof e.type === 'string') parts.push(e.type.slice(0, 60));
-  if (typeof e.message === 'string') parts.push(e.message.replace(/\d{6,}/g, '…').slice(0, 160));
+  if (typeof e.type === 'string' && /^[A-Za-z][\w.]{0,59}$/.test(e.type)) parts.push(e.type);
   return { code, text: parts.length > 0 ? `, ${parts.join(', ')}` : '' };
 }
 

@@ -1,8 +1,48 @@
+import * as z from 'zod';
+import type { ShopSigningKeys } from '../../channels/shop-signature.ts';
 import { ConfigurationError } from '../../core/errors.ts';
 
-/** The secret the shop signs its requests with (HMAC-SHA256, X-Signature-SHA256). */
+/**
+ * The keys the shop signs its requests with (HMAC-SHA256, X-Signature-SHA256): the current one,
+ * and during a rotation the previous one too.
+ */
 export interface ShopSecret {
-  get(): Promise<string>;
+  keys(): Promise<ShopSigningKeys>;
+}
+
+const rotatingKeysSchema = z.object({
+  current: z.string().trim().min(1),
+  previous: z.string().trim().min(1).optional(),
+});
+
+/**
+ * The secret's value: one key as plain text, or `{"current": "…", "previous": "…"}` while the shop
+ * moves from the previous key to the current one (both are accepted until `previous` is removed).
+ */
+export function parseShopSecretValue(value: string): ShopSigningKeys {
+  const text = value.trim();
+  if (text === '') {
+    throw new ConfigurationError('the shop signing secret is empty; set its value in Secrets Manager');
+  }
+  if (!text.startsWith('{')) return { current: text };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(
+      'the shop signing secret starts with "{" but is not JSON; use one key, or {"current": "…", "previous": "…"}',
+      { cause: error },
+    );
+  }
+  const parsed = rotatingKeysSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      'the shop signing secret must be one key, or {"current": "…", "previous": "…"} with a non-empty current key',
+    );
+  }
+  return parsed.data.previous === undefined
+    ? { current: parsed.data.current }
+    : { current: parsed.data.current, previous: parsed.data.previous };
 }
 
 /** How long the secret is reused before it is read again: a rotated secret is picked up within this. */
@@ -12,23 +52,27 @@ const CACHE_SECONDS = 300;
 export class SecretsManagerShopSecret implements ShopSecret {
   constructor(private readonly arn: string) {}
 
-  async get(): Promise<string> {
+  async keys(): Promise<ShopSigningKeys> {
     // Loaded on the first request (then cached with the secret): only the shop's functions read
     // it, and the module graph that reaches this file should not load Secrets Manager's SDK.
     const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const value = await getSecret(this.arn, { maxAge: CACHE_SECONDS });
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw new ConfigurationError('the shop signing secret is empty; set its value in Secrets Manager');
+    if (typeof value !== 'string') {
+      throw new ConfigurationError('the shop signing secret is not text; set its value in Secrets Manager');
     }
-    return value.trim();
+    return parseShopSecretValue(value);
   }
 }
 
 /** A fixed value: the sandbox and tests. */
 export class StaticShopSecret implements ShopSecret {
-  constructor(private readonly value: string) {}
+  private readonly value: ShopSigningKeys;
 
-  async get(): Promise<string> {
+  constructor(value: string | ShopSigningKeys) {
+    this.value = typeof value === 'string' ? { current: value } : value;
+  }
+
+  async keys(): Promise<ShopSigningKeys> {
     return this.value;
   }
 }
@@ -38,4 +82,12 @@ export function shopSecretFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   const arn = env.SHOP_SECRET_ARN;
   if (!arn) throw new ConfigurationError('the environment variable SHOP_SECRET_ARN is not set');
   return new SecretsManagerShopSecret(arn);
+}
+
+/**
+ * SHOP_LEGACY_BODY_SIGNATURE=true (the `shop.legacyBodySignature` setting): also accept the old
+ * signature of the body alone from requests without X-Signature-Timestamp. Off by default.
+ */
+export function legacyBodySignatureFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SHOP_LEGACY_BODY_SIGNATURE === 'true';
 }

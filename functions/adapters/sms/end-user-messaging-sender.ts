@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { SmsConfig } from '../../core/config.ts';
 import { DestinationOptedOutError } from '../../core/consent.ts';
-import { PermanentDeliveryError, RetryableError } from '../../core/errors.ts';
+import { PermanentDeliveryError, ProviderError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
 import { isE164 } from '../../core/phone.ts';
 import type { ChannelSender, SentMessage } from '../../core/ports.ts';
@@ -99,5 +99,11 @@ export function classifySmsError(error: unknown): unknown {
       },
     );
   }
-  return error;
+  // Anything else is retried as before, described by its type and status only: its message may
+  // quote the destination number or the text.
+  return new ProviderError('End User Messaging', {
+    type: name || 'UnknownError',
+    ...(status === undefined ? {} : { status }),
+    cause: error,
+  });
 }

@@ -1,7 +1,7 @@
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { ConfigurationError } from '../../core/errors.ts';
-import { describeError, logger } from '../observability.ts';
+import { ConfigurationError, InvalidInputError } from '../../core/errors.ts';
+import { describeError, logger, maskPersonalData } from '../observability.ts';
 
 /** The consumer's dead-letter queue and the source queue's maxReceiveCount (its redrive policy). */
 export interface DeadLetterSettings {
@@ -14,9 +14,10 @@ export interface DeadLetters {
   /** True when this receive is the last one the queue's redrive policy allows. */
   isFinalAttempt(record: SQSRecord): boolean;
   /**
-   * On the final attempt, puts the record on the DLQ with its failure reason and answers true (the
-   * record is handled: SQS deletes it). Otherwise, or when the send fails, false: the record goes
-   * back to its queue, and SQS's redrive still dead-letters it (without the reason).
+   * On the final attempt, or at once for input that can never succeed (InvalidInputError), puts
+   * the record on the DLQ with its failure reason and answers true (the record is handled: SQS
+   * deletes it). Otherwise, or when the send fails, false: the record goes back to its queue, and
+   * SQS's redrive still dead-letters it (without the reason).
    */
   deadLetter(record: SQSRecord, error: unknown): Promise<boolean>;
 }
@@ -25,9 +26,6 @@ export interface DeadLetters {
 const MAX_MESSAGE_ATTRIBUTES = 10;
 const MAX_REASON_LENGTH = 1_000;
 
-/** An address or an international number that a foreign error's message might quote. */
-const ADDRESS_LIKE = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+|\+\d[\d ()-]{6,18}\d/g;
-
 /**
  * `Name: message` of a failure. Our errors' messages carry ids and fixed phrases only;
  * describeError bounds a foreign one, and anything in it shaped like an email address or a phone
@@ -35,7 +33,7 @@ const ADDRESS_LIKE = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+|\+\d[\d ()-]{6,18}\d/g;
  */
 export function failureReasonOf(error: unknown): string {
   const { name, reason } = describeError(error);
-  return `${name}: ${reason.replace(ADDRESS_LIKE, '[redacted]')}`.slice(0, MAX_REASON_LENGTH);
+  return `${name}: ${maskPersonalData(reason)}`.slice(0, MAX_REASON_LENGTH);
 }
 
 function receiveCountOf(record: SQSRecord): number {
@@ -73,7 +71,7 @@ export class SqsDeadLetters implements DeadLetters {
   }
 
   async deadLetter(record: SQSRecord, error: unknown): Promise<boolean> {
-    if (!this.isFinalAttempt(record)) return false;
+    if (!this.isFinalAttempt(record) && !isPermanentFailure(error)) return false;
     const ours: Record<string, MessageAttributeValue> = {
       failureReason: { DataType: 'String', StringValue: failureReasonOf(error) },
       failureAt: { DataType: 'String', StringValue: this.now().toISOString() },
@@ -110,8 +108,17 @@ export class SqsDeadLetters implements DeadLetters {
 }
 
 /**
- * A partial-batch record handler whose last allowed failure is dead-lettered with its reason
- * (the record then counts as handled); every other failure is rethrown, so the record is retried.
+ * A record that failed this way fails the same way on every receive: retrying it only delays the
+ * reason reaching the DLQ (and an operator) by the redrive's receive count.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof InvalidInputError;
+}
+
+/**
+ * A partial-batch record handler whose last allowed failure, or any InvalidInputError, is
+ * dead-lettered with its reason (the record then counts as handled); every other failure is
+ * rethrown, so the record is retried.
  */
 export function withDeadLetters(
   processRecord: (record: SQSRecord) => Promise<void>,

@@ -20,6 +20,7 @@ export const contactFlowEventSchema = z.object({
       // null for chats and tasks, and for callers whose number the network withheld.
       CustomerEndpoint: endpointSchema.nullish(),
       SystemEndpoint: endpointSchema.nullish(),
+      Attributes: z.record(z.string(), z.unknown()).nullish(),
     }),
     Parameters: z.record(z.string(), z.unknown()).optional(),
   }),
@@ -47,6 +48,9 @@ export function parseContactFlowEvent(event: unknown): ParsedContactFlowEvent {
     ...(endpoint?.Address && (endpoint.Type === undefined || endpoint.Type === 'TELEPHONE_NUMBER')
       ? { callerAddress: endpoint.Address }
       : {}),
+    // Set by the flow after its own check of the caller (PIN, one-time code); never by Connect.
+    callerVerified:
+      parsed.data.Details.Parameters?.callerVerified === 'true' || data.Attributes?.callerVerified === 'true',
     ...(data.InstanceARN ? { instanceArn: data.InstanceARN } : {}),
     ...(data.Channel ? { channel: data.Channel.toUpperCase() } : {}),
   };

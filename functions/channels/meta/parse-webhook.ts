@@ -1,6 +1,7 @@
 import type { DeliveryStatusReport } from '../../core/delivery-status.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { AttachmentRef, Channel, InboundMessage } from '../../core/model.ts';
+import type { AttachmentRef, Channel, Identity, InboundMessage } from '../../core/model.ts';
+import { SENDER_NOT_NORMALISED } from '../../core/model.ts';
 import { toE164 } from '../../core/phone.ts';
 import { languageOfPhoneCountry } from './language-hint.ts';
 
@@ -19,6 +20,11 @@ export interface ParsedMetaDelivery {
   readonly statuses: DeliveryStatusReport[];
   /** What was deliberately not turned into a message (echoes of our own sends, read watermarks), by reason. */
   readonly ignored: string[];
+  /**
+   * Parts of the delivery we could not read at all (an entry, change or message that is not an
+   * object, a message without an id): never dropped, the delivery is dead-lettered with these.
+   */
+  readonly unreadable: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -26,26 +32,59 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const objects = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
+
+/**
+ * The objects of a list the delivery must hold objects in; anything else in it is noted as
+ * unreadable (by its place, never its content) rather than skipped.
+ */
+function objectsOf(value: unknown, what: string, result: ParsedMetaDelivery): Json[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    result.unreadable.push(`${what} is not a list`);
+    return [];
+  }
+  const found: Json[] = [];
+  for (const [index, item] of value.entries()) {
+    if (isObject(item)) found.push(item);
+    else result.unreadable.push(`${what} ${index} is not an object`);
+  }
+  return found;
+}
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
 /** Longest text kept on a message; WhatsApp allows 4096 characters, Messenger 2000. */
 const MAX_TEXT = 8_000;
 
-export function parseMetaWebhook(body: unknown): ParsedMetaDelivery {
+/**
+ * `receivedAt`: when we took the delivery, the time given to an item whose own timestamp cannot
+ * be read (flagged `timestamp-unreadable`); dedupe does not depend on it (the wamid or mid does).
+ */
+export function parseMetaWebhook(
+  body: unknown,
+  options: { readonly receivedAt?: string } = {},
+): ParsedMetaDelivery {
+  const fallbackAt = options.receivedAt ?? new Date(0).toISOString();
   if (!isObject(body) || typeof body.object !== 'string' || !Array.isArray(body.entry)) {
     throw new InvalidInputError('not a Meta webhook delivery: expected {"object": …, "entry": [ … ]}');
   }
-  const result: ParsedMetaDelivery = { object: body.object, messages: [], statuses: [], ignored: [] };
+  const result: ParsedMetaDelivery = {
+    object: body.object,
+    messages: [],
+    statuses: [],
+    ignored: [],
+    unreadable: [],
+  };
+  const entries = () => objectsOf(body.entry, 'entry', result);
   switch (body.object) {
     case 'whatsapp_business_account':
-      for (const entry of objects(body.entry)) readWhatsAppEntry(entry, result);
+      for (const entry of entries()) readWhatsAppEntry(entry, result, fallbackAt);
       break;
     case 'page':
-      for (const entry of objects(body.entry)) readMessagingEntry(entry, 'messenger', result);
+      for (const entry of entries()) readMessagingEntry(entry, 'messenger', result, fallbackAt);
       break;
     case 'instagram':
-      for (const entry of objects(body.entry)) readMessagingEntry(entry, 'instagram', result);
+      for (const entry of entries()) readMessagingEntry(entry, 'instagram', result, fallbackAt);
       break;
     default:
       result.ignored.push(`object "${body.object.slice(0, 40)}" is not a messaging webhook we read`);
@@ -56,8 +95,8 @@ export function parseMetaWebhook(body: unknown): ParsedMetaDelivery {
 // ---------------------------------------------------------------------------------------------
 // WhatsApp Cloud API: entry[].changes[].value.{contacts, messages, statuses}
 
-function readWhatsAppEntry(entry: Json, result: ParsedMetaDelivery): void {
-  for (const change of objects(entry.changes)) {
+function readWhatsAppEntry(entry: Json, result: ParsedMetaDelivery, fallbackAt: string): void {
+  for (const change of objectsOf(entry.changes, 'whatsapp change', result)) {
     const value = change.value;
     if (change.field !== 'messages' || !isObject(value)) {
       result.ignored.push(`whatsapp change field "${String(change.field).slice(0, 40)}"`);
@@ -65,13 +104,13 @@ function readWhatsAppEntry(entry: Json, result: ParsedMetaDelivery): void {
     }
     const names = new Map<string, string>();
     for (const contact of objects(value.contacts)) {
-      const waId = text(contact.wa_id);
       const name = isObject(contact.profile) ? text(contact.profile.name) : undefined;
-      if (waId && name) names.set(waId, name);
+      // Username users may come with a business-scoped user id instead of a wa_id.
+      for (const id of [text(contact.wa_id), text(contact.user_id)]) if (id && name) names.set(id, name);
     }
-    for (const [index, message] of objects(value.messages).entries()) {
-      const parsed = oneAtATime(() => readWhatsAppMessage(message, names, index));
-      if (typeof parsed === 'string') result.ignored.push(parsed);
+    for (const [index, message] of objectsOf(value.messages, 'whatsapp message', result).entries()) {
+      const parsed = oneAtATime(() => readWhatsAppMessage(message, names, index, fallbackAt));
+      if (typeof parsed === 'string') result.unreadable.push(parsed);
       else result.messages.push(parsed);
     }
     for (const error of objects(value.errors)) {
@@ -79,7 +118,7 @@ function readWhatsAppEntry(entry: Json, result: ParsedMetaDelivery): void {
       result.ignored.push(`whatsapp error ${String(error.code ?? '?').slice(0, 12)}`);
     }
     for (const status of objects(value.statuses)) {
-      const parsed = oneAtATime(() => readWhatsAppStatus(status));
+      const parsed = oneAtATime(() => readWhatsAppStatus(status, fallbackAt));
       if (typeof parsed === 'string') result.ignored.push(parsed);
       else result.statuses.push(parsed);
     }
@@ -95,22 +134,27 @@ function readWhatsAppMessage(
   message: Json,
   names: ReadonlyMap<string, string>,
   index: number,
+  fallbackAt: string,
 ): InboundMessage | string {
   const id = text(message.id);
-  const waId = text(message.from);
-  if (!id || !waId) return 'whatsapp message without id or sender';
-  // A wa_id is the sender's phone number without "+": the same person as that number's SMS and calls.
-  const phone = toE164(`+${waId.replace(/\D/g, '')}`);
-  if (!phone) return 'whatsapp sender is not a valid phone number';
+  if (!id) return 'whatsapp message without id';
+  const sender = whatsAppSender(message);
+  if (!sender) return 'whatsapp message without sender (no from, no from_user_id)';
+  const receivedAt = unixSecondsOrUndefined(message.timestamp, Math.min(index, 999));
   const base = {
     channel: 'whatsapp' as const,
     providerMessageId: id,
-    from: { kind: 'phone' as const, value: phone },
-    fromName: names.get(waId),
-    languageHint: languageOfPhoneCountry(phone),
-    receivedAt: unixSeconds(message.timestamp, Math.min(index, 999)),
+    from: sender.identity,
+    fromName: names.get(sender.given),
+    languageHint:
+      sender.identity.kind === 'phone' ? languageOfPhoneCountry(sender.identity.value) : undefined,
+    receivedAt: receivedAt ?? fallbackAt,
     replyTo: isObject(message.context) ? text(message.context.id) : undefined,
   };
+  const senderFlags = [
+    ...(sender.identity.kind === 'phone' ? [] : [SENDER_NOT_NORMALISED]),
+    ...(receivedAt === undefined ? ['timestamp-unreadable'] : []),
+  ];
   let content: Content;
   try {
     content = whatsAppContent(message);
@@ -122,8 +166,28 @@ function readWhatsAppMessage(
     ...base,
     text: content.text.slice(0, MAX_TEXT),
     attachments: content.attachments,
-    flags: content.flags,
+    flags: [...content.flags, ...senderFlags],
   };
+}
+
+/**
+ * Who sent a WhatsApp message. A wa_id is the sender's phone number without "+": when
+ * libphonenumber validates it, the sender is that phone identity (the same person as the number's
+ * SMS and calls). Otherwise (a new or fictional range, or a username user who has only a
+ * business-scoped `from_user_id`) the sender is a `whatsapp` identity exactly as given: kept, and
+ * flagged, never dropped for its form.
+ */
+function whatsAppSender(message: Json): { identity: Identity; given: string } | undefined {
+  const waId = text(message.from);
+  if (waId) {
+    const phone = /^\+?\d+$/.test(waId) ? toE164(`+${waId.replace(/\D/g, '')}`) : undefined;
+    return {
+      identity: phone ? { kind: 'phone', value: phone } : { kind: 'whatsapp', value: waId },
+      given: waId,
+    };
+  }
+  const userId = text(message.from_user_id);
+  return userId ? { identity: { kind: 'whatsapp', value: userId }, given: userId } : undefined;
 }
 
 interface Content {
@@ -182,7 +246,7 @@ function whatsAppContent(message: Json): Content {
   return unsupported(inner ?? (type || 'unknown'));
 }
 
-function readWhatsAppStatus(status: Json): DeliveryStatusReport | string {
+function readWhatsAppStatus(status: Json, fallbackAt: string): DeliveryStatusReport | string {
   const id = text(status.id);
   const state = status.status;
   if (!id) return 'whatsapp status without message id';
@@ -194,7 +258,7 @@ function readWhatsAppStatus(status: Json): DeliveryStatusReport | string {
     channel: 'whatsapp',
     providerMessageId: id,
     status: state,
-    at: unixSeconds(status.timestamp),
+    at: unixSecondsOrUndefined(status.timestamp) ?? fallbackAt,
     // Code and title only: WhatsApp's error details can quote the recipient's number.
     reason: error
       ? `WhatsApp error ${String(error.code ?? '?')}: ${String(error.title ?? '').slice(0, 120)}`
@@ -206,17 +270,32 @@ function readWhatsAppStatus(status: Json): DeliveryStatusReport | string {
 // Messenger and Instagram: entry[].messaging[] with sender, recipient, timestamp (ms) and one of
 // message, postback, reaction, delivery, read.
 
-function readMessagingEntry(entry: Json, channel: Channel, result: ParsedMetaDelivery): void {
-  const events = [...objects(entry.messaging), ...objects(entry.standby)];
+function readMessagingEntry(
+  entry: Json,
+  channel: Channel,
+  result: ParsedMetaDelivery,
+  fallbackAt: string,
+): void {
+  const events = [
+    ...objectsOf(entry.messaging, `${channel} event`, result),
+    ...objectsOf(entry.standby, `${channel} standby event`, result),
+  ];
   for (const event of events) {
-    const problem = oneAtATime(() => readMessagingEvent(event, channel, result));
-    if (problem) result.ignored.push(problem);
+    const problem = oneAtATime(() => readMessagingEvent(event, channel, result, fallbackAt));
+    if (problem) result.unreadable.push(problem);
   }
 }
 
-function readMessagingEvent(event: Json, channel: Channel, result: ParsedMetaDelivery): undefined {
+function readMessagingEvent(
+  event: Json,
+  channel: Channel,
+  result: ParsedMetaDelivery,
+  fallbackAt: string,
+): undefined {
   const senderId = isObject(event.sender) ? text(event.sender.id) : undefined;
-  const receivedAt = unixMilliseconds(event.timestamp);
+  const ownTime = unixMillisecondsOrUndefined(event.timestamp);
+  const receivedAt = ownTime ?? fallbackAt;
+  const timeFlags = ownTime === undefined ? ['timestamp-unreadable'] : [];
   if (isObject(event.delivery)) {
     for (const mid of Array.isArray(event.delivery.mids) ? event.delivery.mids : []) {
       if (typeof mid === 'string') {
@@ -231,7 +310,7 @@ function readMessagingEvent(event: Json, channel: Channel, result: ParsedMetaDel
     return;
   }
   if (!senderId) {
-    result.ignored.push(`${channel} event without sender`);
+    result.unreadable.push(`${channel} event without sender`);
     return;
   }
   const from = {
@@ -247,7 +326,7 @@ function readMessagingEvent(event: Json, channel: Channel, result: ParsedMetaDel
     }
     const mid = text(message.mid);
     if (!mid) {
-      result.ignored.push(`${channel} message without mid`);
+      result.unreadable.push(`${channel} message without mid`);
       return;
     }
     let content: Content;
@@ -263,7 +342,7 @@ function readMessagingEvent(event: Json, channel: Channel, result: ParsedMetaDel
       receivedAt,
       text: content.text.slice(0, MAX_TEXT),
       attachments: content.attachments,
-      flags: content.flags,
+      flags: [...content.flags, ...timeFlags],
       replyTo: isObject(message.reply_to) ? text(message.reply_to.mid) : undefined,
     });
     return;
@@ -382,15 +461,19 @@ function unsupported(type: string): Content {
   };
 }
 
-function unixSeconds(value: unknown, extraMilliseconds = 0): string {
+/** Latest instant a Date holds; a "timestamp" past it is not a time. */
+const MAX_DATE_MS = 8.64e15;
+
+function unixSecondsOrUndefined(value: unknown, extraMilliseconds = 0): string | undefined {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0)
-    throw new InvalidInputError('the timestamp is not a Unix time');
-  return new Date(seconds * 1000 + extraMilliseconds).toISOString();
+  if (value === null || value === '' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  const ms = seconds * 1000 + extraMilliseconds;
+  return ms < MAX_DATE_MS ? new Date(ms).toISOString() : undefined;
 }
 
-function unixMilliseconds(value: unknown): string {
+function unixMillisecondsOrUndefined(value: unknown): string | undefined {
   const ms = Number(value);
-  if (!Number.isFinite(ms) || ms <= 0) throw new InvalidInputError('the timestamp is not a Unix time');
+  if (value === null || value === '' || !Number.isFinite(ms) || ms <= 0 || ms >= MAX_DATE_MS)
+    return undefined;
   return new Date(ms).toISOString();
 }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { verifyHmacSha256Hex } from '../hmac-signature.ts';
 
 /** Why a webhook delivery's signature was refused; reported as the HTTP reason, never logged with the body. */
@@ -32,11 +32,16 @@ export function signMetaBody(rawBody: Uint8Array | string, appSecret: string): s
   return `${SIGNATURE_PREFIX}${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
 }
 
-/** Compares the GET handshake's hub.verify_token with ours without leaking it through timing. */
+/**
+ * Compares the GET handshake's hub.verify_token with ours without leaking it through timing, its
+ * length included: both are hashed to 32 bytes first, so the comparison always runs, on equal
+ * lengths, whatever was sent.
+ */
 export function verifyTokenMatches(given: string | undefined, expected: string): boolean {
-  if (given === undefined || expected === '') return false;
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  if (a.length !== b.length) return false;
-  return timingSafeEqual(a, b);
+  const a = createHash('sha256')
+    .update(given ?? '', 'utf8')
+    .digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  const same = timingSafeEqual(a, b);
+  return same && given !== undefined && expected !== '';
 }

@@ -39,12 +39,14 @@ const ACTIONS = new Map<string, SmsKeywordAction>([
 const MAX_KEYWORD_MESSAGE_LENGTH = 32;
 
 /**
- * Folds a message for keyword matching. Turkish case rules first (İ and ı both become I, so
- * "İPTAL", "iptal" and "ıptal" meet at "IPTAL"), then diacritics go ("ARRÊT" → "ARRET"), then
- * everything that is not a letter or digit.
+ * Folds a message for keyword matching. Compatibility forms first (NFKC: full-width "ＳＴＯＰ",
+ * ligatures, circled or styled letters become plain ones), then Turkish case rules (İ and ı both
+ * become I, so "İPTAL", "iptal" and "ıptal" meet at "IPTAL"), then diacritics go ("ARRÊT" →
+ * "ARRET"), then everything that is not a letter or digit.
  */
 export function foldKeyword(text: string): string {
   return text
+    .normalize('NFKC')
     .replace(/[İı]/g, 'I')
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')

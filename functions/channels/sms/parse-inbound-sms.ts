@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { InboundMessage } from '../../core/model.ts';
-import { toE164 } from '../../core/phone.ts';
+import { type InboundMessage, SENDER_NOT_NORMALISED, SPECIAL_RATE_SENDER } from '../../core/model.ts';
+import { isSpecialRateNumber, toE164 } from '../../core/phone.ts';
 import type { ReceiveInboundInput } from '../../core/receive-inbound.ts';
 import { matchSmsKeyword } from './keywords.ts';
 
@@ -39,13 +39,14 @@ export function parseInboundSms(snsMessage: string, context: { receivedAt: strin
     throw new InvalidInputError(`not an End User Messaging inbound SMS: ${z.prettifyError(parsed.error)}`);
   }
   const sms = parsed.data;
-  // The reason names the field, never the number: reasons end up in logs.
-  const from = toE164(sms.originationNumber);
-  if (!from) {
-    throw new InvalidInputError('originationNumber is not a valid phone number in E.164 form', {
-      field: 'originationNumber',
-    });
-  }
+  // A sender libphonenumber does not validate (a short code, a letters-only sender id, a new
+  // range) is kept as it came, flagged, never dropped for its form.
+  const e164 = toE164(sms.originationNumber);
+  const from = e164 ?? sms.originationNumber.trim();
+  const flags = [
+    ...(e164 ? [] : [SENDER_NOT_NORMALISED]),
+    ...(isSpecialRateNumber(from) ? [SPECIAL_RATE_SENDER] : []),
+  ];
   const destination = toE164(sms.destinationNumber) ?? sms.destinationNumber.trim();
 
   const cleaned = cleanText(sms.messageBody);
@@ -61,6 +62,7 @@ export function parseInboundSms(snsMessage: string, context: { receivedAt: strin
     receivedAt: context.receivedAt,
     text,
     attachments: [],
+    ...(flags.length > 0 ? { flags } : {}),
     sms: { destinationNumber: destination, ...(keyword ? { keyword } : {}) },
   };
   return { message, attachments: [], truncated };

@@ -19,6 +19,12 @@ export interface CallerLookupInput {
   readonly contactId: string;
   /** `Details.ContactData.CustomerEndpoint.Address` as Connect sent it; may be absent or withheld. */
   readonly callerAddress?: string;
+  /**
+   * The flow verified the caller (a PIN, a one-time code, a voice ID match) and says so with the
+   * `callerVerified` parameter or contact attribute set to "true". A caller id alone is not
+   * verification: it can be spoofed.
+   */
+  readonly callerVerified?: boolean;
 }
 
 /**
@@ -38,6 +44,7 @@ export const CALLER_ATTRIBUTE_NAMES = [
   'latestOrderStatus',
   'vip',
   'priority',
+  'callerVerified',
 ] as const;
 export type CallerAttributeName = (typeof CALLER_ATTRIBUTE_NAMES)[number];
 
@@ -63,6 +70,7 @@ export function unknownCaller(config: Pick<SupportConfig, 'defaultLanguage'>): C
     latestOrderStatus: '',
     vip: 'false',
     priority: 'normal',
+    callerVerified: 'false',
   };
 }
 
@@ -121,6 +129,9 @@ export async function lookUpCaller(
     latestOrderStatus: order?.status ?? '',
     vip: String(vip),
     priority: vip || escalated || troubled ? 'high' : 'normal',
+    // The number matched a customer, which a spoofed caller id does too: only the flow's own
+    // check makes the caller that customer. Flows read order details only when this is "true".
+    callerVerified: String(input.callerVerified === true),
   };
 }
 

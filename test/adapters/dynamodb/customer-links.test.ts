@@ -112,3 +112,33 @@ describe('customer merge on DynamoDB', () => {
     expect(await links.identityOwner(phone)).toBe('old-2');
   });
 });
+
+describe('shop profile fields on DynamoDB', () => {
+  it('sets each field only for a later event: an older one changes nothing', async () => {
+    // Prepare
+    const email = { kind: 'email', value: 'profile-1@example.com' } as const;
+    await customers.createWithIdentity(
+      { id: 'profile-1', consent: {}, identities: [email], createdAt: '2026-11-01T09:00:00.000Z' },
+      email,
+    );
+    await links.updateProfile(
+      'profile-1',
+      { name: 'Ayşe Kaya', preferredChannel: 'email' },
+      '2026-11-23T12:00:00.000Z',
+    );
+
+    // Act
+    await links.updateProfile(
+      'profile-1',
+      { name: 'Ayşe Yılmaz', preferredChannel: 'sms', language: 'tr' },
+      '2026-11-23T11:00:00.000Z',
+    );
+
+    // Assess: the older event only fills the field nothing newer had set
+    expect(await customers.get('profile-1')).toMatchObject({
+      name: 'Ayşe Kaya',
+      preferredChannel: 'email',
+      language: 'tr',
+    });
+  });
+});

@@ -133,6 +133,27 @@ describe('GraphApiSender over HTTP (local Graph API stand-in)', () => {
     expect(reason).not.toContain('Teşekkürler');
   });
 
+  it('keeps only the code and type of a Graph error whose message quotes a national number and a name', async () => {
+    // Prepare
+    graph.failNext({
+      status: 400,
+      body: {
+        error: {
+          message: 'Recipient Ayşe Yılmaz (0532 999 88 77) cannot be reached: "Kargom nerede?"',
+          type: 'OAuthException',
+          code: 131026,
+        },
+      },
+    });
+
+    // Act
+    const error = await sender.send(whatsApp()).catch((e: unknown) => e);
+
+    // Assess
+    const reason = (error as PermanentDeliveryError).reason;
+    expect(reason).toBe('the Graph API refused the message (HTTP 400, code 131026, OAuthException)');
+  });
+
   it('treats a wrong token as a permanent refusal (401)', async () => {
     // Prepare
     const wrong = new GraphApiSender(

@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EndUserMessagingSmsSender } from '../../../functions/adapters/sms/end-user-messaging-sender.ts';
-import { PermanentDeliveryError, RetryableError } from '../../../functions/core/errors.ts';
+import { PermanentDeliveryError, ProviderError, RetryableError } from '../../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../../functions/core/model.ts';
 
 const ORIGINATION =
@@ -118,15 +118,20 @@ describe('EndUserMessagingSmsSender', () => {
     await expect(attempt).rejects.toBeInstanceOf(RetryableError);
   });
 
-  it('lets our own misconfiguration (access denied) through as it is, to alarm rather than be recorded', async () => {
-    // Prepare
-    eum.on(SendTextMessageCommand).rejects(new AccessDeniedException({ ...meta, message: 'denied' }));
+  it('lets our own misconfiguration (access denied) through by its type only, to alarm rather than be recorded', async () => {
+    // Prepare: a provider message that quotes the destination in national form
+    eum
+      .on(SendTextMessageCommand)
+      .rejects(new AccessDeniedException({ ...meta, message: 'denied for 0532 999 88 77' }));
 
     // Act
     const attempt = sender.send(request());
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(AccessDeniedException);
+    await expect(attempt).rejects.toBeInstanceOf(ProviderError);
+    await expect(attempt).rejects.not.toBeInstanceOf(PermanentDeliveryError);
+    await expect(attempt).rejects.toThrow('End User Messaging failed (AccessDeniedException)');
+    await expect(attempt).rejects.not.toThrow(/0532|999/);
   });
 
   it('refuses a destination that is not E.164 and an overlong text before calling AWS', async () => {

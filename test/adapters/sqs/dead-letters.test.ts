@@ -119,6 +119,25 @@ describe('dead-lettering with a reason', () => {
     expect(reason).toBe('Error: Email address is not verified: [redacted]; number [redacted] refused');
   });
 
+  it.each(['0532 999 88 77', '0532-999-88-77', '05329998877', '(0532) 999 88 77'.replace(/[()]/g, '')])(
+    'masks the national-format number %s in a foreign error',
+    (number) => {
+      // Act
+      const reason = failureReasonOf(new Error(`destination ${number} is not reachable`));
+
+      // Assess
+      expect(reason).toBe('Error: destination [redacted] is not reachable');
+    },
+  );
+
+  it('leaves dates, times and short ids in a foreign error alone', () => {
+    // Act
+    const reason = failureReasonOf(new Error('at 2026-11-23 10:00:05 for order 100234, attempt 3'));
+
+    // Assess
+    expect(reason).toBe('Error: at 2026-11-23 10:00:05 for order 100234, attempt 3');
+  });
+
   it('treats a handled record as done and rethrows every other failure', async () => {
     // Prepare
     sqsMock.on(SendMessageCommand).resolves({});

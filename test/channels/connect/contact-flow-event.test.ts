@@ -22,7 +22,24 @@ describe('parseContactFlowEvent', () => {
       callerAddress: '+905321234567',
       instanceArn: INSTANCE_ARN,
       channel: 'VOICE',
+      callerVerified: false,
     });
+  });
+
+  it.each([
+    ['a block parameter', { Parameters: { callerVerified: 'true' } }],
+    ['a contact attribute', { ContactData: { Attributes: { callerVerified: 'true' } } }],
+  ])('reads the flow’s own verification of the caller from %s', (_where, extra) => {
+    // Prepare
+    const event = fixture('flow-known-caller.json') as { Details: Record<string, Record<string, unknown>> };
+    if ('Parameters' in extra) event.Details.Parameters = extra.Parameters;
+    else Object.assign(event.Details.ContactData ?? {}, extra.ContactData);
+
+    // Act
+    const parsed = parseContactFlowEvent(event);
+
+    // Assess
+    expect(parsed.callerVerified).toBe(true);
   });
 
   it('has no caller address when the network withheld the number (CustomerEndpoint null)', () => {

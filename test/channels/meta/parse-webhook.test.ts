@@ -138,22 +138,59 @@ describe('parseMetaWebhook: WhatsApp', () => {
     expect(new Set(times).size).toBe(4);
   });
 
-  it('reports a message with an unreadable timestamp as ignored and keeps the next one', () => {
+  it('keeps a message with an unreadable timestamp, at the time we took the delivery, flagged', () => {
     // Act
-    const { messages, ignored } = parseMetaWebhook(fixture('whatsapp-bad-timestamp-neighbour'));
+    const { messages, unreadable } = parseMetaWebhook(fixture('whatsapp-bad-timestamp-neighbour'), {
+      receivedAt: '2026-11-23T10:00:07.000Z',
+    });
 
     // Assess
-    expect(messages.map((m) => m.text)).toEqual(['Sağlam']);
-    expect(ignored).toEqual([expect.stringMatching(/timestamp/)]);
+    expect(messages.map((m) => m.text)).toEqual(['Zamanı bozuk', 'Sağlam']);
+    expect(messages[0]).toMatchObject({
+      receivedAt: '2026-11-23T10:00:07.000Z',
+      flags: expect.arrayContaining(['timestamp-unreadable']),
+    });
+    expect(unreadable).toEqual([]);
   });
 
-  it('ignores a sender that is not a phone number, with the reason', () => {
+  it('keeps a sender that libphonenumber does not validate on a whatsapp identity as given, flagged', () => {
     // Act
-    const { messages, ignored } = parseMetaWebhook(fixture('whatsapp-invalid-sender-number'));
+    const { messages } = parseMetaWebhook(fixture('whatsapp-invalid-sender-number'));
+
+    // Assess
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      from: { kind: 'whatsapp', value: '12' },
+      fromName: 'Ayşe Yılmaz',
+      text: 'hi',
+      flags: ['sender-not-normalised'],
+    });
+  });
+
+  it('keeps a username user’s message (no wa_id, a business-scoped from_user_id) on a whatsapp identity', () => {
+    // Act
+    const { messages } = parseMetaWebhook(fixture('whatsapp-username-user-without-wa-id'));
+
+    // Assess
+    expect(messages).toEqual([
+      expect.objectContaining({
+        from: { kind: 'whatsapp', value: 'TR.1502576394655843' },
+        fromName: 'Deniz',
+        flags: ['sender-not-normalised'],
+      }),
+    ]);
+  });
+
+  it.each([
+    ['whatsapp-message-without-sender', 'whatsapp message without sender (no from, no from_user_id)'],
+    ['whatsapp-array-entries', 'entry 0 is not an object'],
+  ])('names what it could not read in %s, instead of dropping it', (name, reason) => {
+    // Act
+    const { messages, unreadable } = parseMetaWebhook(fixture(name));
 
     // Assess
     expect(messages).toEqual([]);
-    expect(ignored).toEqual(['whatsapp sender is not a valid phone number']);
+    expect(unreadable).toEqual([reason]);
   });
 
   it.each([

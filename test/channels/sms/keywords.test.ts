@@ -24,6 +24,11 @@ describe('matchSmsKeyword', () => {
     'iptal',
     'İptal',
     'ıptal',
+    // Full-width and other compatibility forms fold to the keyword (NFKC).
+    'ＳＴＯＰ',
+    'ｓｔｏｐ',
+    'ＩＰＴＡＬ',
+    'ＳＴＯＰ！',
   ])('%j opts out', (text) => {
     // Act
     const keyword = matchSmsKeyword(text);

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_SMS_TEXT_LENGTH, parseInboundSms } from '../../../functions/channels/sms/parse-inbound-sms.ts';
-import { InvalidInputError } from '../../../functions/core/errors.ts';
 
 const RECEIVED_AT = '2026-11-23T10:00:00.000Z';
 
@@ -62,18 +61,44 @@ describe('parseInboundSms', () => {
   it.each([
     ['national-format-origination.json', 'a national number without country code'],
     ['impossible-number.json', 'a number too long for its country'],
-  ])('refuses %s (%s) with a reason that does not repeat the number', (name) => {
+  ])('keeps %s (%s) as it came, flagged, instead of refusing it', (name) => {
+    // Prepare
+    const raw = (JSON.parse(fixture(name)) as { originationNumber: string }).originationNumber;
+
     // Act
-    const attempt = () => parse(name);
+    const { message } = parse(name);
 
     // Assess
-    expect(attempt).toThrow(InvalidInputError);
-    expect(attempt).toThrow('originationNumber is not a valid phone number in E.164 form');
-    try {
-      attempt();
-    } catch (error) {
-      expect((error as InvalidInputError).reason).not.toMatch(/\d{6,}/);
-    }
+    expect(message.from).toEqual({ kind: 'phone', value: raw.trim() });
+    expect(message.flags).toContain('sender-not-normalised');
+  });
+
+  it.each([
+    ['+882', '+88234445555'],
+    ['+883', '+883510001234567'],
+    ['+979', '+979123456789'],
+  ])('flags a sender in the special range %s (international network or premium rate)', (_range, number) => {
+    // Prepare
+    const notification = JSON.stringify({
+      originationNumber: number,
+      destinationNumber: '+908501234567',
+      messageBody: 'STOP',
+      inboundMessageId: 'premium-1',
+    });
+
+    // Act
+    const { message } = parseInboundSms(notification, { receivedAt: RECEIVED_AT });
+
+    // Assess
+    expect(message.flags).toContain('special-rate-sender');
+  });
+
+  it('does not flag an ordinary mobile number', () => {
+    // Act
+    const { message } = parse('keyword-iptal-dotted.json');
+
+    // Assess
+    expect(message.flags).toBeUndefined();
   });
 
   it('refuses a notification without inboundMessageId, naming the field', () => {

@@ -48,6 +48,20 @@ beforeEach(async () => {
 });
 
 describe('lookUpCaller', () => {
+  it('says a known caller is verified only when the flow verified them, never from the number alone', async () => {
+    // Act
+    const byNumber = await lookUpCaller(deps, { contactId: 'c-v1', callerAddress: '+90 532 123 45 67' });
+    const verified = await lookUpCaller(deps, {
+      contactId: 'c-v2',
+      callerAddress: '+90 532 123 45 67',
+      callerVerified: true,
+    });
+
+    // Assess
+    expect(byNumber).toMatchObject({ known: 'true', callerVerified: 'false' });
+    expect(verified).toMatchObject({ known: 'true', callerVerified: 'true' });
+  });
+
   it('answers a known caller with name, language and latest order as strings, and records the contact', async () => {
     // Prepare
     await conversations.create({
@@ -75,6 +89,7 @@ describe('lookUpCaller', () => {
       latestOrderStatus: 'shipped',
       vip: 'false',
       priority: 'high',
+      callerVerified: 'false',
     });
     // The number: the contact events resolve it to the customer, as the lookup did.
     expect(contacts.records.get('c-1')).toEqual({
