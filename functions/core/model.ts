@@ -216,12 +216,12 @@ export interface EmailThreadingHints {
   readonly replyToken?: string;
 }
 
-/** One inbound contact, normalized from any channel. */
 /** Flag of a message whose sender could not be normalised (kept on an identity as it came). */
 export const SENDER_NOT_NORMALISED = 'sender-not-normalised';
 /** Flag of an SMS from a premium-rate, shared-cost or international-network number. */
 export const SPECIAL_RATE_SENDER = 'special-rate-sender';
 
+/** One inbound contact, normalized from any channel. */
 export interface InboundMessage {
   readonly channel: Channel;
   /** Stable id from the provider: SES message id, SNS inboundMessageId, wamid, mid, contact id. */

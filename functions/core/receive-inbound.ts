@@ -262,9 +262,11 @@ async function storeAndAcknowledge(
   if (surveyAnswer) reasons.push('survey-answer');
   else if (!thread.isNew) reasons.push('follow-up');
   if (message.flags?.includes('reaction')) reasons.push('reaction');
+  // WhatsApp answers the id Meta gave, valid number or not; a mail or SMS sender that did not
+  // normalise has no address to answer, and a premium-rate number would bill the shop.
   const unanswerable =
-    message.channel === 'sms' &&
-    (message.flags?.includes(SPECIAL_RATE_SENDER) || message.flags?.includes(SENDER_NOT_NORMALISED));
+    message.flags?.includes(SPECIAL_RATE_SENDER) ||
+    (message.channel !== 'whatsapp' && message.flags?.includes(SENDER_NOT_NORMALISED));
   if (unanswerable) {
     reasons.push('unanswerable-sender');
   } else if (message.sms?.keyword && !reasons.includes('own-address')) {
