@@ -1,3 +1,4 @@
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
@@ -18,11 +19,13 @@ import type { CallerLookupDeps } from '../core/voice/caller-lookup.ts';
 import type { ContactEventDeps } from '../core/voice/contact-events.ts';
 import type { AgentApiHandlerDeps } from '../handlers/agent-api.ts';
 import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
+import { ApiGatewayChatGateway, ChatSender } from './apigateway/chat-gateway.ts';
 import { ConnectApiContacts } from './connect/connect-contacts.ts';
 import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
 import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
 import { DynamoAgentConversations } from './dynamodb/agent-conversations.ts';
 import { DynamoChannelInsights } from './dynamodb/channel-insights.ts';
+import { DynamoChatConnections } from './dynamodb/chat-connections.ts';
 import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
@@ -66,6 +69,8 @@ export interface AwsClients {
   readonly scheduler?: SchedulerClient;
   /** Amazon Connect (DescribeContact, StartTaskContact); absent where no instance is configured. */
   readonly connect?: ConnectClient;
+  /** The chat WebSocket API's management API (PostToConnection); absent where chat is not deployed. */
+  readonly chatGateway?: ApiGatewayManagementApiClient;
 }
 
 export interface Settings {
@@ -173,7 +178,7 @@ export function agentApiDeps(
 }
 
 export function dispatcherDeps(
-  clients: ClientsFor<'sqs' | 'ses' | 'sms' | 'scheduler'> & EscalationClients,
+  clients: ClientsFor<'sqs' | 'ses' | 'sms' | 'scheduler' | 'chatGateway'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): FireReminderDeps {
@@ -189,6 +194,7 @@ export function dispatcherDeps(
       email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet),
       ...metaSenders(settings.meta),
       ...smsSenders(clients.sms, settings.support),
+      ...(clients.chatGateway ? { chat: chatSender(clients.chatGateway, clients, settings, clock) } : {}),
     },
     quietHours: quietHoursPolicy(settings.support),
     consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
@@ -201,6 +207,17 @@ export function dispatcherDeps(
       escalation: escalationDeps(clients, settings, clock),
     }),
   };
+}
+
+/** Chat sends go to the visitor's open sockets through the WebSocket API's management API. */
+function chatSender(
+  client: ApiGatewayManagementApiClient,
+  clients: ClientsFor<'dynamo'>,
+  settings: Settings,
+  clock: Clock,
+): ChatSender {
+  const connections = new DynamoChatConnections(documentClient(clients.dynamo), settings.tableName);
+  return new ChatSender({ clock, connections, gateway: new ApiGatewayChatGateway(client) });
 }
 
 /** The consumer of verified Meta webhook deliveries: receiveInbound plus delivery statuses. */

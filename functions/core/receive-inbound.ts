@@ -240,7 +240,7 @@ async function storeAndAcknowledge(
     else {
       const language = chooseReplyLanguage(
         {
-          preferred: customer.language,
+          preferred: customer.language ?? message.chat?.browserLanguage,
           detected,
           previous: customer.detectedLanguage ?? message.languageHint,
         },
@@ -251,7 +251,9 @@ async function storeAndAcknowledge(
       const question = `${message.subject ?? ''} ${message.text}`;
       const asked = matchFaq(question, language, config.faq ?? DEFAULT_FAQ);
       faq = message.channel === 'sms' ? undefined : asked;
-      if (deps.orders) {
+      // An anonymous chat visitor proved nothing about who they are: no order is named to them.
+      const mayHearOrders = message.channel !== 'chat' || message.chat?.identified !== undefined;
+      if (deps.orders && mayHearOrders) {
         // The stored status of the customer's order beats the generic answer, on every channel
         // (SMS included: the status is what the customer texted for).
         const status = await answerOrderQuestion(deps.orders, {
@@ -290,18 +292,21 @@ async function resolveCustomer(
   nowIso: string,
   detectedLanguage: Language | undefined,
 ) {
-  const known = await deps.customers.findByIdentity(message.from);
+  // A chat visitor the shop signed for is that email's (or phone's) customer; answers still go
+  // to the widget (`from`).
+  const identity = message.chat?.identified ?? message.from;
+  const known = await deps.customers.findByIdentity(identity);
   if (known) return known;
   const fresh: Customer = {
     // Derived from the identity, so two racing first messages propose the same customer.
-    id: deps.ids.derive('customer', message.from.kind, message.from.value),
+    id: deps.ids.derive('customer', identity.kind, identity.value),
     name: message.fromName,
     detectedLanguage,
     consent: {},
-    identities: [message.from],
+    identities: [identity],
     createdAt: nowIso,
   };
-  return deps.customers.createWithIdentity(fresh, message.from);
+  return deps.customers.createWithIdentity(fresh, identity);
 }
 
 function messageFlags(message: InboundMessage): string[] {
