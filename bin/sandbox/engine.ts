@@ -28,6 +28,7 @@ import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { SandboxAgents } from './agents.ts';
+import { ChatRejection, SandboxChat } from './chat.ts';
 import { sandboxSupportConfig } from './config.ts';
 import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -93,7 +94,7 @@ export interface EventResult {
 }
 
 /** The sidecar files that belong to an event file rather than being one. */
-export const SIDECAR_SUFFIXES = ['.verdicts.json', '.headers.json'] as const;
+export const SIDECAR_SUFFIXES = ['.verdicts.json', '.headers.json', '.identity.json'] as const;
 
 const EVENT_SUFFIXES = [
   '.eml',
@@ -104,6 +105,7 @@ const EVENT_SUFFIXES = [
   '.meta.json',
   '.order.json',
   '.reminder.json',
+  '.chat.json',
 ] as const;
 
 const VERDICT = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']);
@@ -140,6 +142,8 @@ export class SandboxEngine {
   readonly voice: SandboxVoice;
   /** The agent API (`/conversations…`, `/customers/{id}/timeline`, `/reports/channels`), bearer token checked. */
   readonly agents: SandboxAgents;
+  /** Live chat: the WebSocket endpoint `/chat/ws` and its management API (PostToConnection). */
+  readonly chat: SandboxChat;
 
   private constructor(
     readonly standIns: StandIns,
@@ -147,6 +151,7 @@ export class SandboxEngine {
     readonly config: SupportConfig,
     /** WhatsApp, Messenger, Instagram: the webhook route, its queue and the local Graph API. */
     readonly meta: SandboxMeta,
+    chat: SandboxChat,
   ) {
     const settings: Settings = {
       tableName: standIns.tableName,
@@ -170,7 +175,12 @@ export class SandboxEngine {
     const inbound = inboundEmailDeps(standIns.clients, settings, clock);
     const dispatch = dispatcherDeps(standIns.clients, settings, clock);
     // No local SMS service or scheduler: their sandbox twins stand in.
-    const allSenders = { ...dispatch.senders, ...(config.sms ? { sms: new SandboxSmsSender() } : {}) };
+    this.chat = chat.bind(settings, () => this.drain());
+    const allSenders = {
+      ...dispatch.senders,
+      ...(config.sms ? { sms: new SandboxSmsSender() } : {}),
+      chat: this.chat.sender,
+    };
     const senders = Object.fromEntries(
       Object.entries(allSenders).map(([channel, sender]) => [channel, this.recording(sender)]),
     );
@@ -207,15 +217,13 @@ export class SandboxEngine {
   ): Promise<SandboxEngine> {
     const standIns = await startStandIns({ dynamoEndpoint: options.dynamoEndpoint });
     const meta = await SandboxMeta.start(standIns);
-    return new SandboxEngine(
-      standIns,
-      new ReplayClock(options.now ?? new Date()),
-      options.config ?? sandboxSupportConfig,
-      meta,
-    );
+    const clock = new ReplayClock(options.now ?? new Date());
+    const chat = await SandboxChat.start(standIns, clock);
+    return new SandboxEngine(standIns, clock, options.config ?? sandboxSupportConfig, meta, chat);
   }
 
   async stop(): Promise<void> {
+    await this.chat.stop();
     await this.meta.stop();
     await this.standIns.stop();
   }
@@ -224,7 +232,7 @@ export class SandboxEngine {
   async processEvent(
     file: string,
     content: Uint8Array,
-    sidecars: { verdicts?: Uint8Array; headers?: Uint8Array } = {},
+    sidecars: { verdicts?: Uint8Array; headers?: Uint8Array; identity?: Uint8Array } = {},
   ): Promise<EventResult> {
     const suffix = EVENT_SUFFIXES.find((s) => file.endsWith(s));
     let result: EventResult;
@@ -255,6 +263,9 @@ export class SandboxEngine {
           break;
         case '.sms.json':
           result = { file, accepted: true, result: await this.receiveSms(content) };
+          break;
+        case '.chat.json':
+          result = { file, accepted: true, result: await this.receiveChat(content, sidecars.identity) };
           break;
         case '.connect-flow.json': {
           // The flow's Lambda block always gets an answer: it is the report's `responses` entry.
@@ -508,6 +519,17 @@ export class SandboxEngine {
       throw new SandboxRejection(`${path} answered ${response.statusCode}: ${reason}`);
     }
     return { statusCode: response.statusCode, body };
+  }
+
+  /** A chat visitor's message through the $connect authorizer and the `send` route (DESIGN §5). */
+  private async receiveChat(content: Uint8Array, identity: Uint8Array | undefined): Promise<unknown> {
+    try {
+      const answer = await this.chat.replayFile(content, identity);
+      return { statusCode: answer.statusCode, body: safeJson(answer.body) };
+    } catch (error) {
+      if (error instanceof ChatRejection) throw new SandboxRejection(error.message);
+      throw error;
+    }
   }
 
   private async receiveSms(content: Uint8Array): Promise<unknown> {
