@@ -215,14 +215,8 @@ export class SandboxChat {
     body: string | undefined,
   ): Promise<ChatRouteResult> {
     if (routeKey === '$default') {
-      this.sockets
-        .get(connectionId)
-        ?.socket.send(
-          JSON.stringify({
-            type: 'error',
-            reason: 'unknown action: use send, typing, resync, read or link-email',
-          }),
-        );
+      const reason = 'unknown action: use send, typing, resync, read or link-email';
+      this.sockets.get(connectionId)?.socket.send(JSON.stringify({ type: 'error', reason }));
       return { statusCode: 400 };
     }
     const event = {
