@@ -13,17 +13,20 @@ import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import type { Settings } from '../../functions/adapters/wiring.ts';
 import { MAX_FRAME_BYTES, visitorIdSchema } from '../../functions/channels/chat/frames.ts';
 import { signChatIdentityToken } from '../../functions/channels/chat/identity-token.ts';
-import type { Clock } from '../../functions/core/ports.ts';
 import {
   type ChatAuthorizerResult,
   makeChatAuthorizerHandler,
 } from '../../functions/handlers/chat-authorizer.ts';
 import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
+import type { ReplayClock } from './engine.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
 
 /** The secret the sandbox signs chat identities with, as a shop's backend would with its own. */
 export const SANDBOX_CHAT_IDENTITY_SECRET = 'sandbox-chat-identity-secret';
+
+/** The sandbox clock only moves with events: each frame moves it this far. */
+const FRAME_SPACING_MS = 1_000;
 
 /** The routes of the WebSocket API (route selection `$request.body.action`). */
 const ROUTES = new Set(['send', 'typing', 'resync', 'read', 'link-email']);
@@ -68,11 +71,11 @@ export class SandboxChat {
     private readonly managementServer: Server,
     readonly managementEndpoint: string,
     private readonly standIns: StandIns,
-    private readonly clock: Clock,
+    private readonly clock: ReplayClock,
   ) {}
 
   /** Starts the management API stand-in; `bind` wires the handlers once the engine has its settings. */
-  static async start(standIns: StandIns, clock: Clock): Promise<SandboxChat> {
+  static async start(standIns: StandIns, clock: ReplayClock): Promise<SandboxChat> {
     let chat: SandboxChat | undefined;
     const server = createServer((request, response) => {
       const { status, body } = chat?.management(request) ?? { status: 503, body: {} };
@@ -120,9 +123,13 @@ export class SandboxChat {
     await new Promise<void>((resolve) => this.managementServer.close(() => resolve()));
   }
 
-  /** How many sockets are open (tests, the soak). */
-  get openSockets(): number {
-    return this.sockets.size;
+  /** How many sockets are open, of one visitor or of all (tests, the soak). */
+  openSockets(visitorId?: string): number {
+    let count = 0;
+    for (const { authorizer } of this.sockets.values()) {
+      if (visitorId === undefined || authorizer.visitorId === visitorId) count += 1;
+    }
+    return count;
   }
 
   /** Takes `/chat/ws` upgrades of the sandbox's HTTP server. */
@@ -185,6 +192,8 @@ export class SandboxChat {
           this.serially(async () => {
             const body = isBinary ? '' : data.toString();
             const action = actionOf(body);
+            // Like each replayed file, each frame arrives a second after the one before.
+            this.clock.tick(FRAME_SPACING_MS);
             await this.route(action && ROUTES.has(action) ? action : '$default', connectionId, context, body);
             await this.drain();
           }),

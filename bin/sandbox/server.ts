@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CHAT_DEMO_PAGE, chatWidget, serveScript } from './chat-pages.ts';
 import type { SandboxEngine } from './engine.ts';
 
 /** Largest fixture body the sandbox takes: SES's own limit for a received mail. */
@@ -17,6 +18,27 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       if (request.method === 'GET' && url.pathname === '/health') {
         return json(response, 200, { status: 'ok', standIns: engine.standIns.endpoints });
+      }
+      if (request.method === 'GET' && url.pathname === '/chat/demo') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return response.end(CHAT_DEMO_PAGE);
+      }
+      if (request.method === 'GET' && url.pathname === '/chat/widget.js') {
+        return serveScript(response, (await chatWidget()).loader);
+      }
+      if (request.method === 'GET' && url.pathname === '/chat/panel.js') {
+        return serveScript(response, (await chatWidget()).panel);
+      }
+      if (request.method === 'POST' && url.pathname === '/chat/demo/identity') {
+        // What a shop's backend does for its logged-in customer: sign who they are.
+        const claims = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Record<
+          string,
+          unknown
+        >;
+        const text = (name: string) =>
+          typeof claims[name] === 'string' ? { [name]: claims[name] as string } : {};
+        const token = engine.chat.signIdentity({ ...text('email'), ...text('phone'), ...text('name') });
+        return json(response, 200, { token });
       }
       if (request.method === 'GET' && url.pathname === '/sandbox/outbox') {
         return json(response, 200, { items: engine.outbox });
@@ -110,6 +132,8 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       return json(response, error instanceof BodyTooLarge ? 413 : 500, { error: 'failed', reason });
     }
   });
+  // The chat's WebSocket endpoint shares the port: `/chat/ws` upgrades go to the chat's handlers.
+  engine.chat.attach(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));

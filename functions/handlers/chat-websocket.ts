@@ -103,6 +103,7 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
             visitorId: visitor.visitorId,
             identified,
             after: frame.after,
+            browserLanguage: frame.language,
           });
           logger.info('chat resynced', { ...log, messages: result.messages });
           return { statusCode: 200 };

@@ -33,6 +33,8 @@ export const sendFrameSchema = z.object({
   text: z.string().max(MAX_CHAT_TEXT_LENGTH * 2),
   /** The browser's language (navigator.language). */
   language: language.optional(),
+  /** What an anonymous visitor said their name is (the pre-chat form); a signed identity's wins. */
+  name: z.string().trim().min(1).max(120).optional(),
 });
 export type SendFrame = z.infer<typeof sendFrameSchema>;
 
@@ -40,7 +42,11 @@ export const clientFrameSchema = z.discriminatedUnion('action', [
   sendFrameSchema,
   z.object({ action: z.literal('typing'), state: z.enum(['start', 'stop']).default('start') }),
   /** History since `after` (or all of it): after a reconnect, or going back online. */
-  z.object({ action: z.literal('resync'), after: z.iso.datetime().optional() }),
+  z.object({
+    action: z.literal('resync'),
+    after: z.iso.datetime().optional(),
+    language: language.optional(),
+  }),
   /** The widget showed (`delivered`) or the visitor saw (`read`) these messages of ours. */
   z.object({
     action: z.literal('read'),
@@ -102,7 +108,7 @@ export function chatInboundMessage(
     channel: 'chat',
     providerMessageId: `${visitor.visitorId}/${frame.clientMessageId}`,
     from: { kind: 'chat', value: visitor.visitorId },
-    ...(identity?.name ? { fromName: identity.name } : {}),
+    ...((identity?.name ?? frame.name) ? { fromName: identity?.name ?? frame.name } : {}),
     receivedAt,
     text,
     attachments: [],
