@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { DEFAULT_SANDBOX_AGENT_TOKEN } from '../../bin/sandbox/agents.ts';
+import { DynamoChatConnections } from '../../functions/adapters/dynamodb/chat-connections.ts';
+import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { sandboxServerForTests } from '../support/sandbox-server.ts';
+
+const sandbox = sandboxServerForTests(new Date('2026-11-23T07:00:00Z'));
+
+interface Frame {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** A visitor's socket on `/chat/ws`, with every frame it got. */
+async function visitorSocket(query: Record<string, string>): Promise<{ socket: WebSocket; frames: Frame[] }> {
+  const url = `${sandbox.base.replace('http', 'ws')}/chat/ws?${new URLSearchParams(query)}`;
+  const socket = new WebSocket(url);
+  const frames: Frame[] = [];
+  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { socket, frames };
+}
+
+async function agent(path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const answer = await fetch(`${sandbox.base}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${DEFAULT_SANDBOX_AGENT_TOKEN}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(answer.status).toBeLessThan(300);
+  return (await answer.json()) as Record<string, unknown>;
+}
+
+const messagesOf = (frames: Frame[]) =>
+  frames
+    .filter((f) => f.type === 'message')
+    .map((f) => f.message as { text: string; kind?: string; id: string });
+
+describe('the chat WebSocket endpoint of the sandbox', () => {
+  it('keeps a message sent twice (a double click) once and acknowledges it once', async () => {
+    // Prepare
+    const { socket, frames } = await visitorSocket({ visitorId: 'v-double-click' });
+    const frame = JSON.stringify({
+      action: 'send',
+      clientMessageId: 'c-1',
+      text: 'Hello, can I change my address?',
+      language: 'en',
+    });
+
+    // Act
+    socket.send(frame);
+    socket.send(frame);
+    await expect.poll(() => frames.filter((f) => f.type === 'received').length).toBe(2);
+    await expect.poll(() => messagesOf(frames).length).toBe(1);
+
+    // Assess
+    const received = frames.filter((f) => f.type === 'received');
+    expect(received[0]?.messageId).toBe(received[1]?.messageId);
+    expect(received.map((f) => f.duplicate)).toEqual([false, true]);
+    expect(messagesOf(frames)[0]?.kind).toBe('auto-reply');
+    socket.close();
+  });
+
+  it('sends the survey in the chat when an agent closes the conversation', async () => {
+    // Prepare
+    const { socket, frames } = await visitorSocket({ visitorId: 'v-surveyed' });
+    socket.send(
+      JSON.stringify({ action: 'send', clientMessageId: 'c-1', text: 'Merhaba, faturamı alabilir miyim?' }),
+    );
+    await expect.poll(() => messagesOf(frames).length).toBe(1);
+    const listed = (await agent('/conversations?channel=chat')) as unknown as {
+      items: Array<{ id: string; customerId: string }>;
+    };
+    const customer = sandbox.engine.outbox.find((o) => o.to === 'v-surveyed')?.customerId;
+    const conversation = listed.items.find((c) => c.customerId === customer);
+
+    // Act
+    await agent(`/conversations/${conversation?.id}/close`, {});
+
+    // Assess
+    await expect.poll(() => messagesOf(frames).map((m) => m.kind)).toEqual(['auto-reply', 'survey']);
+    socket.close();
+  });
+
+  it('forgets a connection that answers 410 Gone and still delivers to the live one', async () => {
+    // Prepare
+    const { socket, frames } = await visitorSocket({ visitorId: 'v-two-tabs' });
+    socket.send(
+      JSON.stringify({ action: 'send', clientMessageId: 'c-1', text: 'Is the blue mug in stock?' }),
+    );
+    await expect.poll(() => messagesOf(frames).length).toBe(1);
+    const connections = new DynamoChatConnections(
+      documentClient(sandbox.engine.standIns.clients.dynamo),
+      sandbox.engine.standIns.tableName,
+    );
+    const now = sandbox.engine.clock.now();
+    await connections.open({
+      connectionId: 'closed-tab',
+      visitorId: 'v-two-tabs',
+      connectedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
+    });
+    const conversationId = sandbox.engine.outbox.find((o) => o.to === 'v-two-tabs')?.conversationId;
+
+    // Act
+    await agent(`/conversations/${conversationId}/replies`, { text: 'Yes, 12 left.' });
+
+    // Assess
+    await expect.poll(() => messagesOf(frames).map((m) => m.text)).toContain('Yes, 12 left.');
+    const left = await connections.ofVisitor('v-two-tabs', sandbox.engine.clock.now());
+    expect(left.map((c) => c.connectionId)).not.toContain('closed-tab');
+    expect(left).toHaveLength(1);
+    socket.close();
+  });
+
+  it('refuses a connection without a visitor id, and answers a bad frame with an error frame', async () => {
+    // Act
+    const refused = new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${sandbox.base.replace('http', 'ws')}/chat/ws`);
+      socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      socket.on('error', () => undefined);
+    });
+    const { socket, frames } = await visitorSocket({ visitorId: 'v-bad-frames' });
+    socket.send(JSON.stringify({ action: 'send', clientMessageId: 'c-1', text: '   ' }));
+
+    // Assess
+    expect(await refused).toBe(401);
+    await expect.poll(() => frames.find((f) => f.type === 'error')?.reason).toMatch(/text must not be empty/);
+    socket.close();
+  });
+});
