@@ -170,6 +170,22 @@ export const deploymentConfigSchema = z
         associateLookupFunction: z.boolean().default(true),
       })
       .optional(),
+    /**
+     * Live chat on the shop's website: the WebSocket API the widget connects to, its authorizer
+     * and routes. Leave out to deploy without it.
+     */
+    chat: z
+      .object({
+        /** Frames per second (and burst) the WebSocket API takes before it refuses. */
+        throttle: z
+          .object({
+            rateLimit: z.number().positive().max(10_000),
+            burstLimit: z.number().int().positive().max(5_000),
+          })
+          .default({ rateLimit: 50, burstLimit: 100 }),
+      })
+      .strict()
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const bytes = Buffer.byteLength(JSON.stringify(config.support), 'utf8');

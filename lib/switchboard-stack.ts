@@ -2,6 +2,7 @@ import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { AgentApi } from './constructs/agent-api.ts';
+import { Chat } from './constructs/chat.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
 import { Encryption } from './constructs/encryption.ts';
@@ -37,6 +38,8 @@ export class SwitchboardStack extends Stack {
   readonly httpApi?: SupportHttpApi;
   /** WhatsApp, Messenger, Instagram; present when `meta` is configured. */
   readonly social?: Social;
+  /** Live chat (WebSocket API); present when `chat` is configured. */
+  readonly chat?: Chat;
   /** Order events and reminders; present when `shop` is configured. */
   readonly orders?: Orders;
   readonly reminders?: Reminders;
@@ -125,6 +128,19 @@ export class SwitchboardStack extends Stack {
         whatsappPhoneNumberId: config.meta.whatsappPhoneNumberId,
         graphApiVersion: config.meta.graphApiVersion,
         webhookThrottle: config.meta.webhookThrottle,
+      });
+    }
+    if (config.chat) {
+      this.chat = new Chat(this, 'Chat', {
+        encryption: this.encryption,
+        store: this.store,
+        support: config.support,
+        functionDefaults,
+        outboundQueue: this.outbound.queue,
+        dispatcher: this.outbound.dispatcher,
+        throttle: config.chat.throttle,
+        logRetention: config.logRetentionDays,
+        logRemovalPolicy: removalPolicy,
       });
     }
     if (config.shop && this.httpApi) {
