@@ -64,6 +64,8 @@ export class SandboxChat {
   private drain: () => Promise<void> = async () => undefined;
   /** The dispatcher's chat sender, on the real PostToConnection client. */
   sender!: ChatSender;
+  /** The PostToConnection client the routes and the sender share (the bench counts its calls). */
+  managementClient!: ApiGatewayManagementApiClient;
   /** One event at a time, as the replay does: frames and the queue drains they cause never interleave. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -98,6 +100,7 @@ export class SandboxChat {
       region: 'eu-central-1',
       credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
     });
+    this.managementClient = client;
     const gateway = new ApiGatewayChatGateway(client);
     this.authorizer = makeChatAuthorizerHandler(
       () => new StaticShopSecret(SANDBOX_CHAT_IDENTITY_SECRET),
