@@ -10,7 +10,7 @@ import { chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
 import { DynamoChatConnections } from '../../functions/adapters/dynamodb/chat-connections.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
-import type { Settings } from '../../functions/adapters/wiring.ts';
+import { chatContinuity, type Settings } from '../../functions/adapters/wiring.ts';
 import { MAX_FRAME_BYTES, visitorIdSchema } from '../../functions/channels/chat/frames.ts';
 import { signChatIdentityToken } from '../../functions/channels/chat/identity-token.ts';
 import {
@@ -18,6 +18,7 @@ import {
   makeChatAuthorizerHandler,
 } from '../../functions/handlers/chat-authorizer.ts';
 import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
+import type { DeferredSends } from '../../functions/core/ports.ts';
 import type { ReplayClock } from './engine.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
@@ -94,7 +95,7 @@ export class SandboxChat {
   }
 
   /** The handlers on the engine's settings; `drain` runs the queues after each frame, as Lambda's pollers would. */
-  bind(settings: Settings, drain: () => Promise<void>): this {
+  bind(settings: Settings, drain: () => Promise<void>, deferredSends: DeferredSends): this {
     const client = new ApiGatewayManagementApiClient({
       endpoint: this.managementEndpoint,
       region: 'eu-central-1',
@@ -108,13 +109,13 @@ export class SandboxChat {
     );
     const deps = chatRouteDeps(this.standIns.clients, gateway, settings, this.clock);
     this.routes = makeChatWebSocketHandler(() => deps);
+    const db = documentClient(this.standIns.clients.dynamo);
     this.sender = new ChatSender({
       clock: this.clock,
-      connections: new DynamoChatConnections(
-        documentClient(this.standIns.clients.dynamo),
-        settings.tableName,
-      ),
+      connections: new DynamoChatConnections(db, settings.tableName),
       gateway,
+      // Email copies of unseen answers wait in the scheduler twin: `.clock.json` files fire them.
+      continuity: chatContinuity(db, settings, deferredSends),
     });
     this.drain = drain;
     return this;

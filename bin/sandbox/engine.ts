@@ -175,7 +175,7 @@ export class SandboxEngine {
     const inbound = inboundEmailDeps(standIns.clients, settings, clock);
     const dispatch = dispatcherDeps(standIns.clients, settings, clock);
     // No local SMS service or scheduler: their sandbox twins stand in.
-    this.chat = chat.bind(settings, () => this.drain());
+    this.chat = chat.bind(settings, () => this.drain(), this.deferredSends);
     const allSenders = {
       ...dispatch.senders,
       ...(config.sms ? { sms: new SandboxSmsSender() } : {}),

@@ -11,7 +11,8 @@ import { ConfigurationError } from '../core/errors.ts';
 import type { EscalationDeps } from '../core/escalation.ts';
 import type { Channel } from '../core/model.ts';
 import type { OrderEventDeps } from '../core/orders.ts';
-import type { Clock } from '../core/ports.ts';
+import type { ChatDeliveryDeps } from '../core/chat/visitor-chat.ts';
+import type { Clock, DeferredSends } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
 import type { FireReminderDeps, ReminderDeps } from '../core/reminders.ts';
 import type { SurveyAnswerDeps } from '../core/survey.ts';
@@ -25,7 +26,7 @@ import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/
 import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
 import { DynamoAgentConversations } from './dynamodb/agent-conversations.ts';
 import { DynamoChannelInsights } from './dynamodb/channel-insights.ts';
-import { DynamoChatConnections } from './dynamodb/chat-connections.ts';
+import { DynamoChatConnections, DynamoChatReceipts } from './dynamodb/chat-connections.ts';
 import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
@@ -196,6 +197,7 @@ export function dispatcherDeps(
       ...smsSenders(clients.sms, settings.support),
       ...(clients.chatGateway ? { chat: chatSender(clients.chatGateway, clients, settings, clock) } : {}),
     },
+    chatReceipts: new DynamoChatReceipts(documentClient(clients.dynamo), settings.tableName),
     quietHours: quietHoursPolicy(settings.support),
     consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
     deferredSends: deferredSendsFor(clients.scheduler, settings.deferredSends),
@@ -212,12 +214,31 @@ export function dispatcherDeps(
 /** Chat sends go to the visitor's open sockets through the WebSocket API's management API. */
 function chatSender(
   client: ApiGatewayManagementApiClient,
-  clients: ClientsFor<'dynamo'>,
+  clients: ClientsFor<'dynamo' | 'scheduler'>,
   settings: Settings,
   clock: Clock,
 ): ChatSender {
-  const connections = new DynamoChatConnections(documentClient(clients.dynamo), settings.tableName);
-  return new ChatSender({ clock, connections, gateway: new ApiGatewayChatGateway(client) });
+  const db = documentClient(clients.dynamo);
+  const deferredSends = deferredSendsFor(clients.scheduler, settings.deferredSends);
+  return new ChatSender({
+    clock,
+    connections: new DynamoChatConnections(db, settings.tableName),
+    gateway: new ApiGatewayChatGateway(client),
+    ...(deferredSends ? { continuity: chatContinuity(db, settings, deferredSends) } : {}),
+  });
+}
+
+/** Email copies of chat answers a signed-in visitor has not seen (scheduled, checked when due). */
+export function chatContinuity(
+  db: ReturnType<typeof documentClient>,
+  settings: Settings,
+  deferredSends: DeferredSends,
+): NonNullable<ChatDeliveryDeps['continuity']> {
+  return {
+    customers: new DynamoCustomerDirectory(db, settings.tableName),
+    deferredSends,
+    emailAfterMinutes: settings.support.chat?.emailAfterMinutes ?? 10,
+  };
 }
 
 /** The consumer of verified Meta webhook deliveries: receiveInbound plus delivery statuses. */

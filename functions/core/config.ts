@@ -176,6 +176,11 @@ export const supportConfigSchema = z
     faq: faqSchema.optional(),
     /** Social messaging (WhatsApp, Messenger, Instagram): what to do outside the 24-hour window. */
     social: socialConfigSchema.default({ fallbackChannels: ['sms', 'email'] }),
+    /**
+     * Live chat: an answer a signed-in visitor has not seen in the widget after this many minutes
+     * goes to their email too. Absent: 10 minutes.
+     */
+    chat: z.object({ emailAfterMinutes: z.number().int().min(1).max(1_440).default(10) }).optional(),
     /** The SMS channel; absent: SMS is not part of this deployment. */
     sms: smsConfigSchema.optional(),
     /**

@@ -1,3 +1,4 @@
+import type { ChatReceipts } from './chat/ports.ts';
 import type { SupportConfig } from './config.ts';
 import { changeConsent, DestinationOptedOutError } from './consent.ts';
 import { NotFoundError, PermanentDeliveryError, RetryableError } from './errors.ts';
@@ -34,6 +35,8 @@ export interface DispatchOutboundDeps {
   readonly consent?: ConsentLedger;
   /** Channel counters and the first-response time of agent replies (issue 7b); absent: not counted. */
   readonly insights?: InsightsDeps;
+  /** Whether a chat visitor saw a message: an email copy of one they saw is not sent. */
+  readonly chatReceipts?: ChatReceipts;
 }
 
 export interface DispatchOutcome {
@@ -168,6 +171,9 @@ async function suppressionReason(
   deps: DispatchOutboundDeps,
   request: OutboundRequest,
 ): Promise<string | undefined> {
+  if (request.unlessSeenInChat && (await deps.chatReceipts?.seen(request.unlessSeenInChat))) {
+    return 'the visitor saw it in the chat';
+  }
   if (CONVERSATIONAL_KINDS.has(request.kind)) return undefined;
   const customer = await deps.customers.get(request.customerId);
   if (customer?.consent[request.channel] === 'opted-out') {

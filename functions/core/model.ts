@@ -267,6 +267,11 @@ export interface OutboundRequest {
   /** Agent replies: the agent who wrote it (JWT `sub`), kept on the timeline message. */
   readonly agentId?: string;
   /**
+   * Chat continuity: this is an email copy of the chat message with this id, sent only if the
+   * visitor has not seen that message in the widget by then.
+   */
+  readonly unlessSeenInChat?: string;
+  /**
    * An approved WhatsApp message template to send instead of free text; the dispatcher sets it
    * when the 24-hour customer-service window is closed. `parameters` fill the body's {{1}}, {{2}}….
    */

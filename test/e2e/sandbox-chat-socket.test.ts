@@ -132,4 +132,58 @@ describe('the chat WebSocket endpoint of the sandbox', () => {
     await expect.poll(() => frames.find((f) => f.type === 'error')?.reason).toMatch(/text must not be empty/);
     socket.close();
   });
+
+  it('mails a signed-in visitor an answer they did not see in the chat in time, and not one they saw', async () => {
+    // Prepare: two signed-in visitors ask, and leave
+    const away = await askAndLeave('v-went-away', 'deniz@example.com');
+    const back = await askAndLeave('v-came-back', 'mert@example.com');
+    await agent(`/conversations/${away}/replies`, { text: 'Your refund was issued today.' });
+    await agent(`/conversations/${back}/replies`, { text: 'The blue one is back in stock.' });
+    // One of them comes back: the resync shows the answer.
+    const returned = await visitorSocket({
+      visitorId: 'v-came-back',
+      token: sandbox.engine.chat.signIdentity({ email: 'mert@example.com' }),
+    });
+    returned.socket.send(JSON.stringify({ action: 'resync' }));
+    await expect
+      .poll(() => JSON.stringify(returned.frames.find((f) => f.type === 'history')))
+      .toContain('back in stock');
+    returned.socket.close();
+
+    // Act: eleven minutes later
+    const later = new Date(sandbox.engine.clock.now().getTime() + 11 * 60_000).toISOString();
+    const answer = await fetch(`${sandbox.base}/sandbox/events/clock.json`, {
+      method: 'POST',
+      body: JSON.stringify({ now: later }),
+    });
+    const { outbox } = (await answer.json()) as {
+      outbox: Array<{ channel: string; to: string; text: string; subject?: string }>;
+    };
+
+    // Assess
+    const mailed = outbox.filter((o) => o.channel === 'email');
+    expect(mailed.map((o) => o.to)).toEqual(['deniz@example.com']);
+    expect(mailed[0]?.text).toContain('Your refund was issued today.');
+    expect(mailed[0]?.subject).toBe('Our answer to your chat');
+  });
 });
+
+/** A signed-in visitor's question, answered by the acknowledgement; then the tab closes. Returns the conversation. */
+async function askAndLeave(visitorId: string, email: string): Promise<string | undefined> {
+  const { socket, frames } = await visitorSocket({
+    visitorId,
+    token: sandbox.engine.chat.signIdentity({ email }),
+  });
+  socket.send(
+    JSON.stringify({
+      action: 'send',
+      clientMessageId: 'c-1',
+      text: 'Hello, a question about my order.',
+      language: 'en',
+    }),
+  );
+  await expect.poll(() => messagesOf(frames).length).toBe(1);
+  socket.close();
+  await expect.poll(() => sandbox.engine.chat.openSockets(visitorId)).toBe(0);
+  return sandbox.engine.outbox.find((o) => o.to === visitorId)?.conversationId;
+}

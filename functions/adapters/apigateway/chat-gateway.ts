@@ -4,11 +4,11 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { MAX_FRAME_BYTES } from '../../channels/chat/frames.ts';
-import type { ChatConnections, ChatGateway, ChatServerFrame } from '../../core/chat/ports.ts';
-import { deliverChatMessage } from '../../core/chat/visitor-chat.ts';
+import type { ChatGateway, ChatServerFrame } from '../../core/chat/ports.ts';
+import { type ChatDeliveryDeps, deliverChatMessage } from '../../core/chat/visitor-chat.ts';
 import { PermanentDeliveryError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
-import type { ChannelSender, Clock, SentMessage } from '../../core/ports.ts';
+import type { ChannelSender, SentMessage } from '../../core/ports.ts';
 
 /** PostToConnection on the WebSocket API's management endpoint; 410 Gone means the socket closed. */
 export class ApiGatewayChatGateway implements ChatGateway {
@@ -39,7 +39,7 @@ export class ApiGatewayChatGateway implements ChatGateway {
  * open it is still sent: it sits on the timeline and the widget's next resync shows it.
  */
 export class ChatSender implements ChannelSender {
-  constructor(private readonly deps: { clock: Clock; connections: ChatConnections; gateway: ChatGateway }) {}
+  constructor(private readonly deps: ChatDeliveryDeps) {}
 
   async send(request: OutboundRequest): Promise<SentMessage> {
     await deliverChatMessage(this.deps, request);

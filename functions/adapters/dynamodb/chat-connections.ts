@@ -1,5 +1,13 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChatConnection, ChatConnections } from '../../core/chat/ports.ts';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ChatConnection, ChatConnections, ChatReceipts } from '../../core/chat/ports.ts';
+import { keys } from './keys.ts';
+import { providerMessageKey } from './provider-messages.ts';
 
 /** `CHATVISITOR#<visitorId>` / `CONNECTION#<connectionId>`: a visitor's sockets are one Query. */
 export const CHAT_VISITOR_PREFIX = 'CHATVISITOR#';
@@ -64,5 +72,30 @@ export class DynamoChatConnections implements ChatConnections {
         expiresAt: new Date(Number(item.expiresAt) * 1000).toISOString(),
       }))
       .sort((a, b) => b.connectedAt.localeCompare(a.connectedAt));
+  }
+}
+
+/** A chat message of ours counts as seen once the widget showed it (delivered) or the visitor read it. */
+export class DynamoChatReceipts implements ChatReceipts {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async seen(messageId: string): Promise<boolean> {
+    const reference = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: providerMessageKey('chat', messageId) }),
+    );
+    const item = reference.Item;
+    if (typeof item?.conversationId !== 'string' || typeof item.at !== 'string') return false;
+    const message = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.message(item.conversationId, item.at, String(item.messageId)),
+        ProjectionExpression: 'deliveryStatus',
+      }),
+    );
+    const status = message.Item?.deliveryStatus;
+    return status === 'delivered' || status === 'read';
   }
 }

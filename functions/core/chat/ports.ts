@@ -22,6 +22,11 @@ export interface ChatGateway {
   post(connectionId: string, frame: ChatServerFrame): Promise<'sent' | 'gone'>;
 }
 
+/** Whether the widget showed one of our messages to its visitor (delivered or read). */
+export interface ChatReceipts {
+  seen(messageId: string): Promise<boolean>;
+}
+
 /** One message as the widget shows it. */
 export interface ChatFrameMessage {
   readonly id: string;

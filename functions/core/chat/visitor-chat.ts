@@ -3,7 +3,14 @@ import type { SupportConfig } from '../config.ts';
 import { formatResponseDeadline } from '../i18n/index.ts';
 import { chooseReplyLanguage } from '../language.ts';
 import type { DeliveryStatus, Identity, Message, OutboundRequest } from '../model.ts';
-import type { AgentConversations, Clock, CustomerDirectory, ProviderMessageIndex } from '../ports.ts';
+import { chatWidgetStrings } from '../i18n/chat-widget.ts';
+import type {
+  AgentConversations,
+  Clock,
+  CustomerDirectory,
+  DeferredSends,
+  ProviderMessageIndex,
+} from '../ports.ts';
 import type { ReceiveInboundInput } from '../receive-inbound.ts';
 import { type ReceiveInboundDeps, type ReceiveInboundResult, receiveInbound } from '../receive-inbound.ts';
 import { type ChatConnections, type ChatFrameMessage, type ChatGateway, visitorIdentity } from './ports.ts';
@@ -77,6 +84,8 @@ export interface ChatHistoryDeps {
   /** The agent's view of the table: a customer's conversations and their messages. */
   readonly history: Pick<AgentConversations, 'conversationsOf' | 'listMessages' | 'get'>;
   readonly gateway: ChatGateway;
+  /** Where our messages' delivery states move: what a resync shows counts as delivered. */
+  readonly providerMessages?: Pick<ProviderMessageIndex, 'find' | 'updateDeliveryStatus'>;
 }
 
 /**
@@ -130,6 +139,13 @@ export async function resyncChat(
     language,
     messages: shown,
   });
+  // Shown now: an email copy waiting for these (continuity) is no longer needed.
+  const at = now.toISOString();
+  for (const message of shown) {
+    if (message.direction !== 'outbound' || message.status !== 'sent' || !deps.providerMessages) continue;
+    const reference = await deps.providerMessages.find('chat', message.id);
+    if (reference) await deps.providerMessages.updateDeliveryStatus(reference, { status: 'delivered', at });
+  }
   return { messages: shown.length };
 }
 
@@ -153,12 +169,19 @@ export interface ChatDeliveryDeps {
   readonly clock: Clock;
   readonly connections: ChatConnections;
   readonly gateway: ChatGateway;
+  /** Email copies of answers a signed-in visitor does not see in time; absent: none. */
+  readonly continuity?: {
+    readonly customers: Pick<CustomerDirectory, 'get'>;
+    readonly deferredSends: DeferredSends;
+    readonly emailAfterMinutes: number;
+  };
 }
 
 /**
  * One outbound message to every open socket of the visitor (`request.to`); sockets that are gone
  * (410) are forgotten. None open is no failure: the message is on the timeline and the next
- * resync brings it.
+ * resync brings it, and an answer to a visitor known by email goes there too if it is still unseen
+ * after the configured delay (the dispatcher checks when the copy is due).
  */
 export async function deliverChatMessage(
   deps: ChatDeliveryDeps,
@@ -184,7 +207,37 @@ export async function deliverChatMessage(
       await deps.connections.close(connection.visitorId, connection.connectionId);
     }
   }
+  if (delivered === 0 && deps.continuity && request.kind !== 'auto-reply' && request.conversationId) {
+    await scheduleEmailCopy(deps.continuity, request, now);
+  }
   return { delivered, pruned };
+}
+
+async function scheduleEmailCopy(
+  continuity: NonNullable<ChatDeliveryDeps['continuity']>,
+  request: OutboundRequest,
+  now: Date,
+): Promise<void> {
+  const customer = await continuity.customers.get(request.customerId);
+  const email = customer?.identities.find((identity) => identity.kind === 'email')?.value;
+  // An anonymous visitor has no address we know belongs to them.
+  if (!email) return;
+  const id = `${request.id}-email`;
+  await continuity.deferredSends.schedule({
+    id,
+    at: new Date(now.getTime() + continuity.emailAfterMinutes * 60_000),
+    request: {
+      ...request,
+      id,
+      channel: 'email',
+      to: email,
+      subject: chatWidgetStrings(request.language).emailSubject,
+      // The reply token brings an answer by mail back to this conversation.
+      email: { references: [], replyToken: request.conversationId },
+      headers: {},
+      unlessSeenInChat: request.id,
+    },
+  });
 }
 
 export interface ChatReadDeps {

@@ -27,6 +27,8 @@ export interface ChatWidgetStrings {
   readonly read: string;
   readonly agentTyping: string;
   readonly failed: string;
+  /** Subject of the email copy of an answer the visitor did not see in the chat. */
+  readonly emailSubject: string;
 }
 
 const en: ChatWidgetStrings = {
@@ -52,6 +54,7 @@ const en: ChatWidgetStrings = {
   read: 'Read',
   agentTyping: 'Support is typing…',
   failed: 'Not sent',
+  emailSubject: 'Our answer to your chat',
 };
 
 const tr: ChatWidgetStrings = {
@@ -77,6 +80,7 @@ const tr: ChatWidgetStrings = {
   read: 'Okundu',
   agentTyping: 'Destek yazıyor…',
   failed: 'Gönderilemedi',
+  emailSubject: 'Canlı destek yanıtımız',
 };
 
 const STRINGS: Readonly<Record<string, ChatWidgetStrings>> = { en, tr };
