@@ -13,12 +13,12 @@ import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { chatContinuity, type Settings } from '../../functions/adapters/wiring.ts';
 import { MAX_FRAME_BYTES, visitorIdSchema } from '../../functions/channels/chat/frames.ts';
 import { signChatIdentityToken } from '../../functions/channels/chat/identity-token.ts';
+import type { DeferredSends } from '../../functions/core/ports.ts';
 import {
   type ChatAuthorizerResult,
   makeChatAuthorizerHandler,
 } from '../../functions/handlers/chat-authorizer.ts';
 import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
-import type { DeferredSends } from '../../functions/core/ports.ts';
 import type { ReplayClock } from './engine.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';

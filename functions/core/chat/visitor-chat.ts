@@ -1,9 +1,9 @@
 import { addBusinessMinutes, isOpenAt } from '../business-hours.ts';
 import type { SupportConfig } from '../config.ts';
+import { chatWidgetStrings } from '../i18n/chat-widget.ts';
 import { formatResponseDeadline } from '../i18n/index.ts';
 import { chooseReplyLanguage } from '../language.ts';
 import type { DeliveryStatus, Identity, Message, OutboundRequest } from '../model.ts';
-import { chatWidgetStrings } from '../i18n/chat-widget.ts';
 import type {
   AgentConversations,
   Clock,
