@@ -3,10 +3,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { ApiGatewayChatGateway, ChatSender } from '../../functions/adapters/apigateway/chat-gateway.ts';
-import { chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
+import { chatConfirmDeps, chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
 import { DynamoChatConnections } from '../../functions/adapters/dynamodb/chat-connections.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
@@ -18,7 +19,9 @@ import {
   type ChatAuthorizerResult,
   makeChatAuthorizerHandler,
 } from '../../functions/handlers/chat-authorizer.ts';
+import { makeChatConfirmHandler } from '../../functions/handlers/chat-confirm.ts';
 import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
+import { apiGatewayV2Event } from './api-gateway-event.ts';
 import type { ReplayClock } from './engine.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
@@ -62,6 +65,7 @@ export class SandboxChat {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private authorizer!: ReturnType<typeof makeChatAuthorizerHandler>;
   private routes!: ReturnType<typeof makeChatWebSocketHandler>;
+  private confirmation!: ReturnType<typeof makeChatConfirmHandler>;
   private drain: () => Promise<void> = async () => undefined;
   /** The dispatcher's chat sender, on the real PostToConnection client. */
   sender!: ChatSender;
@@ -103,11 +107,15 @@ export class SandboxChat {
     });
     this.managementClient = client;
     const gateway = new ApiGatewayChatGateway(client);
+    const secret = new StaticShopSecret(SANDBOX_CHAT_IDENTITY_SECRET);
+    this.confirmation = makeChatConfirmHandler(() =>
+      chatConfirmDeps(this.standIns.clients, settings, secret, this.clock),
+    );
     this.authorizer = makeChatAuthorizerHandler(
       () => new StaticShopSecret(SANDBOX_CHAT_IDENTITY_SECRET),
       this.clock,
     );
-    const deps = chatRouteDeps(this.standIns.clients, gateway, settings, this.clock);
+    const deps = chatRouteDeps(this.standIns.clients, gateway, settings, secret, this.clock);
     this.routes = makeChatWebSocketHandler(() => deps);
     const db = documentClient(this.standIns.clients.dynamo);
     this.sender = new ChatSender({
@@ -146,6 +154,12 @@ export class SandboxChat {
       }
       void this.upgrade(request, socket, head, url);
     });
+  }
+
+  /** `GET /chat/confirm?token=…` through the real handler, as the HTTP API would call it. */
+  async confirm(query: Record<string, string>): Promise<APIGatewayProxyStructuredResultV2> {
+    const event = apiGatewayV2Event({ method: 'GET', path: '/chat/confirm', headers: {}, query });
+    return this.serially(() => this.confirmation(event, lambdaContext('switchboard-chat-confirm')));
   }
 
   /** Signs an identity as the shop's backend would (the demo page's "sign in as a demo customer"). */

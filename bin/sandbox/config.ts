@@ -32,6 +32,8 @@ export const sandboxSupportConfig: SupportConfig = supportConfigSchema.parse({
     ],
   },
   firstResponseTargetMinutes: 120,
+  // The confirmation link of an address a chat visitor leaves lands on `npm start`'s default port.
+  chat: { emailAfterMinutes: 10, confirmationUrl: 'http://127.0.0.1:3000/chat/confirm' },
   autoReplyWindowMinutes: 1440,
   conversationWindowMinutes: 1440,
   // The shop's SMS number (a Turkish 0850 service number); sends go out from its phone id.

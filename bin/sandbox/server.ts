@@ -29,6 +29,12 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       if (request.method === 'GET' && url.pathname === '/chat/panel.js') {
         return serveScript(response, (await chatWidget()).panel);
       }
+      if (request.method === 'GET' && url.pathname === '/chat/confirm') {
+        // The link of the mail that confirms an address a chat visitor left.
+        const answer = await engine.chat.confirm(Object.fromEntries(url.searchParams));
+        response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
+        return response.end(answer.body ?? '');
+      }
       if (request.method === 'POST' && url.pathname === '/chat/demo/identity') {
         // What a shop's backend does for its logged-in customer: sign who they are.
         const claims = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Record<

@@ -180,7 +180,13 @@ export const supportConfigSchema = z
      * Live chat: an answer a signed-in visitor has not seen in the widget after this many minutes
      * goes to their email too. Absent: 10 minutes.
      */
-    chat: z.object({ emailAfterMinutes: z.number().int().min(1).max(1_440).default(10) }).optional(),
+    chat: z
+      .object({
+        emailAfterMinutes: z.number().int().min(1).max(1_440).default(10),
+        /** Where the link that confirms a visitor's email lands (the `/chat/confirm` route); absent: no linking. */
+        confirmationUrl: z.url({ message: 'must be the URL of the /chat/confirm route' }).optional(),
+      })
+      .optional(),
     /** The SMS channel; absent: SMS is not part of this deployment. */
     sms: smsConfigSchema.optional(),
     /**

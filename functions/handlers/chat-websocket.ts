@@ -7,6 +7,7 @@ import {
   ApiGatewayChatGateway,
   type ChatRouteDeps,
   chatGatewayClient,
+  chatIdentitySecretFromEnvironment,
   chatRouteDeps,
   chatSettingsFromEnvironment,
 } from '../adapters/chat-wiring.ts';
@@ -16,6 +17,7 @@ import { describeError, logger } from '../adapters/observability.ts';
 import { once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { visitorFromContext } from '../channels/chat/authorize-visitor.ts';
 import { chatInboundMessage, parseClientFrame, signedIdentityOf } from '../channels/chat/frames.ts';
+import { requestEmailLink } from '../core/chat/email-link.ts';
 import {
   closeChatConnection,
   markChatMessages,
@@ -121,8 +123,17 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
         case 'typing':
           // No agent socket listens yet: the typing signal is taken and not forwarded.
           return { statusCode: 200 };
-        case 'link-email':
-          throw new InvalidInputError('linking an email to a chat is not available yet');
+        case 'link-email': {
+          if (identified) throw new InvalidInputError('this visitor is signed in already: nothing to link');
+          await requestEmailLink(deps, {
+            visitorId: visitor.visitorId,
+            email: frame.email,
+            language: frame.language,
+          });
+          await deps.gateway.post(connectionId, { type: 'email-link-sent' });
+          logger.info('chat email link requested', log);
+          return { statusCode: 200 };
+        }
       }
     } catch (error) {
       const level = error instanceof RetryableError ? 'warn' : 'error';
@@ -152,6 +163,7 @@ export const handler = makeChatWebSocketHandler(
       { dynamo: new DynamoDBClient({}), sqs: new SQSClient({}), connect: connectClientOnDemand },
       new ApiGatewayChatGateway(client),
       settings,
+      chatIdentitySecretFromEnvironment(),
     );
   }),
 );

@@ -166,6 +166,52 @@ describe('the chat WebSocket endpoint of the sandbox', () => {
     expect(mailed[0]?.text).toContain('Your refund was issued today.');
     expect(mailed[0]?.subject).toBe('Our answer to your chat');
   });
+  it('links an anonymous visitor to the email they leave only once they confirm it from the mail', async () => {
+    // Prepare: Ayla wrote from her laptop, signed in; now she is anonymous on her phone
+    const laptop = await fetch(`${sandbox.base}/sandbox/events/chat.json`, {
+      method: 'POST',
+      body: JSON.stringify({
+        visitorId: 'v-ayla-laptop',
+        clientMessageId: 'c-1',
+        text: 'Hello, is the green vase back?',
+        identity: { email: 'ayla@example.com' },
+      }),
+    });
+    expect(laptop.status).toBe(200);
+    const phone = await visitorSocket({ visitorId: 'v-ayla-phone' });
+    phone.socket.send(
+      JSON.stringify({ action: 'send', clientMessageId: 'c-1', text: 'Hi, any news?', language: 'en' }),
+    );
+    await expect.poll(() => messagesOf(phone.frames).length).toBe(1);
+
+    // Act: she leaves her address; the mail goes out; then she opens its link
+    const sentBefore = sandbox.engine.outbox.length;
+    phone.socket.send(JSON.stringify({ action: 'link-email', email: 'Ayla@example.com' }));
+    await expect.poll(() => phone.frames.some((f) => f.type === 'email-link-sent')).toBe(true);
+    const mailed = () => sandbox.engine.outbox.slice(sentBefore).find((o) => o.channel === 'email');
+    await expect.poll(mailed).toBeDefined();
+    const mail = mailed();
+    phone.socket.send(JSON.stringify({ action: 'resync' }));
+    await expect.poll(() => phone.frames.filter((f) => f.type === 'history').length).toBe(1);
+    const beforeConfirming = JSON.stringify(phone.frames.find((f) => f.type === 'history'));
+    const link = new URL(mail?.text.match(/http:\/\/\S+/)?.[0] ?? 'http://invalid/');
+    const forged = await fetch(
+      `${sandbox.base}/chat/confirm?token=${link.searchParams.get('token')?.slice(0, -1)}0`,
+    );
+    const confirmed = await fetch(`${sandbox.base}${link.pathname}${link.search}`);
+    phone.socket.send(JSON.stringify({ action: 'resync' }));
+    await expect.poll(() => phone.frames.filter((f) => f.type === 'history').length).toBe(2);
+    const afterConfirming = JSON.stringify(phone.frames.filter((f) => f.type === 'history')[1]);
+
+    // Assess
+    expect(mail?.to).toBe('ayla@example.com');
+    expect(beforeConfirming).not.toContain('green vase');
+    expect(forged.status).toBe(400);
+    expect(confirmed.status).toBe(200);
+    expect(afterConfirming).toContain('green vase');
+    expect(afterConfirming).toContain('any news');
+    phone.socket.close();
+  });
 });
 
 /** A signed-in visitor's question, answered by the acknowledgement; then the tab closes. Returns the conversation. */

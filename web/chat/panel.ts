@@ -29,6 +29,7 @@ type ServerFrame =
   | { type: 'message'; message: ShownMessage }
   | { type: 'typing'; from: 'agent'; state: 'start' | 'stop' }
   | { type: 'status'; messageId: string; status: string }
+  | { type: 'email-link-sent' }
   | { type: 'error'; reason: string; clientMessageId?: string };
 
 const VISITOR_KEY = 'switchboard.chat.visitorId';
@@ -137,6 +138,8 @@ function mount(context: PanelContext): PanelApi {
   let online = true;
   let answerBy = '';
   let visitorName: string | undefined;
+  /** An address left before the socket was open: sent once it is. */
+  let linkEmail: string | undefined;
 
   function label(message: ShownMessage): string {
     if (message.direction === 'outbound') return strings.team;
@@ -217,6 +220,9 @@ function mount(context: PanelContext): PanelApi {
         break;
       case 'status':
         break;
+      case 'email-link-sent':
+        typing.textContent = strings.confirmEmailSent;
+        break;
       case 'error':
         if (frame.clientMessageId) {
           const entry = shown.get(`c:${frame.clientMessageId}`);
@@ -240,6 +246,8 @@ function mount(context: PanelContext): PanelApi {
     next.onopen = () => {
       backoff = 500;
       transmit({ action: 'resync', language: context.language });
+      if (linkEmail && transmit({ action: 'link-email', email: linkEmail, language: context.language }))
+        linkEmail = undefined;
       // Messages typed while offline go now, under the same ids: the server keeps each once.
       for (const [clientMessageId, text] of pending) {
         transmit(sendFrame(clientMessageId, text));
@@ -364,7 +372,9 @@ function mount(context: PanelContext): PanelApi {
       const address = email.value.trim();
       visitorName = name.value.trim() || undefined;
       // Linked only once confirmed from the mail the server sends: typing an address proves nothing.
-      if (address !== '') transmit({ action: 'link-email', email: address });
+      if (address !== '') linkEmail = address;
+      if (linkEmail && transmit({ action: 'link-email', email: linkEmail, language: context.language }))
+        linkEmail = undefined;
       box.remove();
       form.hidden = false;
       log.hidden = false;

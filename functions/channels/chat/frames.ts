@@ -54,7 +54,7 @@ export const clientFrameSchema = z.discriminatedUnion('action', [
     messageIds: z.array(z.string().min(1).max(200)).min(1).max(100),
   }),
   /** An anonymous visitor leaves an email: linked only once they confirm it from the mail we send. */
-  z.object({ action: z.literal('link-email'), email: z.email().max(254) }),
+  z.object({ action: z.literal('link-email'), email: z.email().max(254), language: language.optional() }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 

@@ -66,3 +66,40 @@ export function signChatIdentityToken(
   const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
   return `${payload}.${signHmacSha256Hex(payload, secret)}`;
 }
+
+/** What a confirmation link proves once clicked: this visitor reads this mailbox. */
+export const emailLinkClaimsSchema = z.object({
+  purpose: z.literal('link-email'),
+  visitorId: z.string().min(1).max(80),
+  email: z.email().max(254),
+  exp: z.number().int().positive(),
+});
+export type EmailLinkClaims = Omit<z.infer<typeof emailLinkClaimsSchema>, 'purpose'>;
+
+/** Signed apart from identity tokens (its own prefix in the MAC), so one can never pass for the other. */
+const LINK_PREFIX = 'link-email.';
+
+export function signEmailLinkToken(claims: EmailLinkClaims, secret: string): string {
+  const payload = Buffer.from(JSON.stringify({ purpose: 'link-email', ...claims }), 'utf8').toString(
+    'base64url',
+  );
+  return `${payload}.${signHmacSha256Hex(LINK_PREFIX + payload, secret)}`;
+}
+
+export function verifyEmailLinkToken(token: string, secret: string, now: Date): EmailLinkClaims | undefined {
+  if (token.length > MAX_TOKEN_LENGTH) return undefined;
+  const [payload, digest, extra] = token.split('.');
+  if (!payload || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(payload)) return undefined;
+  if (!verifyHmacSha256Hex(Buffer.from(LINK_PREFIX + payload, 'utf8'), digest, secret).valid)
+    return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const claims = emailLinkClaimsSchema.safeParse(json);
+  if (!claims.success || claims.data.exp * 1000 <= now.getTime()) return undefined;
+  const { visitorId, email, exp } = claims.data;
+  return { visitorId, email: email.toLowerCase(), exp };
+}

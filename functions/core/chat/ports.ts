@@ -59,6 +59,8 @@ export type ChatServerFrame =
   | { readonly type: 'message'; readonly message: ChatFrameMessage }
   | { readonly type: 'typing'; readonly from: 'agent'; readonly state: 'start' | 'stop' }
   | { readonly type: 'status'; readonly messageId: string; readonly status: DeliveryStatus }
+  /** The confirmation mail for the address the visitor left is on its way. */
+  | { readonly type: 'email-link-sent' }
   | { readonly type: 'error'; readonly reason: string; readonly clientMessageId?: string };
 
 /** The identity a visitor's customer is found by: the signed email or phone, else the visitor id. */

@@ -29,6 +29,10 @@ export interface ChatWidgetStrings {
   readonly failed: string;
   /** Subject of the email copy of an answer the visitor did not see in the chat. */
   readonly emailSubject: string;
+  readonly confirmEmailSubject: string;
+  readonly confirmEmailText: (link: string) => string;
+  /** Said in the chat once the visitor left an address: what happens next. */
+  readonly confirmEmailSent: string;
 }
 
 const en: ChatWidgetStrings = {
@@ -55,6 +59,10 @@ const en: ChatWidgetStrings = {
   agentTyping: 'Support is typing…',
   failed: 'Not sent',
   emailSubject: 'Our answer to your chat',
+  confirmEmailSubject: 'Confirm your email for our chat',
+  confirmEmailText: (link) =>
+    `You left this address in the chat on our website. Confirm it, so our answers and your chat history reach you here:\n\n${link}\n\nIf that was not you, ignore this email: nothing changes.`,
+  confirmEmailSent: 'We sent you an email: click the link in it to confirm the address.',
 };
 
 const tr: ChatWidgetStrings = {
@@ -81,6 +89,10 @@ const tr: ChatWidgetStrings = {
   agentTyping: 'Destek yazıyor…',
   failed: 'Gönderilemedi',
   emailSubject: 'Canlı destek yanıtımız',
+  confirmEmailSubject: 'Canlı destek için e-postanızı doğrulayın',
+  confirmEmailText: (link) =>
+    `Web sitemizdeki sohbette bu adresi bıraktınız. Yanıtlarımız ve sohbet geçmişiniz size buradan ulaşsın diye adresi doğrulayın:\n\n${link}\n\nBu siz değilseniz bu e-postayı dikkate almayın: hiçbir şey değişmez.`,
+  confirmEmailSent: 'Size bir e-posta gönderdik: adresi doğrulamak için içindeki bağlantıya tıklayın.',
 };
 
 const STRINGS: Readonly<Record<string, ChatWidgetStrings>> = { en, tr };
