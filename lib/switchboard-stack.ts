@@ -179,6 +179,9 @@ export class SwitchboardStack extends Stack {
       });
     }
 
+    // Agents' typing signals reach the visitor's sockets.
+    if (this.chat && this.agentApi) this.chat.grantPostToConnections(this.agentApi.function);
+
     if (config.connect) {
       this.voice = new Voice(this, 'Voice', {
         encryption: this.encryption,

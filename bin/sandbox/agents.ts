@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { agentApiDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
 import { apiGatewayV2Event } from './api-gateway-event.ts';
@@ -18,7 +19,7 @@ const AGENT_ROUTES: ReadonlyArray<{ method: string; pattern: RegExp }> = [
   { method: 'GET', pattern: /^\/conversations$/ },
   { method: 'GET', pattern: /^\/conversations\/[^/]+$/ },
   { method: 'GET', pattern: /^\/customers\/[^/]+\/timeline$/ },
-  { method: 'POST', pattern: /^\/conversations\/[^/]+\/(replies|assign|status|close)$/ },
+  { method: 'POST', pattern: /^\/conversations\/[^/]+\/(replies|assign|status|close|typing)$/ },
   { method: 'GET', pattern: /^\/reports\/channels$/ },
 ];
 
@@ -38,9 +39,16 @@ export class SandboxAgents {
   readonly token: string;
   private readonly handler;
 
-  constructor(standIns: StandIns, settings: Settings, clock: Clock, token = process.env.SANDBOX_AGENT_TOKEN) {
+  constructor(
+    standIns: StandIns,
+    settings: Settings,
+    clock: Clock,
+    token = process.env.SANDBOX_AGENT_TOKEN,
+    /** The chat's sockets, for `POST /conversations/{id}/typing`. */
+    chat?: AgentTypingDeps,
+  ) {
     this.token = token || DEFAULT_SANDBOX_AGENT_TOKEN;
-    const deps = agentApiDeps(standIns.clients, settings, clock);
+    const deps = { ...agentApiDeps(standIns.clients, settings, clock), ...(chat ? { chat } : {}) };
     this.handler = makeAgentApiHandler(() => deps);
   }
 

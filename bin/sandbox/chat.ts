@@ -8,12 +8,14 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { ApiGatewayChatGateway, ChatSender } from '../../functions/adapters/apigateway/chat-gateway.ts';
 import { chatConfirmDeps, chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
+import { DynamoAgentConversations } from '../../functions/adapters/dynamodb/agent-conversations.ts';
 import { DynamoChatConnections } from '../../functions/adapters/dynamodb/chat-connections.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { chatContinuity, type Settings } from '../../functions/adapters/wiring.ts';
 import { MAX_FRAME_BYTES, visitorIdSchema } from '../../functions/channels/chat/frames.ts';
 import { signChatIdentityToken } from '../../functions/channels/chat/identity-token.ts';
+import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
 import type { DeferredSends } from '../../functions/core/ports.ts';
 import {
   type ChatAuthorizerResult,
@@ -66,6 +68,7 @@ export class SandboxChat {
   private authorizer!: ReturnType<typeof makeChatAuthorizerHandler>;
   private routes!: ReturnType<typeof makeChatWebSocketHandler>;
   private confirmation!: ReturnType<typeof makeChatConfirmHandler>;
+  private typingDeps!: AgentTypingDeps;
   private drain: () => Promise<void> = async () => undefined;
   /** The dispatcher's chat sender, on the real PostToConnection client. */
   sender!: ChatSender;
@@ -125,6 +128,12 @@ export class SandboxChat {
       // Email copies of unseen answers wait in the scheduler twin: `.clock.json` files fire them.
       continuity: chatContinuity(db, settings, deferredSends),
     });
+    this.typingDeps = {
+      clock: this.clock,
+      history: new DynamoAgentConversations(db, settings.tableName),
+      connections: new DynamoChatConnections(db, settings.tableName),
+      gateway,
+    };
     this.drain = drain;
     return this;
   }
@@ -154,6 +163,11 @@ export class SandboxChat {
       }
       void this.upgrade(request, socket, head, url);
     });
+  }
+
+  /** What the agent API's typing route needs: the same sockets and PostToConnection client. */
+  agentTyping(): AgentTypingDeps {
+    return this.typingDeps;
   }
 
   /** `GET /chat/confirm?token=…` through the real handler, as the HTTP API would call it. */

@@ -208,7 +208,7 @@ export class SandboxEngine {
     );
     this.shop = new SandboxShop(standIns, settings, clock, channels, this.deferredSends);
     this.voice = new SandboxVoice(standIns, settings, clock, channels, this.deferredSends);
-    this.agents = new SandboxAgents(standIns, settings, clock);
+    this.agents = new SandboxAgents(standIns, settings, clock, undefined, this.chat.agentTyping());
   }
 
   /** `dynamoEndpoint`: a DynamoDB-protocol server already running (the bench's DynamoDB Local) instead of dynalite. */

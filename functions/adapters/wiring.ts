@@ -153,7 +153,7 @@ function surveyAnswerDeps(clients: ClientsFor<'dynamo'>, settings: Settings, clo
 
 /** The agent API: its use-cases on the table and the outbound queue, and the channel report. */
 export function agentApiDeps(
-  clients: ClientsFor<'sqs'> & EscalationClients,
+  clients: ClientsFor<'sqs' | 'chatGateway'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): AgentApiHandlerDeps {
@@ -175,6 +175,16 @@ export function agentApiDeps(
       }),
     },
     reports: { insights, config: settings.support },
+    ...(clients.chatGateway
+      ? {
+          chat: {
+            clock,
+            history: conversations,
+            connections: new DynamoChatConnections(db, settings.tableName),
+            gateway: new ApiGatewayChatGateway(clients.chatGateway),
+          },
+        }
+      : {}),
   };
 }
 

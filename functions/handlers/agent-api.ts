@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
+import { chatGatewayClient, chatSettingsFromEnvironment } from '../adapters/apigateway/chat-gateway.ts';
 import { inboundClients } from '../adapters/function-clients.ts';
 import { headerValue, respond } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
@@ -19,6 +20,7 @@ import {
   MAX_PAGE_SIZE,
 } from '../core/agent/conversations.ts';
 import { replyToConversation } from '../core/agent/reply.ts';
+import { type AgentTypingDeps, signalAgentTyping } from '../core/chat/typing.ts';
 import { InvalidInputError, NotFoundError, RetryableError } from '../core/errors.ts';
 import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/insights.ts';
 import { CHANNELS, type Conversation, type Message } from '../core/model.ts';
@@ -27,6 +29,8 @@ export interface AgentApiHandlerDeps {
   readonly agent: AgentDeps;
   /** `GET /reports/channels`: the channel insights counters. */
   readonly reports: InsightsReportDeps;
+  /** `POST /conversations/{id}/typing`: the visitor's sockets; absent where chat is not deployed. */
+  readonly chat?: AgentTypingDeps;
 }
 
 /** Agent requests are small JSON documents; a reply is at most 10,000 characters. */
@@ -45,6 +49,9 @@ const listQuerySchema = z.object({
   nextToken: z.string().min(1).max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
+/** An agent's typing signal to a chat visitor. */
+const typingSchema = z.object({ state: z.enum(['start', 'stop']).default('start') });
+
 const replySchema = z.object({ text: z.string().min(1).max(10_000) });
 const assignSchema = z.object({ assignee: z.string().min(1).max(200).nullable() });
 const statusSchema = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -160,6 +167,20 @@ const ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; route: Route }> =
     },
   },
   {
+    method: 'POST',
+    pattern: /^\/conversations\/(?<id>[^/]+)\/typing$/,
+    route: async (deps, { event, params }) => {
+      const body = parse(typingSchema, jsonBody(event), '');
+      if (!deps.chat)
+        throw new InvalidInputError('live chat is not part of this deployment', { field: 'channel' });
+      const result = await signalAgentTyping(deps.chat, {
+        conversationId: pathId(params),
+        state: body.state,
+      });
+      return respond(202, result);
+    },
+  },
+  {
     method: 'GET',
     pattern: /^\/reports\/channels$/,
     route: async (deps, { event }) => {
@@ -218,7 +239,12 @@ export function makeAgentApiHandler(getDeps: () => AgentApiHandlerDeps) {
 }
 
 export const handler = makeAgentApiHandler(
-  once(() => agentApiDeps(inboundClients(), settingsFromEnvironment())),
+  once(() =>
+    agentApiDeps(
+      { ...inboundClients(), chatGateway: chatGatewayClient(chatSettingsFromEnvironment()) },
+      settingsFromEnvironment(),
+    ),
+  ),
 );
 
 function pathId(params: Record<string, string>): string {

@@ -174,19 +174,8 @@ export class Chat extends Construct {
       false,
     );
 
-    // PostToConnection only (no GET or DELETE of connections), on this API's one stage.
-    const connections = `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.api.apiId}/${this.stage.stageName}/POST/@connections/*`;
-    for (const fn of [this.routes, props.dispatcher]) {
-      fn.lambdaFunction.addEnvironment('CHAT_CONNECTIONS_ENDPOINT', this.stage.callbackUrl);
-      fn.role.addToPrincipalPolicy(
-        new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections] }),
-      );
-      acknowledgeFinding(
-        fn.role,
-        wildcardResourceFinding(this, connections),
-        'A connection id is known only when a visitor connects; "@connections/*" is confined to POST (PostToConnection) on the one stage of the chat API.',
-      );
-    }
+    this.grantPostToConnections(this.routes);
+    this.grantPostToConnections(props.dispatcher);
     acknowledgeSynchronousInvocation(this.routes.lambdaFunction, 'the chat WebSocket API');
     acknowledgeSynchronousInvocation(this.authorizer.lambdaFunction, 'the chat WebSocket API ($connect)');
     for (const route of [...CHAT_ROUTES, '$disconnect', '$default']) {
@@ -199,6 +188,23 @@ export class Chat extends Construct {
         );
       }
     }
+  }
+
+  /**
+   * PostToConnection only (no GET or DELETE of connections) on this API's one stage, and the
+   * endpoint to call it at: the routes, the dispatcher, and the agent API (typing signals).
+   */
+  grantPostToConnections(fn: SupportFunction): void {
+    const connections = `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.api.apiId}/${this.stage.stageName}/POST/@connections/*`;
+    fn.lambdaFunction.addEnvironment('CHAT_CONNECTIONS_ENDPOINT', this.stage.callbackUrl);
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections] }),
+    );
+    acknowledgeFinding(
+      fn.role,
+      wildcardResourceFinding(this, connections),
+      'A connection id is known only when a visitor connects; "@connections/*" is confined to POST (PostToConnection) on the one stage of the chat API.',
+    );
   }
 
   /** The URL the widget connects to (`wss://…/live`). */

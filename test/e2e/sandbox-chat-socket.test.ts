@@ -212,6 +212,29 @@ describe('the chat WebSocket endpoint of the sandbox', () => {
     expect(afterConfirming).toContain('any news');
     phone.socket.close();
   });
+  it("shows the visitor an agent's typing signal, and refuses one on a conversation that is not a chat", async () => {
+    // Prepare
+    const { socket, frames } = await visitorSocket({ visitorId: 'v-waiting' });
+    socket.send(JSON.stringify({ action: 'send', clientMessageId: 'c-1', text: 'Hello, is anyone there?' }));
+    await expect.poll(() => messagesOf(frames).length).toBe(1);
+    const conversationId = sandbox.engine.outbox.find((o) => o.to === 'v-waiting')?.conversationId;
+
+    // Act
+    const typed = await agent(`/conversations/${conversationId}/typing`, { state: 'start' });
+    const unknown = await fetch(`${sandbox.base}/conversations/nope/typing`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEFAULT_SANDBOX_AGENT_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    // Assess
+    expect(typed).toEqual({ delivered: 1 });
+    await expect
+      .poll(() => frames.find((f) => f.type === 'typing'))
+      .toEqual({ type: 'typing', from: 'agent', state: 'start' });
+    expect(unknown.status).toBe(404);
+    socket.close();
+  });
 });
 
 /** A signed-in visitor's question, answered by the acknowledgement; then the tab closes. Returns the conversation. */

@@ -36,7 +36,7 @@ describe('live chat infrastructure (WebSocket API)', () => {
   beforeAll(() => {
     // Prepare / Act
     const synthesized = synthesizeSwitchboard({
-      config: { chat: { throttle: { rateLimit: 30, burstLimit: 60 } } },
+      config: { chat: { throttle: { rateLimit: 30, burstLimit: 60 } }, agents: {} },
     });
     template = synthesized.template;
     reports = (
@@ -94,6 +94,10 @@ describe('live chat infrastructure (WebSocket API)', () => {
     // Assess
     expect(actions(dispatcherId)).toContain('execute-api:ManageConnections');
     expect(actions(routesId)).toContain('execute-api:ManageConnections');
+    const agentApiId = onlyId(template, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('The agent API'),
+    });
+    expect(actions(agentApiId)).toContain('execute-api:ManageConnections');
     expect(actions(authorizerId)).toContain('secretsmanager:GetSecretValue');
     expect(actions(routesId)).not.toContain('dynamodb:Scan');
     template.hasResourceProperties('AWS::Lambda::Function', {
