@@ -14,12 +14,17 @@ export const MAX_FRAME_BYTES = 32 * 1024;
 /** A chat message is typed by a person: longer is a paste that belongs in an attachment. */
 export const MAX_CHAT_TEXT_LENGTH = 4_000;
 
-/** A random id the widget makes once the chat is opened (`v-` and at least 6 URL-safe characters). */
+/**
+ * A random id the widget makes once the chat is opened (`v-` and 14 characters); no slash, as it
+ * is part of the message's provider id.
+ */
 export const visitorIdSchema = z
   .string()
-  .regex(/^v-[A-Za-z0-9_-]{6,64}$/, 'use v- and 6 to 64 letters, digits, - or _');
+  .regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'use 1 to 80 letters, digits, ".", ":", "-" or "_"');
 
-const clientMessageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1 to 64 letters, digits, - or _');
+const clientMessageId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'use 1 to 80 letters, digits, ".", ":", "-" or "_"');
 const language = z
   .string()
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'use a BCP 47 language tag such as "tr" or "en-GB"')
