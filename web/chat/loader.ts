@@ -6,7 +6,7 @@
  *   <script src="https://…/chat/widget.js" data-switchboard-privacy="https://shop/privacy" async></script>
  *   Switchboard.identify(token)   // optional: the shop's signed identity of a logged-in customer
  */
-import { chatWidgetStrings } from '../../functions/core/i18n/chat-widget.ts';
+import { launcherLabel } from '../../functions/core/i18n/chat-widget.ts';
 
 export interface PanelContext {
   readonly host: HTMLElement;
@@ -38,7 +38,7 @@ const panelUrl = data.switchboardPanel ?? new URL('panel.js', scriptUrl).href;
 const socketUrl =
   data.switchboardSocket ?? `${scriptUrl.protocol === 'https:' ? 'wss' : 'ws'}://${scriptUrl.host}/chat/ws`;
 const language = data.switchboardLanguage ?? navigator.language ?? 'en';
-const strings = chatWidgetStrings(language);
+const label = launcherLabel(language);
 
 let token: string | undefined;
 let panel: PanelApi | undefined;
@@ -52,7 +52,7 @@ root.innerHTML = `<style>
 .l{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:#1f4fd1;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
 .l:focus-visible{outline:3px solid #ffbf47;outline-offset:3px}
 .l svg{width:28px;height:28px}
-</style><button class="l" type="button" aria-haspopup="dialog" aria-expanded="false" aria-label="${strings.launcher}"><svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg></button>`;
+</style><button class="l" type="button" aria-haspopup="dialog" aria-expanded="false" aria-label="${label}"><svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg></button>`;
 const launcher = root.querySelector('button') as HTMLButtonElement;
 
 function open(): void {

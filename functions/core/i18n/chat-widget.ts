@@ -35,8 +35,17 @@ export interface ChatWidgetStrings {
   readonly confirmEmailSent: string;
 }
 
+/** The launcher's label alone: all the loader (on every page of the shop) carries. */
+const LAUNCHER: Readonly<Record<string, string>> = { en: 'Chat with us', tr: 'Bize yazın' };
+
+const primaryOf = (languageTag: string | undefined) => (languageTag ?? '').toLowerCase().split('-')[0] ?? '';
+
+export function launcherLabel(languageTag: string | undefined): string {
+  return LAUNCHER[primaryOf(languageTag)] ?? 'Chat with us';
+}
+
 const en: ChatWidgetStrings = {
-  launcher: 'Chat with us',
+  launcher: LAUNCHER.en ?? 'Chat with us',
   title: 'Chat with us',
   close: 'Close chat',
   placeholder: 'Write your message…',
@@ -66,7 +75,7 @@ const en: ChatWidgetStrings = {
 };
 
 const tr: ChatWidgetStrings = {
-  launcher: 'Bize yazın',
+  launcher: LAUNCHER.tr ?? 'Bize yazın',
   title: 'Canlı destek',
   close: 'Sohbeti kapat',
   placeholder: 'Mesajınızı yazın…',
@@ -99,6 +108,5 @@ const STRINGS: Readonly<Record<string, ChatWidgetStrings>> = { en, tr };
 
 /** The strings for a browser language tag ("tr-TR" → Turkish), English otherwise. */
 export function chatWidgetStrings(languageTag: string | undefined): ChatWidgetStrings {
-  const primary = (languageTag ?? '').toLowerCase().split('-')[0] ?? '';
-  return STRINGS[primary] ?? en;
+  return STRINGS[primaryOf(languageTag)] ?? en;
 }
