@@ -137,6 +137,7 @@ function mount(context: PanelContext): PanelApi {
   let lastTyping = 0;
   let online = true;
   let answerBy = '';
+  let identified = false;
   let visitorName: string | undefined;
   /** An address left before the socket was open: sent once it is. */
   let linkEmail: string | undefined;
@@ -171,8 +172,11 @@ function mount(context: PanelContext): PanelApi {
   }
 
   function setStatus(): void {
-    statusLine.textContent =
-      answerBy === '' ? strings.connecting : online ? strings.online(answerBy) : strings.offline(answerBy);
+    if (answerBy === '') statusLine.textContent = strings.connecting;
+    else if (online) statusLine.textContent = strings.online(answerBy);
+    // Away: say when, and (for a visitor we cannot reach otherwise) ask for an address.
+    else
+      statusLine.textContent = `${strings.offline(answerBy)}${identified ? '' : ` ${strings.offlineEmail}`}`;
   }
 
   function transmit(frame: object): boolean {
@@ -192,6 +196,7 @@ function mount(context: PanelContext): PanelApi {
       case 'history': {
         strings = chatWidgetStrings(frame.language);
         online = frame.online;
+        identified = frame.identified;
         answerBy = frame.answerBy;
         setStatus();
         for (const message of frame.messages) render(message);
