@@ -45,7 +45,7 @@ export function launcherLabel(languageTag: string | undefined): string {
 }
 
 const en: ChatWidgetStrings = {
-  launcher: LAUNCHER.en ?? 'Chat with us',
+  launcher: 'Chat with us',
   title: 'Chat with us',
   close: 'Close chat',
   placeholder: 'Write your message…',
@@ -75,7 +75,7 @@ const en: ChatWidgetStrings = {
 };
 
 const tr: ChatWidgetStrings = {
-  launcher: LAUNCHER.tr ?? 'Bize yazın',
+  launcher: 'Bize yazın',
   title: 'Canlı destek',
   close: 'Sohbeti kapat',
   placeholder: 'Mesajınızı yazın…',
