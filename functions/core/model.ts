@@ -3,10 +3,10 @@
  * `InboundMessage`; the core decides what happens; adapters persist and send.
  */
 
-export const CHANNELS = ['email', 'sms', 'whatsapp', 'messenger', 'instagram', 'voice'] as const;
+export const CHANNELS = ['email', 'sms', 'whatsapp', 'messenger', 'instagram', 'voice', 'chat'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const IDENTITY_KINDS = ['email', 'phone', 'whatsapp', 'messenger', 'instagram'] as const;
+export const IDENTITY_KINDS = ['email', 'phone', 'whatsapp', 'messenger', 'instagram', 'chat'] as const;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
 /** Who a customer is on one channel: a lowercased email, an E.164 phone, a platform id. */
@@ -250,6 +250,14 @@ export interface InboundMessage {
     /** Set when the whole message is a consent or help keyword (STOP, START, HELP, İPTAL…). */
     readonly keyword?: { readonly action: 'opt-out' | 'opt-in' | 'help'; readonly keyword: string };
   };
+  readonly chat?: {
+    /** The widget's visitor: where answers go (the `chat` identity in `from`). */
+    readonly visitorId: string;
+    /** The email or phone of the shop's signed identity token: the customer is found by it. */
+    readonly identified?: Identity;
+    /** The browser's language, tried before detection. */
+    readonly browserLanguage?: Language;
+  };
   readonly email?: {
     readonly threading: EmailThreadingHints;
     readonly signals: MailAutomationSignals;
@@ -283,6 +291,11 @@ export interface OutboundRequest {
   readonly requestedAt: string;
   /** Agent replies: the agent who wrote it (JWT `sub`), kept on the timeline message. */
   readonly agentId?: string;
+  /**
+   * Chat continuity: this is an email copy of the chat message with this id, sent only if the
+   * visitor has not seen that message in the widget by then.
+   */
+  readonly unlessSeenInChat?: string;
   /**
    * An approved WhatsApp message template to send instead of free text; the dispatcher sets it
    * when the 24-hour customer-service window is closed. `parameters` fill the body's {{1}}, {{2}}….
