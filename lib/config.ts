@@ -275,7 +275,9 @@ export const deploymentConfigSchema = z
     support: {
       ...config.support,
       ...(sms ? { sms } : {}),
-      ...(chat ? { chat: { emailAfterMinutes: chat.emailAfterMinutes, confirmationUrl: chat.confirmationUrl } } : {}),
+      ...(chat
+        ? { chat: { emailAfterMinutes: chat.emailAfterMinutes, confirmationUrl: chat.confirmationUrl } }
+        : {}),
     } satisfies SupportConfig,
   }))
   .check(

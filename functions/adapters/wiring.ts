@@ -13,7 +13,6 @@ import type { EscalationDeps } from '../core/escalation.ts';
 import type { ArticleFeedbackDeps } from '../core/knowledge-base/feedback.ts';
 import type { HelpCenterDeps } from '../core/knowledge-base/self-service.ts';
 import type { Channel } from '../core/model.ts';
-import type { OrderEventDeps } from '../core/orders.ts';
 import type { Clock, DeferredSends } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
 import type { FireReminderDeps } from '../core/reminders.ts';

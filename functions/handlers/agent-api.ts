@@ -174,7 +174,8 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
   },
   'POST /conversations/{id}/typing': async (deps, { event, params }) => {
     const body = parse(typingSchema, jsonBody(event), '');
-    if (!deps.chat) throw new InvalidInputError('live chat is not part of this deployment', { field: 'channel' });
+    if (!deps.chat)
+      throw new InvalidInputError('live chat is not part of this deployment', { field: 'channel' });
     const result = await signalAgentTyping(deps.chat, { conversationId: pathId(params), state: body.state });
     return respond(202, result);
   },

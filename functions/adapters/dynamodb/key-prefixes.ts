@@ -1,3 +1,4 @@
+import { CHAT_VISITOR_PREFIX } from './chat-connections.ts';
 import {
   AUTO_RESPONSE_BUDGET_PREFIX,
   assigneeIndexKey,
@@ -8,7 +9,6 @@ import {
   SELF_SERVICE_PREFIX,
   statusIndexKey,
 } from './keys.ts';
-import { CHAT_VISITOR_PREFIX } from './chat-connections.ts';
 import { providerMessageKey } from './provider-messages.ts';
 
 /**
