@@ -9,6 +9,7 @@ import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '.
 import { ConfigurationError } from '../core/errors.ts';
 import type { EscalationDeps } from '../core/escalation.ts';
 import type { ArticleFeedbackDeps } from '../core/knowledge-base/feedback.ts';
+import type { AnswerComposer, GeneratedAnswerDeps } from '../core/knowledge-base/generated-answer.ts';
 import type { HelpCenterDeps } from '../core/knowledge-base/self-service.ts';
 import type { Channel } from '../core/model.ts';
 import type { Clock } from '../core/ports.ts';
@@ -21,6 +22,7 @@ import type { AgentApiHandlerDeps } from '../handlers/agent-api.ts';
 import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
 import type { OrderEventsHandlerDeps } from '../handlers/order-events.ts';
 import type { RemindersHandlerDeps } from '../handlers/reminders.ts';
+import { OnDemandAnswerComposer } from './bedrock/on-demand-answer-composer.ts';
 import { ConnectApiContacts } from './connect/connect-contacts.ts';
 import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
 import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
@@ -103,6 +105,8 @@ export interface Settings {
   readonly repliesOnlyByAssignee?: boolean;
   /** The help center (`help` in the deployment config): where its pages are; absent: no links. */
   readonly help?: { readonly baseUrl: string };
+  /** Writes generated answers when `support.assistant` is set. @default Bedrock (the sandbox: its stand-in) */
+  readonly answerComposer?: AnswerComposer;
 }
 
 /**
@@ -170,6 +174,23 @@ export function helpCenterDeps(
     log: new DynamoSelfServiceLog(documentClient(clients.dynamo), settings.tableName),
     onFailure: (error) =>
       logger.warn('a self-service counter was not updated', { error: describeError(error) }),
+    answers: generatedAnswerDeps(settings),
+  };
+}
+
+/** Generated answers, with `support.assistant` configured; the summary is said otherwise. */
+function generatedAnswerDeps(settings: Settings): GeneratedAnswerDeps | undefined {
+  const assistant = settings.support.assistant;
+  if (!assistant) return undefined;
+  return {
+    composer: settings.answerComposer ?? new OnDemandAnswerComposer(assistant),
+    maxCharacters: assistant.maxAnswerCharacters,
+    // The reason only: the question and the answer are the customer's business.
+    onFallback: (reason, error) =>
+      logger.warn('the generated answer was not used; the article summary was sent', {
+        reason,
+        ...(error ? { error: describeError(error) } : {}),
+      }),
   };
 }
 
