@@ -153,7 +153,7 @@ export function inboundEmailDeps(
     attachments: new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix),
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     rawMail: new S3RawMailSource(clients.s3, settings.mailBucket, settings.rawMailPrefix),
-    helpCenter: helpCenterDeps(clients, settings),
+    helpCenter: answeringHelpCenterDeps(clients, settings),
     surveys: surveyAnswerDeps(clients, settings, clock),
     escalation: escalationDeps(clients, settings, clock),
     insights: insightsDeps(clients, settings, clock, {
@@ -174,8 +174,20 @@ export function helpCenterDeps(
     log: new DynamoSelfServiceLog(documentClient(clients.dynamo), settings.tableName),
     onFailure: (error) =>
       logger.warn('a self-service counter was not updated', { error: describeError(error) }),
-    answers: generatedAnswerDeps(settings),
   };
+}
+
+/**
+ * The help center with generated answers, when `support.assistant` is configured. Only the paths
+ * that say an answer (email, social) call this, so the SMS bundle carries no Bedrock client.
+ */
+export function answeringHelpCenterDeps(
+  clients: ClientsFor<'dynamo'>,
+  settings: Settings,
+): HelpCenterDeps | undefined {
+  const help = helpCenterDeps(clients, settings);
+  const answers = generatedAnswerDeps(settings);
+  return help && answers ? { ...help, answers } : help;
 }
 
 /** Generated answers, with `support.assistant` configured; the summary is said otherwise. */
@@ -296,7 +308,7 @@ export function socialInboundDeps(
     attachments: { put: async () => Promise.reject(new ConfigurationError('social media are not stored')) },
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
-    helpCenter: helpCenterDeps(clients, settings),
+    helpCenter: answeringHelpCenterDeps(clients, settings),
     surveys: surveyAnswerDeps(clients, settings, clock),
     escalation: escalationDeps(clients, settings, clock),
     insights: insightsDeps(clients, settings, clock, {
