@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDeploymentConfig } from '../../lib/config.ts';
 import type { SwitchboardStack } from '../../lib/switchboard-stack.ts';
 import { exampleConfig, META_SECTION, type SynthesizedSwitchboard, synthesizeSwitchboard } from './synth.ts';
 
@@ -108,5 +109,23 @@ describe('generated answers infrastructure', () => {
     // Assess
     expect(bedrockStatements(plain)).toEqual([]);
     expect(plain.stack.generatedAnswers).toBeUndefined();
+  });
+
+  it('refuses a guardrail ARN for its id, a wrong version and an unknown assistant setting', () => {
+    // Prepare
+    const example = exampleConfig();
+    const attempt = (assistant: unknown) => () =>
+      parseDeploymentConfig({ ...example, support: { ...example.support, assistant } });
+
+    // Assess
+    expect(
+      attempt({
+        ...ASSISTANT,
+        guardrailId: 'arn:aws:bedrock:eu-central-1:123456789012:guardrail/a1b2c3d4e5f6',
+      }),
+    ).toThrow(/assistant\.guardrailId: use the guardrail id/);
+    expect(attempt({ ...ASSISTANT, guardrailVersion: 'latest' })).toThrow(/assistant\.guardrailVersion/);
+    expect(attempt({ ...ASSISTANT, temperature: 0.7 })).toThrow(/temperature/);
+    expect(attempt(ASSISTANT)).not.toThrow();
   });
 });
