@@ -109,4 +109,21 @@ describe('ConverseAnswerComposer', () => {
     expect(fallbacks).toEqual(['the composer failed']);
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(1);
   });
+
+  it('gives up when Bedrock does not answer within the timeout', async () => {
+    // Prepare: a client that answers only when the request is aborted
+    const silent = {
+      send: (_command: unknown, options?: { abortSignal?: AbortSignal }) =>
+        new Promise<never>((_resolve, reject) => {
+          options?.abortSignal?.addEventListener('abort', () => reject(options.abortSignal?.reason));
+        }),
+    };
+    const composer = new ConverseAnswerComposer(silent as never, { ...SETTINGS, timeoutMs: 20 });
+
+    // Act
+    const attempt = composer.compose(REQUEST);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
 });
