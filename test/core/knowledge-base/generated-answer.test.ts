@@ -145,6 +145,22 @@ describe('receiveInbound with generated answers', () => {
     expect(sent?.articles?.[0]).toEqual({ slug: 'returns-refunds', url: RETURNS_URL });
   });
 
+  it('composes once for a redelivered message: the second delivery sends and asks nothing', async () => {
+    // Prepare
+    const composer = new ScriptedComposer(() => ({ kind: 'answer', text: GROUNDED }));
+    const deps = withComposer(composer);
+    const message = email(RETURN_QUESTION);
+
+    // Act
+    await receiveInbound(deps, { message, attachments: [] });
+    const again = await receiveInbound(deps, { message, attachments: [] });
+
+    // Assess
+    expect(again.duplicate).toBe(true);
+    expect(composer.requests).toHaveLength(1);
+    expect(deps.outbound.sent).toHaveLength(1);
+  });
+
   it('falls back to the article summary when the answer invents an order number', async () => {
     // Prepare
     const fallbacks: string[] = [];
