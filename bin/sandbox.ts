@@ -119,6 +119,7 @@ if (mode === 'replay') {
       `switchboard sandbox is up on ${base} (clock: ${engine.clock.now().toISOString()}${now ? ', from --now' : ', the real time'}; shop: cdk.json "switchboard")`,
       `  GET  ${base}/health`,
       `  POST ${base}/sandbox/events/<suffix>   one fixture file as the body: eml, sms.json, meta.json, order.json, reminder.json, connect-flow.json, connect-event.json, clock.json`,
+      `  GET  ${base}/chat/demo                 a demo shop page with the chat widget (/chat/widget.js; WebSocket ${base.replace('http', 'ws')}/chat/ws)`,
       `  GET  ${base}/sandbox/outbox            what was sent`,
       `  GET  ${base}/sandbox/report            customers, conversations, outbox (the replay report)`,
       `  GET|POST ${base}/sandbox/clock         the sandbox clock; POST {"now":"<ISO time>"} moves it forward (held sends due by then leave)`,

@@ -1,7 +1,12 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
-import { type SupportConfig, smsConfigSchema, supportSettingsSchema } from '../functions/core/config.ts';
+import {
+  chatSupportSchema,
+  type SupportConfig,
+  smsConfigSchema,
+  supportSettingsSchema,
+} from '../functions/core/config.ts';
 import { checkConfig } from '../functions/core/config-check.ts';
 
 /**
@@ -245,12 +250,33 @@ export const deploymentConfigSchema = z
         path: ['baseUrl'],
       })
       .optional(),
+    /**
+     * Live chat on the shop's website: the WebSocket API the widget connects to, its authorizer
+     * and routes. Leave out to deploy without it.
+     */
+    chat: z
+      .object({
+        /** Frames per second (and burst) the WebSocket API takes before it refuses. */
+        throttle: z
+          .object({
+            rateLimit: z.number().positive().max(10_000),
+            burstLimit: z.number().int().positive().max(5_000),
+          })
+          .default({ rateLimit: 50, burstLimit: 100 }),
+        ...chatSupportSchema.shape,
+      })
+      .optional(),
   })
   // The functions read channel sections from their one support config.
-  .transform(({ sms, ...config }) => ({
+  .transform(({ sms, chat, ...config }) => ({
     ...config,
     sms,
-    support: { ...config.support, ...(sms ? { sms } : {}) } satisfies SupportConfig,
+    chat,
+    support: {
+      ...config.support,
+      ...(sms ? { sms } : {}),
+      ...(chat ? { chat: { emailAfterMinutes: chat.emailAfterMinutes, confirmationUrl: chat.confirmationUrl } } : {}),
+    } satisfies SupportConfig,
   }))
   .check(
     z.superRefine((config, ctx) => {

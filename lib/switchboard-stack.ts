@@ -2,6 +2,7 @@ import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { AgentApi } from './constructs/agent-api.ts';
+import { Chat } from './constructs/chat.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
 import { Encryption } from './constructs/encryption.ts';
@@ -39,6 +40,8 @@ export class SwitchboardStack extends Stack {
   readonly httpApi?: SupportHttpApi;
   /** WhatsApp, Messenger, Instagram; present when `meta` is configured. */
   readonly social?: Social;
+  /** Live chat (WebSocket API); present when `chat` is configured. */
+  readonly chat?: Chat;
   /** Order events and reminders; present when `shop` is configured. */
   readonly orders?: Orders;
   readonly reminders?: Reminders;
@@ -112,7 +115,7 @@ export class SwitchboardStack extends Stack {
     });
     this.deferredSends.grantScheduling(this.outbound.dispatcher);
 
-    if (config.meta || config.shop || config.agents || config.help) {
+    if (config.meta || config.shop || config.agents || config.help || config.chat) {
       this.httpApi = new SupportHttpApi(this, 'HttpApi', {
         encryption: this.encryption,
         logRetention: config.logRetentionDays,
@@ -131,6 +134,20 @@ export class SwitchboardStack extends Stack {
         whatsappPhoneNumberId: config.meta.whatsappPhoneNumberId,
         graphApiVersion: config.meta.graphApiVersion,
         webhookThrottle: config.meta.webhookThrottle,
+      });
+    }
+    if (config.chat) {
+      this.chat = new Chat(this, 'Chat', {
+        encryption: this.encryption,
+        store: this.store,
+        support: config.support,
+        functionDefaults,
+        outboundQueue: this.outbound.queue,
+        dispatcher: this.outbound.dispatcher,
+        throttle: config.chat.throttle,
+        httpApi: this.httpApi,
+        logRetention: config.logRetentionDays,
+        logRemovalPolicy: removalPolicy,
       });
     }
     if (config.shop && this.httpApi) {
@@ -205,6 +222,9 @@ export class SwitchboardStack extends Stack {
       });
     }
 
+    // Agents' typing signals reach the visitor's sockets.
+    if (this.chat && this.agentApi) this.chat.grantPostToConnections(this.agentApi.function);
+
     if (config.connect) {
       this.voice = new Voice(this, 'Voice', {
         encryption: this.encryption,
@@ -238,6 +258,10 @@ export class SwitchboardStack extends Stack {
         this.reminders?.function,
         this.voice?.lookupFunction,
         this.voice?.eventsFunction,
+        this.chat?.authorizer,
+        this.chat?.routes,
+        this.chat?.confirmation,
+        this.helpCenter?.feedbackFunction,
       ]) {
         fn?.reserveConcurrency(config.reservedConcurrency);
       }

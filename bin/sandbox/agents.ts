@@ -7,6 +7,7 @@ import {
   matchAgentRoute,
 } from '../../functions/adapters/http/agent-routes.ts';
 import { agentApiDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
 import { apiGatewayV2Event } from './api-gateway-event.ts';
@@ -57,9 +58,11 @@ export class SandboxAgents {
     settings: Settings,
     private readonly clock: Clock,
     token = process.env.SANDBOX_AGENT_TOKEN,
+    /** The chat's sockets, for `POST /conversations/{id}/typing`. */
+    chat?: AgentTypingDeps,
   ) {
     this.token = token || DEFAULT_SANDBOX_AGENT_TOKEN;
-    const deps = agentApiDeps(standIns.clients, settings, clock);
+    const deps = { ...agentApiDeps(standIns.clients, settings, clock), ...(chat ? { chat } : {}) };
     this.handler = makeAgentApiHandler(() => deps);
   }
 

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { type SmsConfig, type SupportConfig, smsConfigSchema } from '../../functions/core/config.ts';
+import {
+  type ChatSupportConfig,
+  chatSupportSchema,
+  type SmsConfig,
+  type SupportConfig,
+  smsConfigSchema,
+} from '../../functions/core/config.ts';
 import { CONFIG_CONTEXT_KEY, type DeploymentConfig, parseDeploymentConfig } from '../../lib/config.ts';
 
 /**
@@ -29,9 +35,21 @@ export const SANDBOX_SMS_STAND_IN: SmsConfig = smsConfigSchema.parse({
   ownNumbers: ['+908501234567'],
 });
 
+/**
+ * Chat when cdk.json has no `chat` section; the confirmation link of an address a visitor leaves
+ * lands on `npm start`'s default port.
+ */
+export const SANDBOX_CHAT_STAND_IN: ChatSupportConfig = chatSupportSchema.parse({
+  confirmationUrl: 'http://127.0.0.1:3000/chat/confirm',
+});
+
 /** The run-time support config the sandbox's handlers get from a deployment config. */
 export function sandboxSupportConfigFrom(config: DeploymentConfig): SupportConfig {
-  return { ...config.support, sms: config.support.sms ?? SANDBOX_SMS_STAND_IN };
+  return {
+    ...config.support,
+    sms: config.support.sms ?? SANDBOX_SMS_STAND_IN,
+    chat: config.support.chat ?? SANDBOX_CHAT_STAND_IN,
+  };
 }
 
 /** The project's deployment config, read once. */

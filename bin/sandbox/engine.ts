@@ -30,6 +30,7 @@ import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { SandboxAgents } from './agents.ts';
+import { ChatRejection, SandboxChat } from './chat.ts';
 import { projectConfig, sandboxSupportConfig } from './config.ts';
 import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
 import { SandboxHelpCenter, sandboxHelpBaseUrl } from './help-center.ts';
@@ -137,7 +138,7 @@ export interface EventResult {
 }
 
 /** The sidecar files that belong to an event file rather than being one. */
-export const SIDECAR_SUFFIXES = ['.verdicts.json', '.headers.json'] as const;
+export const SIDECAR_SUFFIXES = ['.verdicts.json', '.headers.json', '.identity.json'] as const;
 
 const EVENT_SUFFIXES = [
   '.eml',
@@ -148,6 +149,7 @@ const EVENT_SUFFIXES = [
   '.meta.json',
   '.order.json',
   '.reminder.json',
+  '.chat.json',
 ] as const;
 
 const VERDICT = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']);
@@ -186,6 +188,8 @@ export class SandboxEngine {
   readonly agents: SandboxAgents;
   /** The help center (`GET /help…`) and its feedback endpoint; acknowledgements link its articles. */
   readonly help: SandboxHelpCenter;
+  /** Live chat: the WebSocket endpoint `/chat/ws` and its management API (PostToConnection). */
+  readonly chat: SandboxChat;
 
   private constructor(
     readonly standIns: StandIns,
@@ -194,6 +198,7 @@ export class SandboxEngine {
     /** WhatsApp, Messenger, Instagram: the webhook route, its queue and the local Graph API. */
     readonly meta: SandboxMeta,
     repliesOnlyByAssignee: boolean,
+    chat: SandboxChat,
   ) {
     // The help center's address is known once the server listens; links read it when composed.
     const helpSite = { baseUrl: sandboxHelpBaseUrl() };
@@ -224,7 +229,12 @@ export class SandboxEngine {
     const inbound = inboundEmailDeps(standIns.clients, settings, clock);
     const dispatch = dispatcherDeps(standIns.clients, settings, clock);
     // No local SMS service or scheduler: their sandbox twins stand in.
-    const allSenders = { ...dispatch.senders, ...(config.sms ? { sms: new SandboxSmsSender() } : {}) };
+    this.chat = chat.bind(settings, () => this.drain(), this.deferredSends);
+    const allSenders = {
+      ...dispatch.senders,
+      ...(config.sms ? { sms: new SandboxSmsSender() } : {}),
+      chat: this.chat.sender,
+    };
     const senders = Object.fromEntries(
       Object.entries(allSenders).map(([channel, sender]) => [channel, this.recording(sender)]),
     );
@@ -252,7 +262,7 @@ export class SandboxEngine {
     );
     this.shop = new SandboxShop(standIns, settings, clock, channels, this.deferredSends);
     this.voice = new SandboxVoice(standIns, settings, clock, channels, this.deferredSends);
-    this.agents = new SandboxAgents(standIns, settings, clock);
+    this.agents = new SandboxAgents(standIns, settings, clock, undefined, this.chat.agentTyping());
   }
 
   /**
@@ -272,16 +282,20 @@ export class SandboxEngine {
   ): Promise<SandboxEngine> {
     const standIns = await startStandIns({ dynamoEndpoint: options.dynamoEndpoint });
     const meta = await SandboxMeta.start(standIns);
+    const clock = options.clock ?? new ReplayClock(options.now ?? new Date());
+    const chat = await SandboxChat.start(standIns, clock);
     return new SandboxEngine(
       standIns,
-      options.clock ?? new ReplayClock(options.now ?? new Date()),
+      clock,
       options.config ?? sandboxSupportConfig,
       meta,
       options.repliesOnlyByAssignee ?? projectConfig.agents?.repliesOnlyByAssignee ?? false,
+      chat,
     );
   }
 
   async stop(): Promise<void> {
+    await this.chat.stop();
     await this.meta.stop();
     await this.standIns.stop();
   }
@@ -290,7 +304,7 @@ export class SandboxEngine {
   async processEvent(
     file: string,
     content: Uint8Array,
-    sidecars: { verdicts?: Uint8Array; headers?: Uint8Array } = {},
+    sidecars: { verdicts?: Uint8Array; headers?: Uint8Array; identity?: Uint8Array } = {},
   ): Promise<EventResult> {
     const suffix = EVENT_SUFFIXES.find((s) => file.endsWith(s));
     let result: EventResult;
@@ -321,6 +335,9 @@ export class SandboxEngine {
           break;
         case '.sms.json':
           result = { file, accepted: true, result: await this.receiveSms(content) };
+          break;
+        case '.chat.json':
+          result = { file, accepted: true, result: await this.receiveChat(content, sidecars.identity) };
           break;
         case '.connect-flow.json': {
           // The flow's Lambda block always gets an answer: it is the report's `responses` entry.
@@ -622,6 +639,17 @@ export class SandboxEngine {
       throw new SandboxRejection(`${path} answered ${response.statusCode}: ${reason}`);
     }
     return { statusCode: response.statusCode, body };
+  }
+
+  /** A chat visitor's message through the $connect authorizer and the `send` route (DESIGN §5). */
+  private async receiveChat(content: Uint8Array, identity: Uint8Array | undefined): Promise<unknown> {
+    try {
+      const answer = await this.chat.replayFile(content, identity);
+      return { statusCode: answer.statusCode, body: safeJson(answer.body) };
+    } catch (error) {
+      if (error instanceof ChatRejection) throw new SandboxRejection(error.message);
+      throw error;
+    }
   }
 
   private async receiveSms(content: Uint8Array): Promise<unknown> {

@@ -27,6 +27,7 @@ export async function replay(dir: string, options: { now?: Date } = {}): Promise
       await engine.processEvent(name, await readFile(join(dir, name)), {
         verdicts: await sidecar('.verdicts.json'),
         headers: await sidecar('.headers.json'),
+        identity: await sidecar('.identity.json'),
       });
     }
     return await engine.report();

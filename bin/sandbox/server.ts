@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { AGENT_SCOPES } from '../../functions/adapters/http/agent-routes.ts';
 import { firstIssue } from '../../functions/core/validation.ts';
 import { SANDBOX_AGENT_ID } from './agents.ts';
+import { CHAT_DEMO_PAGE, chatWidget, serveScript } from './chat-pages.ts';
 import type { SandboxEngine } from './engine.ts';
 
 /** What CloudFront's response-headers policy adds to the help center's pages. */
@@ -30,6 +31,33 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       if (request.method === 'GET' && url.pathname === '/health') {
         return json(response, 200, { status: 'ok', standIns: engine.standIns.endpoints });
+      }
+      if (request.method === 'GET' && url.pathname === '/chat/demo') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return response.end(CHAT_DEMO_PAGE);
+      }
+      if (request.method === 'GET' && url.pathname === '/chat/widget.js') {
+        return serveScript(response, (await chatWidget()).loader);
+      }
+      if (request.method === 'GET' && url.pathname === '/chat/panel.js') {
+        return serveScript(response, (await chatWidget()).panel);
+      }
+      if (request.method === 'GET' && url.pathname === '/chat/confirm') {
+        // The link of the mail that confirms an address a chat visitor left.
+        const answer = await engine.chat.confirm(Object.fromEntries(url.searchParams));
+        response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
+        return response.end(answer.body ?? '');
+      }
+      if (request.method === 'POST' && url.pathname === '/chat/demo/identity') {
+        // What a shop's backend does for its logged-in customer: sign who they are.
+        const claims = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Record<
+          string,
+          unknown
+        >;
+        const text = (name: string) =>
+          typeof claims[name] === 'string' ? { [name]: claims[name] as string } : {};
+        const token = engine.chat.signIdentity({ ...text('email'), ...text('phone'), ...text('name') });
+        return json(response, 200, { token });
       }
       if (request.method === 'GET' && url.pathname === '/sandbox/outbox') {
         return json(response, 200, { items: engine.outbox });
@@ -189,6 +217,8 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
       return json(response, error instanceof BodyTooLarge ? 413 : 500, { error: 'failed', reason });
     }
   });
+  // The chat's WebSocket endpoint shares the port: `/chat/ws` upgrades go to the chat's handlers.
+  engine.chat.attach(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { chatGatewayClient, chatSettingsFromEnvironment } from './apigateway/chat-gateway.ts';
 import { connectClientOnDemand } from './connect/on-demand-tasks.ts';
 import type { AwsClients } from './wiring.ts';
 
@@ -49,6 +50,7 @@ export function dispatcherClients() {
     sms: new PinpointSMSVoiceV2Client({}),
     scheduler: new SchedulerClient({}),
     connect: connectClientOnDemand,
+    chatGateway: chatGatewayClient(chatSettingsFromEnvironment()),
   } satisfies Partial<Record<keyof AwsClients, unknown>>;
 }
 

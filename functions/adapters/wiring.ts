@@ -1,3 +1,4 @@
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
@@ -5,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ChatDeliveryDeps } from '../core/chat/visitor-chat.ts';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import type { EscalationDeps } from '../core/escalation.ts';
@@ -12,7 +14,8 @@ import type { ArticleFeedbackDeps } from '../core/knowledge-base/feedback.ts';
 import type { AnswerComposer, GeneratedAnswerDeps } from '../core/knowledge-base/generated-answer.ts';
 import type { HelpCenterDeps } from '../core/knowledge-base/self-service.ts';
 import type { Channel } from '../core/model.ts';
-import type { Clock } from '../core/ports.ts';
+import type { OrderEventDeps } from '../core/orders.ts';
+import type { Clock, DeferredSends } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
 import type { FireReminderDeps } from '../core/reminders.ts';
 import type { SurveyAnswerDeps } from '../core/survey.ts';
@@ -22,6 +25,7 @@ import type { AgentApiHandlerDeps } from '../handlers/agent-api.ts';
 import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
 import type { OrderEventsHandlerDeps } from '../handlers/order-events.ts';
 import type { RemindersHandlerDeps } from '../handlers/reminders.ts';
+import { ApiGatewayChatGateway, ChatSender } from './apigateway/chat-gateway.ts';
 import { OnDemandAnswerComposer } from './bedrock/on-demand-answer-composer.ts';
 import { ConnectApiContacts } from './connect/connect-contacts.ts';
 import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
@@ -29,6 +33,7 @@ import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-deman
 import { DynamoAgentConversations } from './dynamodb/agent-conversations.ts';
 import { DynamoAutoResponseBudget } from './dynamodb/auto-response-budget.ts';
 import { DynamoChannelInsights } from './dynamodb/channel-insights.ts';
+import { DynamoChatConnections, DynamoChatReceipts } from './dynamodb/chat-connections.ts';
 import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
@@ -81,6 +86,8 @@ export interface AwsClients {
   readonly scheduler?: SchedulerClient;
   /** Amazon Connect (DescribeContact, StartTaskContact); absent where no instance is configured. */
   readonly connect?: ConnectClient;
+  /** The chat WebSocket API's management API (PostToConnection); absent where chat is not deployed. */
+  readonly chatGateway?: ApiGatewayManagementApiClient;
 }
 
 export interface Settings {
@@ -235,7 +242,7 @@ function surveyAnswerDeps(clients: ClientsFor<'dynamo'>, settings: Settings, clo
 
 /** The agent API: its use-cases on the table and the outbound queue, and the channel report. */
 export function agentApiDeps(
-  clients: ClientsFor<'sqs'> & EscalationClients,
+  clients: ClientsFor<'sqs' | 'chatGateway'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): AgentApiHandlerDeps {
@@ -259,11 +266,21 @@ export function agentApiDeps(
     },
     reports: { insights, config: settings.support },
     ...(settings.help ? { selfService: { store: new DynamoSelfServiceLog(db, settings.tableName) } } : {}),
+    ...(clients.chatGateway
+      ? {
+          chat: {
+            clock,
+            history: conversations,
+            connections: new DynamoChatConnections(db, settings.tableName),
+            gateway: new ApiGatewayChatGateway(clients.chatGateway),
+          },
+        }
+      : {}),
   };
 }
 
 export function dispatcherDeps(
-  clients: ClientsFor<'sqs' | 'ses' | 'sms' | 'scheduler'> & EscalationClients,
+  clients: ClientsFor<'sqs' | 'ses' | 'sms' | 'scheduler' | 'chatGateway'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): FireReminderDeps {
@@ -279,7 +296,9 @@ export function dispatcherDeps(
       email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet),
       ...metaSenders(settings.meta),
       ...smsSenders(clients.sms, settings.support),
+      ...(clients.chatGateway ? { chat: chatSender(clients.chatGateway, clients, settings, clock) } : {}),
     },
+    chatReceipts: new DynamoChatReceipts(documentClient(clients.dynamo), settings.tableName),
     quietHours: quietHoursPolicy(settings.support),
     consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
     deferredSends: deferredSendsFor(clients.scheduler, settings.deferredSends),
@@ -290,6 +309,36 @@ export function dispatcherDeps(
       deferredSends: deferredSendsFor(clients.scheduler, settings.deferredSends),
       escalation: escalationDeps(clients, settings, clock),
     }),
+  };
+}
+
+/** Chat sends go to the visitor's open sockets through the WebSocket API's management API. */
+function chatSender(
+  client: ApiGatewayManagementApiClient,
+  clients: ClientsFor<'dynamo' | 'scheduler'>,
+  settings: Settings,
+  clock: Clock,
+): ChatSender {
+  const db = documentClient(clients.dynamo);
+  const deferredSends = deferredSendsFor(clients.scheduler, settings.deferredSends);
+  return new ChatSender({
+    clock,
+    connections: new DynamoChatConnections(db, settings.tableName),
+    gateway: new ApiGatewayChatGateway(client),
+    ...(deferredSends ? { continuity: chatContinuity(db, settings, deferredSends) } : {}),
+  });
+}
+
+/** Email copies of chat answers a signed-in visitor has not seen (scheduled, checked when due). */
+export function chatContinuity(
+  db: ReturnType<typeof documentClient>,
+  settings: Settings,
+  deferredSends: DeferredSends,
+): NonNullable<ChatDeliveryDeps['continuity']> {
+  return {
+    customers: new DynamoCustomerDirectory(db, settings.tableName),
+    deferredSends,
+    emailAfterMinutes: settings.support.chat?.emailAfterMinutes ?? 10,
   };
 }
 

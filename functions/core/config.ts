@@ -268,15 +268,26 @@ const supportConsistency = z.superRefine<SupportSettings>(
  */
 export const supportSettingsSchema = supportShape.check(supportConsistency);
 
+/** What the chat functions and the dispatcher need of the deployment's `chat` section. */
+export const chatSupportSchema = z.object({
+  /** An answer a signed-in visitor has not seen in the widget after this many minutes goes to their email too. */
+  emailAfterMinutes: z.number().int().min(1).max(1_440).default(10),
+  /** Where the link that confirms a visitor's email lands (the `/chat/confirm` route); absent: no linking. */
+  confirmationUrl: z.url({ message: 'must be the URL of the /chat/confirm route' }).optional(),
+});
+
 /** What the functions receive: the support settings plus the sections of the channels deployed. */
 export const supportConfigSchema = supportShape
   .extend({
     /** The SMS channel; absent: SMS is not part of this deployment. */
     sms: smsConfigSchema.optional(),
+    /** Live chat; absent: chat is not part of this deployment. */
+    chat: chatSupportSchema.optional(),
   })
   .check(supportConsistency);
 
 export type SupportConfig = z.infer<typeof supportConfigSchema>;
+export type ChatSupportConfig = z.infer<typeof chatSupportSchema>;
 export type SupportConfigInput = z.input<typeof supportConfigSchema>;
 
 /** Turns zod issues into one line per wrong setting: `path: problem`, in words (`input`: the value checked). */

@@ -1,3 +1,4 @@
+import type { ChatReceipts } from './chat/ports.ts';
 import type { SupportConfig } from './config.ts';
 import { changeConsent, DestinationOptedOutError } from './consent.ts';
 import { NotFoundError, PermanentDeliveryError, RetryableError } from './errors.ts';
@@ -41,6 +42,8 @@ export interface DispatchOutboundDeps {
   readonly insights?: InsightsDeps;
   /** How long one attempt holds a send's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
   readonly leaseSeconds?: number;
+  /** Whether a chat visitor saw a message: an email copy of one they saw is not sent. */
+  readonly chatReceipts?: ChatReceipts;
 }
 
 export interface DispatchOutcome {
@@ -265,6 +268,9 @@ async function suppressionReason(
   deps: DispatchOutboundDeps,
   request: OutboundRequest,
 ): Promise<string | undefined> {
+  if (request.unlessSeenInChat && (await deps.chatReceipts?.seen(request.unlessSeenInChat))) {
+    return 'the visitor saw it in the chat';
+  }
   if (CONVERSATIONAL_KINDS.has(request.kind)) return undefined;
   const customer = await deps.customers.get(request.customerId);
   if (customer?.consent[request.channel] === 'opted-out') {

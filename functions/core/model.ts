@@ -3,10 +3,10 @@
  * `InboundMessage`; the core decides what happens; adapters persist and send.
  */
 
-export const CHANNELS = ['email', 'sms', 'whatsapp', 'messenger', 'instagram', 'voice'] as const;
+export const CHANNELS = ['email', 'sms', 'whatsapp', 'messenger', 'instagram', 'voice', 'chat'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const IDENTITY_KINDS = ['email', 'phone', 'whatsapp', 'messenger', 'instagram'] as const;
+export const IDENTITY_KINDS = ['email', 'phone', 'whatsapp', 'messenger', 'instagram', 'chat'] as const;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
 /** Who a customer is on one channel: a lowercased email, an E.164 phone, a platform id. */
@@ -216,12 +216,12 @@ export interface EmailThreadingHints {
   readonly replyToken?: string;
 }
 
-/** One inbound contact, normalized from any channel. */
 /** Flag of a message whose sender could not be normalised (kept on an identity as it came). */
 export const SENDER_NOT_NORMALISED = 'sender-not-normalised';
 /** Flag of an SMS from a premium-rate, shared-cost or international-network number. */
 export const SPECIAL_RATE_SENDER = 'special-rate-sender';
 
+/** One inbound contact, normalized from any channel. */
 export interface InboundMessage {
   readonly channel: Channel;
   /** Stable id from the provider: SES message id, SNS inboundMessageId, wamid, mid, contact id. */
@@ -249,6 +249,14 @@ export interface InboundMessage {
     readonly destinationNumber: string;
     /** Set when the whole message is a consent or help keyword (STOP, START, HELP, İPTAL…). */
     readonly keyword?: { readonly action: 'opt-out' | 'opt-in' | 'help'; readonly keyword: string };
+  };
+  readonly chat?: {
+    /** The widget's visitor: where answers go (the `chat` identity in `from`). */
+    readonly visitorId: string;
+    /** The email or phone of the shop's signed identity token: the customer is found by it. */
+    readonly identified?: Identity;
+    /** The browser's language, tried before detection. */
+    readonly browserLanguage?: Language;
   };
   readonly email?: {
     readonly threading: EmailThreadingHints;
@@ -283,6 +291,11 @@ export interface OutboundRequest {
   readonly requestedAt: string;
   /** Agent replies: the agent who wrote it (JWT `sub`), kept on the timeline message. */
   readonly agentId?: string;
+  /**
+   * Chat continuity: this is an email copy of the chat message with this id, sent only if the
+   * visitor has not seen that message in the widget by then.
+   */
+  readonly unlessSeenInChat?: string;
   /**
    * An approved WhatsApp message template to send instead of free text; the dispatcher sets it
    * when the 24-hour customer-service window is closed. `parameters` fill the body's {{1}}, {{2}}….

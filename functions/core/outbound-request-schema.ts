@@ -22,6 +22,7 @@ export const outboundRequestSchema = z.object({
   headers: z.record(z.string().max(200), z.string().max(998)),
   requestedAt: z.iso.datetime(),
   agentId: z.string().min(1).max(200).optional(),
+  unlessSeenInChat: z.string().min(1).max(200).optional(),
   template: z
     .object({
       name: z.string().regex(/^[a-z0-9_]{1,512}$/),

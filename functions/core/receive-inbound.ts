@@ -263,9 +263,11 @@ async function storeAndAcknowledge(
   if (surveyAnswer) reasons.push('survey-answer');
   else if (!thread.isNew) reasons.push('follow-up');
   if (message.flags?.includes('reaction')) reasons.push('reaction');
+  // WhatsApp answers the id Meta gave, valid number or not; a mail or SMS sender that did not
+  // normalise has no address to answer, and a premium-rate number would bill the shop.
   const unanswerable =
-    message.channel === 'sms' &&
-    (message.flags?.includes(SPECIAL_RATE_SENDER) || message.flags?.includes(SENDER_NOT_NORMALISED));
+    message.flags?.includes(SPECIAL_RATE_SENDER) ||
+    (message.channel !== 'whatsapp' && message.flags?.includes(SENDER_NOT_NORMALISED));
   if (unanswerable) {
     reasons.push('unanswerable-sender');
   } else if (message.sms?.keyword && !reasons.includes('own-address')) {
@@ -298,7 +300,7 @@ async function storeAndAcknowledge(
     } else {
       const language = chooseReplyLanguage(
         {
-          preferred: customer.language,
+          preferred: customer.language ?? message.chat?.browserLanguage,
           detected,
           previous: customer.detectedLanguage ?? message.languageHint,
         },
@@ -315,7 +317,9 @@ async function storeAndAcknowledge(
       const found = help && !asked ? answerFromHelpCenter(help, question, language) : {};
       article = found.article;
       faq = message.channel === 'sms' ? undefined : asked || undefined;
-      if (deps.orders) {
+      // An anonymous chat visitor proved nothing about who they are: no order is named to them.
+      const mayHearOrders = message.channel !== 'chat' || message.chat?.identified !== undefined;
+      if (deps.orders && mayHearOrders) {
         // The stored status of the customer's order beats the generic answer, on every channel
         // (SMS included: the status is what the customer texted for).
         const orderQuestion =
@@ -398,20 +402,23 @@ async function resolveCustomer(
   nowIso: string,
   detectedLanguage: Language | undefined,
 ) {
-  const known = await deps.customers.findByIdentity(message.from);
+  // A chat visitor the shop signed for is that email's (or phone's) customer; answers still go
+  // to the widget (`from`).
+  const identity = message.chat?.identified ?? message.from;
+  const known = await deps.customers.findByIdentity(identity);
   if (known) return known;
   const fresh: Customer = {
     // Derived from the identity, so two racing first messages propose the same customer.
-    id: deps.ids.derive('customer', message.from.kind, message.from.value),
+    id: deps.ids.derive('customer', identity.kind, identity.value),
     // A mail's display name is whatever its writer typed, forged From or not, and the name goes
     // into messages signed with the shop's domain: email customers get theirs from the shop.
     name: message.channel === 'email' ? undefined : message.fromName,
     detectedLanguage,
     consent: {},
-    identities: [message.from],
+    identities: [identity],
     createdAt: nowIso,
   };
-  return deps.customers.createWithIdentity(fresh, message.from);
+  return deps.customers.createWithIdentity(fresh, identity);
 }
 
 function messageFlags(message: InboundMessage): string[] {

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
+import { chatGatewayClient, chatSettingsFromEnvironment } from '../adapters/apigateway/chat-gateway.ts';
 import { inboundClients } from '../adapters/function-clients.ts';
 import { type AgentRouteKey, matchAgentRoute, routeKey } from '../adapters/http/agent-routes.ts';
 import { headerValue, respond } from '../adapters/http/shop-request.ts';
@@ -20,6 +21,7 @@ import {
   MAX_PAGE_SIZE,
 } from '../core/agent/conversations.ts';
 import { replyToConversation } from '../core/agent/reply.ts';
+import { type AgentTypingDeps, signalAgentTyping } from '../core/chat/typing.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError, RetryableError } from '../core/errors.ts';
 import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/insights.ts';
 import type { SelfServiceStore } from '../core/knowledge-base/self-service.ts';
@@ -38,6 +40,8 @@ export interface AgentApiHandlerDeps {
   readonly selfService?: SelfServiceReportDeps & {
     readonly store: Pick<SelfServiceStore, 'recordHumanReply'>;
   };
+  /** `POST /conversations/{id}/typing`: the visitor's sockets; absent where chat is not deployed. */
+  readonly chat?: AgentTypingDeps;
 }
 
 /** Agent requests are small JSON documents; a reply is at most 10,000 characters. */
@@ -56,6 +60,9 @@ const listQuerySchema = z.object({
   nextToken: z.string().min(1).max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
+/** An agent's typing signal to a chat visitor. */
+const typingSchema = z.object({ state: z.enum(['start', 'stop']).default('start') });
+
 const replySchema = z.object({ text: z.string().min(1).max(10_000) });
 const assignSchema = z.object({ assignee: z.string().min(1).max(200).nullable() });
 const statusSchema = z.object({ status: z.enum(AGENT_STATUSES) });
@@ -165,6 +172,12 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
     const range = parseReportRange({ from: query.from, to: query.to }, deps.agent.clock.now());
     return respond(200, await selfServiceReport(deps.selfService, range));
   },
+  'POST /conversations/{id}/typing': async (deps, { event, params }) => {
+    const body = parse(typingSchema, jsonBody(event), '');
+    if (!deps.chat) throw new InvalidInputError('live chat is not part of this deployment', { field: 'channel' });
+    const result = await signalAgentTyping(deps.chat, { conversationId: pathId(params), state: body.state });
+    return respond(202, result);
+  },
 };
 
 /**
@@ -238,7 +251,12 @@ export function makeAgentApiHandler(getDeps: () => AgentApiHandlerDeps) {
 }
 
 export const handler = makeAgentApiHandler(
-  once(() => agentApiDeps(inboundClients(), settingsFromEnvironment())),
+  once(() =>
+    agentApiDeps(
+      { ...inboundClients(), chatGateway: chatGatewayClient(chatSettingsFromEnvironment()) },
+      settingsFromEnvironment(),
+    ),
+  ),
 );
 
 function pathId(params: Record<string, string>): string {

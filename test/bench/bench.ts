@@ -1,3 +1,4 @@
+import { buildChatWidget, chatWidgetSizes } from '../../web/chat/build.ts';
 import { startDynamoDbLocal } from '../support/local-dynamodb.ts';
 import { type BudgetVerdict, checkBudgets } from './budgets.ts';
 import { type FunctionFigures, measureFunctions } from './bundles.ts';
@@ -34,6 +35,9 @@ export interface BenchResult {
   skippedChannels: Record<string, string>;
   budgets: BudgetVerdict[];
   budgetsMissed: number;
+  /** The chat widget as a browser downloads it: the loader alone, and loader plus panel (all in). */
+  widgetLoaderBytesGzip: number;
+  widgetBytesGzip: number;
   /** USD per 100,000 inbound messages from the counted calls and AWS list prices. */
   costPer100kInbound: {
     prices: typeof PRICES;
@@ -100,7 +104,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       progress(`functions: bundling, then ${options.initRuns} fresh processes per bundle and baseline`);
       functions = await measureFunctions(options.initRuns);
     }
-    const budgets = checkBudgets({ channels, functions, contactFlowLookup });
+    const widget = chatWidgetSizes(await buildChatWidget());
+    const budgets = checkBudgets({ channels, functions, contactFlowLookup, widget });
     const dispatcherWarmMs = channels.dispatcher?.warmMsP50 ?? 0;
     const costs = Object.fromEntries(
       Object.entries(channels).map(([name, figures]) => [
@@ -113,6 +118,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       functions,
       ...(contactFlowLookup ? { contactFlowLookup } : {}),
       skippedChannels,
+      widgetLoaderBytesGzip: widget.loaderBytesGzip,
+      widgetBytesGzip: widget.widgetBytesGzip,
       budgets,
       budgetsMissed: budgets.filter((b) => !b.pass).length,
       costPer100kInbound: { prices: PRICES, typicalMix: TYPICAL_MIX, channels: costs },

@@ -22,6 +22,9 @@ export const MAX_DUPLICATE_CALLS = 2;
 /** The pipeline reaches at least this share of the store's own rate. */
 export const MIN_STORE_SHARE = 0.6;
 export const MAX_CONTACT_FLOW_LOOKUP_P99_MS = 50;
+/** The chat widget: the loader every page of the shop carries, and the whole chat once opened. */
+export const MAX_WIDGET_LOADER_BYTES_GZIP = 3 * 1024;
+export const MAX_WIDGET_BYTES_GZIP = 25 * 1024;
 
 const ratioOf = (measured: number, limit: number) => Number((limit === 0 ? 0 : measured / limit).toFixed(2));
 
@@ -37,6 +40,7 @@ export function checkBudgets(result: {
   channels: Record<string, ChannelFigures>;
   functions: Record<string, FunctionFigures>;
   contactFlowLookup?: { p99Ms: number };
+  widget?: { loaderBytesGzip: number; widgetBytesGzip: number };
 }): BudgetVerdict[] {
   const verdicts: BudgetVerdict[] = [];
   for (const [channel, figures] of Object.entries(result.channels)) {
@@ -73,6 +77,22 @@ export function checkBudgets(result: {
     verdicts.push(
       atMost('initMs / baselineInitMs', name, Number((f.initMs / f.baselineInitMs).toFixed(2)), limit),
       atMost('bundle bytes', name, f.bundleBytes, MAX_BUNDLE_BYTES),
+    );
+  }
+  if (result.widget) {
+    verdicts.push(
+      atMost(
+        'loader bytes gzipped',
+        'chat widget',
+        result.widget.loaderBytesGzip,
+        MAX_WIDGET_LOADER_BYTES_GZIP,
+      ),
+      atMost(
+        'widget bytes gzipped (all in)',
+        'chat widget',
+        result.widget.widgetBytesGzip,
+        MAX_WIDGET_BYTES_GZIP,
+      ),
     );
   }
   if (result.contactFlowLookup) {

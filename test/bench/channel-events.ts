@@ -177,7 +177,26 @@ function contactEvent(n: number, which: string, at: Date): Buffer {
   });
 }
 
-export const CHANNEL_EVENTS = { email, sms, whatsapp, messenger, 'connect-event': connectEvent } as const;
+/** A visitor's chat messages from the widget, through the $connect authorizer and the `send` route. */
+const chat: ChannelEvents = {
+  suffix: '.chat.json',
+  inboundFunctions: ['chat-authorizer', 'chat-websocket'],
+  first: (n) => chatMessage(n, 'c-first', `Hello, my order ${n} has not arrived yet, can you check?`),
+  followUp: (n) => chatMessage(n, 'c-follow-up', 'Thanks, one more thing: can I change the address?'),
+};
+
+function chatMessage(n: number, clientMessageId: string, text: string): Buffer {
+  return json({ visitorId: `v-bench-${n}`, clientMessageId, text, language: 'en' });
+}
+
+export const CHANNEL_EVENTS = {
+  email,
+  sms,
+  whatsapp,
+  messenger,
+  'connect-event': connectEvent,
+  chat,
+} as const;
 export type BenchChannel = keyof typeof CHANNEL_EVENTS;
 
 /** The contact-flow Lambda event Amazon Connect sends for an inbound call (the lookup callers wait on). */

@@ -5,7 +5,7 @@ import type { ChannelFigures, PathFigures } from './measure.ts';
  * AWS list prices (on-demand, no free tier) the estimate uses, USD. Lambda is arm64 (the
  * construct's architecture); DynamoDB on-demand after the November 2024 price cut; SQS standard
  * queues; SES outbound mail and inbound receiving (per mail and per 256 KB chunk); S3 Standard;
- * API Gateway HTTP APIs (the Meta webhook route).
+ * API Gateway HTTP APIs (the Meta webhook route) and WebSocket APIs (chat: per message, each way).
  */
 export const PRICES = {
   'us-east-1': {
@@ -20,6 +20,7 @@ export const PRICES = {
     s3Put: 0.005 / 1000,
     s3Get: 0.0004 / 1000,
     httpApiRequest: 1.0 / 1e6,
+    webSocketMessage: 1.0 / 1e6,
   },
   'eu-central-1': {
     lambdaRequest: 0.2 / 1e6,
@@ -33,6 +34,7 @@ export const PRICES = {
     s3Put: 0.0054 / 1000,
     s3Get: 0.00043 / 1000,
     httpApiRequest: 1.2 / 1e6,
+    webSocketMessage: 1.14 / 1e6,
   },
 } as const;
 
@@ -104,6 +106,10 @@ export function estimateCost(
       s3Puts: count(undefined, 'S3Client.PutObjectCommand') + (isEmail ? 1 : 0),
       s3Gets: count(undefined, 'S3Client.GetObjectCommand'),
       httpApiRequests: isMeta ? 1 : 0,
+      // The visitor's frame in, and every frame posted back (PostToConnection).
+      webSocketMessages:
+        (channel === 'chat' ? 1 : 0) +
+        count(undefined, 'ApiGatewayManagementApiClient.PostToConnectionCommand'),
     };
   };
   const price = (usage: Record<string, number>, region: Region) => {
@@ -119,7 +125,8 @@ export function estimateCost(
         (usage.sesInboundMails ?? 0) * (p.sesInboundMail + p.sesInboundChunk) +
         (usage.s3Puts ?? 0) * p.s3Put +
         (usage.s3Gets ?? 0) * p.s3Get +
-        (usage.httpApiRequests ?? 0) * p.httpApiRequest)
+        (usage.httpApiRequests ?? 0) * p.httpApiRequest +
+        (usage.webSocketMessages ?? 0) * p.webSocketMessage)
     );
   };
   const regions = Object.keys(PRICES) as Region[];
@@ -148,7 +155,8 @@ export function estimateCost(
       (u.sesOutboundMails ?? 0) * p.sesOutboundMail +
       (u.sesInboundMails ?? 0) * (p.sesInboundMail + p.sesInboundChunk),
     s3: (u) => (u.s3Puts ?? 0) * p.s3Put + (u.s3Gets ?? 0) * p.s3Get,
-    apiGateway: (u) => (u.httpApiRequests ?? 0) * p.httpApiRequest,
+    apiGateway: (u) =>
+      (u.httpApiRequests ?? 0) * p.httpApiRequest + (u.webSocketMessages ?? 0) * p.webSocketMessage,
   };
   for (const [service, of] of Object.entries(serviceOf)) {
     services[service] = round(

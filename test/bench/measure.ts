@@ -65,6 +65,7 @@ const FUNCTION_OF_HANDLER: Record<string, Record<string, string>> = {
   engine: { inboundEmail: 'inbound-email', inboundSms: 'inbound-sms', dispatcher: 'dispatcher' },
   meta: { webhook: 'meta-webhook', consumer: 'inbound-social' },
   voice: { lookup: 'voice-lookup', events: 'voice-events' },
+  chat: { routes: 'chat-websocket', authorizer: 'chat-authorizer' },
 };
 const HANDLER_NAME = /^(inbound|dispatcher|voice)/i;
 
@@ -78,7 +79,7 @@ export function instrumentEngine(engine: SandboxEngine, meter: AwsCallMeter): Ma
   const timings = new Map<string, number[]>();
   const holders: Array<[string, object]> = [['engine', engine]];
   for (const [key, value] of Object.entries(engine)) {
-    if ((key === 'meta' || key === 'voice') && typeof value === 'object' && value !== null)
+    if ((key === 'meta' || key === 'voice' || key === 'chat') && typeof value === 'object' && value !== null)
       holders.push([key, value]);
   }
   for (const [holderName, holder] of holders) {
@@ -113,7 +114,7 @@ export interface BenchRun {
 /** Attaches the meter to the functions' clients (not the platform's: SES storing mail, Lambda polling). */
 export function meterEngine(engine: SandboxEngine): BenchRun {
   const meter = new AwsCallMeter();
-  meter.attach(Object.values(engine.standIns.clients));
+  meter.attach([...Object.values(engine.standIns.clients), engine.chat.managementClient]);
   return { engine, meter, timings: instrumentEngine(engine, meter) };
 }
 

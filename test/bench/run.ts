@@ -3,7 +3,8 @@
  * [-- --channels email,sms] [-- --markdown]`:
  * what each inbound message costs on its way through the real handlers and core, on the
  * sandbox's local stand-ins (issue 9). Per inbound channel (email, sms, whatsapp, messenger,
- * connect event when the voice channel is there) and for the dispatcher:
+ * connect event when the voice channel is there, chat) and for the dispatcher; and the chat
+ * widget's gzipped sizes (widgetLoaderBytesGzip, widgetBytesGzip):
  *
  * - awsCallsPerEvent / writeUnitsPerEvent on three paths (a new customer's first message, a
  *   follow-up of a known customer in the open conversation, the first message redelivered),
@@ -107,6 +108,11 @@ if (asJson) {
       `ratio ${(f.initMs / f.baselineInitMs).toFixed(2)}`,
     );
   }
+  line(
+    '\nchat widget (gzipped)',
+    `loader ${result.widgetLoaderBytesGzip} bytes`,
+    `all in ${result.widgetBytesGzip} bytes`,
+  );
   console.log('\nbudgets');
   for (const v of result.budgets) {
     line(

@@ -8,6 +8,7 @@ import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conve
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { inboundEmailDeps } from '../../functions/adapters/wiring.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
+import { SENDER_NOT_NORMALISED } from '../../functions/core/model.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { settingsFor } from '../support/builders.ts';
 import { queuedOutboundRequests } from '../support/outbound-queue.ts';
@@ -116,6 +117,33 @@ describe('inbound-email handler on DynamoDB Local, local S3 and SQS', () => {
         objectKey: expect.stringMatching(/^attachments\/.+fatura-100240\.pdf$/),
       }),
     ]);
+  });
+
+  it('keeps a mail whose From holds no usable address, flagged and unanswered', async () => {
+    // Prepare
+    const messageId = 'ses-unusable-from-1';
+    const raw = (await readFile('test/fixtures/replay/email-basics/04-question-en.eml', 'utf8')).replace(
+      /^From: .*$/m,
+      'From: John Carter <john.carter at example.org>',
+    );
+    await standIns.clients.s3.send(
+      new PutObjectCommand({ Bucket: standIns.mailBucket, Key: `inbound/${messageId}`, Body: raw }),
+    );
+
+    // Act
+    const [result] = await handler(sesEvent(messageId), lambdaContext('inbound-email'));
+
+    // Assess
+    const store = new DynamoConversationStore(documentClient(standIns.clients.dynamo), standIns.tableName);
+    const [message] = await store.listMessages(result?.conversationId ?? '');
+    expect(message?.flags).toContain(SENDER_NOT_NORMALISED);
+    expect(message?.text).not.toBe('');
+    const queued = await queuedOutboundRequests(standIns);
+    expect(
+      queued.filter(
+        (request) => request.kind === 'auto-reply' && request.conversationId === result?.conversationId,
+      ),
+    ).toEqual([]);
   });
 
   it('fails with a reason when the raw mail is not where the receipt rule should have put it', async () => {

@@ -40,6 +40,7 @@ beforeAll(() => {
       },
       meta: META_SECTION,
       help: { baseUrl: 'https://help.shop.example' },
+      chat: {},
       sms: { originationIdentity: 'phone-0123456789abcdef0123456789abcdef', ownNumbers: ['+908501234567'] },
     },
   });
@@ -75,6 +76,8 @@ function tableFunctions(): Array<[TableFunction, SupportFunction | undefined]> {
     ['voiceLookup', stack.voice?.lookupFunction],
     ['voiceEvents', stack.voice?.eventsFunction],
     ['helpFeedback', stack.helpCenter?.feedbackFunction],
+    ['chatRoutes', stack.chat?.routes],
+    ['chatConfirm', stack.chat?.confirmation],
   ];
 }
 

@@ -8,6 +8,7 @@ import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import type { StandIns } from '../../bin/sandbox/stand-ins.ts';
+import { chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
 import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
@@ -24,14 +25,17 @@ import {
   voiceEventsDeps,
   voiceLookupDeps,
 } from '../../functions/adapters/wiring.ts';
+import { chatInboundMessage, parseClientFrame } from '../../functions/channels/chat/frames.ts';
 import { parseContactEvent } from '../../functions/channels/connect/contact-event.ts';
 import { parseInboundEmail } from '../../functions/channels/email/parse-inbound-email.ts';
 import { parseMetaWebhook } from '../../functions/channels/meta/parse-webhook.ts';
 import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
+import type { ChatGateway, ChatServerFrame } from '../../functions/core/chat/ports.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
 import { orderEventSchema } from '../../functions/core/orders.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { reminderRequestSchema } from '../../functions/core/reminders.ts';
+import { makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
@@ -85,6 +89,9 @@ export interface Rig {
   readonly dispatcher: ReturnType<typeof makeDispatcherHandler>;
   readonly voiceLookup: ReturnType<typeof makeVoiceLookupHandler>;
   readonly voiceEvents: ReturnType<typeof makeVoiceEventsHandler>;
+  readonly chat: ReturnType<typeof makeChatWebSocketHandler>;
+  /** What the chat routes posted to sockets. */
+  readonly chatFrames: ChatServerFrame[];
 }
 
 /** What is stored, counted by scanning the test table (tests only: no request path scans). */
@@ -232,7 +239,47 @@ const metaChannel = (prefix: string): ChannelCase => ({
   },
 });
 
+/** The chat visitor every chat fixture comes from, as the $connect authorizer named it. */
+const CHAT_VISITOR = { visitorId: 'v-5f2c9a' };
+
 export const CHANNEL_CASES: readonly ChannelCase[] = [
+  {
+    channel: 'chat',
+    fixtures: fixturesIn('chat', (n) => n.startsWith('send-')),
+    stores: 'inbound-message',
+    ledger: true,
+    expected: async (fixture) => {
+      try {
+        const frame = parseClientFrame(fixture.content.toString('utf8'));
+        if (frame.action !== 'send') return 0;
+        chatInboundMessage(frame, CHAT_VISITOR, NOW.toISOString());
+        return 1;
+      } catch {
+        return 0;
+      }
+    },
+    deliver: async (rig, fixture) => {
+      // API Gateway invokes the route synchronously; a failure is retried by the widget (same ids).
+      try {
+        const answer = await rig.chat(
+          {
+            requestContext: {
+              routeKey: 'send',
+              connectionId: 'reliability-connection',
+              requestTimeEpoch: NOW.getTime(),
+              authorizer: { ...CHAT_VISITOR, principalId: CHAT_VISITOR.visitorId },
+            },
+            body: fixture.content.toString('utf8'),
+          },
+          lambdaContext('switchboard-chat'),
+        );
+        return answer.statusCode === 200 ? 'done' : 'refused';
+      } catch (error) {
+        rig.thrown.push(error);
+        return 'retry';
+      }
+    },
+  },
   {
     channel: 'email',
     fixtures: fixturesIn('email', (n) => n.endsWith('.eml')),
@@ -389,6 +436,14 @@ export async function startRig(
   };
   const voice = { ...voiceEventsDeps(clients, settings, clock), outbound, deferredSends };
   const lookup = voiceLookupDeps(clients, settings, clock);
+  const chatFrames: ChatServerFrame[] = [];
+  const gateway: ChatGateway = {
+    post: async (_connectionId, frame) => {
+      chatFrames.push(frame);
+      return 'gone';
+    },
+  };
+  const chat = { ...chatRouteDeps(clients, gateway, settings, secret, clock), outbound };
   return {
     id,
     tableName,
@@ -422,6 +477,8 @@ export async function startRig(
     ),
     voiceLookup: makeVoiceLookupHandler(() => lookup),
     voiceEvents: makeVoiceEventsHandler(() => voice),
+    chat: makeChatWebSocketHandler(() => chat),
+    chatFrames,
   };
 }
 

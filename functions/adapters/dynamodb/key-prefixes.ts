@@ -8,6 +8,7 @@ import {
   SELF_SERVICE_PREFIX,
   statusIndexKey,
 } from './keys.ts';
+import { CHAT_VISITOR_PREFIX } from './chat-connections.ts';
 import { providerMessageKey } from './provider-messages.ts';
 
 /**
@@ -40,6 +41,8 @@ export const ITEM_PREFIX = {
   autoResponseBudget: AUTO_RESPONSE_BUDGET_PREFIX,
   /** Help-center counters of a day: articles answered, questions left unanswered, feedback. */
   selfService: SELF_SERVICE_PREFIX,
+  /** A chat visitor's open WebSocket connections (`CHATVISITOR#<visitorId>`). */
+  chatVisitor: CHAT_VISITOR_PREFIX,
   /** "Was this helpful?" posts of one client in one window. */
   feedbackThrottle: FEEDBACK_THROTTLE_PREFIX,
   providerMessage: prefixOf(providerMessageKey('sms', '-').pk),
@@ -76,7 +79,7 @@ export const FUNCTION_ITEMS = {
   /** Delivery statuses find their message through PROVIDERMSG#. */
   inboundSocial: [...INBOUND_MESSAGE, 'providerMessage'],
   /** Sends, their references (EMAILREF#, PROVIDERMSG#), due reminders, consent learned from a refusal. */
-  dispatcher: [...INBOUND, 'emailReference', 'providerMessage', 'reminder'],
+  dispatcher: [...INBOUND, 'emailReference', 'providerMessage', 'reminder', 'chatVisitor'],
   /** Identity links and merges (which move conversations and orders), the order and its notice. */
   orderEvents: ['event', 'identity', 'customer', 'conversation', 'order'],
   /** The reminder, and the customer it is for (found, linked or merged like an order event's). */
@@ -90,12 +93,17 @@ export const FUNCTION_ITEMS = {
     'assigneeIndex',
     'insights',
     'selfService',
+    'chatVisitor',
   ],
   /** "Was this helpful?": the vote under its day, the article's tally, the client's window. */
   helpFeedback: ['selfService', 'feedbackThrottle'],
   /** A few key lookups of the caller, and the contact record it leaves. */
   voiceLookup: ['identity', 'customer', 'order', 'voiceContact'],
   voiceEvents: [...INBOUND, 'voiceContact'],
+  /** A chat visitor's sockets and messages (read receipts move the message's status, found by PROVIDERMSG#). */
+  chatRoutes: [...INBOUND_MESSAGE, 'providerMessage', 'chatVisitor'],
+  /** The confirmed address and the visitor become one customer (found, linked or merged like an order event's). */
+  chatConfirm: ['identity', 'customer', 'conversation', 'order'],
 } as const satisfies Record<string, readonly ItemFamily[]>;
 
 export type TableFunction = keyof typeof FUNCTION_ITEMS;

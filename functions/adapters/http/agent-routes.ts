@@ -28,6 +28,7 @@ export const AGENT_ROUTES = [
   { method: 'POST', path: '/conversations/{id}/assign', scope: AGENT_WRITE_SCOPE },
   { method: 'POST', path: '/conversations/{id}/status', scope: AGENT_WRITE_SCOPE },
   { method: 'POST', path: '/conversations/{id}/close', scope: AGENT_WRITE_SCOPE },
+  { method: 'POST', path: '/conversations/{id}/typing', scope: AGENT_WRITE_SCOPE },
   { method: 'GET', path: '/customers/{id}/timeline', scope: AGENT_READ_SCOPE },
   { method: 'GET', path: '/reports/channels', scope: AGENT_READ_SCOPE },
   { method: 'GET', path: '/reports/self-service', scope: AGENT_READ_SCOPE },

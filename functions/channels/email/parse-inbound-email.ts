@@ -12,6 +12,7 @@ import type {
   MailAutomationSignals,
   MailVerdicts,
 } from '../../core/model.ts';
+import { SENDER_NOT_NORMALISED } from '../../core/model.ts';
 import {
   extractMessageIds,
   isReceivedAddress,
@@ -87,6 +88,8 @@ const MAX_IN_REPLY_TO = 10;
 const MAX_BODY_CHARS = 1_000_000;
 const MAX_SUBJECT_LENGTH = 998;
 const MAX_NAME_LENGTH = 200;
+/** The longest address SMTP carries (RFC 5321 path limit); what a From gives is kept to that. */
+const MAX_ADDRESS_LENGTH = 254;
 const MAX_HEADER_VALUE_LENGTH = 2_000;
 const MAX_FILENAME_LENGTH = 200;
 
@@ -134,19 +137,39 @@ function mailboxesOf(header: AddressObject | AddressObject[] | undefined): Email
   return objects.flatMap((object) => flatten(object.value));
 }
 
-function senderOf(mail: ParsedMail): { address: string; name?: string } {
-  if (!mail.headerLines.some((header) => header.key === 'from')) {
-    throw new InvalidInputError('the message has no From header', { field: 'from' });
-  }
+/** What stands for a sender whose mail names none at all (no From header, no envelope sender). */
+export const UNNAMED_SENDER = '(no sender)';
+
+interface Sender {
+  readonly address: string;
+  readonly name?: string;
+  /** False: `address` is what the mail gave, not a valid address; the message is kept and flagged. */
+  readonly normalised: boolean;
+}
+
+/**
+ * The sender. A From without a usable address is no reason to lose the customer's words: the mail
+ * is kept on an identity of what it gave (the From text, else the envelope sender), flagged, and
+ * never answered, since there is no address to answer.
+ */
+function senderOf(mail: ParsedMail, envelopeSender: string | undefined): Sender {
   const mailbox = mailboxesOf(mail.from).find(
     (entry) => entry.address !== undefined && isReceivedAddress(entry.address.trim()),
   );
-  if (mailbox?.address === undefined) {
-    throw new InvalidInputError('the From header holds no valid email address', { field: 'from' });
+  if (mailbox?.address !== undefined) {
+    const address = mailbox.address.trim().toLowerCase();
+    const name = toVisibleSingleLine(mailbox.name, MAX_NAME_LENGTH);
+    return name === '' || name.toLowerCase() === address
+      ? { address, normalised: true }
+      : { address, name, normalised: true };
   }
-  const address = mailbox.address.trim().toLowerCase();
-  const name = toVisibleSingleLine(mailbox.name, MAX_NAME_LENGTH);
-  return name === '' || name.toLowerCase() === address ? { address } : { address, name };
+  const fromText = toVisibleSingleLine(
+    firstHeaderValue(mail, 'from') ?? '',
+    MAX_ADDRESS_LENGTH,
+  ).toLowerCase();
+  const envelope = envelopeSender?.trim().toLowerCase() ?? '';
+  const given = fromText !== '' ? fromText : envelope !== '' ? envelope : UNNAMED_SENDER;
+  return { address: given, normalised: false };
 }
 
 /** `<a@b>` → `a@b`, `<>` → `''` (the null sender). */
@@ -269,6 +292,14 @@ function bodyTextOf(mail: ParsedMail): string {
   return '';
 }
 
+function flagsOf(sender: Sender, dropped: DroppedParts | undefined): string[] | undefined {
+  const flags = [
+    ...(sender.normalised ? [] : [SENDER_NOT_NORMALISED]),
+    ...(dropped ? ['truncated', 'mime-parts-dropped'] : []),
+  ];
+  return flags.length > 0 ? flags : undefined;
+}
+
 /** Cuts `text` to `maxBytes` of UTF-8 on a character boundary, ending with the truncation marker. */
 function truncateUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, truncated: false };
@@ -357,7 +388,8 @@ export async function parseInboundEmail(
   if (firstHeader === undefined || !HEADER_FIELD_NAME.test(firstHeader.key)) {
     throw new InvalidInputError('the input is not an email message: it does not start with header fields');
   }
-  const sender = senderOf(mail);
+  const envelopeSender = envelopeSenderOf(mail, context);
+  const sender = senderOf(mail, envelopeSender);
   const subjectLine = mail.subject === undefined ? '' : toSingleLine(mail.subject, MAX_SUBJECT_LENGTH);
   const subject = subjectLine === '' ? undefined : subjectLine;
 
@@ -390,12 +422,12 @@ export async function parseInboundEmail(
     text: extractNewText(fullText),
     fullText,
     attachments: attachmentRefs,
-    flags: dropped ? ['truncated', 'mime-parts-dropped'] : undefined,
+    flags: flagsOf(sender, dropped),
     email: {
       threading,
       signals: signalsOf(mail, context, subject),
       verdicts: context.verdicts,
-      authentication: authenticationOf(mail, sender.address, envelopeSenderOf(mail, context)),
+      authentication: authenticationOf(mail, sender.address, envelopeSender),
       recipients: [...context.recipients],
     },
   });

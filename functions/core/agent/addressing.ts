@@ -8,6 +8,8 @@ const ADDRESS_KIND: Readonly<Record<Exclude<Channel, 'voice'>, readonly Identity
   whatsapp: ['whatsapp', 'phone'],
   messenger: ['messenger'],
   instagram: ['instagram'],
+  // A visitor is answered on the widget they wrote from, identified or not.
+  chat: ['chat'],
 };
 
 /** The last message the customer wrote in the conversation, if any. */

@@ -6,8 +6,10 @@ import {
   MAX_TEXT_BYTES,
   parseInboundEmail,
   TRUNCATION_MARKER,
+  UNNAMED_SENDER,
 } from '../../../functions/channels/email/parse-inbound-email.ts';
 import { InvalidInputError } from '../../../functions/core/errors.ts';
+import { SENDER_NOT_NORMALISED } from '../../../functions/core/model.ts';
 import { readEmailFixture, SUPPORT_ADDRESS, sesReceiptContext } from './email-fixtures.ts';
 
 const options = { supportAddress: SUPPORT_ADDRESS };
@@ -678,27 +680,45 @@ describe('parseInboundEmail: input that is not a usable email', () => {
     expect(error.reason).toBe('the input is not an email message: it does not start with header fields');
   });
 
-  it('rejects a message without a From header', async () => {
+  it('keeps a message without a From header on its envelope sender, flagged', async () => {
     // Prepare
     const raw = readEmailFixture('missing-from.eml');
 
     // Act
-    const error = await rejection(parseInboundEmail(raw, sesReceiptContext(), options));
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
 
     // Assess
-    expect(error.reason).toBe('the message has no From header');
-    expect(error.field).toBe('from');
+    expect(message.from).toEqual({ kind: 'email', value: 'www-data@shop-backend.example.com' });
+    expect(message.flags).toContain(SENDER_NOT_NORMALISED);
+    expect(message.text).not.toBe('');
   });
 
-  it('rejects a From header without a valid address', async () => {
+  it('keeps a message whose From holds no valid address as the From gave it, flagged', async () => {
     // Prepare
     const raw = syntheticMessage([]).replace('<deniz.aydin@example.com>', '<deniz.aydin at example.com>');
 
     // Act
-    const error = await rejection(parseInboundEmail(raw, sesReceiptContext(), options));
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
 
     // Assess
-    expect(error.reason).toBe('the From header holds no valid email address');
+    expect(message.from.kind).toBe('email');
+    expect(message.from.value).toContain('deniz.aydin at example.com');
+    expect(message.flags).toContain(SENDER_NOT_NORMALISED);
+    expect(message.fromName).toBeUndefined();
+  });
+
+  it('keeps a message that names no sender at all under a stand-in name, flagged', async () => {
+    // Prepare: no From header, no Return-Path, no envelope sender.
+    const raw = readEmailFixture('missing-from.eml')
+      .toString('utf8')
+      .replace(/^Return-Path: .*\r?\n/m, '');
+
+    // Act
+    const { message } = await parseInboundEmail(raw, sesReceiptContext(), options);
+
+    // Assess
+    expect(message.from).toEqual({ kind: 'email', value: UNNAMED_SENDER });
+    expect(message.flags).toContain(SENDER_NOT_NORMALISED);
   });
 
   it('rejects empty input', async () => {

@@ -1,0 +1,69 @@
+import type { DeliveryStatus, Identity, OutboundKind } from '../model.ts';
+
+/** One open WebSocket connection of a chat visitor (API Gateway drops it after 2 h, or 10 min idle). */
+export interface ChatConnection {
+  readonly connectionId: string;
+  readonly visitorId: string;
+  readonly connectedAt: string;
+  /** When the table's TTL removes the record even if no $disconnect ever came. */
+  readonly expiresAt: string;
+}
+
+/** The visitor's open connections, kept in the table with a TTL. */
+export interface ChatConnections {
+  open(connection: ChatConnection): Promise<void>;
+  close(visitorId: string, connectionId: string): Promise<void>;
+  /** The visitor's connections that have not expired, newest first (one Query). */
+  ofVisitor(visitorId: string, now: Date): Promise<ChatConnection[]>;
+}
+
+/** API Gateway's management API: `PostToConnection`, which answers 410 for a connection that is gone. */
+export interface ChatGateway {
+  post(connectionId: string, frame: ChatServerFrame): Promise<'sent' | 'gone'>;
+}
+
+/** Whether the widget showed one of our messages to its visitor (delivered or read). */
+export interface ChatReceipts {
+  seen(messageId: string): Promise<boolean>;
+}
+
+/** One message as the widget shows it. */
+export interface ChatFrameMessage {
+  readonly id: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly text: string;
+  readonly at: string;
+  readonly kind?: OutboundKind;
+  /** The widget's own id of a message the visitor sent, so it shows it once. */
+  readonly clientMessageId?: string;
+  readonly status?: DeliveryStatus;
+}
+
+/** What the server sends on a visitor's socket. */
+export type ChatServerFrame =
+  | {
+      readonly type: 'history';
+      readonly identified: boolean;
+      /** Outside business hours: when the team answers next (already formatted in `language`). */
+      readonly online: boolean;
+      readonly answerBy: string;
+      readonly language: string;
+      readonly messages: readonly ChatFrameMessage[];
+    }
+  | {
+      readonly type: 'received';
+      readonly clientMessageId: string;
+      readonly messageId: string;
+      readonly duplicate: boolean;
+    }
+  | { readonly type: 'message'; readonly message: ChatFrameMessage }
+  | { readonly type: 'typing'; readonly from: 'agent'; readonly state: 'start' | 'stop' }
+  | { readonly type: 'status'; readonly messageId: string; readonly status: DeliveryStatus }
+  /** The confirmation mail for the address the visitor left is on its way. */
+  | { readonly type: 'email-link-sent' }
+  | { readonly type: 'error'; readonly reason: string; readonly clientMessageId?: string };
+
+/** The identity a visitor's customer is found by: the signed email or phone, else the visitor id. */
+export function visitorIdentity(visitorId: string, identified: Identity | undefined): Identity {
+  return identified ?? { kind: 'chat', value: visitorId };
+}
