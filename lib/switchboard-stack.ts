@@ -6,6 +6,7 @@ import { Chat } from './constructs/chat.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
 import { Encryption } from './constructs/encryption.ts';
+import { GeneratedAnswers } from './constructs/generated-answers.ts';
 import { HelpCenter } from './constructs/help-center.ts';
 import { SupportHttpApi } from './constructs/http-api.ts';
 import { InboundEmail } from './constructs/inbound-email.ts';
@@ -50,6 +51,8 @@ export class SwitchboardStack extends Stack {
   readonly agentApi?: AgentApi;
   /** The help center (site, feedback, article links in answers); present when `help` is configured. */
   readonly helpCenter?: HelpCenter;
+  /** Generated answers on Bedrock; present when `support.assistant` and `help` are configured. */
+  readonly generatedAnswers?: GeneratedAnswers;
 
   constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
     super(scope, id, {
@@ -204,6 +207,14 @@ export class SwitchboardStack extends Stack {
         this.agentApi?.function,
       ]) {
         if (fn) this.helpCenter.bindSiteUrl(fn);
+      }
+      const assistant = config.support.assistant;
+      if (assistant) {
+        this.generatedAnswers = new GeneratedAnswers(this, 'GeneratedAnswers', assistant);
+        // SMS has no room for an answer: only the paths that say one may write it.
+        for (const fn of [this.inboundEmail.function, this.social?.consumer]) {
+          if (fn) this.generatedAnswers.grantAnswering(fn);
+        }
       }
       new CfnOutput(this, 'HelpCenterUrl', {
         value: `https://${this.helpCenter.distribution.distributionDomainName}`,

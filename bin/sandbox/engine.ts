@@ -12,6 +12,7 @@ import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import { DynamoChannelInsights } from '../../functions/adapters/dynamodb/channel-insights.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { LocalAnswerComposer } from '../../functions/adapters/knowledge-base/local-answer-composer.ts';
 import { describeError } from '../../functions/adapters/observability.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import {
@@ -212,6 +213,8 @@ export class SandboxEngine {
       connect: SANDBOX_CONNECT_SETTINGS,
       repliesOnlyByAssignee,
       help: helpSite,
+      // With `support.assistant` on, answers are written locally, deterministically.
+      answerComposer: new LocalAnswerComposer(),
     };
     this.help = new SandboxHelpCenter(standIns, settings, clock, helpSite);
     meta.bindConsumer(settings, clock);

@@ -11,6 +11,7 @@ import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '.
 import { ConfigurationError } from '../core/errors.ts';
 import type { EscalationDeps } from '../core/escalation.ts';
 import type { ArticleFeedbackDeps } from '../core/knowledge-base/feedback.ts';
+import type { AnswerComposer, GeneratedAnswerDeps } from '../core/knowledge-base/generated-answer.ts';
 import type { HelpCenterDeps } from '../core/knowledge-base/self-service.ts';
 import type { Channel } from '../core/model.ts';
 import type { Clock, DeferredSends } from '../core/ports.ts';
@@ -24,6 +25,7 @@ import type { SocialInboundDeps } from '../handlers/inbound-social.ts';
 import type { OrderEventsHandlerDeps } from '../handlers/order-events.ts';
 import type { RemindersHandlerDeps } from '../handlers/reminders.ts';
 import { ApiGatewayChatGateway, ChatSender } from './apigateway/chat-gateway.ts';
+import { OnDemandAnswerComposer } from './bedrock/on-demand-answer-composer.ts';
 import { ConnectApiContacts } from './connect/connect-contacts.ts';
 import { type ConnectSettings, connectSettingsFromEnvironment } from './connect/connect-settings.ts';
 import { type ConnectClientSource, OnDemandAgentTasks } from './connect/on-demand-tasks.ts';
@@ -109,6 +111,8 @@ export interface Settings {
   readonly repliesOnlyByAssignee?: boolean;
   /** The help center (`help` in the deployment config): where its pages are; absent: no links. */
   readonly help?: { readonly baseUrl: string };
+  /** Writes generated answers when `support.assistant` is set. @default Bedrock (the sandbox: its stand-in) */
+  readonly answerComposer?: AnswerComposer;
 }
 
 /**
@@ -155,7 +159,7 @@ export function inboundEmailDeps(
     attachments: new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix),
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     rawMail: new S3RawMailSource(clients.s3, settings.mailBucket, settings.rawMailPrefix),
-    helpCenter: helpCenterDeps(clients, settings),
+    helpCenter: answeringHelpCenterDeps(clients, settings),
     surveys: surveyAnswerDeps(clients, settings, clock),
     escalation: escalationDeps(clients, settings, clock),
     insights: insightsDeps(clients, settings, clock, {
@@ -176,6 +180,35 @@ export function helpCenterDeps(
     log: new DynamoSelfServiceLog(documentClient(clients.dynamo), settings.tableName),
     onFailure: (error) =>
       logger.warn('a self-service counter was not updated', { error: describeError(error) }),
+  };
+}
+
+/**
+ * The help center with generated answers, when `support.assistant` is configured. Only the paths
+ * that say an answer (email, social) call this, so the SMS bundle carries no Bedrock client.
+ */
+export function answeringHelpCenterDeps(
+  clients: ClientsFor<'dynamo'>,
+  settings: Settings,
+): HelpCenterDeps | undefined {
+  const help = helpCenterDeps(clients, settings);
+  const answers = generatedAnswerDeps(settings);
+  return help && answers ? { ...help, answers } : help;
+}
+
+/** Generated answers, with `support.assistant` configured; the summary is said otherwise. */
+function generatedAnswerDeps(settings: Settings): GeneratedAnswerDeps | undefined {
+  const assistant = settings.support.assistant;
+  if (!assistant) return undefined;
+  return {
+    composer: settings.answerComposer ?? new OnDemandAnswerComposer(assistant),
+    maxCharacters: assistant.maxAnswerCharacters,
+    // The reason only: the question and the answer are the customer's business.
+    onFallback: (reason, error) =>
+      logger.warn('the generated answer was not used; the article summary was sent', {
+        reason,
+        ...(error ? { error: describeError(error) } : {}),
+      }),
   };
 }
 
@@ -323,7 +356,7 @@ export function socialInboundDeps(
     attachments: { put: async () => Promise.reject(new ConfigurationError('social media are not stored')) },
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
-    helpCenter: helpCenterDeps(clients, settings),
+    helpCenter: answeringHelpCenterDeps(clients, settings),
     surveys: surveyAnswerDeps(clients, settings, clock),
     escalation: escalationDeps(clients, settings, clock),
     insights: insightsDeps(clients, settings, clock, {

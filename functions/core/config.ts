@@ -204,6 +204,25 @@ const supportShape = z
       .default({ maxBytesEach: 10 * 1024 * 1024, maxCount: 20 }),
     /** Automatic answers to common questions; without it the built-in Turkish and English FAQ. */
     faq: faqSchema.optional(),
+    /**
+     * Generated answers (Amazon Bedrock): the answer is written from the help center's top
+     * passages, with citations, behind a guardrail. Absent: off, the article summary is said.
+     */
+    assistant: z
+      .object({
+        /** A Bedrock foundation model id, e.g. `amazon.nova-lite-v1:0`. */
+        modelId: z
+          .string()
+          .regex(/^[a-z0-9-]+\.[a-z0-9.:-]+$/, 'use a Bedrock model id, for example "amazon.nova-lite-v1:0"'),
+        /** The guardrail's id (not its ARN), e.g. `a1b2c3d4e5f6`. */
+        guardrailId: z.string().regex(/^[a-z0-9]{1,64}$/, 'use the guardrail id, for example "a1b2c3d4e5f6"'),
+        /** A published version ("1") or "DRAFT". */
+        guardrailVersion: z
+          .string()
+          .regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'use a guardrail version number, for example "1", or "DRAFT"'),
+        maxAnswerCharacters: z.number().int().min(100).max(2_000).default(600),
+      })
+      .optional(),
     /** Social messaging (WhatsApp, Messenger, Instagram): what to do outside the 24-hour window. */
     social: socialConfigSchema.default({ fallbackChannels: ['sms', 'email'] }),
     /**

@@ -11,6 +11,7 @@ import { handleOnce } from './exactly-once.ts';
 import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
 import { formatResponseDeadline, renderAcknowledgement } from './i18n/index.ts';
 import { type InsightsDeps, recordInbound } from './insights.ts';
+import { composeGroundedAnswer, type GroundedAnswer } from './knowledge-base/generated-answer.ts';
 import { normalizedQuestion } from './knowledge-base/normalize.ts';
 import {
   answerFromHelpCenter,
@@ -339,6 +340,15 @@ async function storeAndAcknowledge(
           }
         }
       }
+      // A generated answer stands in for the summary only where the summary would be said.
+      let generated: GroundedAnswer | undefined;
+      if (help?.answers && article && !faq && message.channel !== 'sms') {
+        generated = await composeGroundedAnswer(help, help.answers, {
+          question,
+          language,
+          matches: help.knowledgeBase.rank(question, language, 3),
+        });
+      }
       if (help)
         await countSelfService(help, {
           article,
@@ -350,7 +360,17 @@ async function storeAndAcknowledge(
           now,
         });
       await deps.outbound.enqueue(
-        acknowledgement(deps, { message, conversation, customer, language, inboundKey, now, faq, article }),
+        acknowledgement(deps, {
+          message,
+          conversation,
+          customer,
+          language,
+          inboundKey,
+          now,
+          faq,
+          article,
+          generated,
+        }),
       );
       queued = true;
     }
@@ -451,6 +471,8 @@ function acknowledgement(
     now: Date;
     faq?: FaqMatch;
     article?: LinkedArticle;
+    /** Said instead of the article's summary, with its own reference list of links. */
+    generated?: GroundedAnswer;
   },
 ): OutboundRequest {
   const { message, conversation, customer, language, now, article } = input;
@@ -465,13 +487,14 @@ function acknowledgement(
     reference: conversationReference(conversation.id),
     channel: message.channel,
     // An FAQ or order-status answer is said as written; an article speaks through its summary.
-    faqAnswer: input.faq?.answer ?? (sms ? undefined : article?.summary),
-    articleUrl: article?.url,
+    faqAnswer: input.faq?.answer ?? input.generated?.text ?? (sms ? undefined : article?.summary),
+    articleUrl: input.generated ? undefined : article?.url,
   });
   const text = sms ? smsText(content, config.sms?.fitAcknowledgementToOneSegment ?? false) : content.text;
   // The link is reported only where the text kept it (an SMS may have had to drop it).
-  const linked =
-    article && text.includes(article.url) ? [{ slug: article.slug, url: article.url }] : undefined;
+  const candidates = input.generated?.articles ?? (article ? [{ slug: article.slug, url: article.url }] : []);
+  const kept = candidates.filter((a) => text.includes(a.url));
+  const linked = kept.length > 0 ? kept : undefined;
   const threading = message.email?.threading;
   return {
     id: deps.ids.derive('auto-reply', input.inboundKey),

@@ -1,5 +1,6 @@
 import type { Channel, Language } from '../model.ts';
 import { type ArticleRecord, articleUrl } from './article.ts';
+import type { GeneratedAnswerDeps } from './generated-answer.ts';
 import { type ArticleMatch, bestArticle, type KnowledgeBase } from './retrieval.ts';
 
 /**
@@ -70,6 +71,8 @@ export interface HelpCenterDeps {
   readonly log?: SelfServiceLog;
   /** A counter that failed to update; the answer goes out regardless. */
   readonly onFailure?: (error: unknown) => void;
+  /** Generated answers from the top passages (`support.assistant`); absent: the summary is said. */
+  readonly answers?: GeneratedAnswerDeps;
 }
 
 /** An article an outbound message links, as the outbox reports it. */
