@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -213,6 +213,10 @@ export class HelpCenter extends Construct {
     );
     const copierReason =
       "CDK's BucketDeployment function (role, managed policy and runtime are the construct's own): it runs only during a deploy, reads the site from the CDK asset bucket, writes it to the help-center bucket and invalidates the distribution (CloudFront invalidation has no resource-level permission).";
+    // The asset bucket's ARN names the partition and region literally once the stack's are known.
+    const stack = Stack.of(this);
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     if (copier) {
       for (const finding of [
         'AwsSolutions-L1',
@@ -223,7 +227,7 @@ export class HelpCenter extends Construct {
         'AwsSolutions-IAM5[Action::s3:List*]',
         'AwsSolutions-IAM5[Action::s3:Abort*]',
         'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*]`,
         wildcardResourceFinding(this, `${this.bucket.bucketArn}/*`),
         // A failed copy fails the deployment, which CloudFormation reports and rolls back.
         'Serverless-LambdaDLQ',

@@ -93,6 +93,7 @@ describe('agent API infrastructure with a JWT issuer', () => {
       'POST /conversations/{id}/assign': [AGENT_WRITE_SCOPE],
       'POST /conversations/{id}/status': [AGENT_WRITE_SCOPE],
       'POST /conversations/{id}/close': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/typing': [AGENT_WRITE_SCOPE],
     });
     expect(AGENT_READ_SCOPE).toBe('switchboard/agent.read');
     expect(AGENT_WRITE_SCOPE).toBe('switchboard/agent.write');

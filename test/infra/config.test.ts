@@ -348,7 +348,7 @@ describe('deployment config mistakes', () => {
     });
 
     // Assess
-    expect(Object.keys(block).sort()).toEqual(['agents', 'connect', 'meta', 'shop', 'sms']);
+    expect(Object.keys(block).sort()).toEqual(['agents', 'chat', 'connect', 'help', 'meta', 'shop', 'sms']);
     expect(config.support.sms?.ownNumbers).toEqual(['+908501234567']);
     expect(config.meta?.whatsappPhoneNumberId).toBe('106540352242922');
     expect(misplaced.issues).toMatch(
