@@ -139,7 +139,7 @@ describe('live chat with the help center and generated answers', () => {
   it('gives the chat routes the help site and the same Bedrock grant as email', () => {
     // Prepare
     const example = exampleConfig();
-    const { template } = synthesizeSwitchboard({
+    const { template, assemblyDirectory } = synthesizeSwitchboard({
       config: {
         ...example,
         support: { ...example.support, assistant: ASSISTANT },
@@ -171,5 +171,11 @@ describe('live chat with the help center and generated answers', () => {
         .sort(),
     ).toEqual(['bedrock:ApplyGuardrail', 'bedrock:InvokeModel']);
     expect(bedrock(routesId)).toEqual(bedrock(emailId));
+    const nag = (
+      JSON.parse(readFileSync(join(assemblyDirectory, 'validation-report.json'), 'utf8')) as {
+        pluginReports: PluginReport[];
+      }
+    ).pluginReports;
+    for (const report of nag) expect(report.violations, report.pluginName).toEqual([]);
   });
 });
