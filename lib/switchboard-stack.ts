@@ -205,6 +205,7 @@ export class SwitchboardStack extends Stack {
         this.sms?.function,
         this.social?.consumer,
         this.agentApi?.function,
+        this.chat?.routes,
       ]) {
         if (fn) this.helpCenter.bindSiteUrl(fn);
       }
@@ -212,7 +213,7 @@ export class SwitchboardStack extends Stack {
       if (assistant) {
         this.generatedAnswers = new GeneratedAnswers(this, 'GeneratedAnswers', assistant);
         // SMS has no room for an answer: only the paths that say one may write it.
-        for (const fn of [this.inboundEmail.function, this.social?.consumer]) {
+        for (const fn of [this.inboundEmail.function, this.social?.consumer, this.chat?.routes]) {
           if (fn) this.generatedAnswers.grantAnswering(fn);
         }
       }

@@ -35,7 +35,7 @@ export const SANDBOX_CHAT_IDENTITY_SECRET = 'sandbox-chat-identity-secret';
 const FRAME_SPACING_MS = 1_000;
 
 /** The routes of the WebSocket API (route selection `$request.body.action`). */
-const ROUTES = new Set(['send', 'typing', 'resync', 'read', 'link-email']);
+const ROUTES = new Set(['send', 'typing', 'resync', 'read', 'link-email', 'suggest']);
 
 /** A `.chat.json` file (DESIGN §5): what a visitor sends, with the identity the shop would sign. */
 const chatFileSchema = z.object({
@@ -256,7 +256,7 @@ export class SandboxChat {
     body: string | undefined,
   ): Promise<ChatRouteResult> {
     if (routeKey === '$default') {
-      const reason = 'unknown action: use send, typing, resync, read or link-email';
+      const reason = 'unknown action: use send, typing, resync, read, link-email or suggest';
       this.sockets.get(connectionId)?.socket.send(JSON.stringify({ type: 'error', reason }));
       return { statusCode: 400 };
     }

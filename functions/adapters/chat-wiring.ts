@@ -6,6 +6,7 @@ import type {
   RequestEmailLinkDeps,
 } from '../core/chat/email-link.ts';
 import type { ChatGateway } from '../core/chat/ports.ts';
+import { type ChatSuggestionDeps, ConnectionThrottle } from '../core/chat/suggestions.ts';
 import type {
   ChatConnectionDeps,
   ChatHistoryDeps,
@@ -29,7 +30,7 @@ import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { derivedIds, systemClock } from './ids.ts';
 import { SecretsManagerShopSecret, type ShopSecret } from './shop/shop-secret.ts';
-import { type AwsClients, inboundSmsDeps, type Settings } from './wiring.ts';
+import { type AwsClients, answeringHelpCenterDeps, inboundSmsDeps, type Settings } from './wiring.ts';
 
 /** The secret the shop signs visitor identities with (`CHAT_IDENTITY_SECRET_ARN`). */
 export function chatIdentitySecretFromEnvironment(env: NodeJS.ProcessEnv = process.env): ShopSecret {
@@ -42,7 +43,10 @@ export type ChatRouteDeps = ChatSendDeps &
   ChatHistoryDeps &
   ChatReadDeps &
   ChatConnectionDeps &
-  RequestEmailLinkDeps;
+  RequestEmailLinkDeps & {
+    /** Articles while the visitor types (`suggest`); absent without a help center. */
+    readonly suggestions?: ChatSuggestionDeps;
+  };
 
 /** Confirmation links, signed with the chat identity secret (apart from identity tokens). */
 export class HmacEmailLinkSigner implements EmailLinkSigner {
@@ -85,9 +89,25 @@ export function chatRouteDeps(
   clock: Clock = systemClock,
 ): ChatRouteDeps {
   const db = documentClient(clients.dynamo);
+  // A chat acknowledgement has room for an answer: generated like email's and social's.
+  const helpCenter = answeringHelpCenterDeps(clients, settings);
   return {
     // The inbound path of every channel (ledger, customers, conversations, auto-reply, surveys).
     ...inboundSmsDeps(clients, settings, clock),
+    helpCenter,
+    ...(helpCenter
+      ? {
+          suggestions: {
+            clock,
+            gateway,
+            knowledgeBase: helpCenter.knowledgeBase,
+            site: helpCenter.site,
+            // One per function instance: the deps are built once (`once` in the handler).
+            throttle: new ConnectionThrottle(),
+            defaultLanguage: settings.support.defaultLanguage,
+          },
+        }
+      : {}),
     gateway,
     connections: new DynamoChatConnections(db, settings.tableName),
     providerMessages: new DynamoProviderMessageIndex(db, settings.tableName),

@@ -18,6 +18,7 @@ import { once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { visitorFromContext } from '../channels/chat/authorize-visitor.ts';
 import { chatInboundMessage, parseClientFrame, signedIdentityOf } from '../channels/chat/frames.ts';
 import { requestEmailLink } from '../core/chat/email-link.ts';
+import { suggestChatArticles } from '../core/chat/suggestions.ts';
 import {
   closeChatConnection,
   markChatMessages,
@@ -45,7 +46,7 @@ export interface ChatRouteResult {
 
 /**
  * Every route of the chat WebSocket API ($connect, $disconnect, send, typing, resync, read,
- * link-email). The visitor is who the $connect authorizer said; a bad frame gets an `error` frame
+ * link-email, suggest). The visitor is who the $connect authorizer said; a bad frame gets an `error` frame
  * with the reason on the socket, never a silent drop.
  */
 export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
@@ -123,6 +124,17 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
         case 'typing':
           // No agent socket listens yet: the typing signal is taken and not forwarded.
           return { statusCode: 200 };
+        case 'suggest': {
+          if (!deps.suggestions) throw new InvalidInputError('this shop has no help center to suggest from');
+          const result = await suggestChatArticles(deps.suggestions, {
+            connectionId,
+            text: frame.text,
+            language: frame.language,
+          });
+          // The count only: what the visitor typed is theirs.
+          logger.info('chat articles suggested', { ...log, ...result });
+          return { statusCode: result.throttled ? 429 : 200 };
+        }
         case 'link-email': {
           if (identified) throw new InvalidInputError('this visitor is signed in already: nothing to link');
           await requestEmailLink(deps, {

@@ -177,3 +177,68 @@ describe('the chat widget on the demo shop page', () => {
     await context.close();
   });
 });
+
+describe('help-center suggestions in the chat widget', () => {
+  it('offers up to three Turkish articles while the visitor types, without sending anything', async () => {
+    // Prepare
+    const { context, page } = await turkishVisitor();
+    const before = await chatConversationIds();
+    const outboxBefore = sandbox.engine.outbox.length;
+    await page.locator('[data-switchboard-chat] button[aria-haspopup]').click();
+    await page.getByRole('button', { name: 'Sohbeti başlat' }).click();
+    const composer = page.getByRole('textbox', { name: 'Mesajınızı yazın…' });
+
+    // Act
+    await composer.pressSequentially('Aldığım ürünü nasıl iade edebilirim?');
+    const region = page.getByRole('region', { name: 'Bu makaleler sorunuzu yanıtlayabilir' });
+    await region.waitFor({ timeout: 10_000 });
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/chat-suggestions.png` });
+    const links = region.getByRole('link');
+    const hrefs = await links.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('href') ?? ''));
+    const targets = await links.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('target')));
+    const pages = await Promise.all(hrefs.map(async (href) => (await fetch(href)).status));
+    await composer.focus();
+    await page.keyboard.press('Shift+Tab');
+    const focusedHref = await page.evaluate(`${FOCUSED_IN_WIDGET}?.getAttribute('href')`);
+
+    // Assess
+    expect(hrefs.length).toBeGreaterThanOrEqual(1);
+    expect(hrefs.length).toBeLessThanOrEqual(3);
+    expect(hrefs[0]).toBe(`${sandbox.base}/help/tr/returns-refunds`);
+    for (const href of hrefs) expect(href).toMatch(new RegExp(`^${sandbox.base}/help/tr/[a-z0-9-]+$`));
+    expect(targets.every((t) => t === '_blank')).toBe(true);
+    expect(pages.every((status) => status === 200)).toBe(true);
+    expect(await region.innerText()).toMatch(/14 gün/);
+    expect(hrefs).toContain(focusedHref);
+    expect(await chatConversationIds()).toEqual(before);
+    expect(sandbox.engine.outbox.length).toBe(outboxBefore);
+    expect(await panelLog(page).innerText()).toBe('');
+    await context.close();
+  });
+
+  it('asks for nothing before a question is long enough, and clears the articles once sent', async () => {
+    // Prepare
+    const { context, page } = await turkishVisitor();
+    const frames: string[] = [];
+    page.on('websocket', (socket) => socket.on('framesent', (frame) => frames.push(String(frame.payload))));
+    await page.locator('[data-switchboard-chat] button[aria-haspopup]').click();
+    await page.getByRole('button', { name: 'Sohbeti başlat' }).click();
+    const composer = page.getByRole('textbox', { name: 'Mesajınızı yazın…' });
+    const region = page.getByRole('region', { name: 'Bu makaleler sorunuzu yanıtlayabilir' });
+
+    // Act: two short words, a pause, then a question sent
+    await composer.pressSequentially('iade?');
+    await expect.poll(() => frames.some((f) => f.includes('"typing"'))).toBe(true);
+    const suggestAsksWhileShort = frames.filter((f) => f.includes('"suggest"')).length;
+    await composer.pressSequentially(' ürünü nasıl iade ederim');
+    await region.waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => panelLog(page).innerText(), { timeout: 15_000 }).toMatch(/bugün/);
+
+    // Assess
+    expect(suggestAsksWhileShort).toBe(0);
+    expect(await region.isHidden()).toBe(true);
+    expect(frames.filter((f) => f.includes('"suggest"')).length).toBeGreaterThanOrEqual(1);
+    await context.close();
+  });
+});

@@ -31,8 +31,8 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-async function acknowledgementOf(file: string, to: string) {
-  await engine.processEvent(file, readFileSync(`${FOLDER}/${file}`));
+async function acknowledgementOf(file: string, to: string, folder = FOLDER) {
+  await engine.processEvent(file, readFileSync(`${folder}/${file}`));
   return engine.outbox.find((o) => o.to === to && o.kind === 'auto-reply');
 }
 
@@ -45,6 +45,22 @@ describe('sandbox with generated answers on', () => {
     const url = `${sandboxHelpBaseUrl()}/tr/returns-refunds`;
     expect(entry?.articles?.[0]).toEqual({ slug: 'returns-refunds', url });
     expect(entry?.text).toMatch(/Ürünleri teslimattan itibaren 14 gün içinde iade edebilirsiniz;[^\n]*\[1\]/);
+    expect(entry?.text).toContain(`[1] ${url}`);
+  });
+
+  it('answers a chat returns question from the passages too, with the cited article linked', async () => {
+    // Act
+    const entry = await acknowledgementOf(
+      '01-returns-question-tr.chat.json',
+      'v-8d41e7',
+      'test/fixtures/replay/chat-self-service',
+    );
+
+    // Assess
+    const url = `${sandboxHelpBaseUrl()}/tr/returns-refunds`;
+    expect(entry?.channel).toBe('chat');
+    expect(entry?.articles?.[0]).toEqual({ slug: 'returns-refunds', url });
+    expect(entry?.text).toMatch(/14 gün içinde iade[^\n]*\[1\]/);
     expect(entry?.text).toContain(`[1] ${url}`);
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesizeSwitchboard } from './synth.ts';
+import { exampleConfig, synthesizeSwitchboard } from './synth.ts';
 
 type Json = Record<string, unknown>;
 
@@ -60,7 +60,16 @@ describe('live chat infrastructure (WebSocket API)', () => {
       RouteKey: '$connect',
       AuthorizationType: 'CUSTOM',
     });
-    for (const routeKey of ['$disconnect', '$default', 'send', 'typing', 'resync', 'read', 'link-email']) {
+    for (const routeKey of [
+      '$disconnect',
+      '$default',
+      'send',
+      'typing',
+      'resync',
+      'read',
+      'link-email',
+      'suggest',
+    ]) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
     }
   });
@@ -121,5 +130,52 @@ describe('live chat infrastructure (WebSocket API)', () => {
       expect(report.violations, report.pluginName).toEqual([]);
       expect(report.conclusion).toBe('success');
     }
+  });
+});
+
+describe('live chat with the help center and generated answers', () => {
+  const ASSISTANT = { modelId: 'amazon.nova-lite-v1:0', guardrailId: 'a1b2c3d4e5f6', guardrailVersion: '2' };
+
+  it('gives the chat routes the help site and the same Bedrock grant as email', () => {
+    // Prepare
+    const example = exampleConfig();
+    const { template, assemblyDirectory } = synthesizeSwitchboard({
+      config: {
+        ...example,
+        support: { ...example.support, assistant: ASSISTANT },
+        help: { baseUrl: 'https://help.shop.example' },
+        chat: {},
+      },
+    });
+    const routesId = onlyId(template, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Chat WebSocket routes'),
+    });
+    const emailId = onlyId(template, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('[Ii]nbound email|received email|SES'),
+    });
+    const bedrock = (id: string) =>
+      statementsOf(template, id)
+        .filter((s) => [s.Action].flat().some((a) => String(a).startsWith('bedrock:')))
+        .map((s) => ({ action: s.Action, resource: s.Resource }));
+
+    // Act
+    const routes = template.findResources('AWS::Lambda::Function')[routesId] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+
+    // Assess
+    expect(routes.Properties.Environment.Variables.HELP_BASE_URL).toBe('https://help.shop.example');
+    expect(
+      bedrock(routesId)
+        .map((s) => s.action)
+        .sort(),
+    ).toEqual(['bedrock:ApplyGuardrail', 'bedrock:InvokeModel']);
+    expect(bedrock(routesId)).toEqual(bedrock(emailId));
+    const nag = (
+      JSON.parse(readFileSync(join(assemblyDirectory, 'validation-report.json'), 'utf8')) as {
+        pluginReports: PluginReport[];
+      }
+    ).pluginReports;
+    for (const report of nag) expect(report.violations, report.pluginName).toEqual([]);
   });
 });

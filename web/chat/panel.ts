@@ -30,7 +30,19 @@ type ServerFrame =
   | { type: 'typing'; from: 'agent'; state: 'start' | 'stop' }
   | { type: 'status'; messageId: string; status: string }
   | { type: 'email-link-sent' }
+  | { type: 'suggestions'; articles: Suggestion[] }
   | { type: 'error'; reason: string; clientMessageId?: string };
+
+interface Suggestion {
+  title: string;
+  summary: string;
+  url: string;
+}
+
+/** Help-center articles are asked for once the visitor pauses typing, and only for a question. */
+const SUGGEST_DELAY_MS = 400;
+const SUGGEST_MIN_WORDS = 3;
+const SUGGEST_MIN_CHARACTERS = 12;
 
 const VISITOR_KEY = 'switchboard.chat.visitorId';
 const PRECHAT_KEY = 'switchboard.chat.started';
@@ -65,6 +77,11 @@ textarea{flex:1;resize:none;border:1px solid #bbb;border-radius:8px;padding:8px;
 a{color:#1f4fd1}
 :focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
 .v{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.g{padding:0 12px 6px;max-height:40%;overflow-y:auto}
+.g h3{margin:4px 0;font-size:12px;font-weight:600;color:#444}
+.g ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}
+.g a{display:block;padding:6px 10px;border:1px solid #d5dcf5;border-radius:8px;text-decoration:none;font-size:13px;font-weight:600}
+.g span{display:block;font-weight:400;color:#444;font-size:12px;margin-block-start:2px}
 @media (max-width:480px){.p{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}}
 @media (prefers-reduced-motion:reduce){.p{transition:none}}
 `;
@@ -129,6 +146,11 @@ function mount(context: PanelContext): PanelApi {
   form.append(input, sendButton);
   panel.append(header, statusLine, log, typing, form);
   context.root.append(style, panel);
+  const tips = element('section', { class: 'g', 'aria-labelledby': 'sb-g', hidden: '' });
+  const tipsTitle = element('h3', { id: 'sb-g' });
+  const tipsList = element('ul');
+  tips.append(tipsTitle, tipsList);
+  form.before(tips);
 
   const shown = new Map<string, { message: ShownMessage; node: HTMLLIElement }>();
   const pending = new Map<string, string>();
@@ -225,6 +247,9 @@ function mount(context: PanelContext): PanelApi {
         break;
       case 'status':
         break;
+      case 'suggestions':
+        showSuggestions(input.value.trim() === '' ? [] : frame.articles);
+        break;
       case 'email-link-sent':
         typing.textContent = strings.confirmEmailSent;
         break;
@@ -318,6 +343,44 @@ function mount(context: PanelContext): PanelApi {
     const now = Date.now();
     if (now - lastTyping > TYPING_THROTTLE_MS && transmit({ action: 'typing', state: 'start' }))
       lastTyping = now;
+  });
+
+  let suggestTimer: ReturnType<typeof setTimeout> | undefined;
+  let suggestedFor = '';
+  function showSuggestions(articles: Suggestion[]): void {
+    tipsList.replaceChildren();
+    tipsTitle.textContent = strings.suggestions;
+    for (const article of articles.slice(0, 3)) {
+      if (!/^https?:\/\//.test(article.url)) continue;
+      const link = element('a', { href: article.url, target: '_blank', rel: 'noopener' }, article.title);
+      link.append(element('span', {}, article.summary));
+      const item = element('li');
+      item.append(link);
+      tipsList.append(item);
+    }
+    tips.hidden = tipsList.childElementCount === 0;
+  }
+  // Suggestions while the visitor types a question: asked for, never sent as a message.
+  input.addEventListener('input', () => {
+    clearTimeout(suggestTimer);
+    const text = input.value.trim();
+    if (text.split(/\s+/).length < SUGGEST_MIN_WORDS && text.length < SUGGEST_MIN_CHARACTERS) {
+      suggestedFor = '';
+      showSuggestions([]);
+      return;
+    }
+    suggestTimer = setTimeout(() => {
+      if (
+        text !== suggestedFor &&
+        transmit({ action: 'suggest', text: text.slice(0, 500), language: context.language })
+      )
+        suggestedFor = text;
+    }, SUGGEST_DELAY_MS);
+  });
+  form.addEventListener('submit', () => {
+    clearTimeout(suggestTimer);
+    suggestedFor = '';
+    showSuggestions([]);
   });
 
   // Focus stays inside the open panel (Tab and Shift+Tab cycle); Escape closes it.

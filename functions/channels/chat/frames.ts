@@ -43,8 +43,17 @@ export const sendFrameSchema = z.object({
 });
 export type SendFrame = z.infer<typeof sendFrameSchema>;
 
+/** Suggestions look at the start of a question: a paste is not looked up whole. */
+export const MAX_SUGGEST_TEXT_LENGTH = 500;
+
 export const clientFrameSchema = z.discriminatedUnion('action', [
   sendFrameSchema,
+  /** Help-center articles for what the visitor is typing; nothing is sent or stored. */
+  z.object({
+    action: z.literal('suggest'),
+    text: z.string().trim().min(1).max(MAX_SUGGEST_TEXT_LENGTH),
+    language: language.optional(),
+  }),
   z.object({ action: z.literal('typing'), state: z.enum(['start', 'stop']).default('start') }),
   /** History since `after` (or all of it): after a reconnect, or going back online. */
   z.object({

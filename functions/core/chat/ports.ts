@@ -58,6 +58,16 @@ export type ChatServerFrame =
     }
   | { readonly type: 'message'; readonly message: ChatFrameMessage }
   | { readonly type: 'typing'; readonly from: 'agent'; readonly state: 'start' | 'stop' }
+  /** Help-center articles for what the visitor is typing (nothing was sent or stored). */
+  | {
+      readonly type: 'suggestions';
+      readonly articles: readonly {
+        readonly slug: string;
+        readonly title: string;
+        readonly summary: string;
+        readonly url: string;
+      }[];
+    }
   | { readonly type: 'status'; readonly messageId: string; readonly status: DeliveryStatus }
   /** The confirmation mail for the address the visitor left is on its way. */
   | { readonly type: 'email-link-sent' }

@@ -33,6 +33,8 @@ export interface ChatWidgetStrings {
   readonly confirmEmailText: (link: string) => string;
   /** Said in the chat once the visitor left an address: what happens next. */
   readonly confirmEmailSent: string;
+  /** Above the help-center articles shown while the visitor types a question. */
+  readonly suggestions: string;
 }
 
 /** The launcher's label alone: all the loader (on every page of the shop) carries. */
@@ -72,6 +74,7 @@ const en: ChatWidgetStrings = {
   confirmEmailText: (link) =>
     `You left this address in the chat on our website. Confirm it, so our answers and your chat history reach you here:\n\n${link}\n\nIf that was not you, ignore this email: nothing changes.`,
   confirmEmailSent: 'We sent you an email: click the link in it to confirm the address.',
+  suggestions: 'These articles may answer your question',
 };
 
 const tr: ChatWidgetStrings = {
@@ -102,6 +105,7 @@ const tr: ChatWidgetStrings = {
   confirmEmailText: (link) =>
     `Web sitemizdeki sohbette bu adresi bıraktınız. Yanıtlarımız ve sohbet geçmişiniz size buradan ulaşsın diye adresi doğrulayın:\n\n${link}\n\nBu siz değilseniz bu e-postayı dikkate almayın: hiçbir şey değişmez.`,
   confirmEmailSent: 'Size bir e-posta gönderdik: adresi doğrulamak için içindeki bağlantıya tıklayın.',
+  suggestions: 'Bu makaleler sorunuzu yanıtlayabilir',
 };
 
 const STRINGS: Readonly<Record<string, ChatWidgetStrings>> = { en, tr };

@@ -29,6 +29,14 @@ describe('parseClientFrame', () => {
     expect(frame).toEqual({ action: 'read', state: 'read', messageIds: ['m-1', 'm-2'] });
   });
 
+  it('reads a suggest frame: trimmed text and the primary language', () => {
+    // Act
+    const frame = parseClientFrame(fixture('suggest-tr.json'));
+
+    // Assess
+    expect(frame).toEqual({ action: 'suggest', text: 'Kargom nerede kaldı?', language: 'tr' });
+  });
+
   it('refuses an unknown action with the reason', () => {
     // Act
     const parse = () => parseClientFrame(fixture('unknown-action.json'));
