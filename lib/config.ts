@@ -174,7 +174,7 @@ export const deploymentConfigSchema = z
       })
       .optional(),
     /**
-     * The voice channel on an Amazon Connect instance (issue 4): the caller-lookup function its
+     * The voice channel on an Amazon Connect instance: the caller-lookup function its
      * contact flows invoke, the contact-events rule, and escalation tasks. Leave out to deploy
      * without them.
      */

@@ -182,7 +182,7 @@ export class SandboxEngine {
   private lastRawEmail: Uint8Array | undefined;
   /** The shop's routes (`POST /orders/events`, reminders), signed with the sandbox shop secret. */
   readonly shop: SandboxShop;
-  /** The voice channel: contact-flow lookups and contact events (issue 4). */
+  /** The voice channel: contact-flow lookups and contact events. */
   readonly voice: SandboxVoice;
   /** The agent API (`/conversations…`, `/customers/{id}/timeline`, `/reports/channels`), bearer token checked. */
   readonly agents: SandboxAgents;

@@ -70,7 +70,7 @@ export interface Report {
   responses: Array<{ file: string; body: unknown }>;
   rejected: Array<{ file: string; reason: string }>;
   deadLetters: DeadLetter[];
-  /** Escalations recorded on conversations (issue 4): reason, detail, the agent task made for it. */
+  /** Escalations recorded on conversations: reason, detail, the agent task made for it. */
   escalations?: Array<{
     conversationId: string;
     reason: string;
@@ -86,7 +86,7 @@ export interface Report {
   }>;
   /** Sends still held for later (SMS quiet hours): a `.clock.json` past their time fires them. */
   deferred?: Array<{ id: string; at: string; outboundId: string; channel: string; kind: string }>;
-  /** The channel report (`GET /reports/channels`) over the replayed time (issue 7b). */
+  /** The channel report (`GET /reports/channels`) over the replayed time. */
   insights?: ChannelReport;
 }
 

@@ -67,7 +67,7 @@ export class SandboxDeferredSends implements DeferredSends {
 
   /** What is still waiting, for the report. */
   list(): Array<{ id: string; at: string; outboundId: string; channel: string; kind: string }> {
-    // Response-time deadlines (issue 7b) are checks, not sends: they are not listed.
+    // Response-time deadlines are checks, not sends: they are not listed.
     return [...this.pending].flatMap(([id, stored]) => {
       const s = unpack(id, stored);
       return 'type' in s.request && s.request.type === 'response-deadline'

@@ -12,7 +12,7 @@ import type { AwsClients } from './wiring.ts';
 /**
  * Each function's SDK clients, for its own region (endpoints follow AWS_ENDPOINT_URL_* when set).
  * One factory per function, each naming only the clients that function sends with: the bundler
- * leaves every other SDK package out, and a cold start loads none of them (issue 9). Connect,
+ * leaves every other SDK package out, and a cold start loads none of them. Connect,
  * which inbound functions only need when an escalation creates a task, is built on demand.
  * Called once per instance (handlers wrap them in `once`): the clients are reused across events.
  */

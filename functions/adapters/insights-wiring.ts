@@ -15,7 +15,7 @@ import { describeError, logger } from './observability.ts';
 import { SqsResponseDeadlines } from './sqs/response-deadlines.ts';
 
 /**
- * The insights dependencies of one function (issue 7b): counters and response times on the
+ * The insights dependencies of one function: counters and response times on the
  * table, breach metrics, escalations; inbound functions queue deadline checks on the outbound
  * queue, the dispatcher holds them with its scheduler.
  */

@@ -117,7 +117,7 @@ export interface Settings {
 
 /**
  * The clients a use-case's dependencies need, each builder naming only its own: a function builds
- * just those (function-clients.ts) and its bundle carries no other SDK package (issue 9).
+ * just those (function-clients.ts) and its bundle carries no other SDK package.
  */
 type ClientsFor<Name extends keyof AwsClients> = Pick<AwsClients, Name>;
 
@@ -460,7 +460,7 @@ export function remindersDeps(
 
 /**
  * The escalation rule's dependencies: escalations on the conversation, and Connect tasks when the
- * deployment names a task flow (issue 4).
+ * deployment names a task flow.
  */
 export function escalationDeps(
   clients: EscalationClients,

@@ -226,7 +226,7 @@ const supportShape = z
     /** Social messaging (WhatsApp, Messenger, Instagram): what to do outside the 24-hour window. */
     social: socialConfigSchema.default({ fallbackChannels: ['sms', 'email'] }),
     /**
-     * Satisfaction surveys (issue 7a): one short "1–5" question when a conversation closes, and
+     * Satisfaction surveys: one short "1–5" question when a conversation closes, and
      * how long after it a lone 1–5 from the customer counts as the answer. Absent: on, 72 hours.
      */
     surveys: z

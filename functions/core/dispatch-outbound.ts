@@ -38,7 +38,7 @@ export interface DispatchOutboundDeps {
   readonly deferredSends?: DeferredSends;
   /** The consent ledger: a provider's opt-out refusal is recorded there (source `carrier`). */
   readonly consent?: ConsentLedger;
-  /** Channel counters and the first-response time of agent replies (issue 7b); absent: not counted. */
+  /** Channel counters and the first-response time of agent replies; absent: not counted. */
   readonly insights?: InsightsDeps;
   /** How long one attempt holds a send's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
   readonly leaseSeconds?: number;

@@ -22,7 +22,7 @@ import type {
 } from './ports.ts';
 
 /**
- * Channel insights and response-time targets (issue 7b).
+ * Channel insights and response-time targets.
  *
  * Counters: every event adds to the counters of its channel and UTC hour in one atomic write
  * (ChannelInsights). Response times are measured in business minutes (the shop's calendar), so a

@@ -78,7 +78,7 @@ export interface Conversation {
   readonly firstResponseAt?: string;
   /** The latest agent reply sent on it: repeated contacts are counted from here. */
   readonly lastAgentReplyAt?: string;
-  /** Response times in business minutes and missed targets (issue 7b), each written once. */
+  /** Response times in business minutes and missed targets, each written once. */
   readonly firstResponseBusinessMinutes?: number;
   readonly resolvedAt?: string;
   readonly resolutionBusinessMinutes?: number;
@@ -87,7 +87,7 @@ export interface Conversation {
   readonly lastMessageAt: string;
   /** Flags a human should see: `spam`, `virus`, … */
   readonly flags?: readonly string[];
-  /** Agent API (issue 7a): who works on it, and who changed what (JWT `sub` of the agent). */
+  /** Agent API: who works on it, and who changed what (JWT `sub` of the agent). */
   readonly assignee?: string;
   readonly assignedAt?: string;
   readonly assignedBy?: string;
@@ -357,7 +357,7 @@ export interface ReminderDue {
 }
 
 /**
- * A conversation's response-time deadline (issue 7b) on the outbound queue: queued when the
+ * A conversation's response-time deadline on the outbound queue: queued when the
  * conversation opens, held until `due` (a deferred send), then checked: a target still unmet is
  * a breach. Checking twice is harmless (the escalation is keyed on the conversation and target).
  */
@@ -394,7 +394,7 @@ export interface Reminder {
   readonly scheduleId: string;
 }
 
-/** Why a conversation was handed to a person ahead of the queue (issue 4; breaches: issue 7b). */
+/** Why a conversation was handed to a person ahead of the queue. */
 export type EscalationReason =
   | 'repeated-contacts'
   | 'sensitive-words'

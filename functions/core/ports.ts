@@ -257,7 +257,7 @@ export interface ProviderMessageIndex {
 }
 
 /**
- * Orders (issue 6). The stored state of an order only moves forward in event time: `apply`
+ * Orders. The stored state of an order only moves forward in event time: `apply`
  * writes only when the event is newer than the one that set the current state.
  */
 export interface OrderStore {
@@ -345,7 +345,7 @@ export interface ChannelHourCounters {
 }
 
 /**
- * Channel insights (issue 7b): counters per channel per UTC hour. Every `add` is one atomic
+ * Channel insights: counters per channel per UTC hour. Every `add` is one atomic
  * write (no read first), so concurrent events never lose a count; `read` is a bounded Query
  * per day, never a scan.
  */
@@ -382,7 +382,7 @@ export interface ResponseDeadlines {
 }
 
 /**
- * Escalations kept on their conversation (issue 4): one record per event key, written with a
+ * Escalations kept on their conversation: one record per event key, written with a
  * condition, plus an `escalated` flag on the conversation so the agent queue shows it.
  */
 export interface EscalationLog {
@@ -415,7 +415,7 @@ export interface AgentTasks {
   create(task: AgentTask): Promise<{ readonly taskId: string }>;
 }
 
-/** Which conversations an agent lists (issue 7a); absent fields do not narrow. */
+/** Which conversations an agent lists; absent fields do not narrow. */
 export interface ConversationQuery {
   readonly status?: import('./model.ts').ConversationStatus;
   readonly channel?: Channel;
@@ -429,7 +429,7 @@ export interface ConversationQuery {
 export type ListPosition = 'start' | 'end' | { readonly at: string; readonly id: string };
 
 /**
- * The agent's view of the conversation table (issue 7a): index reads (no scans) and the agent's
+ * The agent's view of the conversation table: index reads (no scans) and the agent's
  * writes, each one conditional update (no read first).
  */
 export interface AgentConversations {
@@ -464,7 +464,7 @@ export interface AgentConversations {
   markSurveyQueued(conversationId: string, survey: NonNullable<Conversation['survey']>): Promise<boolean>;
 }
 
-/** Survey answers (issue 7a): find the survey a lone "1–5" answers, and keep the first answer. */
+/** Survey answers: find the survey a lone "1–5" answers, and keep the first answer. */
 export interface SurveyAnswers {
   /**
    * The customer's most recent conversation on `channel` whose survey was queued at or after
@@ -475,7 +475,7 @@ export interface SurveyAnswers {
   recordCsat(conversationId: string, csat: NonNullable<Conversation['csat']>): Promise<boolean>;
 }
 
-/** What we keep about one Amazon Connect contact (a call), keyed by its contact id (issue 4). */
+/** What we keep about one Amazon Connect contact (a call), keyed by its contact id. */
 export interface VoiceContactRecord {
   readonly contactId: string;
   readonly customerId?: string;

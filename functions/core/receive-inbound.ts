@@ -70,7 +70,7 @@ export interface ReceiveInboundDeps {
   readonly escalation?: EscalationDeps;
   /** Satisfaction survey answers (a lone 1–5 after a survey); absent: none are recognised. */
   readonly surveys?: SurveyAnswerDeps;
-  /** Channel counters and response-time deadlines (issue 7b); absent: nothing is counted. */
+  /** Channel counters and response-time deadlines; absent: nothing is counted. */
   readonly insights?: InsightsDeps;
   /** How long one attempt holds an event's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
   readonly leaseSeconds?: number;

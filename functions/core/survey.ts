@@ -14,7 +14,7 @@ import type {
 } from './ports.ts';
 
 /**
- * Satisfaction surveys (issue 7a): one short "how did we do, 1–5" on the conversation's channel
+ * Satisfaction surveys: one short "how did we do, 1–5" on the conversation's channel
  * when it closes, never twice for one conversation, never where the customer opted out (the
  * dispatcher checks consent and quiet hours again when it sends, as for every proactive kind);
  * and the answer: a lone 1–5 from the customer on that channel within the answer window.

@@ -55,7 +55,7 @@ export function makeDispatcherHandler(
     try {
       const deadline = responseDeadlineOf(safeJson(record.body));
       if (deadline) {
-        // A response-time deadline (issue 7b): held until due, then a missed target is a breach.
+        // A response-time deadline: held until due, then a missed target is a breach.
         const { insights } = getDeps();
         if (!insights) throw new InvalidInputError('this dispatcher does not track response times');
         const check = await checkResponseDeadline(insights, deadline);

@@ -28,9 +28,9 @@ export const keys = {
     sk: `EVENT#${occurredAt}#${eventId}`,
   }),
   reminder: (reminderId: string) => ({ pk: `REMINDER#${reminderId}`, sk: 'REMINDER' }),
-  /** An Amazon Connect contact (a call) and its caller (issue 4). */
+  /** An Amazon Connect contact (a call) and its caller. */
   voiceContact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'CONTACT' }),
-  /** One escalation of a conversation, under it, once per event key (issue 4). */
+  /** One escalation of a conversation, under it, once per event key. */
   escalation: (conversationId: string, eventKey: string) => ({
     pk: `CONVERSATION#${conversationId}`,
     sk: `ESCALATION#${eventKey}`,
@@ -40,7 +40,7 @@ export const keys = {
     pk: `CONVERSATION#${conversationId}`,
     sk: `TALLY#${since}`,
   }),
-  /** Insight counters of one channel in one UTC hour, a day's hours under one partition (issue 7b). */
+  /** Insight counters of one channel in one UTC hour, a day's hours under one partition. */
   channelHour: (day: string, hour: string, channel: string) => ({
     pk: `${INSIGHTS_PREFIX}${day}`,
     sk: `HOUR#${hour}#${channel}`,
