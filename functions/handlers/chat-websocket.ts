@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod';
@@ -18,6 +19,7 @@ import { once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { visitorFromContext } from '../channels/chat/authorize-visitor.ts';
 import { chatInboundMessage, parseClientFrame, signedIdentityOf } from '../channels/chat/frames.ts';
 import { requestEmailLink } from '../core/chat/email-link.ts';
+import { offerChatUpload, verifyChatAttachments } from '../core/chat/uploads.ts';
 import {
   closeChatConnection,
   markChatMessages,
@@ -63,6 +65,7 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
     }
     const deps = getDeps();
     const identified = signedIdentityOf(visitor);
+    /** The widget's id of the message or upload an error frame answers. */
     let clientMessageId: string | undefined;
     try {
       if (routeKey === '$connect') {
@@ -82,7 +85,13 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
           const receivedAt = new Date(
             parsed.data.requestContext.requestTimeEpoch ?? deps.clock.now().getTime(),
           );
-          const message = chatInboundMessage(frame, visitor, receivedAt.toISOString());
+          const attachments = await verifyChatAttachments(
+            deps,
+            deps.config.chat?.attachments,
+            visitor.visitorId,
+            frame.attachments,
+          );
+          const message = chatInboundMessage(frame, visitor, receivedAt.toISOString(), attachments);
           const result = await receiveChatMessage(deps, {
             message,
             attachments: [],
@@ -98,6 +107,19 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
             autoReplySkipped: result.autoReply.reasons,
           });
           return { statusCode: 200, body: JSON.stringify(result) };
+        }
+        case 'upload': {
+          clientMessageId = frame.uploadId;
+          const slot = await offerChatUpload(deps, deps.config.chat?.attachments, {
+            connectionId,
+            visitorId: visitor.visitorId,
+            uploadId: frame.uploadId,
+            filename: frame.filename,
+            contentType: frame.contentType,
+            size: frame.size,
+          });
+          logger.info('chat upload slot offered', { ...log, contentType: slot.contentType, size: slot.size });
+          return { statusCode: 200 };
         }
         case 'resync': {
           const result = await resyncChat(deps, {
@@ -160,7 +182,12 @@ export const handler = makeChatWebSocketHandler(
     if (!client)
       throw new ConfigurationError('the environment variable CHAT_CONNECTIONS_ENDPOINT is not set');
     return chatRouteDeps(
-      { dynamo: new DynamoDBClient({}), sqs: new SQSClient({}), connect: connectClientOnDemand },
+      {
+        dynamo: new DynamoDBClient({}),
+        sqs: new SQSClient({}),
+        s3: new S3Client({}),
+        connect: connectClientOnDemand,
+      },
       new ApiGatewayChatGateway(client),
       settings,
       chatIdentitySecretFromEnvironment(),

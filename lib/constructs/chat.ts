@@ -23,7 +23,7 @@ import { personalDataProtectionPolicy } from './log-data-protection.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 /** The routes the widget's frames pick by their `action` (besides $connect and $disconnect). */
-export const CHAT_ROUTES = ['send', 'typing', 'resync', 'read', 'link-email'] as const;
+export const CHAT_ROUTES = ['send', 'upload', 'typing', 'resync', 'read', 'link-email'] as const;
 
 export interface ChatProps {
   readonly encryption: Encryption;

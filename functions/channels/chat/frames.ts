@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { Identity, InboundMessage, Language } from '../../core/model.ts';
+import type { AttachmentRef, Identity, InboundMessage, Language } from '../../core/model.ts';
 import type { ChatIdentityClaims } from './identity-token.ts';
 
 /**
@@ -30,6 +30,29 @@ const language = z
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'use a BCP 47 language tag such as "tr" or "en-GB"')
   .transform((tag) => tag.slice(0, tag.indexOf('-') > 0 ? tag.indexOf('-') : undefined).toLowerCase());
 
+/** Files one chat message may carry. */
+export const MAX_CHAT_ATTACHMENTS = 5;
+
+/** What the widget says it uploaded: checked against the stored object before it counts. */
+export const chatAttachmentClaimSchema = z.object({
+  objectKey: z.string().min(1).max(400),
+  filename: z.string().min(1).max(255),
+  contentType: z.string().min(3).max(100),
+  size: z.number().int().positive(),
+});
+export type ChatAttachmentClaim = z.infer<typeof chatAttachmentClaimSchema>;
+
+/** The widget asks where to upload one file (before the message that carries it). */
+export const uploadFrameSchema = z.object({
+  action: z.literal('upload'),
+  /** The widget's own id for this upload, echoed in the answer. */
+  uploadId: clientMessageId,
+  filename: z.string().trim().min(1).max(255),
+  contentType: z.string().trim().toLowerCase().min(3).max(100),
+  size: z.number().int().positive(),
+});
+export type UploadFrame = z.infer<typeof uploadFrameSchema>;
+
 export const sendFrameSchema = z.object({
   action: z.literal('send'),
   /** When given it must be the connection's own visitor (the replay file and the widget carry it). */
@@ -40,11 +63,14 @@ export const sendFrameSchema = z.object({
   language: language.optional(),
   /** What an anonymous visitor said their name is (the pre-chat form); a signed identity's wins. */
   name: z.string().trim().min(1).max(120).optional(),
+  /** Files the widget uploaded through an upload slot first; the server checks each is there. */
+  attachments: z.array(chatAttachmentClaimSchema).max(MAX_CHAT_ATTACHMENTS).default([]),
 });
 export type SendFrame = z.infer<typeof sendFrameSchema>;
 
 export const clientFrameSchema = z.discriminatedUnion('action', [
   sendFrameSchema,
+  uploadFrameSchema,
   z.object({ action: z.literal('typing'), state: z.enum(['start', 'stop']).default('start') }),
   /** History since `after` (or all of it): after a reconnect, or going back online. */
   z.object({
@@ -95,6 +121,7 @@ export function chatInboundMessage(
   frame: SendFrame,
   visitor: ChatVisitor,
   receivedAt: string,
+  attachments: readonly AttachmentRef[] = [],
 ): InboundMessage {
   if (frame.visitorId !== undefined && frame.visitorId !== visitor.visitorId) {
     throw new InvalidInputError('visitorId is not the visitor of this connection', { field: 'visitorId' });
@@ -104,7 +131,9 @@ export function chatInboundMessage(
     .replace(/\r\n?/g, '\n')
     .replace(/[^\P{Cc}\n\t]/gu, '')
     .trim();
-  if (text === '') throw new InvalidInputError('text must not be empty', { field: 'text' });
+  if (text === '' && attachments.length === 0) {
+    throw new InvalidInputError('text must not be empty', { field: 'text' });
+  }
   if (text.length > MAX_CHAT_TEXT_LENGTH) {
     throw new InvalidInputError(`text is longer than ${MAX_CHAT_TEXT_LENGTH} characters`, { field: 'text' });
   }
@@ -116,7 +145,7 @@ export function chatInboundMessage(
     ...((identity?.name ?? frame.name) ? { fromName: identity?.name ?? frame.name } : {}),
     receivedAt,
     text,
-    attachments: [],
+    attachments,
     chat: {
       visitorId: visitor.visitorId,
       ...(identity ? { identified: signedIdentityOf(visitor) } : {}),

@@ -162,6 +162,15 @@ export function frameMessage(message: Message): ChatFrameMessage {
       ? { clientMessageId: message.providerMessageId?.slice(slash + 1) }
       : {}),
     ...(message.deliveryStatus ? { status: message.deliveryStatus } : {}),
+    ...(message.attachments.length > 0
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            size: a.size,
+          })),
+        }
+      : {}),
   };
 }
 
