@@ -55,6 +55,8 @@ export type ChatServerFrame =
       readonly answerBy: string;
       readonly language: string;
       readonly messages: readonly ChatFrameMessage[];
+      /** Files the widget may attach; absent: no attach button. */
+      readonly uploads?: { readonly contentTypes: readonly string[]; readonly maxBytes: number };
     }
   | {
       readonly type: 'received';

@@ -138,6 +138,14 @@ export async function resyncChat(
     ),
     language,
     messages: shown,
+    ...(config.chat?.attachments
+      ? {
+          uploads: {
+            contentTypes: config.chat.attachments.contentTypes,
+            maxBytes: config.chat.attachments.maxBytes,
+          },
+        }
+      : {}),
   });
   // Shown now: an email copy waiting for these (continuity) is no longer needed.
   const at = now.toISOString();
