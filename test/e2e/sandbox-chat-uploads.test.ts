@@ -165,3 +165,39 @@ describe('chat uploads in the sandbox', () => {
     visitor.socket.close();
   });
 });
+
+describe('read state of chat messages in the sandbox', () => {
+  it('shows an agent reply the visitor read as read (with when) in the agent API', async () => {
+    // Prepare
+    const visitor = await visitorSocket('v-reader');
+    visitor.socket.send(
+      JSON.stringify({ action: 'send', clientMessageId: 'c-1', text: 'Where is my parcel?' }),
+    );
+    await expect.poll(() => sandbox.engine.outbox.some((o) => o.to === 'v-reader')).toBe(true);
+    const conversationId = sandbox.engine.outbox.find((o) => o.to === 'v-reader')?.conversationId;
+    await fetch(`${sandbox.base}/conversations/${conversationId}/replies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEFAULT_SANDBOX_AGENT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'It is out for delivery.' }),
+    });
+    const replyFrame = () =>
+      visitor.frames
+        .filter((f) => f.type === 'message')
+        .map((f) => f.message as { id: string; text: string })
+        .find((m) => m.text === 'It is out for delivery.');
+    await expect.poll(replyFrame).toBeDefined();
+    const replyId = replyFrame()?.id;
+    const reply = async () =>
+      (await conversationMessages('v-reader')).find((m) => m.text === 'It is out for delivery.');
+    const sentStatus = (await reply())?.status;
+
+    // Act
+    visitor.socket.send(JSON.stringify({ action: 'read', state: 'read', messageIds: [replyId] }));
+
+    // Assess
+    await expect.poll(async () => (await reply())?.status).toBe('read');
+    expect(sentStatus).not.toBe('read');
+    expect((await reply())?.readAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    visitor.socket.close();
+  });
+});
