@@ -26,23 +26,19 @@ export class S3ChatUploads implements ChatUploadStore {
   }
 
   async presign(slot: ChatUploadSlot): Promise<PresignedUpload> {
-    const { url, fields } = await createPresignedPost(
-      // The presigner's own copy of the S3 client types; the client is the same protocol.
-      this.s3 as unknown as Parameters<typeof createPresignedPost>[0],
-      {
-        Bucket: this.bucket,
-        Key: slot.objectKey,
-        Fields: { 'Content-Type': slot.contentType, 'Content-Disposition': 'attachment' },
-        // The key is pinned by the library's own `key` condition; exact length, exact type.
-        Conditions: [
-          ['content-length-range', slot.size, slot.size],
-          { 'Content-Type': slot.contentType },
-          // Files from strangers: never rendered inline from S3.
-          { 'Content-Disposition': 'attachment' },
-        ],
-        Expires: slot.expiresInSeconds,
-      },
-    );
+    const { url, fields } = await createPresignedPost(this.s3, {
+      Bucket: this.bucket,
+      Key: slot.objectKey,
+      Fields: { 'Content-Type': slot.contentType, 'Content-Disposition': 'attachment' },
+      // The key is pinned by the library's own `key` condition; exact length, exact type.
+      Conditions: [
+        ['content-length-range', slot.size, slot.size],
+        { 'Content-Type': slot.contentType },
+        // Files from strangers: never rendered inline from S3.
+        { 'Content-Disposition': 'attachment' },
+      ],
+      Expires: slot.expiresInSeconds,
+    });
     return { url: this.postUrl?.() ?? url, fields };
   }
 
