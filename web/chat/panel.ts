@@ -385,8 +385,15 @@ function mount(context: PanelContext): PanelApi {
     const uploadId = randomId('u-');
     uploads.set(uploadId, { file, clientMessageId: randomId('c-'), text: input.value.trim() });
     input.value = '';
-    typing.textContent = strings.uploading(0);
-    transmit({ action: 'upload', uploadId, filename: file.name, contentType: file.type, size: file.size });
+    const asked = transmit({
+      action: 'upload',
+      uploadId,
+      filename: file.name,
+      contentType: file.type,
+      size: file.size,
+    });
+    typing.textContent = asked ? strings.uploading(0) : strings.uploadFailed;
+    if (!asked) uploads.delete(uploadId);
     attach.focus();
   });
 
