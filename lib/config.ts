@@ -2,7 +2,9 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import {
+  chatAttachmentsSchema,
   chatSupportSchema,
+  DEFAULT_CHAT_ATTACHMENT_TYPES,
   type SupportConfig,
   smsConfigSchema,
   supportSettingsSchema,
@@ -264,6 +266,19 @@ export const deploymentConfigSchema = z
           })
           .default({ rateLimit: 50, burstLimit: 100 }),
         ...chatSupportSchema.shape,
+        /**
+         * The shop's origins (`https://shop.example`) the widget runs on: the mail bucket's CORS
+         * lets them POST uploads. Absent: no uploads, the widget hides its attach button.
+         */
+        allowedOrigins: z
+          .array(z.url().refine((u) => new URL(u).origin === u, 'use an origin: scheme and host, no path'))
+          .min(1)
+          .max(20)
+          .optional(),
+        attachments: chatAttachmentsSchema.default({
+          contentTypes: DEFAULT_CHAT_ATTACHMENT_TYPES,
+          maxBytes: 10 * 1024 * 1024,
+        }),
       })
       .optional(),
   })
@@ -276,7 +291,13 @@ export const deploymentConfigSchema = z
       ...config.support,
       ...(sms ? { sms } : {}),
       ...(chat
-        ? { chat: { emailAfterMinutes: chat.emailAfterMinutes, confirmationUrl: chat.confirmationUrl } }
+        ? {
+            chat: {
+              emailAfterMinutes: chat.emailAfterMinutes,
+              confirmationUrl: chat.confirmationUrl,
+              ...(chat.allowedOrigins ? { attachments: chat.attachments } : {}),
+            },
+          }
         : {}),
     } satisfies SupportConfig,
   }))

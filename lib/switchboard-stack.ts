@@ -145,6 +145,8 @@ export class SwitchboardStack extends Stack {
         outboundQueue: this.outbound.queue,
         dispatcher: this.outbound.dispatcher,
         throttle: config.chat.throttle,
+        mailStorage: this.mailStorage,
+        ...(config.chat.allowedOrigins ? { allowedOrigins: config.chat.allowedOrigins } : {}),
         httpApi: this.httpApi,
         logRetention: config.logRetentionDays,
         logRemovalPolicy: removalPolicy,

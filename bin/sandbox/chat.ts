@@ -11,6 +11,7 @@ import { chatConfirmDeps, chatRouteDeps } from '../../functions/adapters/chat-wi
 import { DynamoAgentConversations } from '../../functions/adapters/dynamodb/agent-conversations.ts';
 import { DynamoChatConnections } from '../../functions/adapters/dynamodb/chat-connections.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { S3ChatUploads } from '../../functions/adapters/s3/chat-uploads.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { chatContinuity, type Settings } from '../../functions/adapters/wiring.ts';
 import { MAX_FRAME_BYTES, visitorIdSchema } from '../../functions/channels/chat/frames.ts';
@@ -24,9 +25,10 @@ import {
 import { makeChatConfirmHandler } from '../../functions/handlers/chat-confirm.ts';
 import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
 import { apiGatewayV2Event } from './api-gateway-event.ts';
+import { acceptPresignedPost } from './chat-uploads.ts';
 import type { SandboxClock } from './engine.ts';
 import { lambdaContext } from './lambda-context.ts';
-import type { StandIns } from './stand-ins.ts';
+import { SANDBOX_AWS_SECRET_ACCESS_KEY, type StandIns } from './stand-ins.ts';
 
 /** The secret the sandbox signs chat identities with, as a shop's backend would with its own. */
 export const SANDBOX_CHAT_IDENTITY_SECRET = 'sandbox-chat-identity-secret';
@@ -35,7 +37,7 @@ export const SANDBOX_CHAT_IDENTITY_SECRET = 'sandbox-chat-identity-secret';
 const FRAME_SPACING_MS = 1_000;
 
 /** The routes of the WebSocket API (route selection `$request.body.action`). */
-const ROUTES = new Set(['send', 'typing', 'resync', 'read', 'link-email', 'suggest']);
+const ROUTES = new Set(['send', 'upload', 'typing', 'resync', 'read', 'link-email', 'suggest']);
 
 /** A `.chat.json` file (DESIGN §5): what a visitor sends, with the identity the shop would sign. */
 const chatFileSchema = z.object({
@@ -76,6 +78,8 @@ export class SandboxChat {
   managementClient!: ApiGatewayManagementApiClient;
   /** One event at a time, as the replay does: frames and the queue drains they cause never interleave. */
   private turn: Promise<unknown> = Promise.resolve();
+  /** The sandbox server's own origin, where upload slots point. */
+  private origin = 'http://127.0.0.1:3000';
 
   private constructor(
     private readonly managementServer: Server,
@@ -118,7 +122,19 @@ export class SandboxChat {
       () => new StaticShopSecret(SANDBOX_CHAT_IDENTITY_SECRET),
       this.clock,
     );
-    const deps = chatRouteDeps(this.standIns.clients, gateway, settings, secret, this.clock);
+    const routeDeps = chatRouteDeps(this.standIns.clients, gateway, settings, secret, this.clock);
+    // Browsers POST the files to the sandbox's own port: the S3 stand-in takes no POST uploads.
+    const deps = routeDeps.uploads
+      ? {
+          ...routeDeps,
+          uploads: new S3ChatUploads(
+            this.standIns.clients.s3,
+            settings.mailBucket,
+            settings.attachmentPrefix,
+            () => `${this.origin}/chat/uploads`,
+          ),
+        }
+      : routeDeps;
     this.routes = makeChatWebSocketHandler(() => deps);
     const db = documentClient(this.standIns.clients.dynamo);
     this.sender = new ChatSender({
@@ -153,8 +169,22 @@ export class SandboxChat {
     return count;
   }
 
+  /** `POST /chat/uploads`: a presigned POST, checked as S3 would, stored in the S3 stand-in. */
+  async upload(body: Buffer, contentType: string): Promise<{ status: number; body: string }> {
+    return acceptPresignedPost(body, contentType, {
+      s3: this.standIns.clients.s3,
+      bucket: this.standIns.mailBucket,
+      secretAccessKey: SANDBOX_AWS_SECRET_ACCESS_KEY,
+      now: new Date(),
+    });
+  }
+
   /** Takes `/chat/ws` upgrades of the sandbox's HTTP server. */
   attach(server: Server): void {
+    server.on('listening', () => {
+      this.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    if (server.listening) this.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('upgrade', (request, socket, head) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       if (url.pathname !== '/chat/ws') {
@@ -256,7 +286,7 @@ export class SandboxChat {
     body: string | undefined,
   ): Promise<ChatRouteResult> {
     if (routeKey === '$default') {
-      const reason = 'unknown action: use send, typing, resync, read, link-email or suggest';
+      const reason = 'unknown action: use send, upload, typing, resync, read, link-email or suggest';
       this.sockets.get(connectionId)?.socket.send(JSON.stringify({ type: 'error', reason }));
       return { statusCode: 400 };
     }

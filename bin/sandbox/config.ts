@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   type ChatSupportConfig,
+  chatAttachmentsSchema,
   chatSupportSchema,
   type SmsConfig,
   type SupportConfig,
@@ -48,7 +49,11 @@ export function sandboxSupportConfigFrom(config: DeploymentConfig): SupportConfi
   return {
     ...config.support,
     sms: config.support.sms ?? SANDBOX_SMS_STAND_IN,
-    chat: config.support.chat ?? SANDBOX_CHAT_STAND_IN,
+    // Uploads on in the sandbox whatever the deployment's origins: its own route takes them.
+    chat: {
+      ...(config.support.chat ?? SANDBOX_CHAT_STAND_IN),
+      attachments: config.support.chat?.attachments ?? chatAttachmentsSchema.parse({}),
+    },
   };
 }
 

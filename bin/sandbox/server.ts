@@ -48,6 +48,18 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
         response.writeHead(answer.statusCode ?? 500, answer.headers as Record<string, string>);
         return response.end(answer.body ?? '');
       }
+      if (request.method === 'POST' && url.pathname === '/chat/uploads') {
+        // Where the widget's presigned POSTs land: the S3 stand-in takes no browser uploads.
+        const answer = await engine.chat.upload(
+          await readBody(request),
+          request.headers['content-type'] ?? '',
+        );
+        response.writeHead(answer.status, {
+          'content-type': 'application/xml',
+          'access-control-allow-origin': request.headers.origin ?? '*',
+        });
+        return response.end(answer.body);
+      }
       if (request.method === 'POST' && url.pathname === '/chat/demo/identity') {
         // What a shop's backend does for its logged-in customer: sign who they are.
         const claims = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Record<

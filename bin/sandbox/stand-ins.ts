@@ -45,7 +45,9 @@ const startSesLocal = (
 ) as typeof sesLocalImport.default;
 
 const REGION = 'eu-central-1';
-const CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
+/** The stand-ins take any key; the sandbox's upload route checks presigned POSTs with this one. */
+export const SANDBOX_AWS_SECRET_ACCESS_KEY = 'sandbox';
+const CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: SANDBOX_AWS_SECRET_ACCESS_KEY };
 /** Like the deployed queue: a message that fails this often goes to the DLQ. */
 export const SANDBOX_MAX_RECEIVE_COUNT = 3;
 

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { signEmailLinkToken, verifyEmailLinkToken } from '../channels/chat/identity-token.ts';
 import type {
   ConfirmEmailLinkDeps,
@@ -7,6 +9,7 @@ import type {
 } from '../core/chat/email-link.ts';
 import type { ChatGateway } from '../core/chat/ports.ts';
 import { type ChatSuggestionDeps, ConnectionThrottle } from '../core/chat/suggestions.ts';
+import type { ChatUploadDeps } from '../core/chat/uploads.ts';
 import type {
   ChatConnectionDeps,
   ChatHistoryDeps,
@@ -29,6 +32,7 @@ import { documentClient } from './dynamodb/document-client.ts';
 import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { derivedIds, systemClock } from './ids.ts';
+import { S3ChatUploads } from './s3/chat-uploads.ts';
 import { SecretsManagerShopSecret, type ShopSecret } from './shop/shop-secret.ts';
 import { type AwsClients, answeringHelpCenterDeps, inboundSmsDeps, type Settings } from './wiring.ts';
 
@@ -43,7 +47,8 @@ export type ChatRouteDeps = ChatSendDeps &
   ChatHistoryDeps &
   ChatReadDeps &
   ChatConnectionDeps &
-  RequestEmailLinkDeps & {
+  RequestEmailLinkDeps &
+  ChatUploadDeps & {
     /** Articles while the visitor types (`suggest`); absent without a help center. */
     readonly suggestions?: ChatSuggestionDeps;
   };
@@ -82,7 +87,8 @@ export function chatConfirmDeps(
 
 /** Every route of the chat WebSocket: the inbound path, the connections and the socket writer. */
 export function chatRouteDeps(
-  clients: Parameters<typeof inboundSmsDeps>[0],
+  /** `s3`: the mail bucket the widget uploads to (when the config takes files). */
+  clients: Parameters<typeof inboundSmsDeps>[0] & { readonly s3?: S3Client },
   gateway: ChatGateway,
   settings: Settings,
   secret: ShopSecret,
@@ -113,6 +119,10 @@ export function chatRouteDeps(
     providerMessages: new DynamoProviderMessageIndex(db, settings.tableName),
     history: new DynamoAgentConversations(db, settings.tableName),
     linkSigner: new HmacEmailLinkSigner(secret),
+    ...(clients.s3 && settings.mailBucket && settings.support.chat?.attachments
+      ? { uploads: new S3ChatUploads(clients.s3, settings.mailBucket, settings.attachmentPrefix) }
+      : {}),
+    newUploadId: randomUUID,
   };
 }
 

@@ -268,12 +268,40 @@ const supportConsistency = z.superRefine<SupportSettings>(
  */
 export const supportSettingsSchema = supportShape.check(supportConsistency);
 
+/** Files a visitor may upload in the widget: a few common types, small enough for an agent to open. */
+export const DEFAULT_CHAT_ATTACHMENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+];
+
+export const chatAttachmentsSchema = z.object({
+  /** Exact MIME types the upload slot accepts (the presigned POST pins the one declared). */
+  contentTypes: z
+    .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'use a lowercase MIME type such as "image/png"'))
+    .min(1)
+    .max(20)
+    .default(DEFAULT_CHAT_ATTACHMENT_TYPES),
+  /** Largest file in bytes; like an email attachment's limit. */
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(25 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+});
+export type ChatAttachmentLimits = z.infer<typeof chatAttachmentsSchema>;
+
 /** What the chat functions and the dispatcher need of the deployment's `chat` section. */
 export const chatSupportSchema = z.object({
   /** An answer a signed-in visitor has not seen in the widget after this many minutes goes to their email too. */
   emailAfterMinutes: z.number().int().min(1).max(1_440).default(10),
   /** Where the link that confirms a visitor's email lands (the `/chat/confirm` route); absent: no linking. */
   confirmationUrl: z.url({ message: 'must be the URL of the /chat/confirm route' }).optional(),
+  /** Uploads in the widget; absent: off (the deployment has no `chat.allowedOrigins`). */
+  attachments: chatAttachmentsSchema.optional(),
 });
 
 /** What the functions receive: the support settings plus the sections of the channels deployed. */

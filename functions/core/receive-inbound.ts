@@ -190,10 +190,13 @@ async function storeAndAcknowledge(
     quarantined,
   });
   // Media a platform holds for us (WhatsApp media ids, Messenger URLs) have no content here:
-  // their references are stored as they came, and so is what a channel could not read.
+  // their references are stored as they came, and so is what a channel could not read…
   const attachments = [
     ...kept,
-    ...message.attachments.filter((a) => a.media !== undefined || a.skippedReason !== undefined),
+    // … and files the sender stored themselves (a chat upload, checked by the channel).
+    ...message.attachments.filter(
+      (a) => a.media !== undefined || a.skippedReason !== undefined || a.objectKey !== undefined,
+    ),
   ];
 
   const base: Conversation = thread.conversation ?? {

@@ -301,6 +301,16 @@ function conversationView(conversation: Conversation) {
   return { ...conversation };
 }
 
+/**
+ * A message as agents see it; ours carry where they got to (`status`: sent, delivered, read,
+ * failed) and, once the customer saw one, when (`readAt`).
+ */
 function messageView(message: Message) {
-  return { ...message };
+  return {
+    ...message,
+    ...(message.deliveryStatus ? { status: message.deliveryStatus } : {}),
+    ...(message.deliveryStatus === 'read' && message.deliveryStatusAt
+      ? { readAt: message.deliveryStatusAt }
+      : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod';
@@ -19,6 +20,7 @@ import { visitorFromContext } from '../channels/chat/authorize-visitor.ts';
 import { chatInboundMessage, parseClientFrame, signedIdentityOf } from '../channels/chat/frames.ts';
 import { requestEmailLink } from '../core/chat/email-link.ts';
 import { suggestChatArticles } from '../core/chat/suggestions.ts';
+import { offerChatUpload, verifyChatAttachments } from '../core/chat/uploads.ts';
 import {
   closeChatConnection,
   markChatMessages,
@@ -64,6 +66,7 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
     }
     const deps = getDeps();
     const identified = signedIdentityOf(visitor);
+    /** The widget's id of the message or upload an error frame answers. */
     let clientMessageId: string | undefined;
     try {
       if (routeKey === '$connect') {
@@ -83,7 +86,13 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
           const receivedAt = new Date(
             parsed.data.requestContext.requestTimeEpoch ?? deps.clock.now().getTime(),
           );
-          const message = chatInboundMessage(frame, visitor, receivedAt.toISOString());
+          const attachments = await verifyChatAttachments(
+            deps,
+            deps.config.chat?.attachments,
+            visitor.visitorId,
+            frame.attachments,
+          );
+          const message = chatInboundMessage(frame, visitor, receivedAt.toISOString(), attachments);
           const result = await receiveChatMessage(deps, {
             message,
             attachments: [],
@@ -99,6 +108,19 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
             autoReplySkipped: result.autoReply.reasons,
           });
           return { statusCode: 200, body: JSON.stringify(result) };
+        }
+        case 'upload': {
+          clientMessageId = frame.uploadId;
+          const slot = await offerChatUpload(deps, deps.config.chat?.attachments, {
+            connectionId,
+            visitorId: visitor.visitorId,
+            uploadId: frame.uploadId,
+            filename: frame.filename,
+            contentType: frame.contentType,
+            size: frame.size,
+          });
+          logger.info('chat upload slot offered', { ...log, contentType: slot.contentType, size: slot.size });
+          return { statusCode: 200 };
         }
         case 'resync': {
           const result = await resyncChat(deps, {
@@ -172,7 +194,12 @@ export const handler = makeChatWebSocketHandler(
     if (!client)
       throw new ConfigurationError('the environment variable CHAT_CONNECTIONS_ENDPOINT is not set');
     return chatRouteDeps(
-      { dynamo: new DynamoDBClient({}), sqs: new SQSClient({}), connect: connectClientOnDemand },
+      {
+        dynamo: new DynamoDBClient({}),
+        sqs: new SQSClient({}),
+        s3: new S3Client({}),
+        connect: connectClientOnDemand,
+      },
       new ApiGatewayChatGateway(client),
       settings,
       chatIdentitySecretFromEnvironment(),

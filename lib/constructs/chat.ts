@@ -20,10 +20,11 @@ import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import { acknowledgeSynchronousInvocation, type SupportHttpApi } from './http-api.ts';
 import { personalDataProtectionPolicy } from './log-data-protection.ts';
+import type { MailStorage } from './mail-storage.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 /** The routes the widget's frames pick by their `action` (besides $connect and $disconnect). */
-export const CHAT_ROUTES = ['send', 'typing', 'resync', 'read', 'link-email', 'suggest'] as const;
+export const CHAT_ROUTES = ['send', 'upload', 'typing', 'resync', 'read', 'link-email', 'suggest'] as const;
 
 export interface ChatProps {
   readonly encryption: Encryption;
@@ -38,6 +39,10 @@ export interface ChatProps {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Where `GET /chat/confirm` (the email confirmation link) is served; absent: no email linking. */
   readonly httpApi?: SupportHttpApi;
+  /** Where the widget's uploads are stored (beside email attachments); absent: no uploads. */
+  readonly mailStorage?: MailStorage;
+  /** The shop's origins, allowed to POST uploads to the mail bucket; absent: no uploads. */
+  readonly allowedOrigins?: readonly string[];
   /** @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
@@ -95,6 +100,11 @@ export class Chat extends Construct {
       .bindConversationStore(props.store, 'readWrite', 'chatRoutes')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support);
+    if (props.mailStorage && props.allowedOrigins) {
+      // The routes sign each upload slot (the POST acts with their rights) and check the result.
+      this.routes.bindMailStorage(props.mailStorage, { chatUploads: true });
+      props.mailStorage.allowBrowserUploads(props.allowedOrigins);
+    }
     // The routes sign the confirmation links of addresses visitors leave.
     this.routes.lambdaFunction.addEnvironment('CHAT_IDENTITY_SECRET_ARN', this.identitySecret.secretArn);
     grantSecretRead(this.routes.lambdaFunction, this.identitySecret, props.encryption);

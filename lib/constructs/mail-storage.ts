@@ -1,7 +1,14 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CHAT_UPLOAD_FOLDER } from '../../functions/core/chat/uploads.ts';
 import type { Encryption } from './encryption.ts';
 
 export interface MailStorageProps {
@@ -44,6 +51,11 @@ export interface MailAccess {
   readonly writeAttachments?: boolean;
   /** Read stored attachments (to send them on). @default false */
   readonly readAttachments?: boolean;
+  /**
+   * Sign browser uploads into the chat folder of the attachment prefix (a presigned POST acts
+   * with the signer's rights) and check what was stored there; nothing outside it. @default false
+   */
+  readonly chatUploads?: boolean;
 }
 
 /**
@@ -161,6 +173,15 @@ export class MailStorage extends Construct {
     if (readable.length > 0) {
       principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readable }));
     }
+    if (access.chatUploads) {
+      principal.addToPrincipalPolicy(
+        new PolicyStatement({
+          // HeadObject is authorized by s3:GetObject.
+          actions: ['s3:PutObject', 's3:GetObject'],
+          resources: [this.bucket.arnForObjects(this.chatUploadPattern)],
+        }),
+      );
+    }
     if (access.writeAttachments) {
       principal.addToPrincipalPolicy(
         new PolicyStatement({
@@ -169,9 +190,10 @@ export class MailStorage extends Construct {
         }),
       );
     }
+    const writes = access.writeAttachments || access.chatUploads;
     const keyActions = [
-      ...(readable.length > 0 || access.writeAttachments ? ['kms:Decrypt'] : []),
-      ...(access.writeAttachments ? ['kms:GenerateDataKey'] : []),
+      ...(readable.length > 0 || writes ? ['kms:Decrypt'] : []),
+      ...(writes ? ['kms:GenerateDataKey'] : []),
     ];
     if (keyActions.length > 0) {
       principal.addToPrincipalPolicy(
@@ -185,6 +207,25 @@ export class MailStorage extends Construct {
     return [
       ...(access.readRawMail ? [`${this.rawMailPrefix}*`] : []),
       ...(access.readAttachments || access.writeAttachments ? [`${this.attachmentPrefix}*`] : []),
+      ...(access.chatUploads ? [this.chatUploadPattern] : []),
     ];
+  }
+
+  /** Where the chat widget's files go: beside email attachments, in a folder of their own. */
+  get chatUploadPattern(): string {
+    return `${this.attachmentPrefix}${CHAT_UPLOAD_FOLDER}*`;
+  }
+
+  /**
+   * Lets the shop's pages POST presigned uploads straight to the bucket (CORS); the presigned
+   * policy, not CORS, decides what may be written.
+   */
+  allowBrowserUploads(origins: readonly string[]): void {
+    this.bucket.addCorsRule({
+      allowedMethods: [HttpMethods.POST],
+      allowedOrigins: [...origins],
+      allowedHeaders: ['*'],
+      maxAge: 3_600,
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_AGENT_TOKEN } from '../../bin/sandbox/agents.ts';
@@ -7,6 +8,7 @@ import { sandboxServerForTests } from '../support/sandbox-server.ts';
 // Monday 10:00 in Istanbul: the team is in, and answers within two business hours.
 const sandbox = sandboxServerForTests(new Date('2026-11-23T07:00:00Z'));
 const SCREENSHOTS = process.env.CHAT_SCREENSHOTS_DIR;
+const PNG = readFileSync(new URL('../fixtures/chat/receipt.png', import.meta.url));
 
 let launched: LaunchedBrowser;
 
@@ -110,6 +112,43 @@ describe('the chat widget on the demo shop page', () => {
     const text = await panelLog(page).innerText();
     expect(text.split('Merhaba, iade nasıl yapılır?')).toHaveLength(2);
     expect(text).toMatch(/14 gün/);
+    await context.close();
+  });
+
+  it('attaches a small PNG: uploaded, sent, shown as delivered, and on the message in the agent API', async () => {
+    // Prepare
+    const { context, page } = await turkishVisitor();
+    const before = new Set(await chatConversationIds());
+    await page.locator('[data-switchboard-chat] button[aria-haspopup]').click();
+    await page.getByRole('button', { name: 'Sohbeti başlat' }).click();
+    const attach = page.getByRole('button', { name: 'Dosya ekle' });
+    await attach.waitFor();
+
+    // Act: the attach button opens the file chooser; the file goes with the typed text
+    await page.getByRole('textbox', { name: 'Mesajınızı yazın…' }).fill('Faturam ekte');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), attach.click()]);
+    await chooser.setFiles({ name: 'fatura.png', mimeType: 'image/png', buffer: PNG });
+
+    // Assess: shown with the file and delivered once stored
+    await expect.poll(() => panelLog(page).innerText(), { timeout: 15_000 }).toMatch(/▤ fatura\.png/);
+    await expect.poll(() => panelLog(page).innerText(), { timeout: 15_000 }).toMatch(/✓ İletildi/);
+    await page.getByText('Faturam ekte').scrollIntoViewIfNeeded();
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/chat-attachment.png` });
+    let conversationId: string | undefined;
+    await expect
+      .poll(async () => {
+        conversationId = (await chatConversationIds()).find((id) => !before.has(id));
+        return conversationId;
+      })
+      .toBeDefined();
+    const detail = (await agentApi(`/conversations/${conversationId}`)) as {
+      messages: Array<{ direction: string; text: string; attachments: unknown[] }>;
+    };
+    const inbound = detail.messages.find((m) => m.direction === 'inbound');
+    expect(inbound?.text).toBe('Faturam ekte');
+    expect(inbound?.attachments).toEqual([
+      expect.objectContaining({ filename: 'fatura.png', contentType: 'image/png', size: PNG.length }),
+    ]);
     await context.close();
   });
 

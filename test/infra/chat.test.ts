@@ -36,7 +36,10 @@ describe('live chat infrastructure (WebSocket API)', () => {
   beforeAll(() => {
     // Prepare / Act
     const synthesized = synthesizeSwitchboard({
-      config: { chat: { throttle: { rateLimit: 30, burstLimit: 60 } }, agents: {} },
+      config: {
+        chat: { throttle: { rateLimit: 30, burstLimit: 60 }, allowedOrigins: ['https://shop.example'] },
+        agents: {},
+      },
     });
     template = synthesized.template;
     reports = (
@@ -64,6 +67,7 @@ describe('live chat infrastructure (WebSocket API)', () => {
       '$disconnect',
       '$default',
       'send',
+      'upload',
       'typing',
       'resync',
       'read',
@@ -112,6 +116,40 @@ describe('live chat infrastructure (WebSocket API)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('outbound'),
       Environment: { Variables: Match.objectLike({ CHAT_CONNECTIONS_ENDPOINT: Match.anyValue() }) },
+    });
+  });
+
+  it('lets the routes sign and check uploads in the chat folder only, and the shop POST them (CORS)', () => {
+    // Prepare
+    const routesId = onlyId(template, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Chat WebSocket routes'),
+    });
+    const s3Statements = statementsOf(template, routesId).filter((s) =>
+      ([s.Action].flat() as string[]).some((a) => a.startsWith('s3:')),
+    );
+
+    // Assess
+    expect(s3Statements).toHaveLength(1);
+    expect([s3Statements[0]?.Action].flat().sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(s3Statements[0]?.Resource)).toContain('/attachments/chat/*');
+    const keyActions = statementsOf(template, routesId)
+      .filter((s) => JSON.stringify(s.Action).includes('kms:GenerateDataKey'))
+      .flatMap((s) => [s.Action].flat());
+    expect(keyActions).toContain('kms:GenerateDataKey');
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: Match.anyValue(),
+      CorsConfiguration: {
+        CorsRules: [Match.objectLike({ AllowedMethods: ['POST'], AllowedOrigins: ['https://shop.example'] })],
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Chat WebSocket routes'),
+      Environment: {
+        Variables: Match.objectLike({
+          MAIL_BUCKET: Match.anyValue(),
+          SUPPORT_CONFIG: Match.stringLikeRegexp('"attachments":\\{"contentTypes"'),
+        }),
+      },
     });
   });
 

@@ -394,3 +394,33 @@ describe('deployment config mistakes', () => {
     expect(config.connect).toBeUndefined();
   });
 });
+
+describe('chat uploads in the deployment config', () => {
+  it('turns uploads on for the functions only with the shop origins, with the default limits', () => {
+    // Act
+    const withOrigins = parseDeploymentConfig({
+      ...exampleConfig(),
+      chat: { allowedOrigins: ['https://shop.example'] },
+    });
+    const without = parseDeploymentConfig({ ...exampleConfig(), chat: {} });
+
+    // Assess
+    expect(withOrigins.support.chat?.attachments).toEqual({
+      contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'],
+      maxBytes: 10 * 1024 * 1024,
+    });
+    expect(without.support.chat).toBeDefined();
+    expect(without.support.chat?.attachments).toBeUndefined();
+  });
+
+  it('refuses an origin with a path', () => {
+    // Act
+    const error = configError({
+      ...exampleConfig(),
+      chat: { allowedOrigins: ['https://shop.example/checkout'] },
+    });
+
+    // Assess
+    expect(error.issues).toMatch(/chat\.allowedOrigins.*use an origin/s);
+  });
+});

@@ -14,6 +14,13 @@ interface ShownMessage {
   kind?: string;
   clientMessageId?: string;
   status?: string;
+  attachments?: { filename: string; contentType: string; size: number }[];
+}
+
+interface Upload {
+  file: File;
+  clientMessageId: string;
+  text: string;
 }
 
 type ServerFrame =
@@ -24,7 +31,9 @@ type ServerFrame =
       answerBy: string;
       language: string;
       messages: ShownMessage[];
+      uploads?: { contentTypes: string[]; maxBytes: number };
     }
+  | { type: 'upload-slot'; uploadId: string; objectKey: string; url: string; fields: Record<string, string> }
   | { type: 'received'; clientMessageId: string; messageId: string; duplicate: boolean }
   | { type: 'message'; message: ShownMessage }
   | { type: 'typing'; from: 'agent'; state: 'start' | 'stop' }
@@ -69,6 +78,7 @@ button,input,textarea{font:inherit}
 .t{padding:0 16px 4px;font-size:12px;color:#555;min-height:18px}
 form{display:flex;gap:8px;padding:12px;border-block-start:1px solid #ddd}
 textarea{flex:1;resize:none;border:1px solid #bbb;border-radius:8px;padding:8px;min-height:40px;max-height:120px}
+.a{background:none;border:1px solid #bbb;border-radius:8px;padding:0 10px;cursor:pointer;color:#1f4fd1}
 .b{background:#1f4fd1;color:#fff;border:0;border-radius:8px;padding:8px 14px;cursor:pointer}
 .pre{padding:16px;display:flex;flex-direction:column;gap:10px;font-size:14px}
 .pre label{display:flex;flex-direction:column;gap:4px}
@@ -143,7 +153,13 @@ function mount(context: PanelContext): PanelApi {
     maxlength: '4000',
   });
   const sendButton = element('button', { class: 'b', type: 'submit' }, strings.send);
-  form.append(input, sendButton);
+  // Shown once the server says this chat takes files.
+  const attach = element('button', { class: 'a', type: 'button', 'aria-label': strings.attach, hidden: '' });
+  // A drawn paper clip: an emoji needs a font the visitor may not have.
+  attach.innerHTML =
+    '<svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M21 11l-8.5 8.5a5 5 0 01-7-7L14 4a3.5 3.5 0 015 5l-8.5 8.5a2 2 0 01-3-3L15 7"/></svg>';
+  const picker = element('input', { type: 'file', hidden: '', tabindex: '-1' });
+  form.append(picker, attach, input, sendButton);
   panel.append(header, statusLine, log, typing, form);
   context.root.append(style, panel);
   const tips = element('section', { class: 'g', 'aria-labelledby': 'sb-g', hidden: '' });
@@ -163,6 +179,8 @@ function mount(context: PanelContext): PanelApi {
   let visitorName: string | undefined;
   /** An address left before the socket was open: sent once it is. */
   let linkEmail: string | undefined;
+  let uploadLimits: { contentTypes: string[]; maxBytes: number } | undefined;
+  const uploads = new Map<string, Upload>();
 
   function label(message: ShownMessage): string {
     if (message.direction === 'outbound') return strings.team;
@@ -171,8 +189,14 @@ function mount(context: PanelContext): PanelApi {
         ? strings.failed
         : message.id.startsWith('pending:')
           ? strings.sending
-          : strings.delivered;
+          : message.status === 'read'
+            ? `✓✓ ${strings.read}`
+            : `✓ ${strings.delivered}`;
     return `${strings.you} · ${state}`;
+  }
+
+  function setLabel(entry: { message: ShownMessage; node: HTMLLIElement }): void {
+    (entry.node.lastChild as HTMLElement).textContent = label(entry.message);
   }
 
   function render(message: ShownMessage): void {
@@ -185,7 +209,11 @@ function mount(context: PanelContext): PanelApi {
       return;
     }
     const node = element('li', { class: `m ${message.direction}` });
-    node.append(document.createTextNode(message.text), element('small', {}, label(message)));
+    const files = (message.attachments ?? []).map((a) => `▤ ${a.filename}`);
+    node.append(
+      document.createTextNode([message.text, ...files].filter((t) => t !== '').join('\n')),
+      element('small', {}, label(message)),
+    );
     log.append(node);
     const entry = { message, node };
     shown.set(key, entry);
@@ -220,6 +248,9 @@ function mount(context: PanelContext): PanelApi {
         online = frame.online;
         identified = frame.identified;
         answerBy = frame.answerBy;
+        uploadLimits = frame.uploads;
+        attach.hidden = !uploadLimits;
+        attach.setAttribute('aria-label', strings.attach);
         setStatus();
         for (const message of frame.messages) render(message);
         markRead(
@@ -229,6 +260,7 @@ function mount(context: PanelContext): PanelApi {
       }
       case 'received': {
         pending.delete(frame.clientMessageId);
+        sendFiles.delete(frame.clientMessageId);
         const entry = shown.get(`c:${frame.clientMessageId}`);
         if (entry) {
           entry.message = { ...entry.message, id: frame.messageId };
@@ -245,7 +277,16 @@ function mount(context: PanelContext): PanelApi {
       case 'typing':
         typing.textContent = frame.state === 'start' ? strings.agentTyping : '';
         break;
-      case 'status':
+      case 'status': {
+        const entry = shown.get(frame.messageId);
+        if (entry) {
+          entry.message = { ...entry.message, status: frame.status };
+          setLabel(entry);
+        }
+        break;
+      }
+      case 'upload-slot':
+        void upload(frame);
         break;
       case 'suggestions':
         showSuggestions(input.value.trim() === '' ? [] : frame.articles);
@@ -254,7 +295,9 @@ function mount(context: PanelContext): PanelApi {
         typing.textContent = strings.confirmEmailSent;
         break;
       case 'error':
-        if (frame.clientMessageId) {
+        if (frame.clientMessageId && uploads.delete(frame.clientMessageId)) {
+          typing.textContent = frame.reason;
+        } else if (frame.clientMessageId) {
           const entry = shown.get(`c:${frame.clientMessageId}`);
           pending.delete(frame.clientMessageId);
           if (entry) {
@@ -316,12 +359,80 @@ function mount(context: PanelContext): PanelApi {
     transmit(sendFrame(clientMessageId, trimmed));
   }
 
+  /** Straight to the bucket (the presigned POST), then the message that carries the file. */
+  async function upload(slot: Extract<ServerFrame, { type: 'upload-slot' }>): Promise<void> {
+    const pendingUpload = uploads.get(slot.uploadId);
+    if (!pendingUpload) return;
+    uploads.delete(slot.uploadId);
+    const { file, clientMessageId, text } = pendingUpload;
+    const body = new FormData();
+    for (const [name, value] of Object.entries(slot.fields)) body.append(name, value);
+    body.append('file', file);
+    const ok = await new Promise<boolean>((resolve) => {
+      const request = new XMLHttpRequest();
+      request.open('POST', slot.url);
+      request.upload.onprogress = (event) => {
+        if (event.lengthComputable) {
+          typing.textContent = strings.uploading(Math.round((event.loaded / event.total) * 100));
+        }
+      };
+      request.onload = () => resolve(request.status >= 200 && request.status < 300);
+      request.onerror = () => resolve(false);
+      request.send(body);
+    });
+    typing.textContent = ok ? '' : strings.uploadFailed;
+    if (!ok) return;
+    const attachments = [
+      { objectKey: slot.objectKey, filename: file.name, contentType: file.type, size: file.size },
+    ];
+    sendFiles.set(clientMessageId, attachments);
+    pending.set(clientMessageId, text);
+    render({
+      id: `pending:${clientMessageId}`,
+      clientMessageId,
+      direction: 'inbound',
+      text,
+      at: new Date().toISOString(),
+      attachments,
+    });
+    transmit(sendFrame(clientMessageId, text));
+  }
+
+  attach.addEventListener('click', () => picker.click());
+  picker.addEventListener('change', () => {
+    const file = picker.files?.[0];
+    picker.value = '';
+    if (!file || !uploadLimits) return;
+    if (!uploadLimits.contentTypes.includes(file.type) || file.size > uploadLimits.maxBytes) {
+      typing.textContent = strings.fileRefused(Math.floor(uploadLimits.maxBytes / 1_048_576));
+      return;
+    }
+    const uploadId = randomId('u-');
+    uploads.set(uploadId, { file, clientMessageId: randomId('c-'), text: input.value.trim() });
+    input.value = '';
+    const asked = transmit({
+      action: 'upload',
+      uploadId,
+      filename: file.name,
+      contentType: file.type,
+      size: file.size,
+    });
+    typing.textContent = asked ? strings.uploading(0) : strings.uploadFailed;
+    if (!asked) uploads.delete(uploadId);
+    attach.focus();
+  });
+
+  /** Files already uploaded for a message, resent with it after a reconnect. */
+  const sendFiles = new Map<string, object[]>();
+
   function sendFrame(clientMessageId: string, text: string): object {
+    const attachments = sendFiles.get(clientMessageId);
     return {
       action: 'send',
       visitorId,
       clientMessageId,
       text,
+      ...(attachments ? { attachments } : {}),
       language: context.language,
       ...(visitorName ? { name: visitorName } : {}),
     };

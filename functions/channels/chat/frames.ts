@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { Identity, InboundMessage, Language } from '../../core/model.ts';
+import type { AttachmentRef, Identity, InboundMessage, Language } from '../../core/model.ts';
 import type { ChatIdentityClaims } from './identity-token.ts';
 
 /**
@@ -30,6 +30,29 @@ const language = z
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'use a BCP 47 language tag such as "tr" or "en-GB"')
   .transform((tag) => tag.slice(0, tag.indexOf('-') > 0 ? tag.indexOf('-') : undefined).toLowerCase());
 
+/** Files one chat message may carry. */
+export const MAX_CHAT_ATTACHMENTS = 5;
+
+/** What the widget says it uploaded: checked against the stored object before it counts. */
+export const chatAttachmentClaimSchema = z.object({
+  objectKey: z.string().min(1).max(400),
+  filename: z.string().min(1).max(255),
+  contentType: z.string().min(3).max(100),
+  size: z.number().int().positive(),
+});
+export type ChatAttachmentClaim = z.infer<typeof chatAttachmentClaimSchema>;
+
+/** The widget asks where to upload one file (before the message that carries it). */
+export const uploadFrameSchema = z.object({
+  action: z.literal('upload'),
+  /** The widget's own id for this upload, echoed in the answer. */
+  uploadId: clientMessageId,
+  filename: z.string().trim().min(1).max(255),
+  contentType: z.string().trim().toLowerCase().min(3).max(100),
+  size: z.number().int().positive(),
+});
+export type UploadFrame = z.infer<typeof uploadFrameSchema>;
+
 export const sendFrameSchema = z.object({
   action: z.literal('send'),
   /** When given it must be the connection's own visitor (the replay file and the widget carry it). */
@@ -40,6 +63,8 @@ export const sendFrameSchema = z.object({
   language: language.optional(),
   /** What an anonymous visitor said their name is (the pre-chat form); a signed identity's wins. */
   name: z.string().trim().min(1).max(120).optional(),
+  /** Files the widget uploaded through an upload slot first; the server checks each is there. */
+  attachments: z.array(chatAttachmentClaimSchema).max(MAX_CHAT_ATTACHMENTS).default([]),
 });
 export type SendFrame = z.infer<typeof sendFrameSchema>;
 
@@ -48,6 +73,7 @@ export const MAX_SUGGEST_TEXT_LENGTH = 500;
 
 export const clientFrameSchema = z.discriminatedUnion('action', [
   sendFrameSchema,
+  uploadFrameSchema,
   /** Help-center articles for what the visitor is typing; nothing is sent or stored. */
   z.object({
     action: z.literal('suggest'),
@@ -104,6 +130,7 @@ export function chatInboundMessage(
   frame: SendFrame,
   visitor: ChatVisitor,
   receivedAt: string,
+  attachments: readonly AttachmentRef[] = [],
 ): InboundMessage {
   if (frame.visitorId !== undefined && frame.visitorId !== visitor.visitorId) {
     throw new InvalidInputError('visitorId is not the visitor of this connection', { field: 'visitorId' });
@@ -113,7 +140,9 @@ export function chatInboundMessage(
     .replace(/\r\n?/g, '\n')
     .replace(/[^\P{Cc}\n\t]/gu, '')
     .trim();
-  if (text === '') throw new InvalidInputError('text must not be empty', { field: 'text' });
+  if (text === '' && attachments.length === 0) {
+    throw new InvalidInputError('text must not be empty', { field: 'text' });
+  }
   if (text.length > MAX_CHAT_TEXT_LENGTH) {
     throw new InvalidInputError(`text is longer than ${MAX_CHAT_TEXT_LENGTH} characters`, { field: 'text' });
   }
@@ -125,7 +154,7 @@ export function chatInboundMessage(
     ...((identity?.name ?? frame.name) ? { fromName: identity?.name ?? frame.name } : {}),
     receivedAt,
     text,
-    attachments: [],
+    attachments,
     chat: {
       visitorId: visitor.visitorId,
       ...(identity ? { identified: signedIdentityOf(visitor) } : {}),

@@ -37,6 +37,12 @@ export interface ChatFrameMessage {
   /** The widget's own id of a message the visitor sent, so it shows it once. */
   readonly clientMessageId?: string;
   readonly status?: DeliveryStatus;
+  /** Files the visitor sent with it (no keys: the widget never fetches them back). */
+  readonly attachments?: readonly {
+    readonly filename: string;
+    readonly contentType: string;
+    readonly size: number;
+  }[];
 }
 
 /** What the server sends on a visitor's socket. */
@@ -49,6 +55,8 @@ export type ChatServerFrame =
       readonly answerBy: string;
       readonly language: string;
       readonly messages: readonly ChatFrameMessage[];
+      /** Files the widget may attach; absent: no attach button. */
+      readonly uploads?: { readonly contentTypes: readonly string[]; readonly maxBytes: number };
     }
   | {
       readonly type: 'received';
@@ -69,6 +77,14 @@ export type ChatServerFrame =
       }[];
     }
   | { readonly type: 'status'; readonly messageId: string; readonly status: DeliveryStatus }
+  /** Where the widget POSTs the file it asked to upload (a presigned S3 POST for one key). */
+  | {
+      readonly type: 'upload-slot';
+      readonly uploadId: string;
+      readonly objectKey: string;
+      readonly url: string;
+      readonly fields: Readonly<Record<string, string>>;
+    }
   /** The confirmation mail for the address the visitor left is on its way. */
   | { readonly type: 'email-link-sent' }
   | { readonly type: 'error'; readonly reason: string; readonly clientMessageId?: string };

@@ -138,6 +138,14 @@ export async function resyncChat(
     ),
     language,
     messages: shown,
+    ...(config.chat?.attachments
+      ? {
+          uploads: {
+            contentTypes: config.chat.attachments.contentTypes,
+            maxBytes: config.chat.attachments.maxBytes,
+          },
+        }
+      : {}),
   });
   // Shown now: an email copy waiting for these (continuity) is no longer needed.
   const at = now.toISOString();
@@ -162,6 +170,15 @@ export function frameMessage(message: Message): ChatFrameMessage {
       ? { clientMessageId: message.providerMessageId?.slice(slash + 1) }
       : {}),
     ...(message.deliveryStatus ? { status: message.deliveryStatus } : {}),
+    ...(message.attachments.length > 0
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            size: a.size,
+          })),
+        }
+      : {}),
   };
 }
 

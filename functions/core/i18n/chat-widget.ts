@@ -27,6 +27,12 @@ export interface ChatWidgetStrings {
   readonly read: string;
   readonly agentTyping: string;
   readonly failed: string;
+  /** The attach button's label (it shows a paper clip only). */
+  readonly attach: string;
+  readonly uploading: (percent: number) => string;
+  readonly uploadFailed: string;
+  /** A file the chat does not take (type or size), before anything is sent. */
+  readonly fileRefused: (maxMegabytes: number) => string;
   /** Subject of the email copy of an answer the visitor did not see in the chat. */
   readonly emailSubject: string;
   readonly confirmEmailSubject: string;
@@ -69,6 +75,10 @@ const en: ChatWidgetStrings = {
   read: 'Read',
   agentTyping: 'Support is typing…',
   failed: 'Not sent',
+  attach: 'Attach a file',
+  uploading: (percent) => `Uploading… ${percent}%`,
+  uploadFailed: 'The file could not be uploaded. Try again.',
+  fileRefused: (mb) => `Images or PDF up to ${mb} MB only.`,
   emailSubject: 'Our answer to your chat',
   confirmEmailSubject: 'Confirm your email for our chat',
   confirmEmailText: (link) =>
@@ -100,6 +110,10 @@ const tr: ChatWidgetStrings = {
   read: 'Okundu',
   agentTyping: 'Destek yazıyor…',
   failed: 'Gönderilemedi',
+  attach: 'Dosya ekle',
+  uploading: (percent) => `Yükleniyor… %${percent}`,
+  uploadFailed: 'Dosya yüklenemedi. Tekrar deneyin.',
+  fileRefused: (mb) => `Yalnızca ${mb} MB'a kadar görsel veya PDF.`,
   emailSubject: 'Canlı destek yanıtımız',
   confirmEmailSubject: 'Canlı destek için e-postanızı doğrulayın',
   confirmEmailText: (link) =>
