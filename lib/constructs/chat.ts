@@ -10,7 +10,7 @@ import {
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -18,8 +18,7 @@ import type { SupportConfig } from '../../functions/core/config.ts';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
-import { acknowledgeSynchronousInvocation, type SupportHttpApi } from './http-api.ts';
-import { personalDataProtectionPolicy } from './log-data-protection.ts';
+import { accessLogGroup, acknowledgeSynchronousInvocation, type SupportHttpApi } from './http-api.ts';
 import type { MailStorage } from './mail-storage.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
@@ -149,13 +148,7 @@ export class Chat extends Construct {
     });
     for (const route of CHAT_ROUTES) this.api.addRoute(route, { integration });
 
-    props.encryption.allowCloudWatchLogs();
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
-      encryptionKey: props.encryption.key,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-      dataProtectionPolicy: personalDataProtectionPolicy(),
-    });
+    this.accessLogs = accessLogGroup(this, props);
     this.stage = new WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: 'live',

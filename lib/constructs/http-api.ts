@@ -50,6 +50,27 @@ export interface PublicRouteOptions {
 }
 
 /**
+ * An API's access logs (HTTP or WebSocket): encrypted with the stack key, personal data masked,
+ * kept by default when the stack goes.
+ */
+export function accessLogGroup(
+  scope: Construct,
+  props: {
+    readonly encryption: Encryption;
+    readonly logRetention?: RetentionDays;
+    readonly logRemovalPolicy?: RemovalPolicy;
+  },
+): LogGroup {
+  props.encryption.allowCloudWatchLogs();
+  return new LogGroup(scope, 'AccessLogs', {
+    retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+    encryptionKey: props.encryption.key,
+    removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    dataProtectionPolicy: personalDataProtectionPolicy(),
+  });
+}
+
+/**
  * switchboard's one HTTP API (API Gateway v2): the public webhooks (Meta now; order events next)
  * and later the agent API. One `$default` stage with JSON access logs into an encrypted log
  * group and throttling per route. Routes are added with {@link addPublicRoute}, which wires the
@@ -64,13 +85,7 @@ export class SupportHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: SupportHttpApiProps) {
     super(scope, id);
-    props.encryption.allowCloudWatchLogs();
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
-      encryptionKey: props.encryption.key,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-      dataProtectionPolicy: personalDataProtectionPolicy(),
-    });
+    this.accessLogs = accessLogGroup(this, props);
     this.api = new HttpApi(this, 'Api', {
       description: 'switchboard: webhooks and APIs',
       // The stage is made below, with access logs and throttling the default stage cannot take.
