@@ -51,10 +51,15 @@ export const deploymentConfigSchema = z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'use letters, digits and "-", starting with a letter')
       .default('Switchboard'),
+    /**
+     * The shop: addresses, languages, business hours, response targets, FAQ. The functions receive
+     * it (with the deployed channels' sections) as SUPPORT_CONFIG.
+     */
     support: supportSettingsSchema,
     /**
      * Two-way SMS through AWS End User Messaging SMS: the inbound topic and function, and SMS
-     * sends from the dispatcher. Leave out to deploy without them.
+     * sends from the dispatcher. Leave out to deploy without them. (It used to be `support.sms`:
+     * move it up a level.)
      */
     sms: smsConfigSchema.optional(),
     /**
@@ -64,6 +69,7 @@ export const deploymentConfigSchema = z
     retainData: z.boolean().default(true),
     /** Who gets alarm emails (an SNS subscription that must be confirmed once). */
     alarmEmail: z.email({ message: 'must be an email address' }).optional(),
+    /** How long CloudWatch Logs keeps the functions' logs, in days (one of its retention periods). */
     logRetentionDays: z
       .number()
       .int()
@@ -73,17 +79,23 @@ export const deploymentConfigSchema = z
       .default(RetentionDays.THREE_MONTHS),
     /** Raw MIME copies are needed only to reprocess a message; parsed content lives in the table. */
     rawMailRetentionDays: z.number().int().positive().max(3_650).default(90),
+    /**
+     * The SES receipt rule set created for you. Activate it once after the first deploy: only one
+     * set is active per account and region.
+     */
     receiptRuleSetName: sesName.default('switchboard-inbound'),
     /**
      * Create and verify the SES domain identity for `support.mailDomain` (DKIM records become stack
      * outputs). Turn off when the domain is already an identity in this account and region.
      */
     createEmailIdentity: z.boolean().default(true),
+    /** Powertools log level of the functions. */
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     /**
      * Concurrent executions reserved for (and the most used by) each inbound function: mail,
      * SMS, the Meta webhook and its consumer, voice, the shop API. A flood on one of them is
      * throttled and retried by its source instead of taking the account's whole concurrency.
+     * AWS keeps 100 executions unreserved, so the account's quota must cover 100 + 8 × this.
      * `false` reserves nothing (accounts whose concurrency quota is still AWS's starting 10).
      */
     reservedConcurrency: z.union([z.number().int().min(5).max(1_000), z.literal(false)]).default(10),
@@ -98,6 +110,7 @@ export const deploymentConfigSchema = z
           .string()
           .regex(/^\d{5,20}$/, 'use the numeric phone number id from WhatsApp Manager, not the phone number')
           .optional(),
+        /** Graph API version of every call. */
         graphApiVersion: z
           .string()
           .regex(/^v\d{1,3}\.\d$/, 'use a Graph API version such as "v21.0"')
@@ -105,7 +118,9 @@ export const deploymentConfigSchema = z
         /** Requests per second (and burst) the webhook route accepts before API Gateway answers 429. */
         webhookThrottle: z
           .object({
+            /** Requests (or frames) per second, sustained. */
             rateLimit: z.number().positive().max(10_000),
+            /** Requests (or frames) taken at once above the rate. */
             burstLimit: z.number().int().positive().max(5_000),
           })
           .default({ rateLimit: 100, burstLimit: 200 }),
@@ -118,15 +133,21 @@ export const deploymentConfigSchema = z
      */
     shop: z
       .object({
+        /** Requests per second (and burst) on `/orders/events` before API Gateway answers 429. */
         orderEventsThrottle: z
           .object({
+            /** Requests (or frames) per second, sustained. */
             rateLimit: z.number().positive().max(10_000),
+            /** Requests (or frames) taken at once above the rate. */
             burstLimit: z.number().int().positive().max(5_000),
           })
           .default({ rateLimit: 50, burstLimit: 100 }),
+        /** The same for the reminder routes. */
         remindersThrottle: z
           .object({
+            /** Requests (or frames) per second, sustained. */
             rateLimit: z.number().positive().max(10_000),
+            /** Requests (or frames) taken at once above the rate. */
             burstLimit: z.number().int().positive().max(5_000),
           })
           .default({ rateLimit: 20, burstLimit: 40 }),
@@ -146,6 +167,10 @@ export const deploymentConfigSchema = z
      */
     agents: z
       .object({
+        /**
+         * API Gateway's JWT authorizer checks every agent request against this issuer and audience
+         * before the function runs. Absent: IAM auth (SigV4-signed requests).
+         */
         jwt: z
           .object({
             /** The identity provider's issuer URL, e.g. a Cognito user pool's `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
@@ -162,9 +187,12 @@ export const deploymentConfigSchema = z
             requireScopes: z.boolean().default(true),
           })
           .optional(),
+        /** Requests per second (and burst) on each agent route. */
         throttle: z
           .object({
+            /** Requests (or frames) per second, sustained. */
             rateLimit: z.number().positive().max(10_000),
+            /** Requests (or frames) taken at once above the rate. */
             burstLimit: z.number().int().positive().max(5_000),
           })
           .default({ rateLimit: 20, burstLimit: 40 }),
@@ -236,9 +264,12 @@ export const deploymentConfigSchema = z
             'use the ARN of an ACM certificate in us-east-1 (CloudFront only takes those)',
           )
           .optional(),
+        /** Requests per second (and burst) on `POST /help/feedback`; the function also limits each client to 10 a minute. */
         feedbackThrottle: z
           .object({
+            /** Requests (or frames) per second, sustained. */
             rateLimit: z.number().positive().max(10_000),
+            /** Requests (or frames) taken at once above the rate. */
             burstLimit: z.number().int().positive().max(5_000),
           })
           .default({ rateLimit: 5, burstLimit: 10 }),
@@ -261,7 +292,9 @@ export const deploymentConfigSchema = z
         /** Frames per second (and burst) the WebSocket API takes before it refuses. */
         throttle: z
           .object({
+            /** Requests (or frames) per second, sustained. */
             rateLimit: z.number().positive().max(10_000),
+            /** Requests (or frames) taken at once above the rate. */
             burstLimit: z.number().int().positive().max(5_000),
           })
           .default({ rateLimit: 50, burstLimit: 100 }),
@@ -275,6 +308,7 @@ export const deploymentConfigSchema = z
           .min(1)
           .max(20)
           .optional(),
+        /** What visitors may upload (only with `allowedOrigins`): `contentTypes` and `maxBytes`. */
         attachments: chatAttachmentsSchema.default({
           contentTypes: DEFAULT_CHAT_ATTACHMENT_TYPES,
           maxBytes: 10 * 1024 * 1024,

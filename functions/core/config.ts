@@ -57,10 +57,14 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export type Weekday = (typeof WEEKDAYS)[number];
 
 export const businessHoursSchema = z.object({
+  /** IANA time zone of the opening hours, e.g. `Europe/Istanbul`. */
   timezone: timeZone,
-  /** Opening intervals per weekday; a missing or empty day is closed. */
+  /**
+   * Opening intervals per weekday (`{"mon":[{"open":"09:00","close":"18:00"}]}`, `close` may be
+   * `24:00`); a missing or empty day is closed.
+   */
   weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(openingInterval)),
-  /** Whole days off, in the schedule's time zone. */
+  /** Whole days off (`YYYY-MM-DD`), in the schedule's time zone. */
   holidays: z.array(isoDate).default([]),
 });
 export type BusinessHours = z.infer<typeof businessHoursSchema>;
@@ -76,17 +80,28 @@ const language = z.string().regex(/^[a-z]{2}$/, 'use a two-letter ISO 639-1 code
  * opted out of.
  */
 const socialConfigSchema = z.object({
+  /**
+   * An approved WhatsApp template (`{"name":"support_reply","languages":{"tr":"tr","en":"en_US"}}`)
+   * with one body variable `{{1}}`, used for our text once the 24-hour window is closed. Absent:
+   * the fallback.
+   */
   whatsappTemplate: z
     .object({
+      /** The template's name as approved in WhatsApp Manager. */
       name: z
         .string()
         .regex(/^[a-z0-9_]{1,512}$/, 'use the template name as approved: lowercase, digits, "_"'),
+      /** Our language codes to the template's (`en` → `en_US`). */
       languages: z.record(
         z.string().regex(/^[a-z]{2}$/),
         z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'use a WhatsApp language code such as "tr" or "en_US"'),
       ),
     })
     .optional(),
+  /**
+   * Where a WhatsApp, Messenger or Instagram message goes when the 24-hour window is closed and no
+   * template applies: the first of these the customer has an identity on and has not opted out of.
+   */
   fallbackChannels: z
     .array(z.enum(['sms', 'email']))
     .max(2)
@@ -134,14 +149,21 @@ export const smsConfigSchema = z.object({
    * off) or the carrier already answers the keyword, or the customer gets two confirmations.
    */
   keywordConfirmations: z.boolean().default(true),
+  /** The confirmation of STOP (and the other opt-out keywords) per language; default: built-in. */
   optOutConfirmation: textsPerLanguage.default({}),
+  /** The confirmation of START (UNSTOP, YES) per language; default: built-in. */
   optInConfirmation: textsPerLanguage.default({}),
   /**
    * Proactive SMS (order status, reminders, surveys) is not sent between `start` and `end` in
    * the customer's time zone (business-hours time zone if unknown); it waits until `end`.
    */
   quietHours: z
-    .object({ start: timeOfDay.default('21:00'), end: timeOfDay.default('08:00') })
+    .object({
+      /** When quiet hours begin (HH:MM) in the customer's time zone. */
+      start: timeOfDay.default('21:00'),
+      /** When they end: held sends leave then. */
+      end: timeOfDay.default('08:00'),
+    })
     .refine((q) => q.start !== q.end, {
       message: 'start and end must differ',
       when: (payload) => payload.issues.length === 0,
@@ -166,13 +188,20 @@ const supportShape = z
     supportAddress: emailAddress,
     /** Every other address of ours: mail from them is never answered (loop safety). */
     ownAddresses: z.array(emailAddress).default([]),
+    /** Display name on outgoing mail. */
     fromName: z
       .string()
       .min(1)
       .max(80)
       .refine((s) => !/[\r\n]/.test(s), { message: 'must not contain line breaks' }),
+    /** Languages we answer in (templates exist for `tr` and `en`). */
     languages: z.array(language).min(1),
+    /** The language of a customer whose own is unknown or not in `languages`; one of `languages`. */
     defaultLanguage: language,
+    /**
+     * When people answer: acknowledgements promise, and deadlines and missed-call follow-ups are
+     * counted, in these hours.
+     */
     businessHours: businessHoursSchema,
     /** First-response target in business minutes; the acknowledgement promises this. */
     firstResponseTargetMinutes: z.number().int().positive().max(10_080).default(240),
@@ -186,19 +215,24 @@ const supportShape = z
      */
     autoResponseBudget: z
       .object({
+        /** Automatic responses per UTC hour to the senders of one organizational domain (email). */
         perSenderDomainPerHour: z.number().int().positive().max(100_000).default(100),
+        /** Automatic responses per UTC hour in all. */
         perHour: z.number().int().positive().max(1_000_000).default(1_000),
       })
       .default({ perSenderDomainPerHour: 100, perHour: 1_000 }),
     /** SMS and social messages within this many minutes continue the open conversation. */
     conversationWindowMinutes: z.number().int().positive().max(43_200).default(1_440),
+    /** Email attachments: larger or extra ones are recorded on the message but not stored. */
     attachments: z
       .object({
+        /** Largest attachment stored, in bytes. */
         maxBytesEach: z
           .number()
           .int()
           .positive()
           .default(10 * 1024 * 1024),
+        /** Most attachments stored per message. */
         maxCount: z.number().int().positive().max(100).default(20),
       })
       .default({ maxBytesEach: 10 * 1024 * 1024, maxCount: 20 }),
@@ -220,6 +254,7 @@ const supportShape = z
         guardrailVersion: z
           .string()
           .regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'use a guardrail version number, for example "1", or "DRAFT"'),
+        /** Longest generated answer; a longer one fails the check and the article summary is said. */
         maxAnswerCharacters: z.number().int().min(100).max(2_000).default(600),
       })
       .optional(),
@@ -231,7 +266,9 @@ const supportShape = z
      */
     surveys: z
       .object({
+        /** Send the survey when a conversation closes. */
         enabled: z.boolean().default(true),
+        /** How long after the survey a lone 1–5 from the customer counts as its score. */
         answerWindowHours: z.number().int().positive().max(720).default(72),
       })
       .optional(),

@@ -121,12 +121,15 @@ export interface FailedInvocationOptions {
  * the environment variables the handler reads and grants exactly the access they imply.
  */
 export class SupportFunction extends Construct {
+  /** The handler file (absolute path): what `npm run -s functions` lists the function by. */
+  readonly entry: string;
   readonly lambdaFunction: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: SupportFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
 
     props.encryption?.allowCloudWatchLogs();
     this.logGroup = new LogGroup(this, 'Logs', {
