@@ -83,7 +83,7 @@ describe('the bench on the sandbox engine', () => {
     });
   }, 180_000);
 
-  it('measures each path of a channel and the dispatcher in the shape of issue 9', () => {
+  it('measures each path of a channel and the dispatcher in the shape the budgets read', () => {
     // Assess
     const json = JSON.parse(JSON.stringify(result));
     const sms = json.channels.sms;

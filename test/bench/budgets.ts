@@ -1,7 +1,7 @@
 import type { FunctionFigures } from './bundles.ts';
 import type { ChannelFigures } from './measure.ts';
 
-/** One budget of issue 9 against its figure: `ratio` is measured / limit (≤ 1 passes, ≥ 1 for floors). */
+/** One budget against its figure: `ratio` is measured / limit (≤ 1 passes, ≥ 1 for floors). */
 export interface BudgetVerdict {
   readonly budget: string;
   readonly subject: string;

@@ -4,7 +4,7 @@ const paths = ['new-customer', 'known-customer', 'duplicate'] as const;
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** The README's tables of one bench result (`npm run bench -- --markdown`). */
+/** The tables of one bench result, docs/benchmark.md (`npm run bench -- --markdown`). */
 export function markdownTables(result: BenchResult): string {
   const lines: string[] = [];
   lines.push(

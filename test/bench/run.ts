@@ -2,7 +2,7 @@
  * `npm run bench [-- --json] [-- --events N] [-- --path-events N] [-- --runs N] [-- --store dynalite]
  * [-- --channels email,sms] [-- --markdown]`:
  * what each inbound message costs on its way through the real handlers and core, on the
- * sandbox's local stand-ins (issue 9). Per inbound channel (email, sms, whatsapp, messenger,
+ * sandbox's local stand-ins. Per inbound channel (email, sms, whatsapp, messenger,
  * connect event when the voice channel is there, chat) and for the dispatcher; and the chat
  * widget's gzipped sizes (widgetLoaderBytesGzip, widgetBytesGzip):
  *

@@ -7,9 +7,9 @@ import type { ReceiveInboundResult } from '../../functions/core/receive-inbound.
 import { projectRoot } from '../support/sandbox-process.ts';
 
 /**
- * Proactive SMS through the sandbox: there is no order-events route yet (issue 5), so these tests
- * put an order-status request on the outbound queue the way that route will, then let the real
- * dispatcher handler take it. Everything else (inbound SMS, STOP, clock) goes through fixtures.
+ * Proactive SMS through the sandbox: these tests put an order-status request on the outbound
+ * queue directly, as the order-events route does, so the real dispatcher handler's quiet-hours
+ * path is tested on its own. Everything else (inbound SMS, STOP, clock) goes through fixtures.
  */
 
 const FOLDER = `${projectRoot}test/fixtures/replay/sms-basics`;

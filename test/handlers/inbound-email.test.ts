@@ -61,7 +61,7 @@ async function storeRawMail(messageId: string, fixture: string) {
 }
 
 async function queuedAutoReplies(): Promise<number> {
-  // The queue also carries the conversation's response-deadline checks (issue 7b).
+  // The queue also carries the conversation's response-deadline checks.
   const requests = await queuedOutboundRequests(standIns);
   return requests.filter((request) => request.kind === 'auto-reply').length;
 }

@@ -36,7 +36,7 @@ async function sdkClientPackages(handler: string): Promise<string[]> {
   return [...packages].sort();
 }
 
-// Each function bundles (and loads on a cold start) only the SDK clients it sends with (issue 9).
+// Each function bundles (and loads on a cold start) only the SDK clients it sends with.
 describe('SDK clients in the function bundles', () => {
   it.each([
     ['voice-lookup', ['client-dynamodb']],

@@ -10,12 +10,12 @@ import { exampleConfig } from './synth.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The README's "every channel" block: the first JSON block after that phrase. */
+/** The "every channel" block of docs/configuration.md: the first JSON block after that phrase. */
 function everyChannelBlock(): Record<string, unknown> {
-  const readme = readFileSync(join(repositoryRoot, 'README.md'), 'utf8');
-  const after = readme.slice(readme.indexOf('(**every channel**)'));
+  const page = readFileSync(join(repositoryRoot, 'docs/configuration.md'), 'utf8');
+  const after = page.slice(page.indexOf('(**every channel**)'));
   const block = after.match(/```json\n([\s\S]*?)```/)?.[1];
-  if (!block) throw new Error('README has no "every channel" block');
+  if (!block) throw new Error('docs/configuration.md has no "every channel" block');
   return JSON.parse(block) as Record<string, unknown>;
 }
 
@@ -334,7 +334,7 @@ describe('deployment config mistakes', () => {
     expect(error.issues).not.toMatch(/Invalid input|expected string|received/);
   });
 
-  it('accepts the README\'s "every channel" block next to support, and refuses sms inside support', () => {
+  it('accepts the "every channel" block of docs/configuration.md next to support, and refuses sms inside support', () => {
     // Prepare
     const block = everyChannelBlock();
     const { sms, ...rest } = block;
@@ -356,7 +356,7 @@ describe('deployment config mistakes', () => {
     );
   });
 
-  it('passes `cdk synth` with the README\'s "every channel" block, and stops it on sms at the wrong level', () => {
+  it('passes `cdk synth` with the "every channel" block of docs/configuration.md, and stops it on sms at the wrong level', () => {
     // Prepare
     const { sms, ...rest } = everyChannelBlock();
 

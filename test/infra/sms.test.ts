@@ -91,7 +91,7 @@ describe('the SMS channel in the stack', () => {
     expect(
       emailOnly.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'switchboard inbound SMS' } }),
     ).toEqual({});
-    // Its schedule group holds response-time deadline checks (issue 7b): no SMS is sent from it.
+    // Its schedule group holds response-time deadline checks: no SMS is sent from it.
     expect(
       identityStatements(emailOnly).filter((s) => asArray(s.Action).includes('sms-voice:SendTextMessage')),
     ).toEqual([]);

@@ -9,7 +9,7 @@ import { MemoryConversations, MemoryQueue } from '../support/in-memory-ports.ts'
 import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 /**
- * Item 6 of issue 8: mail written by machines never gets an automatic response (RFC 3834: no
+ * Mail written by machines never gets an automatic response (RFC 3834: no
  * loops, no backscatter, no answers to lists), and the SES verdicts decide as the policy says.
  * Everything goes through the real inbound-email handler, MIME parser and core; only storage is
  * in memory.

@@ -21,7 +21,7 @@ import {
 import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
 /**
- * Item 7 of issue 8: whatever a stranger puts into a display name, a subject, an address or a
+ * Header injection: whatever a stranger puts into a display name, a subject, an address or a
  * Message-ID (CR, LF, other control characters, Unicode line separators, encoded-words that decode
  * to line breaks), the acknowledgement we send carries exactly our headers, each on its own line.
  * The path is the real one: inbound-email handler (MIME parser, core) → outbound request →

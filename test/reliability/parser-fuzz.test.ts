@@ -25,7 +25,7 @@ import { memoryInboundDeps } from '../support/inbound-deps.ts';
 import { shopSignatureHeaders } from '../support/shop-signing.ts';
 
 /**
- * Item 4 of issue 8: no parser of outside input crashes. Each one gets 1,000 structured runs (its
+ * No parser of outside input crashes. Each one gets 1,000 structured runs (its
  * real fixtures with values replaced, removed or duplicated at random places) and 1,000 runs of
  * garbage; the only acceptable failure is an InvalidInputError with a reason. Raw MIME has its own
  * file (email-parser-fuzz.test.ts, 3 × 1,000 runs and the size limit). A new parser adds one row.

@@ -25,7 +25,7 @@ import {
 import { whatsappTextDelivery } from '../support/whatsapp-webhook.ts';
 
 /**
- * Item 2 of issue 8: for every SQS consumer, `batchItemFailures` names exactly the records that
+ * Partial batches: for every SQS consumer, `batchItemFailures` names exactly the records that
  * failed, whatever mix a batch of 1–10 holds, and every other record was processed once. A new
  * SQS consumer adds one row to CONSUMERS (the last test fails until it does).
  */

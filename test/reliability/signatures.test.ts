@@ -27,7 +27,7 @@ const realTimingSafeEqual = (await vi.importActual<typeof import('node:crypto')>
   .timingSafeEqual;
 
 /**
- * Item 5 of issue 8: the one HMAC-SHA256 verifier (Meta's X-Hub-Signature-256 and the shop's
+ * Signatures: the one HMAC-SHA256 verifier (Meta's X-Hub-Signature-256 and the shop's
  * X-Signature-SHA256) accepts exactly what was signed with the secret, refuses any one-byte change
  * to body or signature, decides in constant time, and the handlers refuse every bad signature
  * with 401 before anything is queued or stored.

@@ -8,7 +8,7 @@ import type {
 import { MemoryConversations } from './in-memory-ports.ts';
 
 /**
- * The agent's view of the in-memory conversations (issue 7a): the same maps as MemoryConversations,
+ * The agent's view of the in-memory conversations: the same maps as MemoryConversations,
  * so inbound messages and agent actions meet. Listing is one sorted partition.
  */
 export class MemoryAgentConversations

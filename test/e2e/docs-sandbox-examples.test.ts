@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, type ServedSandbox, serveSandbox } from '../support/sandbox-process.ts';
 
 /**
- * The README's shell examples for the running sandbox, run verbatim (bash, from the project
- * folder, PORT set as a user who changed it would) against `npm start`.
+ * The shell examples for the running sandbox in docs/sandbox.md, run verbatim (bash, from the
+ * project folder, PORT set as a user who changed it would) against `npm start`.
  */
 
-const readme = readFileSync(`${projectRoot}README.md`, 'utf8');
-const sandboxExamples = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+const sandboxPage = readFileSync(`${projectRoot}docs/sandbox.md`, 'utf8');
+const sandboxExamples = [...sandboxPage.matchAll(/```sh\n([\s\S]*?)```/g)]
   .map((m) => m[1] ?? '')
   .filter((block) => /127\.0\.0\.1:\$\{PORT:-3000\}/.test(block));
 
@@ -46,14 +46,28 @@ async function bash(
   return { code, stdout, stderr };
 }
 
-describe('README sandbox examples', () => {
-  it('has the examples this test runs', () => {
+/** The README and every page under docs/, which a reader may copy a command from. */
+function documentationPages(): Array<{ path: string; text: string }> {
+  const pages = readdirSync(`${projectRoot}docs`, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.md'))
+    .map((path) => `docs/${path}`);
+  return ['README.md', ...pages].map((path) => ({
+    path,
+    text: readFileSync(`${projectRoot}${path}`, 'utf8'),
+  }));
+}
+
+describe('the sandbox examples of docs/sandbox.md', () => {
+  it('has the examples this test runs, and no page hard-codes the default port', () => {
+    // Act
+    const hardCoded = documentationPages().filter((page) => page.text.includes('http://127.0.0.1:3000/'));
+
     // Assess
     expect(sandboxExamples.length).toBeGreaterThanOrEqual(4);
-    expect(readme).not.toContain('http://127.0.0.1:3000/');
+    expect(hardCoded.map((page) => page.path)).toEqual([]);
   });
 
-  // In README order: the mail comes first, so the agent example finds a conversation to answer.
+  // In page order: the mail comes first, so the agent example finds a conversation to answer.
   it('runs each of them as written, and none is refused', async () => {
     // Prepare
     const port = new URL(sandbox.base).port;
