@@ -105,7 +105,10 @@ export const deploymentConfigSchema = z
      */
     meta: z
       .object({
-        /** The WhatsApp Business phone number id (WhatsApp Manager → API setup), not the number. */
+        /**
+         * The WhatsApp Business phone number id (WhatsApp Manager → API setup), not the number.
+         * Absent: nothing is sent by WhatsApp.
+         */
         whatsappPhoneNumberId: z
           .string()
           .regex(/^\d{5,20}$/, 'use the numeric phone number id from WhatsApp Manager, not the phone number')
@@ -210,7 +213,10 @@ export const deploymentConfigSchema = z
      */
     connect: z
       .object({
-        /** The instance ARN (Connect console → instance → Distribution settings / Overview). */
+        /**
+         * The instance ARN (Connect console → instance → Overview): the only instance the functions
+         * may call and be invoked by.
+         */
         instanceArn: z
           .string()
           .regex(
@@ -244,7 +250,10 @@ export const deploymentConfigSchema = z
      */
     help: z
       .object({
-        /** Where customers reach it, without a path: your domain, or the distribution's after the first deploy. */
+        /**
+         * Where customers reach it, without a path: your domain, or the distribution's
+         * `https://<id>.cloudfront.net` (the `HelpCenterUrl` output) after the first deploy.
+         */
         baseUrl: z
           .url({ message: 'must be a URL' })
           .refine((u) => /^https:\/\/[^/]+\/?$/.test(u), {

@@ -142,7 +142,10 @@ export const smsConfigSchema = z.object({
     .optional(),
   /** Our numbers: messages from them are never answered (loop safety across our own numbers). */
   ownNumbers: z.array(e164).min(1),
-  /** The answer to HELP; default: who we are and how to stop, in the customer's language. */
+  /**
+   * The answer to HELP per language (`{"tr":"…","en":"…"}`); default: the shop's name, "text this
+   * number to reach support, STOP to opt out", in the customer's language.
+   */
   helpText: textsPerLanguage.default({}),
   /**
    * Confirm STOP and START ourselves. Turn off when End User Messaging (self-managed opt-outs
@@ -154,8 +157,9 @@ export const smsConfigSchema = z.object({
   /** The confirmation of START (UNSTOP, YES) per language; default: built-in. */
   optInConfirmation: textsPerLanguage.default({}),
   /**
-   * Proactive SMS (order status, reminders, surveys) is not sent between `start` and `end` in
-   * the customer's time zone (business-hours time zone if unknown); it waits until `end`.
+   * Proactive SMS (order status, reminders, surveys, missed-call follow-ups) is not sent between
+   * `start` and `end` in the customer's time zone (business-hours time zone if unknown); it waits
+   * until `end`. Answers to the customer are not held.
    */
   quietHours: z
     .object({
@@ -169,7 +173,10 @@ export const smsConfigSchema = z.object({
       when: (payload) => payload.issues.length === 0,
     })
     .default({ start: '21:00', end: '08:00' }),
-  /** Send Turkish acknowledgements in the GSM-7 spelling when only that fits one segment. */
+  /**
+   * Send Turkish acknowledgements in the GSM-7 spelling (ş→s, ı→i, ğ→g, ç→c) when only that fits
+   * one segment.
+   */
   fitAcknowledgementToOneSegment: z.boolean().default(true),
 });
 export type SmsConfig = z.infer<typeof smsConfigSchema>;
@@ -236,7 +243,12 @@ const supportShape = z
         maxCount: z.number().int().positive().max(100).default(20),
       })
       .default({ maxBytesEach: 10 * 1024 * 1024, maxCount: 20 }),
-    /** Automatic answers to common questions; without it the built-in Turkish and English FAQ. */
+    /**
+     * Automatic answers to common questions, first matching entry first, e.g.
+     * `[{"id":"returns","keywords":["iade","return"],"answers":{"tr":"…","en":"…"}}]`. Without it the
+     * built-in Turkish and English FAQ answers, and only while no help center is configured; with
+     * one, these entries answer before any article.
+     */
     faq: faqSchema.optional(),
     /**
      * Generated answers (Amazon Bedrock): the answer is written from the help center's top
@@ -335,7 +347,10 @@ export type ChatAttachmentLimits = z.infer<typeof chatAttachmentsSchema>;
 export const chatSupportSchema = z.object({
   /** An answer a signed-in visitor has not seen in the widget after this many minutes goes to their email too. */
   emailAfterMinutes: z.number().int().min(1).max(1_440).default(10),
-  /** Where the link that confirms a visitor's email lands (the `/chat/confirm` route); absent: no linking. */
+  /**
+   * The `GET /chat/confirm` URL of your HTTP API, where the link that confirms an address a
+   * visitor leaves lands; absent: no linking.
+   */
   confirmationUrl: z.url({ message: 'must be the URL of the /chat/confirm route' }).optional(),
   /** Uploads in the widget; absent: off (the deployment has no `chat.allowedOrigins`). */
   attachments: chatAttachmentsSchema.optional(),

@@ -5,14 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, type ServedSandbox, serveSandbox } from '../support/sandbox-process.ts';
 
 /**
- * The shell examples for the running sandbox in docs/sandbox.md, run verbatim (bash, from the
- * project folder, PORT set as a user who changed it would) against `npm start`.
+ * The shell examples for the running sandbox in the docs, run verbatim (bash, from the project
+ * folder, PORT set as a user who changed it would) against `npm start`: every `sh` block that
+ * talks to `127.0.0.1:${PORT:-3000}`, in the order of these pages (the sandbox page's mail comes
+ * first, so the agent examples find a conversation to answer).
  */
+const EXAMPLE_PAGES = [
+  'docs/sandbox.md',
+  'docs/agents.md',
+  'docs/channels/shop.md',
+  'docs/channels/email.md',
+];
 
-const sandboxPage = readFileSync(`${projectRoot}docs/sandbox.md`, 'utf8');
-const sandboxExamples = [...sandboxPage.matchAll(/```sh\n([\s\S]*?)```/g)]
-  .map((m) => m[1] ?? '')
-  .filter((block) => /127\.0\.0\.1:\$\{PORT:-3000\}/.test(block));
+const sandboxExamples = EXAMPLE_PAGES.flatMap((page) =>
+  [...readFileSync(`${projectRoot}${page}`, 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)]
+    .map((m) => m[1] ?? '')
+    .filter((block) => /127\.0\.0\.1:\$\{PORT:-3000\}/.test(block)),
+);
 
 let sandbox: ServedSandbox;
 
@@ -57,7 +66,7 @@ function documentationPages(): Array<{ path: string; text: string }> {
   }));
 }
 
-describe('the sandbox examples of docs/sandbox.md', () => {
+describe('the sandbox examples of the docs', () => {
   it('has the examples this test runs, and no page hard-codes the default port', () => {
     // Act
     const hardCoded = documentationPages().filter((page) => page.text.includes('http://127.0.0.1:3000/'));
@@ -67,7 +76,6 @@ describe('the sandbox examples of docs/sandbox.md', () => {
     expect(hardCoded.map((page) => page.path)).toEqual([]);
   });
 
-  // In page order: the mail comes first, so the agent example finds a conversation to answer.
   it('runs each of them as written, and none is refused', async () => {
     // Prepare
     const port = new URL(sandbox.base).port;
