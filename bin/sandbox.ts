@@ -1,6 +1,6 @@
 /**
  * The local sandbox: `serve` (what `npm start` runs) and `replay <dir> [--now <ISO time>]`.
- * See README "Sandbox". Replay prints exactly one JSON report on stdout; everything else,
+ * See docs/sandbox.md. Replay prints exactly one JSON report on stdout; everything else,
  * logs included, goes to stderr.
  */
 import { compactLogStream } from './sandbox/log-lines.ts';

@@ -32,7 +32,7 @@ export function verifyHmacSha256Hex(
   return timingSafeEqual(given, expected) ? { valid: true } : { valid: false, problem: 'mismatch' };
 }
 
-/** The hex HMAC-SHA256 of `rawBody`: what a signer sends (sandbox, tests, README example). */
+/** The hex HMAC-SHA256 of `rawBody`: what a signer sends (sandbox, tests, the docs' examples). */
 export function signHmacSha256Hex(rawBody: Uint8Array | string, secret: string): string {
   return createHmac('sha256', secret).update(rawBody).digest('hex');
 }

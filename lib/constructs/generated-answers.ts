@@ -13,7 +13,7 @@ export interface GeneratedAnswersProps {
 /**
  * Generated answers on Amazon Bedrock: the functions that acknowledge customers may invoke this
  * one model, through this one guardrail, and nothing else of Bedrock. The model and guardrail are
- * the shop's (model access and the guardrail are set up in the console, see the README).
+ * the shop's (model access and the guardrail are set up in the console, see docs/help-center.md).
  */
 export class GeneratedAnswers extends Construct {
   readonly modelArn: string;

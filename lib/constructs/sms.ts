@@ -26,7 +26,7 @@ export interface SmsProps {
  * encrypted SNS topic, the inbound-sms function takes it from there (threads it, changes consent
  * on STOP and START, queues the answer), and the dispatcher may send from the configured
  * origination identity and nothing else. The number itself is bought and registered outside the
- * stack (README: "SMS").
+ * stack (docs/channels/sms.md).
  */
 export class Sms extends Construct {
   readonly topic: Topic;

@@ -53,7 +53,7 @@ export class Social extends Construct {
     const consumerTimeout = Duration.seconds(60);
 
     // The app secret and access token come from Meta's console: created with a random
-    // placeholder, to be replaced with `aws secretsmanager put-secret-value` (see README).
+    // placeholder, to be replaced with `aws secretsmanager put-secret-value` (see docs/channels/meta.md).
     this.appSecret = this.#secret(
       'AppSecret',
       'Meta app secret: verifies X-Hub-Signature-256 of webhook deliveries',

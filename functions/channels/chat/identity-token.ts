@@ -58,7 +58,7 @@ export function verifyChatIdentityToken(token: string, secret: string, now: Date
   return { valid: true, claims: claims.data };
 }
 
-/** What the shop's backend does (the sandbox's demo page and replay, tests, the README example). */
+/** What the shop's backend does (the sandbox's demo page and replay, tests, the example in docs/channels/chat.md). */
 export function signChatIdentityToken(
   claims: z.input<typeof chatIdentityClaimsSchema>,
   secret: string,
