@@ -69,7 +69,9 @@ export class DynamoConversationMerges implements ConversationMerges {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return result.Attributes ? { conversation: conversationFromItem(result.Attributes), changed: true } : undefined;
+      return result.Attributes
+        ? { conversation: conversationFromItem(result.Attributes), changed: true }
+        : undefined;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.get(sourceId);
@@ -79,7 +81,11 @@ export class DynamoConversationMerges implements ConversationMerges {
 
   private async get(conversationId: string): Promise<Conversation | undefined> {
     const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.conversation(conversationId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.conversation(conversationId),
+        ConsistentRead: true,
+      }),
     );
     return result.Item ? conversationFromItem(result.Item) : undefined;
   }

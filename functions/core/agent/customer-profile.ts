@@ -85,7 +85,10 @@ export interface CustomerProfile {
  * by-customer index, one GetItem per messaging identity for the 24-hour window), no scan.
  * A merged-away id answers with the customer it was merged into (its `id` tells the app).
  */
-export async function customerProfile(deps: CustomerProfileDeps, customerId: string): Promise<CustomerProfile> {
+export async function customerProfile(
+  deps: CustomerProfileDeps,
+  customerId: string,
+): Promise<CustomerProfile> {
   const customer = await deps.customers.get(customerId);
   if (!customer) throw new NotFoundError(`customer ${customerId} does not exist`);
   const [history, orders, conversations] = await Promise.all([
@@ -103,7 +106,7 @@ export async function customerProfile(deps: CustomerProfileDeps, customerId: str
     customer: {
       id: customer.id,
       ...(customer.name === undefined ? {} : { name: customer.name }),
-      ...(customer.language ?? customer.detectedLanguage
+      ...((customer.language ?? customer.detectedLanguage)
         ? { language: customer.language ?? customer.detectedLanguage }
         : {}),
       ...(customer.timezone === undefined ? {} : { timezone: customer.timezone }),

@@ -85,7 +85,10 @@ async function sameCustomer(
   target: Conversation,
 ): Promise<boolean> {
   if (source.customerId === target.customerId) return true;
-  const [a, b] = await Promise.all([deps.customers.get(source.customerId), deps.customers.get(target.customerId)]);
+  const [a, b] = await Promise.all([
+    deps.customers.get(source.customerId),
+    deps.customers.get(target.customerId),
+  ]);
   return a !== undefined && b !== undefined && a.id === b.id;
 }
 
