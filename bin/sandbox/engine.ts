@@ -119,7 +119,11 @@ export interface OutboxEntry {
   /** Help-center articles the text links. */
   readonly articles?: readonly { readonly slug: string; readonly url: string }[];
   /** Files an agent's email answer carried (the sent MIME has them as parts). */
-  readonly attachments?: readonly { readonly filename: string; readonly contentType: string; readonly size: number }[];
+  readonly attachments?: readonly {
+    readonly filename: string;
+    readonly contentType: string;
+    readonly size: number;
+  }[];
 }
 
 export interface DeadLetter {

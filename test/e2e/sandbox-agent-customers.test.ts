@@ -8,6 +8,7 @@ const sandbox = sandboxServerForTests(new Date('2026-11-23T10:05:00Z'));
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url));
 const AUTH = { authorization: 'Bearer dev-agent-token' };
 
+// biome-ignore lint/suspicious/noExplicitAny: loosely read JSON answers, each test reads its fields
 type Json = Record<string, any>;
 
 async function agent(method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH) {
