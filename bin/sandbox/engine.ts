@@ -118,6 +118,12 @@ export interface OutboxEntry {
   readonly template?: string;
   /** Help-center articles the text links. */
   readonly articles?: readonly { readonly slug: string; readonly url: string }[];
+  /** Files an agent's email answer carried (the sent MIME has them as parts). */
+  readonly attachments?: readonly {
+    readonly filename: string;
+    readonly contentType: string;
+    readonly size: number;
+  }[];
 }
 
 export interface DeadLetter {
@@ -262,7 +268,14 @@ export class SandboxEngine {
     );
     this.shop = new SandboxShop(standIns, settings, clock, channels, this.deferredSends);
     this.voice = new SandboxVoice(standIns, settings, clock, channels, this.deferredSends);
-    this.agents = new SandboxAgents(standIns, settings, clock, undefined, this.chat.agentTyping());
+    this.agents = new SandboxAgents(
+      standIns,
+      // The sidebar offers the channels the sandbox sends on; agents' files land on its own port.
+      { ...settings, agentChannels: [...channels], uploadPostUrl: () => this.chat.uploadUrl() },
+      clock,
+      undefined,
+      this.chat.agentTyping(),
+    );
   }
 
   /**
@@ -699,6 +712,15 @@ export class SandboxEngine {
           outboundId: request.id,
           ...(request.template ? { template: request.template.name } : {}),
           ...(request.articles ? { articles: request.articles } : {}),
+          ...(request.attachments?.length
+            ? {
+                attachments: request.attachments.map(({ filename, contentType, size }) => ({
+                  filename,
+                  contentType,
+                  size,
+                })),
+              }
+            : {}),
         });
         return sent;
       },
