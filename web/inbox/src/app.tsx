@@ -230,7 +230,14 @@ export function App({ api, session, config, lang, t }: AppProps) {
         });
         if (known) setAnnouncement(`${t.newMessage} ${displayName(known)}`);
       }
-      refreshSoon({ queue: true, conversation: frame.conversationId === current.current.selectedId });
+      // The open timeline spans the customer's conversations: a change to any of them (or to one
+      // not listed yet) may belong on it.
+      const selected = current.current.rows.find((row) => row.id === current.current.selectedId);
+      const related =
+        frame.conversationId === current.current.selectedId ||
+        !known ||
+        (selected !== undefined && known.customerId === selected.customerId);
+      refreshSoon({ queue: true, conversation: related });
     },
     [refreshSoon, t],
   );
