@@ -2,8 +2,10 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import {
+  agentAttachmentsSchema,
   chatAttachmentsSchema,
   chatSupportSchema,
+  DEFAULT_AGENT_ATTACHMENT_TYPES,
   DEFAULT_CHAT_ATTACHMENT_TYPES,
   type SupportConfig,
   smsConfigSchema,
@@ -173,6 +175,15 @@ export const deploymentConfigSchema = z
          * assign it to themselves first. Off: any agent may reply.
          */
         repliesOnlyByAssignee: z.boolean().default(false),
+        /**
+         * Files agents attach to email answers (uploaded straight to the mail bucket with a
+         * presigned POST): accepted types, largest file, files per answer.
+         */
+        attachments: agentAttachmentsSchema.default({
+          contentTypes: DEFAULT_AGENT_ATTACHMENT_TYPES,
+          maxBytes: 10 * 1024 * 1024,
+          maxCount: 5,
+        }),
       })
       .optional(),
     /**
@@ -290,6 +301,7 @@ export const deploymentConfigSchema = z
     support: {
       ...config.support,
       ...(sms ? { sms } : {}),
+      ...(config.agents ? { agents: { attachments: config.agents.attachments } } : {}),
       ...(chat
         ? {
             chat: {

@@ -169,6 +169,11 @@ export class SandboxChat {
     return count;
   }
 
+  /** Where presigned POSTs land on the sandbox's own port (the widget's and the agents'). */
+  uploadUrl(): string {
+    return `${this.origin}/chat/uploads`;
+  }
+
   /** `POST /chat/uploads`: a presigned POST, checked as S3 would, stored in the S3 stand-in. */
   async upload(body: Buffer, contentType: string): Promise<{ status: number; body: string }> {
     return acceptPresignedPost(body, contentType, {

@@ -262,7 +262,14 @@ export class SandboxEngine {
     );
     this.shop = new SandboxShop(standIns, settings, clock, channels, this.deferredSends);
     this.voice = new SandboxVoice(standIns, settings, clock, channels, this.deferredSends);
-    this.agents = new SandboxAgents(standIns, settings, clock, undefined, this.chat.agentTyping());
+    this.agents = new SandboxAgents(
+      standIns,
+      // The sidebar offers the channels the sandbox sends on; agents' files land on its own port.
+      { ...settings, agentChannels: [...channels], uploadPostUrl: () => this.chat.uploadUrl() },
+      clock,
+      undefined,
+      this.chat.agentTyping(),
+    );
   }
 
   /**

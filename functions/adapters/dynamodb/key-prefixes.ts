@@ -84,11 +84,15 @@ export const FUNCTION_ITEMS = {
   orderEvents: ['event', 'identity', 'customer', 'conversation', 'order'],
   /** The reminder, and the customer it is for (found, linked or merged like an order event's). */
   reminders: ['identity', 'customer', 'conversation', 'order', 'reminder'],
-  /** The queue (status and assignee indexes), timelines, customers, the channel and self-service reports. */
+  /**
+   * The queue (status and assignee indexes), timelines, customers, the channel and self-service
+   * reports; the sidebar's orders, and admins' merges (which move identities, conversations, orders).
+   */
   agentApi: [
     'conversation',
     'customer',
     'identity',
+    'order',
     'statusIndex',
     'assigneeIndex',
     'insights',
