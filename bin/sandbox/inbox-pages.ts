@@ -34,16 +34,13 @@ function hostOf(request: IncomingMessage, port: number): string {
 }
 
 /** The sandbox's `config.json`: already signed in as the sandbox agent. */
-export function sandboxInboxConfig(
-  host: string,
-  token: string,
-  defaultLanguage: 'tr' | 'en',
-): InboxAppConfig {
+export function sandboxInboxConfig(host: string, token: string): InboxAppConfig {
   return {
     apiBaseUrl: '',
     webSocketUrl: `ws://${host}/chat/ws`,
     signIn: { kind: 'token', token },
-    defaultLanguage,
+    // The demo shop is Turkish; a browser that prefers English still gets English.
+    defaultLanguage: 'tr',
   };
 }
 
@@ -55,15 +52,14 @@ export async function serveInbox(
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
-  site: { readonly port: number; readonly token: string; readonly defaultLanguage: string },
+  site: { readonly port: number; readonly token: string },
 ): Promise<boolean> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const host = hostOf(request, site.port);
   if (path === '/config.json') {
-    const language = site.defaultLanguage === 'en' ? 'en' : 'tr';
     response.writeHead(200, { 'content-type': CONTENT_TYPES.json ?? '', 'cache-control': 'no-store' });
     response.end(
-      request.method === 'HEAD' ? undefined : JSON.stringify(sandboxInboxConfig(host, site.token, language)),
+      request.method === 'HEAD' ? undefined : JSON.stringify(sandboxInboxConfig(host, site.token)),
     );
     return true;
   }

@@ -222,7 +222,6 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
         await serveInbox(request, response, url.pathname, {
           port: serverPort(server),
           token: engine.agents.token,
-          defaultLanguage: engine.config.defaultLanguage,
         })
       ) {
         // The agent inbox (`/`), its config.json and assets.
