@@ -11,11 +11,12 @@ export const MAX_LABEL_CHARACTERS = 32;
 const LABEL = /^[\p{L}\p{N}][\p{L}\p{N}_:-]*$/u;
 
 /**
- * The label as stored: NFC, lowercase (Turkish dotted İ becomes i, as the filters expect).
+ * The label as stored: NFC, lowercase (Turkish dotted İ becomes i, I stays i).
  * InvalidInputError (field `field`) for anything that is not a label.
  */
 export function normalizeLabel(raw: string, field = 'label'): string {
-  const label = raw.normalize('NFC').trim().toLocaleLowerCase('tr').normalize('NFC');
+  // Not the Turkish locale's rules (I → ı would make "VIP" "vıp"): only its dotted İ is mapped.
+  const label = raw.normalize('NFC').trim().replace(/İ/g, 'i').toLowerCase().normalize('NFC');
   if (label === '' || label.length > MAX_LABEL_CHARACTERS || !LABEL.test(label)) {
     throw new InvalidInputError(
       `"${raw.slice(0, 40)}" is not a label: 1–${MAX_LABEL_CHARACTERS} letters or digits, then also "-", "_" or ":"`,
