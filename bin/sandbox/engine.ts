@@ -31,6 +31,7 @@ import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { makeLiveUpdatesHandler } from '../../functions/handlers/live-updates.ts';
 import { SandboxAgents, SandboxAgentTokenVerifier } from './agents.ts';
+import { seedCannedResponses } from './canned-responses.ts';
 import { ChatRejection, SandboxChat } from './chat.ts';
 import { projectConfig, sandboxSupportConfig } from './config.ts';
 import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
@@ -305,7 +306,7 @@ export class SandboxEngine {
     const meta = await SandboxMeta.start(standIns);
     const clock = options.clock ?? new ReplayClock(options.now ?? new Date());
     const chat = await SandboxChat.start(standIns, clock);
-    return new SandboxEngine(
+    const engine = new SandboxEngine(
       standIns,
       clock,
       options.config ?? sandboxSupportConfig,
@@ -313,6 +314,8 @@ export class SandboxEngine {
       options.repliesOnlyByAssignee ?? projectConfig.agents?.repliesOnlyByAssignee ?? false,
       chat,
     );
+    await seedCannedResponses(documentClient(standIns.clients.dynamo), standIns.tableName, clock);
+    return engine;
   }
 
   async stop(): Promise<void> {

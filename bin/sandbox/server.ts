@@ -155,7 +155,7 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
               path: url.pathname,
               query: Object.fromEntries(url.searchParams),
               headers: singleValuedHeaders(request),
-              body: method === 'POST' ? await readBody(request) : new Uint8Array(),
+              body: method === 'POST' || method === 'PUT' ? await readBody(request) : new Uint8Array(),
             }),
           // A reply or a close queued a send.
           (status) => method === 'POST' && (status ?? 500) < 300,

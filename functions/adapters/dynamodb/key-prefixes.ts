@@ -3,6 +3,7 @@ import { CHAT_VISITOR_PREFIX } from './chat-connections.ts';
 import {
   AUTO_RESPONSE_BUDGET_PREFIX,
   assigneeIndexKey,
+  CANNED_RESPONSE_PREFIX,
   customerIndexKey,
   FEEDBACK_THROTTLE_PREFIX,
   INSIGHTS_PREFIX,
@@ -28,7 +29,10 @@ export const ITEM_PREFIX = {
   /** Profiles, consent history, a customer's orders, and the by-customer index (its conversations). */
   customer: prefixOf(keys.customer('-').pk),
   identity: prefixOf(keys.identity({ kind: 'email', value: '-' }).pk),
-  /** Conversations, their messages, escalations and contact tallies. */
+  /**
+   * Conversations, their messages and private notes, escalations, contact tallies, and each
+   * agent's read marker (`READ#<agentId>` sort keys under the conversation).
+   */
   conversation: prefixOf(keys.conversation('-').pk),
   emailReference: prefixOf(keys.emailReference('-').pk),
   /** The event ledger: inbound deliveries, outbound sends, order and contact events. */
@@ -53,6 +57,8 @@ export const ITEM_PREFIX = {
   statusIndex: prefixOf(statusIndexKey('open', '-')),
   /** One agent's conversations (`ASSIGNEE#<sub>`). */
   assigneeIndex: prefixOf(assigneeIndexKey('-')),
+  /** The agents' canned responses (`CANNED#RESPONSES`, one partition). */
+  cannedResponse: CANNED_RESPONSE_PREFIX,
 } as const;
 
 export type ItemFamily = keyof typeof ITEM_PREFIX;
@@ -88,11 +94,13 @@ export const FUNCTION_ITEMS = {
   /** The reminder, and the customer it is for (found, linked or merged like an order event's). */
   reminders: ['identity', 'customer', 'conversation', 'order', 'reminder'],
   /**
-   * The queue (status and assignee indexes), timelines, customers, the channel and self-service
-   * reports; the sidebar's orders, and admins' merges (which move identities, conversations, orders).
+   * The queue (status and assignee indexes), timelines, customers, notes, labels, snoozes and read
+   * markers, canned responses, the channel and self-service reports; the sidebar's orders, and admins'
+   * merges (which move identities, conversations, orders).
    */
   agentApi: [
     'conversation',
+    'cannedResponse',
     'customer',
     'identity',
     'order',
