@@ -137,6 +137,10 @@ export class DynamoConversationStore implements ConversationStore {
     }
     if (message.direction === 'inbound') {
       sets.push('lastInboundAt = :at');
+      if (message.fromName) {
+        sets.push('senderName = :senderName');
+        values[':senderName'] = message.fromName;
+      }
       removes.push('snoozedUntil', 'snoozedAt', 'snoozedBy');
     }
     if (message.direction === 'outbound' && message.kind === 'agent-reply') {

@@ -61,12 +61,14 @@ export type ConversationRow = Omit<Conversation, 'labels' | 'snoozedUntil'> & {
 /**
  * The preview of a message as the conversation's META keeps it: whitespace folded to one line,
  * at most PREVIEW_CHARACTERS (cut with `…`); a message with no text shows its files' names.
- * Notes have none: the preview is what the customer and the team said to each other.
+ * Notes and automatic acknowledgements have none: the preview is what the customer and the team
+ * said to each other.
  */
 export function previewOf(
-  message: Pick<Message, 'text' | 'attachments' | 'direction' | 'at' | 'channel' | 'subject'>,
+  message: Pick<Message, 'text' | 'attachments' | 'direction' | 'at' | 'channel' | 'subject' | 'kind'>,
 ): ConversationPreview | undefined {
-  if (message.direction === 'note') return undefined;
+  // An automatic acknowledgement says nothing about the conversation: the row keeps what came before.
+  if (message.direction === 'note' || message.kind === 'auto-reply') return undefined;
   const files = message.attachments.map((a) => a.filename).filter((name) => name !== '');
   const raw =
     oneLine(message.text) || (files.length > 0 ? `[${files.join(', ')}]` : oneLine(message.subject ?? ''));

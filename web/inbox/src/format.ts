@@ -54,8 +54,9 @@ export function dateTime(language: UiLanguage, iso: string, timeZone?: string): 
   }
 }
 
-export function displayName(row: Pick<ConversationRow, 'customer' | 'customerId'>): string {
-  return row.customer?.name?.trim() || row.customerId;
+/** The shop's name for the customer, else the name their message gave, else their id. */
+export function displayName(row: Pick<ConversationRow, 'customer' | 'customerId' | 'senderName'>): string {
+  return row.customer?.name?.trim() || row.senderName?.trim() || row.customerId;
 }
 
 export function bytes(size: number): string {
