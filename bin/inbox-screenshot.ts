@@ -32,7 +32,7 @@ try {
   // The page's clock at the sandbox's, so ages and countdowns read as they would live.
   await page.clock.setFixedTime(new Date('2026-11-23T07:05:00Z'));
   await page.goto(`${base}/`);
-  await page.getByRole('button', { name: /Elif Demir/ }).click();
+  await page.locator('.rows .row').filter({ hasText: 'Elif Demir' }).filter({ hasText: '100481' }).click();
   await page.locator('.orders [data-order-id]').first().waitFor();
   await page.locator('.entry[data-channel="whatsapp"]').first().waitFor();
   await page.locator('.live.live').waitFor();

@@ -1,7 +1,7 @@
 /** The conversation's header: who and what, and the actions (assign, labels, status, close, snooze, merge). */
 import { useState } from 'preact/hooks';
 import { dateTime, displayName } from './format.ts';
-import { channelName, type Strings, type UiLanguage } from './i18n.ts';
+import { channelName, type Strings, statusName, type UiLanguage } from './i18n.ts';
 import { Flags } from './timeline.tsx';
 import type { ConversationRow } from './types.ts';
 
@@ -23,17 +23,6 @@ interface HeaderProps {
   readonly admin: boolean;
   readonly on: ActionHandlers;
   readonly onBack: () => void;
-}
-
-function statusText(t: Strings, status: string): string {
-  return (
-    {
-      open: t.statusOpen,
-      pending: t.statusPending,
-      closed: t.statusClosed,
-      quarantined: t.statusQuarantined,
-    }[status] ?? status
-  );
 }
 
 /** A small form behind a disclosure button: one field, one submit. */
@@ -85,7 +74,7 @@ export function ConversationHeader(props: HeaderProps) {
         </button>
         <h1 id="conversation-title">{displayName(row)}</h1>
         <span class={`badge ch-${row.channel}`}>{channelName(lang, row.channel)}</span>
-        <span class={`status s-${row.status}`}>{statusText(t, row.status)}</span>
+        <span class={`status s-${row.status}`}>{statusName(t, row.status)}</span>
         <Flags t={t} flags={row.flags} />
       </div>
       {row.subject ? <p class="subject">{row.subject}</p> : null}

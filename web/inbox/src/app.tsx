@@ -577,7 +577,14 @@ export function App({ api, session, config, lang, t }: AppProps) {
           )}
         </main>
         {row ? (
-          <Sidebar t={t} lang={lang} detail={opened?.customer} currentId={row.id} onOpen={select} />
+          <Sidebar
+            t={t}
+            lang={lang}
+            detail={opened?.customer}
+            currentId={row.id}
+            fallbackName={displayName(row)}
+            onOpen={select}
+          />
         ) : null}
       </div>
       {helpOpen ? (

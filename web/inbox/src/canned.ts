@@ -3,6 +3,7 @@
  * are filled from the customer and their latest order. Variables with no data stay visible in the
  * text and are listed, so the agent fills them by hand instead of sending a blank.
  */
+import { fillCannedResponse } from '../../../functions/core/agent/canned-responses.ts';
 import type { CannedResponse, CustomerDetail, OrderSummary } from './types.ts';
 
 export interface CannedContext {
@@ -13,27 +14,18 @@ export interface CannedContext {
 
 export interface FilledCanned {
   readonly text: string;
-  /** Variables left as they were: no data, or a name the inbox does not know. */
+  /** Variables left as they were: no data here, or a name that is no variable (a typo). */
   readonly missing: readonly string[];
 }
 
+/** The core's filling (the same function the API's tests hold to), shaped for the composer's warning. */
 export function fillCanned(text: string, context: CannedContext): FilledCanned {
-  const values: Record<string, string | undefined> = {
-    'customer.name': context.customer?.name,
-    'order.id': context.order?.id,
-    'order.status': context.order?.statusText ?? context.order?.status,
-    'order.trackingUrl': context.order?.trackingUrl,
-  };
-  const missing = new Set<string>();
-  const filled = text.replace(/\{([a-zA-Z]+\.[a-zA-Z]+)\}/g, (whole, name: string) => {
-    const value = values[name];
-    if (value === undefined || value === '') {
-      missing.add(name);
-      return whole;
-    }
-    return value;
+  const filled = fillCannedResponse(text, {
+    ...(context.customer ? { customer: context.customer } : {}),
+    ...(context.order ? { order: context.order } : {}),
+    ...(context.language ? { language: context.language } : {}),
   });
-  return { text: filled, missing: [...missing] };
+  return { text: filled.text, missing: [...filled.missing, ...filled.unknown] };
 }
 
 /** Responses whose shortcut or title starts with (or contains) what follows the `/`. */

@@ -174,7 +174,7 @@ const tr: Strings = {
   flagTruncated: 'Kısaltıldı',
   media: 'Medya',
   attachment: 'Ek',
-  delivery: 'Teslim',
+  delivery: 'Gönderim',
   reply: 'Yanıtla',
   replyOn: 'Yanıt kanalı',
   composerReply: 'Müşteriye yanıtınız',
@@ -288,4 +288,37 @@ const CHANNEL_NAMES: Record<UiLanguage, Record<string, string>> = {
 
 export function channelName(language: UiLanguage, channel: string): string {
   return CHANNEL_NAMES[language][channel] ?? channel;
+}
+
+export function statusName(t: Strings, status: string): string {
+  const names: Record<string, string> = {
+    open: t.statusOpen,
+    pending: t.statusPending,
+    closed: t.statusClosed,
+    quarantined: t.statusQuarantined,
+  };
+  return names[status] ?? status;
+}
+
+const DELIVERY: Record<UiLanguage, Record<string, string>> = {
+  en: {
+    queued: 'queued',
+    sent: 'sent',
+    delivered: 'delivered',
+    read: 'read',
+    failed: 'failed',
+    suppressed: 'not sent',
+  },
+  tr: {
+    queued: 'sırada',
+    sent: 'gönderildi',
+    delivered: 'teslim edildi',
+    read: 'okundu',
+    failed: 'başarısız',
+    suppressed: 'gönderilmedi',
+  },
+};
+
+export function deliveryName(language: UiLanguage, status: string): string {
+  return DELIVERY[language][status] ?? status;
 }

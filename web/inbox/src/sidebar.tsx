@@ -1,6 +1,6 @@
 /** Who the customer is: identities, consent per channel with its history, orders, past conversations, CSAT. */
 import { dateTime } from './format.ts';
-import { channelName, type Strings, type UiLanguage } from './i18n.ts';
+import { channelName, type Strings, statusName, type UiLanguage } from './i18n.ts';
 import type { ConsentView, CustomerDetail } from './types.ts';
 
 interface SidebarProps {
@@ -8,6 +8,8 @@ interface SidebarProps {
   readonly lang: UiLanguage;
   readonly detail: CustomerDetail | undefined;
   readonly currentId: string;
+  /** What the queue calls the customer, when the shop gave no name. */
+  readonly fallbackName: string;
   readonly onOpen: (conversationId: string) => void;
 }
 
@@ -35,7 +37,7 @@ export function Sidebar(props: SidebarProps) {
   return (
     <aside class="sidebar" aria-label={t.customer}>
       <section>
-        <h2 class="customer-name">{customer.name ?? customer.id}</h2>
+        <h2 class="customer-name">{customer.name ?? props.fallbackName}</h2>
         <dl class="facts">
           <dt>{t.language}</dt>
           <dd>{customer.language ?? '—'}</dd>
@@ -87,7 +89,8 @@ export function Sidebar(props: SidebarProps) {
         <ul class="plain orders">
           {detail.orders.map((order) => (
             <li key={order.id} data-order-id={order.id}>
-              <strong>#{order.id}</strong> <span class="tag">{order.statusText ?? order.status}</span>
+              <strong>#{order.id}</strong> <span class="tag">{order.status}</span>
+              {order.statusText ? <div class="status-text">{order.statusText}</div> : null}
               {order.total !== undefined ? (
                 <span class="muted">
                   {' '}
@@ -120,7 +123,8 @@ export function Sidebar(props: SidebarProps) {
                 aria-current={conversation.id === props.currentId ? 'true' : undefined}
                 onClick={() => props.onOpen(conversation.id)}
               >
-                {channelName(lang, conversation.channel)} · {conversation.subject ?? conversation.status}
+                {channelName(lang, conversation.channel)} ·{' '}
+                {conversation.subject ?? statusName(t, conversation.status)}
               </button>{' '}
               <span class="muted">{dateTime(lang, conversation.lastMessageAt)}</span>
             </li>

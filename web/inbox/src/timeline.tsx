@@ -1,7 +1,7 @@
 /** One timeline across every channel of the customer: messages, calls, order updates, surveys, notes. */
 import { useEffect, useRef } from 'preact/hooks';
 import { bytes, dateTime } from './format.ts';
-import { channelName, type Strings, type UiLanguage } from './i18n.ts';
+import { channelName, deliveryName, type Strings, type UiLanguage } from './i18n.ts';
 import type { TimelineMessage } from './types.ts';
 
 interface TimelineProps {
@@ -127,7 +127,7 @@ function Entry(props: TimelineProps & { readonly message: TimelineMessage }) {
         <time dateTime={message.at}>{dateTime(lang, message.at)}</time>
         {message.deliveryStatus && message.direction === 'outbound' ? (
           <span class={`delivery ${message.deliveryStatus}`}>
-            {t.delivery}: {message.deliveryStatus}
+            {t.delivery}: {deliveryName(lang, message.deliveryStatus)}
           </span>
         ) : null}
         {message.fallback ? (
