@@ -44,6 +44,12 @@ import { documentClient } from './dynamodb/document-client.ts';
 import { DynamoEscalationLog } from './dynamodb/escalation-log.ts';
 import { DynamoEventLedger } from './dynamodb/event-ledger.ts';
 import { DynamoIdentityWindows } from './dynamodb/identity-windows.ts';
+import {
+  DynamoCannedResponses,
+  DynamoCustomerNames,
+  DynamoInboxConversations,
+  DynamoReadMarkers,
+} from './dynamodb/inbox.ts';
 import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
@@ -256,8 +262,25 @@ export function agentApiDeps(
   const db = documentClient(clients.dynamo);
   const conversations = new DynamoAgentConversations(db, settings.tableName);
   const insights = new DynamoChannelInsights(db, settings.tableName);
+  const chatSockets = clients.chatGateway
+    ? {
+        connections: new DynamoChatConnections(db, settings.tableName),
+        gateway: new ApiGatewayChatGateway(clients.chatGateway),
+      }
+    : undefined;
   return {
     customers: agentCustomerDeps(clients, settings, clock, conversations),
+    inbox: {
+      clock,
+      ids: derivedIds,
+      config: settings.support,
+      conversations,
+      inbox: new DynamoInboxConversations(db, settings.tableName),
+      names: new DynamoCustomerNames(db, settings.tableName),
+      readMarkers: new DynamoReadMarkers(db, settings.tableName),
+      cannedResponses: new DynamoCannedResponses(db, settings.tableName),
+      ...(chatSockets ? { chat: chatSockets } : {}),
+    },
     agent: {
       repliesOnlyByAssignee: settings.repliesOnlyByAssignee,
       clock,
@@ -274,16 +297,7 @@ export function agentApiDeps(
     },
     reports: { insights, config: settings.support },
     ...(settings.help ? { selfService: { store: new DynamoSelfServiceLog(db, settings.tableName) } } : {}),
-    ...(clients.chatGateway
-      ? {
-          chat: {
-            clock,
-            history: conversations,
-            connections: new DynamoChatConnections(db, settings.tableName),
-            gateway: new ApiGatewayChatGateway(clients.chatGateway),
-          },
-        }
-      : {}),
+    ...(chatSockets ? { chat: { clock, history: conversations, ...chatSockets } } : {}),
   };
 }
 

@@ -108,6 +108,33 @@ export interface Conversation {
   readonly mergedBy?: string;
   /** Conversations merged into this one, whose messages its timeline shows. */
   readonly mergedFrom?: readonly string[];
+  /**
+   * The last customer-facing message in one line, written by the same update that moves
+   * `lastMessageAt`, so a queue row needs no read of the messages.
+   */
+  readonly preview?: ConversationPreview;
+  /**
+   * The display name the customer's latest message gave, as given: what an agent reads in the
+   * queue until the shop names the customer. Unverified, so never written into a message.
+   */
+  readonly senderName?: string;
+  /** Agents' labels (lowercase, see core/agent/labels.ts). */
+  readonly labels?: readonly string[];
+  /** Out of the open queue until then, or until the customer writes again (which removes it). */
+  readonly snoozedUntil?: string;
+  readonly snoozedAt?: string;
+  readonly snoozedBy?: string;
+  /** Chat: when an agent last read it; the visitor's messages up to then show a read tick. */
+  readonly agentReadAt?: string;
+}
+
+/** The latest message of a conversation as a queue row shows it. */
+export interface ConversationPreview {
+  /** One line, at most 140 characters. */
+  readonly text: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly at: string;
+  readonly channel: Channel;
 }
 
 export interface AttachmentRef {
@@ -129,7 +156,8 @@ export interface AttachmentRef {
   };
 }
 
-export type Direction = 'inbound' | 'outbound';
+/** `note`: an agent's private note, never sent, never shown to the customer. */
+export type Direction = 'inbound' | 'outbound' | 'note';
 
 export type OutboundKind =
   | 'auto-reply'
@@ -167,7 +195,7 @@ export interface Message {
   readonly fromName?: string;
   /** Inbound email: its Message-ID and References, so an agent's answer threads in the customer's client. */
   readonly emailThreading?: { readonly messageId?: string; readonly references: readonly string[] };
-  /** Outbound agent replies: the agent who wrote it (JWT `sub`). */
+  /** Outbound agent replies and private notes: the agent who wrote it (JWT `sub`). */
   readonly agentId?: string;
   /** Outbound: it went out on `channel` instead of the channel it was queued for, and why. */
   readonly fallback?: { readonly from: Channel; readonly reason: string };

@@ -420,6 +420,15 @@ export interface ConversationQuery {
   readonly status?: import('./model.ts').ConversationStatus;
   readonly channel?: Channel;
   readonly assignee?: string;
+  /** Only conversations nobody is assigned to. */
+  readonly unassigned?: boolean;
+  /** Only conversations carrying this label. */
+  readonly label?: string;
+  /**
+   * `awake`: leaves out conversations snoozed past `now`; `snoozed`: only those. An expired snooze
+   * counts as awake, so nothing has to wake conversations up.
+   */
+  readonly snooze?: { readonly show: 'awake' | 'snoozed'; readonly now: string };
 }
 
 /**

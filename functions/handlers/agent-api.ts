@@ -10,6 +10,12 @@ import { describeError, logger } from '../adapters/observability.ts';
 import { agentApiDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type AgentUploadDeps, offerAgentUpload } from '../core/agent/attachments.ts';
 import {
+  createCannedResponse,
+  deleteCannedResponse,
+  listCannedResponses,
+  updateCannedResponse,
+} from '../core/agent/canned-responses.ts';
+import {
   AGENT_STATUSES,
   type Agent,
   type AgentDeps,
@@ -17,8 +23,6 @@ import {
   changeConversationStatus,
   closeConversation,
   customerTimeline,
-  getConversation,
-  listConversations,
   MAX_PAGE_SIZE,
 } from '../core/agent/conversations.ts';
 import { type CustomerProfileDeps, customerProfile } from '../core/agent/customer-profile.ts';
@@ -26,6 +30,18 @@ import { type MergeConversationsDeps, mergeConversations } from '../core/agent/m
 import { type MergeCustomersDeps, mergeCustomersByAgent } from '../core/agent/merge-customers.ts';
 import { WRITABLE_CHANNELS } from '../core/agent/reachability.ts';
 import { type ComposerDeps, replyToConversation } from '../core/agent/reply.ts';
+import type { CannedResponse } from '../core/agent/inbox-ports.ts';
+import { changeLabels, MAX_LABELS, normalizeLabel } from '../core/agent/labels.ts';
+import { addNote, MAX_NOTE_CHARACTERS } from '../core/agent/notes.ts';
+import { markConversationRead } from '../core/agent/read-state.ts';
+import {
+  type ConversationRow,
+  getConversationRow,
+  type InboxDeps,
+  listConversationRows,
+  rowAfterChange,
+} from '../core/agent/rows.ts';
+import { snoozeConversation } from '../core/agent/snooze.ts';
 import { type AgentTypingDeps, signalAgentTyping } from '../core/chat/typing.ts';
 import {
   ConflictError,
@@ -53,6 +69,8 @@ export interface AgentApiHandlerDeps {
   };
   /** `POST /conversations/{id}/typing`: the visitor's sockets; absent where chat is not deployed. */
   readonly chat?: AgentTypingDeps;
+  /** The queue rows, notes, labels, snoozes, read state and canned responses. */
+  readonly inbox: InboxDeps;
   /** The sidebar, the reply channel picker and uploads, and the admins' merges. */
   readonly customers?: AgentCustomerDeps;
 }
@@ -83,6 +101,23 @@ const listQuerySchema = z.object({
   assignee: z.string().min(1).max(200).optional(),
   nextToken: z.string().min(1).max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  view: z.enum(['mine', 'unassigned', 'all']).optional(),
+  label: z.string().min(1).max(64).optional(),
+  unread: z.enum(['true', 'false']).optional(),
+  snoozed: z.enum(['true', 'false']).optional(),
+  sort: z.enum(['activity', 'deadline']).optional(),
+});
+
+const noteSchema = z.object({ text: z.string().min(1).max(MAX_NOTE_CHARACTERS) });
+const labelList = z.array(z.string().min(1).max(64)).max(MAX_LABELS * 2);
+const labelsSchema = z.object({ add: labelList.optional(), remove: labelList.optional() });
+const snoozeSchema = z.object({ until: z.string().min(1).max(64).nullable() });
+const readSchema = z.object({});
+const cannedSchema = z.object({
+  shortcut: z.string().min(1).max(41),
+  title: z.string().min(1).max(120),
+  text: z.string().min(1).max(5_000),
+  language: z.string().min(2).max(2).optional(),
 });
 /** An agent's typing signal to a chat visitor. */
 const typingSchema = z.object({ state: z.enum(['start', 'stop']).default('start') });
@@ -159,18 +194,83 @@ const CUSTOMER_ROUTES = {
   },
 } satisfies Partial<Record<AgentRouteKey, Route>>;
 
+/** The inbox's routes (agent-routes.ts INBOX_ROUTES). */
+const INBOX_HANDLERS = {
+  'POST /conversations/{id}/notes': async (deps, { event, agent, params }) => {
+    const body = parse(noteSchema, jsonBody(event), '');
+    const note = await addNote(deps.inbox, {
+      conversationId: pathId(params),
+      text: body.text,
+      agent,
+      idempotencyKey: idempotencyKey(event),
+    });
+    return respond(201, { note: messageView(note) });
+  },
+  'POST /conversations/{id}/labels': async (deps, { event, agent, params }) => {
+    const body = parse(labelsSchema, jsonBody(event), '');
+    const changed = await changeLabels(deps.inbox, { conversationId: pathId(params), ...body, agent });
+    return respond(200, { conversation: await rowAfterChange(deps.inbox, agent, changed) });
+  },
+  'POST /conversations/{id}/snooze': async (deps, { event, agent, params }) => {
+    const body = parse(snoozeSchema, jsonBody(event), '');
+    const snoozed = await snoozeConversation(deps.inbox, {
+      conversationId: pathId(params),
+      until: body.until ?? undefined,
+      agent,
+    });
+    return respond(200, { conversation: await rowAfterChange(deps.inbox, agent, snoozed) });
+  },
+  'POST /conversations/{id}/read': async (deps, { event, agent, params }) => {
+    parse(readSchema, jsonBody(event), '');
+    return respond(200, await markConversationRead(deps.inbox, { conversationId: pathId(params), agent }));
+  },
+  'GET /canned-responses': async (deps) => {
+    const items = await listCannedResponses(deps.inbox);
+    return respond(200, { items: items.map(cannedView) });
+  },
+  'POST /canned-responses': async (deps, { event, agent }) => {
+    const body = parse(cannedSchema, jsonBody(event), '');
+    const result = await createCannedResponse(deps.inbox, {
+      ...body,
+      agent,
+      idempotencyKey: idempotencyKey(event),
+    });
+    return respond(result.created ? 201 : 200, { cannedResponse: cannedView(result.cannedResponse) });
+  },
+  'PUT /canned-responses/{id}': async (deps, { event, agent, params }) => {
+    const body = parse(cannedSchema, jsonBody(event), '');
+    const updated = await updateCannedResponse(deps.inbox, { ...body, id: pathId(params), agent });
+    return respond(200, { cannedResponse: cannedView(updated) });
+  },
+  'DELETE /canned-responses/{id}': async (deps, { agent, params }) => {
+    return respond(200, await deleteCannedResponse(deps.inbox, { id: pathId(params), agent }));
+  },
+} satisfies Partial<Record<AgentRouteKey, Route>>;
+
 /** Every route of the table (agent-routes.ts) has its implementation here: the compiler checks. */
 const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
   ...CUSTOMER_ROUTES,
-  'GET /conversations': async (deps, { event }) => {
-    const query = parse(listQuerySchema, event.queryStringParameters ?? {}, '');
-    const page = await listConversations(deps.agent, query);
-    return respond(200, { items: page.items.map(conversationView), nextToken: page.nextToken });
+  ...INBOX_HANDLERS,
+  'GET /conversations': async (deps, { event, agent }) => {
+    const { unread, snoozed, label, ...query } = parse(
+      listQuerySchema,
+      event.queryStringParameters ?? {},
+      '',
+    );
+    const page = await listConversationRows(deps.inbox, agent, {
+      ...query,
+      ...(label === undefined ? {} : { label: normalizeLabel(label) }),
+      unread: unread === 'true',
+      snoozed: snoozed === 'true',
+    });
+    return respond(200, { items: page.items, nextToken: page.nextToken });
   },
-  'GET /conversations/{id}': async (deps, { params }) => {
-    const detail = await getConversation(deps.agent, pathId(params));
+  'GET /conversations/{id}': async (deps, { agent, params }) => {
+    const detail = await getConversationRow(deps.inbox, agent, pathId(params));
+    // The row's fields at the top level too, as this route answered before rows existed.
     return respond(200, {
-      ...conversationView(detail.conversation),
+      ...detail.conversation,
+      conversation: detail.conversation,
       messages: detail.messages.map(messageView),
     });
   },
@@ -387,7 +487,26 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, prefix: string): 
   throw new InvalidInputError(reason, { field });
 }
 
-function conversationView(conversation: Conversation) {
+/** The client's `Idempotency-Key` header, validated. */
+function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
+  const key = headerValue(event.headers, 'idempotency-key');
+  return key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key');
+}
+
+/** A canned response as the composer gets it. */
+function cannedView(response: CannedResponse) {
+  return {
+    id: response.id,
+    shortcut: response.shortcut,
+    title: response.title,
+    text: response.text,
+    ...(response.language === undefined ? {} : { language: response.language }),
+    updatedAt: response.updatedAt,
+    updatedBy: response.updatedBy,
+  };
+}
+
+function conversationView(conversation: Conversation | ConversationRow) {
   return { ...conversation };
 }
 

@@ -7,7 +7,7 @@ import type { Conversation } from '../../functions/core/model.ts';
 import type { ChannelInsights } from '../../functions/core/ports.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
 import { openConversation } from '../support/conversation-builders.ts';
-import { MemoryAgentConversations } from '../support/in-memory-agent-ports.ts';
+import { MemoryAgentConversations, memoryInboxDeps } from '../support/in-memory-agent-ports.ts';
 import { MemoryCustomers, MemoryQueue, readableIds } from '../support/in-memory-ports.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -44,6 +44,7 @@ beforeEach(() => {
       outbound,
     },
     reports: { insights: noInsights, config: sandboxSupportConfig },
+    inbox: memoryInboxDeps({ clock, config: sandboxSupportConfig, conversations, customers }),
   }));
 });
 
@@ -285,6 +286,12 @@ describe('agent-api handler with replies restricted to the assignee', () => {
         repliesOnlyByAssignee: true,
       },
       reports: { insights: noInsights, config: sandboxSupportConfig },
+      inbox: memoryInboxDeps({
+        clock: { now: () => NOW },
+        config: sandboxSupportConfig,
+        conversations,
+        customers,
+      }),
     }));
     const reply = (sub: string) =>
       restricted(

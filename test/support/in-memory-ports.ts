@@ -1,3 +1,4 @@
+import { previewOf } from '../../functions/core/agent/rows.ts';
 import type {
   Channel,
   Conversation,
@@ -141,10 +142,15 @@ export class MemoryConversations implements ConversationStore {
     this.messages.set(key, message);
     const conversation = this.conversations.get(message.conversationId);
     if (conversation && conversation.lastMessageAt <= message.at) {
+      // As the DynamoDB store: the preview in the same update, and a customer's message wakes a snooze.
+      const { snoozedUntil: _until, snoozedAt: _at, snoozedBy: _by, ...awake } = conversation;
+      const preview = previewOf(message);
       this.conversations.set(conversation.id, {
-        ...conversation,
+        ...(message.direction === 'inbound' ? awake : conversation),
         lastMessageAt: message.at,
+        ...(preview ? { preview } : {}),
         ...(message.direction === 'inbound' ? { lastInboundAt: message.at } : {}),
+        ...(message.direction === 'inbound' && message.fromName ? { senderName: message.fromName } : {}),
         ...(effect.reopen ? { status: 'open' as const } : {}),
       });
     }

@@ -38,6 +38,7 @@ type ServerFrame =
   | { type: 'message'; message: ShownMessage }
   | { type: 'typing'; from: 'agent'; state: 'start' | 'stop' }
   | { type: 'status'; messageId: string; status: string }
+  | { type: 'read'; messageIds: string[] }
   | { type: 'email-link-sent' }
   | { type: 'suggestions'; articles: Suggestion[] }
   | { type: 'error'; reason: string; clientMessageId?: string };
@@ -285,6 +286,16 @@ function mount(context: PanelContext): PanelApi {
         }
         break;
       }
+      case 'read':
+        // The team read these messages of the visitor's: the double tick.
+        for (const id of frame.messageIds) {
+          const entry = shown.get(id);
+          if (entry) {
+            entry.message = { ...entry.message, status: 'read' };
+            setLabel(entry);
+          }
+        }
+        break;
       case 'upload-slot':
         void upload(frame);
         break;

@@ -25,6 +25,47 @@ const SURVEY_LOOKBACK = 10;
 
 type IndexName = 'byStatus' | 'byAssignee';
 
+interface IndexFilter {
+  readonly expressions: readonly string[];
+  readonly names: Readonly<Record<string, string>>;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The query's narrowing as a FilterExpression on the index read: the page stays an index Query
+ * (bounded by MAX_READS_PER_PAGE), however few conversations match.
+ */
+function filterOf(query: ConversationQuery): IndexFilter {
+  const expressions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (query.channel) {
+    expressions.push('#channel = :channel');
+    names['#channel'] = 'channel';
+    values[':channel'] = query.channel;
+  }
+  // The assignee index holds every status; the status index is one status already.
+  if (query.assignee !== undefined && query.status) {
+    expressions.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = query.status;
+  }
+  if (query.unassigned) expressions.push('attribute_not_exists(assignee)');
+  if (query.label !== undefined) {
+    expressions.push('contains(labels, :label)');
+    values[':label'] = query.label;
+  }
+  if (query.snooze) {
+    expressions.push(
+      query.snooze.show === 'snoozed'
+        ? 'snoozedUntil > :now'
+        : '(attribute_not_exists(snoozedUntil) OR snoozedUntil <= :now)',
+    );
+    values[':now'] = query.snooze.now;
+  }
+  return { expressions, names, values };
+}
+
 /**
  * The agent API's reads and writes on the conversation table: listings from the status index
  * (sharded, merged newest first) or the assignee index, a customer's conversations from the
@@ -61,26 +102,23 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
   }
 
   private partitionsFor(query: ConversationQuery): SortedPartition<Conversation>[] {
-    const filters: Record<string, string> = {};
-    if (query.channel) filters.channel = query.channel;
+    const filter = filterOf(query);
     if (query.assignee !== undefined) {
-      if (query.status) filters.status = query.status;
-      return [this.partition('byAssignee', assigneeIndexKey(query.assignee), filters)];
+      return [this.partition('byAssignee', assigneeIndexKey(query.assignee), filter)];
     }
     const status: ConversationStatus = query.status ?? 'open';
     // statusIndexKey spreads conversations over STATUS_SHARDS partitions by id; one per shard.
     return Array.from({ length: STATUS_SHARDS }, (_, shard) =>
-      this.partition('byStatus', `STATUS#${status}#${shard}`, filters),
+      this.partition('byStatus', `STATUS#${status}#${shard}`, filter),
     );
   }
 
   private partition(
     index: IndexName,
     partitionKey: string,
-    filters: Readonly<Record<string, string>>,
+    filter: IndexFilter,
   ): SortedPartition<Conversation> {
     const { name, partitionKey: pkName, sortKey: skName } = conversationTable.indexes[index];
-    const filterNames = Object.keys(filters);
     return {
       read: async (after, limit) => {
         if (after === 'end') return { items: [] };
@@ -91,17 +129,9 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
             KeyConditionExpression: '#pk = :pk',
             ScanIndexForward: false,
             Limit: limit,
-            ...(filterNames.length > 0
-              ? { FilterExpression: filterNames.map((_f, i) => `#f${i} = :f${i}`).join(' AND ') }
-              : {}),
-            ExpressionAttributeNames: {
-              '#pk': pkName,
-              ...Object.fromEntries(filterNames.map((f, i) => [`#f${i}`, f])),
-            },
-            ExpressionAttributeValues: {
-              ':pk': partitionKey,
-              ...Object.fromEntries(filterNames.map((f, i) => [`:f${i}`, filters[f]])),
-            },
+            ...(filter.expressions.length > 0 ? { FilterExpression: filter.expressions.join(' AND ') } : {}),
+            ExpressionAttributeNames: { '#pk': pkName, ...filter.names },
+            ExpressionAttributeValues: { ':pk': partitionKey, ...filter.values },
             ...(after === 'start'
               ? {}
               : {

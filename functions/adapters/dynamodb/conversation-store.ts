@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { previewOf } from '../../core/agent/rows.ts';
 import type { Channel, Conversation, Message } from '../../core/model.ts';
 import type { ConversationStore, EmailReference } from '../../core/ports.ts';
 import { withoutUndefined } from './customer-directory.ts';
@@ -118,13 +119,30 @@ export class DynamoConversationStore implements ConversationStore {
     return true;
   }
 
-  /** Moves the conversation's clocks forward; a message that arrives late never moves them back. */
+  /**
+   * Moves the conversation's clocks forward; a message that arrives late never moves them back.
+   * The same update writes the queue row's preview, and a customer's message wakes a snoozed
+   * conversation: the inbox's rows cost no call on this path.
+   */
   private async touchConversation(message: Message, reopen: boolean): Promise<void> {
     // gsi3sk keeps the assignee index in order; without gsi3pk (unassigned) it indexes nothing.
     const sets = ['lastMessageAt = :at', 'gsi1sk = :at', 'gsi2sk = :at', 'gsi3sk = :at'];
+    const removes: string[] = [];
     const values: Record<string, unknown> = { ':at': message.at };
     const names: Record<string, string> = {};
-    if (message.direction === 'inbound') sets.push('lastInboundAt = :at');
+    const preview = previewOf(message);
+    if (preview) {
+      sets.push('preview = :preview');
+      values[':preview'] = preview;
+    }
+    if (message.direction === 'inbound') {
+      sets.push('lastInboundAt = :at');
+      if (message.fromName) {
+        sets.push('senderName = :senderName');
+        values[':senderName'] = message.fromName;
+      }
+      removes.push('snoozedUntil', 'snoozedAt', 'snoozedBy');
+    }
     if (message.direction === 'outbound' && message.kind === 'agent-reply') {
       sets.push('firstResponseAt = if_not_exists(firstResponseAt, :at)', 'lastAgentReplyAt = :at');
     }
@@ -139,7 +157,7 @@ export class DynamoConversationStore implements ConversationStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.conversation(message.conversationId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND lastMessageAt <= :at',
           ExpressionAttributeValues: values,
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),

@@ -1,7 +1,9 @@
+import { AGENT_CONNECTIONS_PREFIX } from './agent-connections.ts';
 import { CHAT_VISITOR_PREFIX } from './chat-connections.ts';
 import {
   AUTO_RESPONSE_BUDGET_PREFIX,
   assigneeIndexKey,
+  CANNED_RESPONSE_PREFIX,
   customerIndexKey,
   FEEDBACK_THROTTLE_PREFIX,
   INSIGHTS_PREFIX,
@@ -27,7 +29,10 @@ export const ITEM_PREFIX = {
   /** Profiles, consent history, a customer's orders, and the by-customer index (its conversations). */
   customer: prefixOf(keys.customer('-').pk),
   identity: prefixOf(keys.identity({ kind: 'email', value: '-' }).pk),
-  /** Conversations, their messages, escalations and contact tallies. */
+  /**
+   * Conversations, their messages and private notes, escalations, contact tallies, and each
+   * agent's read marker (`READ#<agentId>` sort keys under the conversation).
+   */
   conversation: prefixOf(keys.conversation('-').pk),
   emailReference: prefixOf(keys.emailReference('-').pk),
   /** The event ledger: inbound deliveries, outbound sends, order and contact events. */
@@ -43,6 +48,8 @@ export const ITEM_PREFIX = {
   selfService: SELF_SERVICE_PREFIX,
   /** A chat visitor's open WebSocket connections (`CHATVISITOR#<visitorId>`). */
   chatVisitor: CHAT_VISITOR_PREFIX,
+  /** Agents' open WebSocket connections, all in one partition (`AGENTSOCKETS#all`). */
+  agentConnection: AGENT_CONNECTIONS_PREFIX,
   /** "Was this helpful?" posts of one client in one window. */
   feedbackThrottle: FEEDBACK_THROTTLE_PREFIX,
   providerMessage: prefixOf(providerMessageKey('sms', '-').pk),
@@ -50,6 +57,8 @@ export const ITEM_PREFIX = {
   statusIndex: prefixOf(statusIndexKey('open', '-')),
   /** One agent's conversations (`ASSIGNEE#<sub>`). */
   assigneeIndex: prefixOf(assigneeIndexKey('-')),
+  /** The agents' canned responses (`CANNED#RESPONSES`, one partition). */
+  cannedResponse: CANNED_RESPONSE_PREFIX,
 } as const;
 
 export type ItemFamily = keyof typeof ITEM_PREFIX;
@@ -85,11 +94,13 @@ export const FUNCTION_ITEMS = {
   /** The reminder, and the customer it is for (found, linked or merged like an order event's). */
   reminders: ['identity', 'customer', 'conversation', 'order', 'reminder'],
   /**
-   * The queue (status and assignee indexes), timelines, customers, the channel and self-service
-   * reports; the sidebar's orders, and admins' merges (which move identities, conversations, orders).
+   * The queue (status and assignee indexes), timelines, customers, notes, labels, snoozes and read
+   * markers, canned responses, the channel and self-service reports; the sidebar's orders, and admins'
+   * merges (which move identities, conversations, orders).
    */
   agentApi: [
     'conversation',
+    'cannedResponse',
     'customer',
     'identity',
     'order',
@@ -104,8 +115,15 @@ export const FUNCTION_ITEMS = {
   /** A few key lookups of the caller, and the contact record it leaves. */
   voiceLookup: ['identity', 'customer', 'order', 'voiceContact'],
   voiceEvents: [...INBOUND, 'voiceContact'],
-  /** A chat visitor's sockets and messages (read receipts move the message's status, found by PROVIDERMSG#). */
-  chatRoutes: [...INBOUND_MESSAGE, 'providerMessage', 'chatVisitor'],
+  /**
+   * A chat visitor's sockets and messages (read receipts move the message's status, found by
+   * PROVIDERMSG#); agents' sockets (their own connect and disconnect, a visitor's typing told to them).
+   */
+  chatRoutes: [...INBOUND_MESSAGE, 'providerMessage', 'chatVisitor', 'agentConnection'],
+  /** The WebSocket routes where no chat is deployed: agents' sockets only. */
+  agentSockets: ['agentConnection'],
+  /** Reads agents' sockets once per stream batch, removes the ones that are gone. */
+  liveUpdates: ['agentConnection'],
   /** The confirmed address and the visitor become one customer (found, linked or merged like an order event's). */
   chatConfirm: ['identity', 'customer', 'conversation', 'order'],
 } as const satisfies Record<string, readonly ItemFamily[]>;

@@ -70,6 +70,18 @@ export const keys = {
     pk: `CONVERSATION#${conversationId}`,
     sk: 'SELFSERVICE',
   }),
+  /** When one agent last read a conversation, under the conversation. */
+  readMarker: (conversationId: string, agentId: string) => ({
+    pk: `CONVERSATION#${conversationId}`,
+    sk: `${READ_MARKER_PREFIX}${agentId}`,
+  }),
+  /** Fixes the time (and so the message key) of a private note the first time it is written. */
+  noteGuard: (conversationId: string, noteId: string) => ({
+    pk: `CONVERSATION#${conversationId}`,
+    sk: `NOTE#${noteId}`,
+  }),
+  /** Canned responses share one partition: listing them is one Query. */
+  cannedResponse: (id: string) => ({ pk: `${CANNED_RESPONSE_PREFIX}RESPONSES`, sk: `RESPONSE#${id}` }),
   /** Feedback requests of one client (a hash of its address) in one window. */
   feedbackThrottle: (client: string, windowStart: string) => ({
     pk: `${FEEDBACK_THROTTLE_PREFIX}${client}`,
@@ -85,6 +97,8 @@ export const ORDER_PREFIX = 'ORDER#';
 export const INSIGHTS_PREFIX = 'INSIGHTS#';
 
 export const MESSAGE_PREFIX = 'MESSAGE#';
+export const READ_MARKER_PREFIX = 'READ#';
+export const CANNED_RESPONSE_PREFIX = 'CANNED#';
 export const CONSENT_PREFIX = 'CONSENT#';
 
 /** Spreads the agent queue index over a few partitions so a busy status is not one hot key. */
@@ -125,6 +139,8 @@ const STORAGE_ATTRIBUTES = new Set([
   'gsi3pk',
   'gsi3sk',
   'expiresAt',
+  // The labels' optimistic lock (inbox-conversations.ts).
+  'labelsVersion',
 ]);
 
 export function withoutStorageAttributes<T>(item: Record<string, unknown>): T {

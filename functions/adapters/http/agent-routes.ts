@@ -15,11 +15,27 @@ export const AGENT_SCOPES = [AGENT_READ_SCOPE, AGENT_WRITE_SCOPE, ADMIN_SCOPE] a
 export type AgentScope = (typeof AGENT_SCOPES)[number];
 
 export interface AgentRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway's route path: `{id}` is one path segment. */
   readonly path: string;
   readonly scope: AgentScope;
 }
+
+/**
+ * The inbox's routes: private notes, labels, snoozes, the caller's read state, and canned
+ * responses (read by every agent, changed by admins).
+ */
+const INBOX_ROUTES = [
+  { method: 'POST', path: '/conversations/{id}/notes', scope: AGENT_WRITE_SCOPE },
+  { method: 'POST', path: '/conversations/{id}/labels', scope: AGENT_WRITE_SCOPE },
+  { method: 'POST', path: '/conversations/{id}/snooze', scope: AGENT_WRITE_SCOPE },
+  // Only the caller's own read state (and, on a chat, the visitor's read tick): reading is enough.
+  { method: 'POST', path: '/conversations/{id}/read', scope: AGENT_READ_SCOPE },
+  { method: 'GET', path: '/canned-responses', scope: AGENT_READ_SCOPE },
+  { method: 'POST', path: '/canned-responses', scope: ADMIN_SCOPE },
+  { method: 'PUT', path: '/canned-responses/{id}', scope: ADMIN_SCOPE },
+  { method: 'DELETE', path: '/canned-responses/{id}', scope: ADMIN_SCOPE },
+] as const satisfies readonly AgentRoute[];
 
 export const AGENT_ROUTES = [
   { method: 'GET', path: '/conversations', scope: AGENT_READ_SCOPE },
@@ -37,6 +53,7 @@ export const AGENT_ROUTES = [
   { method: 'POST', path: '/conversations/{id}/attachments', scope: AGENT_WRITE_SCOPE },
   { method: 'POST', path: '/customers/merge', scope: ADMIN_SCOPE },
   { method: 'POST', path: '/conversations/merge', scope: ADMIN_SCOPE },
+  ...INBOX_ROUTES,
 ] as const satisfies readonly AgentRoute[];
 
 /** `GET /conversations/{id}`: API Gateway's route key. */

@@ -83,26 +83,33 @@ interface PageToken {
 }
 
 function queryKey(query: ConversationQuery): string {
-  return JSON.stringify([query.status ?? '', query.channel ?? '', query.assignee ?? '']);
+  // The snooze's `now` moves between pages: only what it shows belongs to the listing.
+  return JSON.stringify([
+    query.status ?? '',
+    query.channel ?? '',
+    query.assignee ?? '',
+    ...(query.unassigned || query.label !== undefined || query.snooze
+      ? [query.unassigned === true, query.label ?? '', query.snooze?.show ?? '']
+      : []),
+  ]);
 }
 
-export function encodePageToken(query: ConversationQuery, positions: readonly ListPosition[]): string {
-  const token: PageToken = { v: 1, q: queryKey(query), p: positions };
+/**
+ * `variant` names a listing that reads the index differently (an unread filter, a deadline
+ * order), so a token of one cannot continue another.
+ */
+export function encodePageToken(
+  query: ConversationQuery,
+  positions: readonly ListPosition[],
+  variant = '',
+): string {
+  const token: PageToken = { v: 1, q: queryKey(query) + variant, p: positions };
   return toBase64Url(JSON.stringify(token));
 }
 
 /** The positions a token names; InvalidInputError (field `nextToken`) for anything else. */
-export function decodePageToken(query: ConversationQuery, token: string): ListPosition[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fromBase64Url(token));
-  } catch (error) {
-    throw new InvalidInputError('nextToken is not a token this API issued', {
-      field: 'nextToken',
-      cause: error,
-    });
-  }
-  const candidate = parsed as Partial<PageToken> | null;
+export function decodePageToken(query: ConversationQuery, token: string, variant = ''): ListPosition[] {
+  const candidate = readToken(token) as Partial<PageToken> | null;
   if (
     candidate === null ||
     typeof candidate !== 'object' ||
@@ -112,10 +119,54 @@ export function decodePageToken(query: ConversationQuery, token: string): ListPo
   ) {
     throw new InvalidInputError('nextToken is not a token this API issued', { field: 'nextToken' });
   }
-  if (candidate.q !== queryKey(query)) {
+  checkQuery(candidate.q, query, variant);
+  return candidate.p;
+}
+
+/** A token of a listing ordered in memory (by deadline): how many rows the earlier pages showed. */
+interface OffsetToken {
+  readonly v: 1;
+  readonly q: string;
+  readonly o: number;
+}
+
+export function encodeOffsetToken(query: ConversationQuery, offset: number, variant: string): string {
+  const token: OffsetToken = { v: 1, q: queryKey(query) + variant, o: offset };
+  return toBase64Url(JSON.stringify(token));
+}
+
+export function decodeOffsetToken(query: ConversationQuery, token: string, variant: string): number {
+  const candidate = readToken(token) as Partial<OffsetToken> | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    candidate.v !== 1 ||
+    typeof candidate.o !== 'number' ||
+    !Number.isInteger(candidate.o) ||
+    candidate.o < 0 ||
+    candidate.o > 100_000
+  ) {
+    throw new InvalidInputError('nextToken is not a token this API issued', { field: 'nextToken' });
+  }
+  checkQuery(candidate.q, query, variant);
+  return candidate.o;
+}
+
+function readToken(token: string): unknown {
+  try {
+    return JSON.parse(fromBase64Url(token));
+  } catch (error) {
+    throw new InvalidInputError('nextToken is not a token this API issued', {
+      field: 'nextToken',
+      cause: error,
+    });
+  }
+}
+
+function checkQuery(given: unknown, query: ConversationQuery, variant: string): void {
+  if (given !== queryKey(query) + variant) {
     throw new InvalidInputError('nextToken belongs to a listing with other filters', { field: 'nextToken' });
   }
-  return candidate.p;
 }
 
 function isPosition(value: unknown): value is ListPosition {

@@ -77,6 +77,8 @@ export type ChatServerFrame =
       }[];
     }
   | { readonly type: 'status'; readonly messageId: string; readonly status: DeliveryStatus }
+  /** The team read the visitor's messages with these ids (the read tick). */
+  | { readonly type: 'read'; readonly messageIds: readonly string[] }
   /** Where the widget POSTs the file it asked to upload (a presigned S3 POST for one key). */
   | {
       readonly type: 'upload-slot';

@@ -106,20 +106,26 @@ export async function resyncChat(
   const now = deps.clock.now();
   const customer = await deps.customers.findByIdentity(visitorIdentity(input.visitorId, input.identified));
   const messages: Message[] = [];
+  /** When an agent last read each conversation: the visitor's messages up to then show as read. */
+  const readBy = new Map<string, string>();
   if (customer) {
     const conversations = (await deps.history.conversationsOf(customer.id, HISTORY_CONVERSATIONS * 4))
       .filter((c) => c.channel === 'chat')
       .slice(0, HISTORY_CONVERSATIONS);
     for (const conversation of conversations) {
+      if (conversation.agentReadAt) readBy.set(conversation.id, conversation.agentReadAt);
       messages.push(...(await deps.history.listMessages(conversation.id)));
     }
   }
   const shown = messages
     .filter((m) => m.channel === 'chat' && (input.after === undefined || m.at > input.after))
-    .filter((m) => m.direction === 'inbound' || m.deliveryStatus !== 'suppressed')
+    // Private notes are the team's: never on the visitor's screen.
+    .filter(
+      (m) => m.direction === 'inbound' || (m.direction === 'outbound' && m.deliveryStatus !== 'suppressed'),
+    )
     .sort((a, b) => a.at.localeCompare(b.at) || a.direction.localeCompare(b.direction))
     .slice(-MAX_HISTORY_MESSAGES)
-    .map(frameMessage);
+    .map((m) => frameMessage(m, readBy.get(m.conversationId)));
   const { config } = deps;
   const language = chooseReplyLanguage(
     { preferred: customer?.language ?? input.browserLanguage, previous: customer?.detectedLanguage },
@@ -157,19 +163,28 @@ export async function resyncChat(
   return { messages: shown.length };
 }
 
-/** A stored message as the widget shows it (the visitor's own carry the widget's id). */
-export function frameMessage(message: Message): ChatFrameMessage {
+/**
+ * A stored message as the widget shows it (the visitor's own carry the widget's id, and `read`
+ * once an agent read the conversation after it: `agentReadAt`).
+ */
+export function frameMessage(message: Message, agentReadAt?: string): ChatFrameMessage {
   const slash = message.providerMessageId?.indexOf('/') ?? -1;
+  const readByAgent =
+    message.direction === 'inbound' && agentReadAt !== undefined && message.at <= agentReadAt;
   return {
     id: message.id,
-    direction: message.direction,
+    direction: message.direction === 'inbound' ? 'inbound' : 'outbound',
     text: message.text,
     at: message.at,
     ...(message.kind ? { kind: message.kind } : {}),
     ...(message.direction === 'inbound' && slash > 0
       ? { clientMessageId: message.providerMessageId?.slice(slash + 1) }
       : {}),
-    ...(message.deliveryStatus ? { status: message.deliveryStatus } : {}),
+    ...(readByAgent
+      ? { status: 'read' as const }
+      : message.deliveryStatus
+        ? { status: message.deliveryStatus }
+        : {}),
     ...(message.attachments.length > 0
       ? {
           attachments: message.attachments.map((a) => ({
