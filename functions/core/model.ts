@@ -104,6 +104,8 @@ export interface Conversation {
    * `lastMessageAt`, so a queue row needs no read of the messages.
    */
   readonly preview?: ConversationPreview;
+  /** The display name the customer last wrote under (unverified: shown where the profile has none). */
+  readonly senderName?: string;
   /** Agents' labels (lowercase, see core/agent/labels.ts). */
   readonly labels?: readonly string[];
   /** Out of the open queue until then, or until the customer writes again (which removes it). */

@@ -150,6 +150,7 @@ export class MemoryConversations implements ConversationStore {
         lastMessageAt: message.at,
         ...(preview ? { preview } : {}),
         ...(message.direction === 'inbound' ? { lastInboundAt: message.at } : {}),
+        ...(message.direction === 'inbound' && message.fromName ? { senderName: message.fromName } : {}),
         ...(effect.reopen ? { status: 'open' as const } : {}),
       });
     }
