@@ -100,6 +100,14 @@ describe('agent API infrastructure with a JWT issuer', () => {
       'POST /conversations/{id}/attachments': [AGENT_WRITE_SCOPE],
       'POST /customers/merge': [ADMIN_SCOPE],
       'POST /conversations/merge': [ADMIN_SCOPE],
+      'POST /conversations/{id}/notes': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/labels': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/snooze': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/read': [AGENT_READ_SCOPE],
+      'GET /canned-responses': [AGENT_READ_SCOPE],
+      'POST /canned-responses': [ADMIN_SCOPE],
+      'PUT /canned-responses/{id}': [ADMIN_SCOPE],
+      'DELETE /canned-responses/{id}': [ADMIN_SCOPE],
     });
     expect(AGENT_READ_SCOPE).toBe('switchboard/agent.read');
     expect(AGENT_WRITE_SCOPE).toBe('switchboard/agent.write');
