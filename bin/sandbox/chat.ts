@@ -179,7 +179,13 @@ export class SandboxChat {
   }
 
   async stop(): Promise<void> {
+    // Each closed socket runs $disconnect (a table write): let those finish before the store stops.
+    const closed = [...this.sockets.values()].map(
+      ({ socket }) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
     for (const { socket } of this.sockets.values()) socket.terminate();
+    await Promise.all(closed);
+    await this.turn;
     this.managementServer.closeAllConnections();
     await new Promise<void>((resolve) => this.managementServer.close(() => resolve()));
   }
