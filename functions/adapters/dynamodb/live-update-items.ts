@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ConversationItemChange } from '../../core/agent/live-updates.ts';
-import { keys, MESSAGE_PREFIX, withoutStorageAttributes } from './keys.ts';
+import { keys, MESSAGE_PREFIX, READ_MARKER_PREFIX, withoutStorageAttributes } from './keys.ts';
 
 /**
  * The items of the table agents hear about, one definition for the Lambda event source filter
@@ -13,7 +13,6 @@ import { keys, MESSAGE_PREFIX, withoutStorageAttributes } from './keys.ts';
  */
 const CONVERSATION_KEY_PREFIX = keys.conversation('-').pk.replace(/-$/, '');
 const META_SORT_KEY = keys.conversation('-').sk;
-export const READ_MARKER_PREFIX = 'READ#';
 
 /** Lambda's filter pattern (`FilterCriteria.Filters[].Pattern`), as an object. */
 export const LIVE_UPDATE_FILTER_PATTERN = {
