@@ -1,7 +1,9 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { DeploymentConfig } from './config.ts';
+import type { InboxAppConfig, InboxSignIn } from '../web/inbox/app-config.ts';
+import { type DeploymentConfig, DeploymentConfigError } from './config.ts';
 import { AgentApi } from './constructs/agent-api.ts';
+import { ADMIN_GROUP_NAME, AgentSignIn } from './constructs/agent-sign-in.ts';
 import { Chat } from './constructs/chat.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
@@ -10,6 +12,7 @@ import { GeneratedAnswers } from './constructs/generated-answers.ts';
 import { HelpCenter } from './constructs/help-center.ts';
 import { SupportHttpApi } from './constructs/http-api.ts';
 import { InboundEmail } from './constructs/inbound-email.ts';
+import { InboxHosting } from './constructs/inbox-hosting.ts';
 import { MailStorage } from './constructs/mail-storage.ts';
 import { Observability } from './constructs/observability.ts';
 import { Orders } from './constructs/orders.ts';
@@ -22,6 +25,11 @@ import { Voice } from './constructs/voice.ts';
 
 export interface SwitchboardStackProps extends StackProps {
   readonly config: DeploymentConfig;
+  /**
+   * The built agent inbox (lib/inbox-app.ts writes web/inbox's build there); needed when
+   * `agents.inbox` is configured.
+   */
+  readonly inboxAppDirectory?: string;
 }
 
 /** One switchboard installation: the email channel on top of the shared store and outbound path. */
@@ -49,6 +57,10 @@ export class SwitchboardStack extends Stack {
   readonly voice?: Voice;
   /** The agent API (conversations, timeline, channel report); present when `agents` is configured. */
   readonly agentApi?: AgentApi;
+  /** The agent inbox on S3 + CloudFront; present when `agents.inbox` is configured. */
+  readonly inbox?: InboxHosting;
+  /** The agents' Cognito user pool; present with `agents.inbox` unless `agents.jwt` names an external issuer. */
+  readonly agentSignIn?: AgentSignIn;
   /** The help center (site, feedback, article links in answers); present when `help` is configured. */
   readonly helpCenter?: HelpCenter;
   /** Generated answers on Bedrock; present when `support.assistant` and `help` are configured. */
@@ -177,6 +189,62 @@ export class SwitchboardStack extends Stack {
         legacyBodySignature: config.shop.legacyBodySignature,
       });
     }
+    const inboxConfig = config.agents?.inbox;
+    if (config.agents && inboxConfig && this.httpApi) {
+      if (!props.inboxAppDirectory) {
+        throw new Error('agents.inbox is configured but no built inbox was given (inboxAppDirectory)');
+      }
+      const webSocketUrl = this.chat?.url;
+      if (!webSocketUrl) {
+        throw new DeploymentConfigError(
+          'switchboard.agents.inbox: needs the WebSocket API for live updates; add a "chat" section',
+        );
+      }
+      const external = inboxConfig.externalSignIn;
+      if (!config.agents.jwt) {
+        this.agentSignIn = new AgentSignIn(this, 'AgentSignIn', {
+          ...inboxConfig.userPool,
+          retainData: config.retainData,
+        });
+      }
+      const signInOrigin =
+        this.agentSignIn?.baseUrl ?? (external ? new URL(external.tokenUrl).origin : undefined);
+      // Attachments are uploaded straight to the mail bucket (presigned POST) and shown from it.
+      const mailOrigin = `https://${this.mailStorage.bucket.bucketRegionalDomainName}`;
+      this.inbox = new InboxHosting(this, 'Inbox', {
+        appDirectory: props.inboxAppDirectory,
+        accessLogBucket: this.mailStorage.accessLogBucket,
+        domainName: inboxConfig.domainName,
+        certificateArn: inboxConfig.certificateArn,
+        connectSources: [this.httpApi.url, webSocketUrl, ...(signInOrigin ? [signInOrigin] : []), mailOrigin],
+        imageSources: [mailOrigin],
+        logRemovalPolicy: removalPolicy,
+      });
+      let signIn: InboxSignIn;
+      if (this.agentSignIn) {
+        this.agentSignIn.bindInbox(this.inbox.url);
+        signIn = this.agentSignIn.inboxSignIn(this.inbox.url);
+      } else if (external) {
+        signIn = { kind: 'oauth', ...external, redirectUri: `${this.inbox.url}/` };
+      } else {
+        throw new DeploymentConfigError(
+          'switchboard.agents.inbox.externalSignIn: is required with agents.jwt',
+        );
+      }
+      const appConfig: InboxAppConfig = {
+        apiBaseUrl: this.httpApi.url,
+        webSocketUrl,
+        signIn,
+        defaultLanguage:
+          inboxConfig.defaultLanguage ??
+          (config.support.defaultLanguage === 'tr' || config.support.defaultLanguage === 'en'
+            ? config.support.defaultLanguage
+            : 'en'),
+      };
+      this.inbox.deployApp(appConfig);
+      this.httpApi.allowBrowserOrigins(this.inbox.browserOrigins);
+      this.mailStorage.allowBrowserUploads(this.inbox.browserOrigins);
+    }
     if (config.agents && this.httpApi) {
       this.agentApi = new AgentApi(this, 'AgentApi', {
         store: this.store,
@@ -184,7 +252,8 @@ export class SwitchboardStack extends Stack {
         functionDefaults,
         httpApi: this.httpApi,
         outboundQueue: this.outbound.queue,
-        jwt: config.agents.jwt,
+        // The inbox's user pool when the stack creates one, else the issuer the config names.
+        jwt: config.agents.jwt ?? this.agentSignIn?.tokens,
         throttle: config.agents.throttle,
         repliesOnlyByAssignee: config.agents.repliesOnlyByAssignee,
       });
@@ -345,9 +414,28 @@ export class SwitchboardStack extends Stack {
       this.observability.alarmOnFunction('AgentApi', this.agentApi.function.lambdaFunction, 'The agent API');
       new CfnOutput(this, 'AgentApiUrl', {
         value: this.httpApi.url,
-        description: config.agents?.jwt
-          ? 'The agent API (GET /conversations, …): send the agent JWT as Authorization: Bearer <token>'
-          : 'The agent API (GET /conversations, …): sign requests with SigV4 (IAM auth, execute-api:Invoke)',
+        description:
+          config.agents?.jwt || this.agentSignIn
+            ? 'The agent API (GET /conversations, …): send the agent JWT as Authorization: Bearer <token>'
+            : 'The agent API (GET /conversations, …): sign requests with SigV4 (IAM auth, execute-api:Invoke)',
+      });
+    }
+    if (this.inbox) {
+      new CfnOutput(this, 'InboxUrl', {
+        value: this.inbox.url,
+        description: config.agents?.inbox?.domainName
+          ? `The agent inbox; point ${config.agents.inbox.domainName} (CNAME) at ${this.inbox.distribution.distributionDomainName}`
+          : 'The agent inbox (sign in with an agent account)',
+      });
+    }
+    if (this.agentSignIn) {
+      new CfnOutput(this, 'AgentUserPoolId', {
+        value: this.agentSignIn.userPool.userPoolId,
+        description: `Invite an agent: aws cognito-idp admin-create-user --user-pool-id <this> --username <email> --user-attributes Name=email,Value=<email> Name=email_verified,Value=true; admins: aws cognito-idp admin-add-user-to-group --user-pool-id <this> --username <email> --group-name ${ADMIN_GROUP_NAME}`,
+      });
+      new CfnOutput(this, 'AgentSignInUrl', {
+        value: this.agentSignIn.baseUrl,
+        description: 'The hosted sign-in of the agent user pool',
       });
     }
     if (this.voice) {
