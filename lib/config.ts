@@ -257,7 +257,7 @@ export const deploymentConfigSchema = z
       })
       .refine((a) => !(a.inbox && a.jwt && !a.inbox.externalSignIn), {
         message:
-          'agents.jwt names an external issuer, so the inbox signs agents in there: add externalSignIn (authorizeUrl, tokenUrl, clientId), or remove jwt to get a Cognito user pool',
+          'is required because agents.jwt names an external issuer, where the inbox signs agents in (authorizeUrl, tokenUrl, clientId); or remove jwt to get a Cognito user pool',
         path: ['inbox', 'externalSignIn'],
       })
       .refine((a) => !(a.inbox?.externalSignIn && !a.jwt), {

@@ -204,6 +204,7 @@ export class SwitchboardStack extends Stack {
       if (!config.agents.jwt) {
         this.agentSignIn = new AgentSignIn(this, 'AgentSignIn', {
           ...inboxConfig.userPool,
+          functionDefaults,
           retainData: config.retainData,
         });
       }

@@ -3,6 +3,7 @@ import {
   AccountRecovery,
   CfnUserPoolGroup,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
   ResourceServerScope,
@@ -11,15 +12,19 @@ import {
   type UserPoolClient,
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
+  UserPoolOperation,
   type UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { AGENT_SCOPES, type AgentScope } from '../../functions/adapters/http/agent-routes.ts';
+import { ADMIN_GROUP } from '../../functions/core/agent/token-scopes.ts';
 import type { InboxSignIn } from '../../web/inbox/app-config.ts';
 import { acknowledgeFinding } from '../nag.ts';
+import { acknowledgeSynchronousInvocation } from './http-api.ts';
+import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 /** The group whose members' tokens carry the admin scope (merges, settings). */
-export const ADMIN_GROUP_NAME = 'admins';
+export const ADMIN_GROUP_NAME = ADMIN_GROUP;
 
 /** What a JWT authorizer (HTTP API routes, the WebSocket `$connect`) checks an agent's token against. */
 export interface AgentTokenSettings {
@@ -28,6 +33,8 @@ export interface AgentTokenSettings {
 }
 
 export interface AgentSignInProps {
+  /** For the pre token generation function (logs, key). */
+  readonly functionDefaults: SupportFunctionDefaults;
   /**
    * The hosted sign-in's domain prefix (`https://<prefix>.auth.<region>.amazoncognito.com`),
    * unique per region across AWS.
@@ -64,7 +71,8 @@ function splitScope(scope: AgentScope): { readonly server: string; readonly name
  * The agents' accounts and sign-in: a Cognito user pool nobody can sign up to (an admin invites
  * each agent), TOTP multi-factor authentication, a strong password policy and threat protection;
  * a resource server with the agent API's scopes (read, write, admin, from the agent route table);
- * the hosted sign-in domain; and, once the inbox's address is known ({@link bindInbox}), the
+ * the hosted sign-in domain; a pre token generation function that keeps the admin scope to the
+ * admins group; and, once the inbox's address is known ({@link bindInbox}), the
  * inbox's public app client (authorization code with PKCE, no secret). Its issuer and client id are
  * what the agent API's JWT authorizer and the WebSocket API's agent authorizer accept.
  */
@@ -77,7 +85,10 @@ export class AgentSignIn extends Construct {
   #inboxClient?: UserPoolClient;
   readonly #scopes: ReadonlyMap<AgentScope, ResourceServerScope>;
 
-  constructor(scope: Construct, id: string, props: AgentSignInProps = {}) {
+  /** Keeps the admin scope only in the tokens of the admins group. */
+  readonly tokenScopes: SupportFunction;
+
+  constructor(scope: Construct, id: string, props: AgentSignInProps) {
     super(scope, id);
     const retain = props.retainData ?? true;
     const mfa = props.mfa ?? 'optional';
@@ -162,9 +173,24 @@ export class AgentSignIn extends Construct {
       scopes: serverScopes.map(([, s]) => s),
     });
 
+    // Cognito grants a client's scopes to every user alike; the admin scope is for one group.
+    this.tokenScopes = new SupportFunction(this, 'TokenScopes', {
+      ...props.functionDefaults,
+      entry: handlerEntry('agent-token-scopes'),
+      description: `Agent sign-in: the admin scope only in tokens of the ${ADMIN_GROUP} group`,
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+    });
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.tokenScopes.lambdaFunction,
+      LambdaVersion.V2_0,
+    );
+    acknowledgeSynchronousInvocation(this.tokenScopes.lambdaFunction, 'Cognito (pre token generation)');
+
     new CfnUserPoolGroup(this, 'Admins', {
       userPoolId: this.userPool.userPoolId,
-      groupName: ADMIN_GROUP_NAME,
+      groupName: ADMIN_GROUP,
       description: 'Agents who may merge customers and conversations and change settings (switchboard/admin)',
     });
 
