@@ -117,6 +117,7 @@ if (mode === 'replay') {
   process.stderr.write(
     [
       `switchboard sandbox is up on ${base} (clock: ${engine.clock.now().toISOString()}${now ? ', from --now' : ', the real time'}; shop: cdk.json "switchboard")`,
+      `  GET  ${base}/                          the agent inbox, signed in as the sandbox agent (config: ${base}/config.json)`,
       `  GET  ${base}/health`,
       `  POST ${base}/sandbox/events/<suffix>   one fixture file as the body: eml, sms.json, meta.json, order.json, reminder.json, connect-flow.json, connect-event.json, clock.json`,
       `  GET  ${base}/chat/demo                 a demo shop page with the chat widget (/chat/widget.js; WebSocket ${base.replace('http', 'ws')}/chat/ws)`,

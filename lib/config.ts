@@ -3,8 +3,10 @@ import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { ADMIN_SCOPE, AGENT_READ_SCOPE, AGENT_WRITE_SCOPE } from '../functions/adapters/http/agent-routes.ts';
 import {
+  agentAttachmentsSchema,
   chatAttachmentsSchema,
   chatSupportSchema,
+  DEFAULT_AGENT_ATTACHMENT_TYPES,
   DEFAULT_CHAT_ATTACHMENT_TYPES,
   type SupportConfig,
   smsConfigSchema,
@@ -254,6 +256,15 @@ export const deploymentConfigSchema = z
          * tokens the agent API accepts. Leave out to deploy without it. docs/deploy-inbox.md.
          */
         inbox: inboxConfigSchema.optional(),
+        /**
+         * Files agents attach to email answers (uploaded straight to the mail bucket with a
+         * presigned POST): accepted types, largest file, files per answer.
+         */
+        attachments: agentAttachmentsSchema.default({
+          contentTypes: DEFAULT_AGENT_ATTACHMENT_TYPES,
+          maxBytes: 10 * 1024 * 1024,
+          maxCount: 5,
+        }),
       })
       .refine((a) => !(a.inbox && a.jwt && !a.inbox.externalSignIn), {
         message:
@@ -393,6 +404,7 @@ export const deploymentConfigSchema = z
     support: {
       ...config.support,
       ...(sms ? { sms } : {}),
+      ...(config.agents ? { agents: { attachments: config.agents.attachments } } : {}),
       ...(chat
         ? {
             chat: {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** The built inbox as web/inbox/build.ts returns it: relative path → content, index.html included. */
-export type InboxAppFiles = ReadonlyMap<string, string | Uint8Array>;
+export type { InboxAppFiles } from '../web/inbox/build.ts';
+
+import type { InboxAppFiles } from '../web/inbox/build.ts';
 
 /**
  * Writes the built inbox to a fresh directory for the stack to deploy, at synth time: the build is

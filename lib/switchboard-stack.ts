@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { Channel } from '../functions/core/model.ts';
 import type { InboxAppConfig, InboxSignIn } from '../web/inbox/app-config.ts';
 import { type DeploymentConfig, DeploymentConfigError } from './config.ts';
 import { AgentApi } from './constructs/agent-api.ts';
@@ -96,6 +97,8 @@ export class SwitchboardStack extends Stack {
       store: this.store,
       support: config.support,
       functionDefaults,
+      // Agents attach files to email answers only where the agent API is deployed.
+      ...(config.agents ? { mailStorage: this.mailStorage } : {}),
     });
     this.inboundEmail = new InboundEmail(this, 'InboundEmail', {
       encryption: this.encryption,
@@ -256,6 +259,8 @@ export class SwitchboardStack extends Stack {
         // The inbox's user pool when the stack creates one, else the issuer the config names.
         jwt: config.agents.jwt ?? this.agentSignIn?.tokens,
         throttle: config.agents.throttle,
+        mailStorage: this.mailStorage,
+        channels: deployedChannels(config),
         repliesOnlyByAssignee: config.agents.repliesOnlyByAssignee,
       });
     }
@@ -523,4 +528,15 @@ export class SwitchboardStack extends Stack {
       });
     }
   }
+}
+
+/** The channels a deployment sends on, from its config sections (the agent API offers these). */
+export function deployedChannels(config: DeploymentConfig): Channel[] {
+  return [
+    'email',
+    ...(config.sms ? (['sms'] as const) : []),
+    ...(config.meta?.whatsappPhoneNumberId ? (['whatsapp'] as const) : []),
+    ...(config.meta ? (['messenger', 'instagram'] as const) : []),
+    ...(config.chat ? (['chat'] as const) : []),
+  ];
 }

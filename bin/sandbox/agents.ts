@@ -7,6 +7,7 @@ import {
   matchAgentRoute,
 } from '../../functions/adapters/http/agent-routes.ts';
 import { agentApiDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import type { AgentTokenCheck, AgentTokenVerifier } from '../../functions/core/agent/live-updates.ts';
 import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
@@ -152,37 +153,64 @@ export class SandboxAgents {
         reason: `the Authorization header is not a bearer token: it must be "Bearer <token>", not "${header.split(/\s/, 1)[0]} …"`,
       };
     }
-    const given = match[1];
-    if (sameText(given, this.token))
-      return { ok: true, holder: { sub: SANDBOX_AGENT_ID, scopes: AGENT_SCOPES } };
-    const parts = given.split('.');
-    const [header64, payload64, signature] = parts;
-    const expected =
-      header64 && payload64
-        ? createHmac('sha256', SANDBOX_TOKEN_KEY).update(`${header64}.${payload64}`).digest('base64url')
-        : '';
-    if (parts.length !== 3 || !signature || !sameText(signature, expected)) {
-      return {
-        ok: false,
-        reason:
-          'the token is not one the sandbox knows: use the development token or one from POST /sandbox/agent-tokens',
-      };
-    }
-    const claims = JSON.parse(Buffer.from(payload64 ?? '', 'base64url').toString('utf8')) as {
-      sub: string;
-      scope?: string;
-      exp: number;
-    };
-    if (claims.exp * 1000 <= this.clock.now().getTime()) {
-      return {
-        ok: false,
-        reason: `the token expired at ${new Date(claims.exp * 1000).toISOString()}: get a new one`,
-      };
-    }
+    return checkSandboxAgentToken(match[1], this.token, this.clock);
+  }
+}
+
+/**
+ * A sandbox agent token as the identity provider's verifier would judge it: the development
+ * token (`dev-agent`, every scope), or one `issueToken` signed (HS256) that has not expired.
+ * The agent API's bearer check and the WebSocket's `?agentToken=` share it.
+ */
+export function checkSandboxAgentToken(given: string, developmentToken: string, clock: Clock): TokenCheck {
+  if (sameText(given, developmentToken))
+    return { ok: true, holder: { sub: SANDBOX_AGENT_ID, scopes: AGENT_SCOPES } };
+  const parts = given.split('.');
+  const [header64, payload64, signature] = parts;
+  const expected =
+    header64 && payload64
+      ? createHmac('sha256', SANDBOX_TOKEN_KEY).update(`${header64}.${payload64}`).digest('base64url')
+      : '';
+  if (parts.length !== 3 || !signature || !sameText(signature, expected)) {
     return {
-      ok: true,
-      holder: { sub: claims.sub, scopes: (claims.scope ?? '').split(' ').filter(Boolean) },
+      ok: false,
+      reason:
+        'the token is not one the sandbox knows: use the development token or one from POST /sandbox/agent-tokens',
     };
+  }
+  const claims = JSON.parse(Buffer.from(payload64 ?? '', 'base64url').toString('utf8')) as {
+    sub: string;
+    scope?: string;
+    exp: number;
+  };
+  if (claims.exp * 1000 <= clock.now().getTime()) {
+    return {
+      ok: false,
+      reason: `the token expired at ${new Date(claims.exp * 1000).toISOString()}: get a new one`,
+    };
+  }
+  return {
+    ok: true,
+    holder: { sub: claims.sub, scopes: (claims.scope ?? '').split(' ').filter(Boolean) },
+  };
+}
+
+/** The WebSocket authorizer's verifier in the sandbox: the sandbox's own tokens. */
+export class SandboxAgentTokenVerifier implements AgentTokenVerifier {
+  readonly token: string;
+
+  constructor(
+    private readonly clock: Clock,
+    token = process.env.SANDBOX_AGENT_TOKEN,
+  ) {
+    this.token = token || DEFAULT_SANDBOX_AGENT_TOKEN;
+  }
+
+  async verify(token: string): Promise<AgentTokenCheck> {
+    const check = checkSandboxAgentToken(token, this.token, this.clock);
+    return check.ok
+      ? { valid: true, agentId: check.holder.sub, scopes: check.holder.scopes }
+      : { valid: false, problem: check.reason };
   }
 }
 

@@ -11,11 +11,13 @@ import { chatConfirmDeps, chatRouteDeps } from '../../functions/adapters/chat-wi
 import { DynamoAgentConversations } from '../../functions/adapters/dynamodb/agent-conversations.ts';
 import { DynamoChatConnections } from '../../functions/adapters/dynamodb/chat-connections.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { agentSocketDeps } from '../../functions/adapters/live-updates-wiring.ts';
 import { S3ChatUploads } from '../../functions/adapters/s3/chat-uploads.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { chatContinuity, type Settings } from '../../functions/adapters/wiring.ts';
 import { MAX_FRAME_BYTES, visitorIdSchema } from '../../functions/channels/chat/frames.ts';
 import { signChatIdentityToken } from '../../functions/channels/chat/identity-token.ts';
+import type { AgentSocketDeps, AgentTokenVerifier } from '../../functions/core/agent/live-updates.ts';
 import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
 import type { DeferredSends } from '../../functions/core/ports.ts';
 import {
@@ -23,7 +25,11 @@ import {
   makeChatAuthorizerHandler,
 } from '../../functions/handlers/chat-authorizer.ts';
 import { makeChatConfirmHandler } from '../../functions/handlers/chat-confirm.ts';
-import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
+import {
+  AGENT_SOCKET_ROUTES,
+  type ChatRouteResult,
+  makeChatWebSocketHandler,
+} from '../../functions/handlers/chat-websocket.ts';
 import { apiGatewayV2Event } from './api-gateway-event.ts';
 import { acceptPresignedPost } from './chat-uploads.ts';
 import type { SandboxClock } from './engine.ts';
@@ -36,8 +42,17 @@ export const SANDBOX_CHAT_IDENTITY_SECRET = 'sandbox-chat-identity-secret';
 /** The sandbox clock only moves with events: each frame moves it this far. */
 const FRAME_SPACING_MS = 1_000;
 
-/** The routes of the WebSocket API (route selection `$request.body.action`). */
-const ROUTES = new Set(['send', 'upload', 'typing', 'resync', 'read', 'link-email', 'suggest']);
+/** The routes of the WebSocket API (route selection `$request.body.action`): the chat's, and agents'. */
+const ROUTES = new Set<string>([
+  'send',
+  'upload',
+  'typing',
+  'resync',
+  'read',
+  'link-email',
+  'suggest',
+  ...AGENT_SOCKET_ROUTES,
+]);
 
 /** A `.chat.json` file (DESIGN §5): what a visitor sends, with the identity the shop would sign. */
 const chatFileSchema = z.object({
@@ -71,6 +86,7 @@ export class SandboxChat {
   private routes!: ReturnType<typeof makeChatWebSocketHandler>;
   private confirmation!: ReturnType<typeof makeChatConfirmHandler>;
   private typingDeps!: AgentTypingDeps;
+  private agentDeps!: AgentSocketDeps;
   private drain: () => Promise<void> = async () => undefined;
   /** The dispatcher's chat sender, on the real PostToConnection client. */
   sender!: ChatSender;
@@ -106,7 +122,13 @@ export class SandboxChat {
   }
 
   /** The handlers on the engine's settings; `drain` runs the queues after each frame, as Lambda's pollers would. */
-  bind(settings: Settings, drain: () => Promise<void>, deferredSends: DeferredSends): this {
+  bind(
+    settings: Settings,
+    drain: () => Promise<void>,
+    deferredSends: DeferredSends,
+    /** Checks `?agentToken=` on connect: the sandbox's own agent tokens. */
+    agentTokens: AgentTokenVerifier,
+  ): this {
     const client = new ApiGatewayManagementApiClient({
       endpoint: this.managementEndpoint,
       region: 'eu-central-1',
@@ -118,10 +140,12 @@ export class SandboxChat {
     this.confirmation = makeChatConfirmHandler(() =>
       chatConfirmDeps(this.standIns.clients, settings, secret, this.clock),
     );
-    this.authorizer = makeChatAuthorizerHandler(
-      () => new StaticShopSecret(SANDBOX_CHAT_IDENTITY_SECRET),
-      this.clock,
-    );
+    this.authorizer = makeChatAuthorizerHandler({
+      visitorSecret: () => secret,
+      agentTokens: () => agentTokens,
+      clock: this.clock,
+    });
+    this.agentDeps = agentSocketDeps(this.standIns.clients.dynamo, gateway, settings.tableName, this.clock);
     const routeDeps = chatRouteDeps(this.standIns.clients, gateway, settings, secret, this.clock);
     // Browsers POST the files to the sandbox's own port: the S3 stand-in takes no POST uploads.
     const deps = routeDeps.uploads
@@ -135,7 +159,10 @@ export class SandboxChat {
           ),
         }
       : routeDeps;
-    this.routes = makeChatWebSocketHandler(() => deps);
+    this.routes = makeChatWebSocketHandler(
+      () => deps,
+      () => this.agentDeps,
+    );
     const db = documentClient(this.standIns.clients.dynamo);
     this.sender = new ChatSender({
       clock: this.clock,
@@ -169,6 +196,11 @@ export class SandboxChat {
     return count;
   }
 
+  /** Where presigned POSTs land on the sandbox's own port (the widget's and the agents'). */
+  uploadUrl(): string {
+    return `${this.origin}/chat/uploads`;
+  }
+
   /** `POST /chat/uploads`: a presigned POST, checked as S3 would, stored in the S3 stand-in. */
   async upload(body: Buffer, contentType: string): Promise<{ status: number; body: string }> {
     return acceptPresignedPost(body, contentType, {
@@ -193,6 +225,11 @@ export class SandboxChat {
       }
       void this.upgrade(request, socket, head, url);
     });
+  }
+
+  /** Agents' sockets and the PostToConnection client, for the live-updates consumer. */
+  agentSockets(): AgentSocketDeps {
+    return this.agentDeps;
   }
 
   /** What the agent API's typing route needs: the same sockets and PostToConnection client. */
@@ -286,7 +323,8 @@ export class SandboxChat {
     body: string | undefined,
   ): Promise<ChatRouteResult> {
     if (routeKey === '$default') {
-      const reason = 'unknown action: use send, upload, typing, resync, read, link-email or suggest';
+      const reason =
+        'unknown action: use send, upload, typing, resync, read, link-email or suggest (agents: agent.ping)';
       this.sockets.get(connectionId)?.socket.send(JSON.stringify({ type: 'error', reason }));
       return { statusCode: 400 };
     }
@@ -300,7 +338,7 @@ export class SandboxChat {
         domainName: '127.0.0.1',
         stage: '$default',
         apiId: 'sandbox',
-        authorizer: { ...authorizer, principalId: authorizer.visitorId },
+        authorizer: { ...authorizer, principalId: authorizer.visitorId ?? authorizer.agentId },
       },
       isBase64Encoded: false,
       ...(body === undefined ? {} : { body }),

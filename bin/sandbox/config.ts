@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  agentSupportSchema,
   type ChatSupportConfig,
   chatAttachmentsSchema,
   chatSupportSchema,
@@ -54,6 +55,8 @@ export function sandboxSupportConfigFrom(config: DeploymentConfig): SupportConfi
       ...(config.support.chat ?? SANDBOX_CHAT_STAND_IN),
       attachments: config.support.chat?.attachments ?? chatAttachmentsSchema.parse({}),
     },
+    // The agent API always runs here, agents' attachments with it.
+    agents: config.support.agents ?? agentSupportSchema.parse({}),
   };
 }
 

@@ -29,7 +29,8 @@ import { firstIssue } from '../../functions/core/validation.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
-import { SandboxAgents } from './agents.ts';
+import { makeLiveUpdatesHandler } from '../../functions/handlers/live-updates.ts';
+import { SandboxAgents, SandboxAgentTokenVerifier } from './agents.ts';
 import { ChatRejection, SandboxChat } from './chat.ts';
 import { projectConfig, sandboxSupportConfig } from './config.ts';
 import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
@@ -41,6 +42,7 @@ import { SandboxShop } from './shop.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
 import { receiveBatch, sqsEventFrom } from './sqs-event.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns, startStandIns } from './stand-ins.ts';
+import { SandboxTableStream } from './stream-stand-in.ts';
 import { SandboxVoice } from './voice.ts';
 
 /** The sandbox's clock: the engine moves it forward (`.clock.json`, `POST /sandbox/clock`) and spaces events. */
@@ -190,6 +192,8 @@ export class SandboxEngine {
   readonly help: SandboxHelpCenter;
   /** Live chat: the WebSocket endpoint `/chat/ws` and its management API (PostToConnection). */
   readonly chat: SandboxChat;
+  /** The table's change stream, emulated: conversation writes reach agents' sockets. */
+  readonly stream: SandboxTableStream;
 
   private constructor(
     readonly standIns: StandIns,
@@ -229,7 +233,17 @@ export class SandboxEngine {
     const inbound = inboundEmailDeps(standIns.clients, settings, clock);
     const dispatch = dispatcherDeps(standIns.clients, settings, clock);
     // No local SMS service or scheduler: their sandbox twins stand in.
-    this.chat = chat.bind(settings, () => this.drain(), this.deferredSends);
+    const agentTokens = new SandboxAgentTokenVerifier(clock);
+    this.chat = chat.bind(settings, () => this.drain(), this.deferredSends, agentTokens);
+    // The table's stream (the sandbox's stores have none) into the real live-updates consumer.
+    const liveUpdates = makeLiveUpdatesHandler(() => this.chat.agentSockets());
+    this.stream = new SandboxTableStream({
+      client: standIns.clients.dynamo,
+      endpoint: standIns.endpoints.dynamodb,
+      tableName: standIns.tableName,
+      clock,
+      consumer: (event) => liveUpdates(event, lambdaContext('switchboard-live-updates')),
+    });
     const allSenders = {
       ...dispatch.senders,
       ...(config.sms ? { sms: new SandboxSmsSender() } : {}),
@@ -262,7 +276,14 @@ export class SandboxEngine {
     );
     this.shop = new SandboxShop(standIns, settings, clock, channels, this.deferredSends);
     this.voice = new SandboxVoice(standIns, settings, clock, channels, this.deferredSends);
-    this.agents = new SandboxAgents(standIns, settings, clock, undefined, this.chat.agentTyping());
+    this.agents = new SandboxAgents(
+      standIns,
+      // The sidebar offers the channels the sandbox sends on; agents' files land on its own port.
+      { ...settings, agentChannels: [...channels], uploadPostUrl: () => this.chat.uploadUrl() },
+      clock,
+      undefined,
+      this.chat.agentTyping(),
+    );
   }
 
   /**
@@ -295,6 +316,7 @@ export class SandboxEngine {
   }
 
   async stop(): Promise<void> {
+    await this.stream.stop();
     await this.chat.stop();
     await this.meta.stop();
     await this.standIns.stop();

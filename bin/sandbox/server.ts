@@ -7,6 +7,7 @@ import { firstIssue } from '../../functions/core/validation.ts';
 import { SANDBOX_AGENT_ID } from './agents.ts';
 import { CHAT_DEMO_PAGE, chatWidget, serveScript } from './chat-pages.ts';
 import type { SandboxEngine } from './engine.ts';
+import { inboxApp, serveInbox } from './inbox-pages.ts';
 
 /** What CloudFront's response-headers policy adds to the help center's pages. */
 const HELP_SECURITY_HEADERS = {
@@ -26,6 +27,12 @@ const MAX_BODY_BYTES = 40 * 1024 * 1024;
  */
 export function startSandboxServer(engine: SandboxEngine, port: number): Promise<Server> {
   let sequence = 0;
+  // Built now, so the first page load does not wait for it.
+  inboxApp().catch((error: unknown) => {
+    process.stderr.write(
+      `the inbox app failed to build: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  });
   const server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -210,6 +217,16 @@ export function startSandboxServer(engine: SandboxEngine, port: number): Promise
           outbox: engine.outbox.slice(sentBefore),
           ...(held.length > 0 ? { held } : {}),
         });
+      }
+      if (
+        await serveInbox(request, response, url.pathname, {
+          port: serverPort(server),
+          token: engine.agents.token,
+          defaultLanguage: engine.config.defaultLanguage,
+        })
+      ) {
+        // The agent inbox (`/`), its config.json and assets.
+        return;
       }
       const allowed = KNOWN_PATHS.find((known) => known.pattern.test(url.pathname))?.methods;
       if (allowed) {

@@ -36,6 +36,16 @@ export function inboundClients() {
   } satisfies Partial<Record<keyof AwsClients, unknown>>;
 }
 
+/** The agent API: the table, the outbound queue, and the mail bucket (agents' uploads). */
+export function agentApiClients() {
+  return {
+    dynamo: new DynamoDBClient({}),
+    sqs: new SQSClient({}),
+    s3: new S3Client({}),
+    connect: connectClientOnDemand,
+  } satisfies Partial<Record<keyof AwsClients, unknown>>;
+}
+
 /** The help center's feedback endpoint: the table only. */
 export function helpFeedbackClients() {
   return { dynamo: new DynamoDBClient({}) } satisfies Partial<Record<keyof AwsClients, unknown>>;
@@ -45,6 +55,8 @@ export function helpFeedbackClients() {
 export function dispatcherClients() {
   return {
     dynamo: new DynamoDBClient({}),
+    // Agent replies' files, read from the mail bucket.
+    s3: new S3Client({}),
     sqs: new SQSClient({}),
     ses: new SESv2Client({}),
     sms: new PinpointSMSVoiceV2Client({}),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -6,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { AGENT_UPLOAD_FOLDER } from '../core/agent/attachments.ts';
 import type { ChatDeliveryDeps } from '../core/chat/visitor-chat.ts';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
 import { ConfigurationError } from '../core/errors.ts';
@@ -13,7 +15,7 @@ import type { EscalationDeps } from '../core/escalation.ts';
 import type { ArticleFeedbackDeps } from '../core/knowledge-base/feedback.ts';
 import type { AnswerComposer, GeneratedAnswerDeps } from '../core/knowledge-base/generated-answer.ts';
 import type { HelpCenterDeps } from '../core/knowledge-base/self-service.ts';
-import type { Channel } from '../core/model.ts';
+import { CHANNELS, type Channel } from '../core/model.ts';
 import type { Clock, DeferredSends } from '../core/ports.ts';
 import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
 import type { FireReminderDeps } from '../core/reminders.ts';
@@ -34,6 +36,7 @@ import { DynamoAutoResponseBudget } from './dynamodb/auto-response-budget.ts';
 import { DynamoChannelInsights } from './dynamodb/channel-insights.ts';
 import { DynamoChatConnections, DynamoChatReceipts } from './dynamodb/chat-connections.ts';
 import { DynamoConsentLedger } from './dynamodb/consent-ledger.ts';
+import { DynamoConversationMerges } from './dynamodb/conversation-merges.ts';
 import { DynamoConversationStore } from './dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
 import { DynamoCustomerLinks } from './dynamodb/customer-links.ts';
@@ -46,13 +49,14 @@ import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
 import { DynamoSelfServiceLog } from './dynamodb/self-service-log.ts';
 import { DynamoVoiceContacts } from './dynamodb/voice-contacts.ts';
-import { AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE } from './http/agent-routes.ts';
+import { AGENT_CHANNELS_VARIABLE, AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE } from './http/agent-routes.ts';
 import { derivedIds, systemClock } from './ids.ts';
 import { insightsDeps } from './insights-wiring.ts';
 import { bundledKnowledgeBase } from './knowledge-base/bundled-knowledge-base.ts';
 import { type MetaSettings, metaSenders, metaSettingsFromEnvironment } from './meta/meta-settings.ts';
 import { describeError, logger } from './observability.ts';
-import { S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
+import { S3ChatUploads } from './s3/chat-uploads.ts';
+import { S3AttachmentContent, S3AttachmentStore, S3RawMailSource } from './s3/mail-storage.ts';
 import type { SchedulerSettings } from './scheduler/eventbridge-deferred-sends.ts';
 import { SesEmailSender } from './ses/ses-email-sender.ts';
 import {
@@ -111,6 +115,10 @@ export interface Settings {
   readonly repliesOnlyByAssignee?: boolean;
   /** The help center (`help` in the deployment config): where its pages are; absent: no links. */
   readonly help?: { readonly baseUrl: string };
+  /** The channels this deployment sends on (AGENT_CHANNELS), for the agent API; absent: derived. */
+  readonly agentChannels?: readonly Channel[];
+  /** Where browsers POST agent uploads instead of the bucket's URL (the sandbox's own route). */
+  readonly uploadPostUrl?: () => string;
   /** Writes generated answers when `support.assistant` is set. @default Bedrock (the sandbox: its stand-in) */
   readonly answerComposer?: AnswerComposer;
 }
@@ -241,7 +249,7 @@ function surveyAnswerDeps(clients: ClientsFor<'dynamo'>, settings: Settings, clo
 
 /** The agent API: its use-cases on the table and the outbound queue, and the channel report. */
 export function agentApiDeps(
-  clients: ClientsFor<'sqs' | 'chatGateway'> & EscalationClients,
+  clients: ClientsFor<'sqs' | 'chatGateway'> & Partial<ClientsFor<'s3'>> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): AgentApiHandlerDeps {
@@ -249,6 +257,7 @@ export function agentApiDeps(
   const conversations = new DynamoAgentConversations(db, settings.tableName);
   const insights = new DynamoChannelInsights(db, settings.tableName);
   return {
+    customers: agentCustomerDeps(clients, settings, clock, conversations),
     agent: {
       repliesOnlyByAssignee: settings.repliesOnlyByAssignee,
       clock,
@@ -278,8 +287,85 @@ export function agentApiDeps(
   };
 }
 
+/** The channels the agent API offers: AGENT_CHANNELS as the stack sets it, else what the config names. */
+function agentChannels(settings: Settings): ReadonlySet<Channel> {
+  if (settings.agentChannels) return new Set(settings.agentChannels);
+  const channels = new Set<Channel>(['email']);
+  if (settings.support.sms) channels.add('sms');
+  if (settings.support.chat) channels.add('chat');
+  if (settings.meta?.graph.whatsappPhoneNumberId) channels.add('whatsapp');
+  if (settings.meta) {
+    channels.add('messenger');
+    channels.add('instagram');
+  }
+  return channels;
+}
+
+/** The sidebar, the composer's channel picker and uploads, and the admin merges. */
+function agentCustomerDeps(
+  clients: ClientsFor<'dynamo'> & Partial<ClientsFor<'s3'>>,
+  settings: Settings,
+  clock: Clock,
+  conversations: DynamoAgentConversations,
+): NonNullable<AgentApiHandlerDeps['customers']> {
+  const db = documentClient(clients.dynamo);
+  const customers = new DynamoCustomerDirectory(db, settings.tableName);
+  const consent = new DynamoConsentLedger(db, settings.tableName);
+  const orders = new DynamoOrderStore(db, settings.tableName);
+  const identityWindows = new DynamoIdentityWindows(db, settings.tableName);
+  const channels = agentChannels(settings);
+  const quietHours = quietHoursPolicy(settings.support);
+  const limits = settings.support.agents?.attachments;
+  const uploads =
+    clients.s3 && settings.mailBucket && limits
+      ? {
+          clock,
+          conversations,
+          limits,
+          newUploadId: () => randomUUID(),
+          uploads: new S3ChatUploads(
+            clients.s3,
+            settings.mailBucket,
+            settings.attachmentPrefix,
+            settings.uploadPostUrl,
+            AGENT_UPLOAD_FOLDER,
+          ),
+        }
+      : undefined;
+  return {
+    profile: {
+      clock,
+      config: settings.support,
+      customers,
+      conversations,
+      consentHistory: consent,
+      orders,
+      identityWindows,
+      channels,
+      quietHours,
+    },
+    composer: { channels, identityWindows, quietHours, ...(uploads ? { uploads } : {}) },
+    customerMerge: {
+      clock,
+      ids: derivedIds,
+      customers,
+      links: new DynamoCustomerLinks(db, settings.tableName),
+      consent,
+      orders,
+    },
+    conversationMerge: {
+      clock,
+      customers,
+      conversations,
+      merges: new DynamoConversationMerges(db, settings.tableName),
+    },
+  };
+}
+
 export function dispatcherDeps(
-  clients: ClientsFor<'sqs' | 'ses' | 'sms' | 'scheduler' | 'chatGateway'> & EscalationClients,
+  clients: ClientsFor<'sqs' | 'ses' | 'sms' | 'scheduler' | 'chatGateway'> &
+    Partial<ClientsFor<'s3'>> &
+    EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): FireReminderDeps {
@@ -292,7 +378,16 @@ export function dispatcherDeps(
     reminders: new DynamoReminderStore(documentClient(clients.dynamo), settings.tableName),
     channels: sendableChannels(clients, settings),
     senders: {
-      email: new SesEmailSender(clients.ses, settings.support, clock, settings.sesConfigurationSet),
+      email: new SesEmailSender(
+        clients.ses,
+        settings.support,
+        clock,
+        settings.sesConfigurationSet,
+        // Agent replies' files, from the mail bucket's attachment prefix.
+        clients.s3 && settings.mailBucket
+          ? new S3AttachmentContent(clients.s3, settings.mailBucket, settings.attachmentPrefix)
+          : undefined,
+      ),
       ...metaSenders(settings.meta),
       ...smsSenders(clients.sms, settings.support),
       ...(clients.chatGateway ? { chat: chatSender(clients.chatGateway, clients, settings, clock) } : {}),
@@ -578,8 +673,21 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     deadLetters: deadLetterSettingsFromEnvironment(env),
     eventLeaseSeconds: eventLeaseSecondsFromEnvironment(env),
     repliesOnlyByAssignee: env[AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE] === 'true',
+    agentChannels: agentChannelsFromEnvironment(env),
     help: env.HELP_BASE_URL ? { baseUrl: env.HELP_BASE_URL } : undefined,
   };
+}
+
+/** AGENT_CHANNELS as the agent API construct sets it (`email,sms,whatsapp`); absent elsewhere. */
+function agentChannelsFromEnvironment(env: NodeJS.ProcessEnv): Channel[] | undefined {
+  const value = env[AGENT_CHANNELS_VARIABLE];
+  if (!value) return undefined;
+  const channels = value.split(',').map((c) => c.trim());
+  const unknown = channels.filter((c) => !(CHANNELS as readonly string[]).includes(c));
+  if (unknown.length > 0) {
+    throw new ConfigurationError(`${AGENT_CHANNELS_VARIABLE} names unknown channels: ${unknown.join(', ')}`);
+  }
+  return channels as Channel[];
 }
 
 /** EVENT_LEASE_SECONDS as SupportFunction sets it; absent (the sandbox, tests): the core's default. */

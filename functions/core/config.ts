@@ -294,6 +294,38 @@ export const chatAttachmentsSchema = z.object({
 });
 export type ChatAttachmentLimits = z.infer<typeof chatAttachmentsSchema>;
 
+/** Files an agent may attach to an email answer: the widget's types plus plain text and CSV. */
+export const DEFAULT_AGENT_ATTACHMENT_TYPES = [...DEFAULT_CHAT_ATTACHMENT_TYPES, 'text/plain', 'text/csv'];
+
+export const agentAttachmentsSchema = z.object({
+  /** Exact MIME types an upload slot accepts (the presigned POST pins the one declared). */
+  contentTypes: z
+    .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'use a lowercase MIME type such as "application/pdf"'))
+    .min(1)
+    .max(20)
+    .default(DEFAULT_AGENT_ATTACHMENT_TYPES),
+  /** Largest file in bytes. SES takes 40 MB per message, base64 included. */
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(10 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /** Files per answer. */
+  maxCount: z.number().int().min(1).max(10).default(5),
+});
+export type AgentAttachmentConfig = z.infer<typeof agentAttachmentsSchema>;
+
+/** What the agent API needs of the deployment's `agents` section. */
+export const agentSupportSchema = z.object({
+  /** Files agents attach to email answers. */
+  attachments: agentAttachmentsSchema.default({
+    contentTypes: DEFAULT_AGENT_ATTACHMENT_TYPES,
+    maxBytes: 10 * 1024 * 1024,
+    maxCount: 5,
+  }),
+});
+
 /** What the chat functions and the dispatcher need of the deployment's `chat` section. */
 export const chatSupportSchema = z.object({
   /** An answer a signed-in visitor has not seen in the widget after this many minutes goes to their email too. */
@@ -311,6 +343,8 @@ export const supportConfigSchema = supportShape
     sms: smsConfigSchema.optional(),
     /** Live chat; absent: chat is not part of this deployment. */
     chat: chatSupportSchema.optional(),
+    /** The agent API's run-time settings; absent: the agent API is not part of this deployment. */
+    agents: agentSupportSchema.optional(),
   })
   .check(supportConsistency);
 

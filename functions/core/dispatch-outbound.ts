@@ -295,7 +295,7 @@ async function record(
     at: now.toISOString(),
     text: request.text,
     subject: request.subject,
-    attachments: [],
+    attachments: request.attachments ?? [],
     kind: request.kind,
     language: request.language,
     deliveryStatus: delivery.status,

@@ -46,6 +46,20 @@ export class ForbiddenError extends SwitchboardError {
   }
 }
 
+/**
+ * The request is well formed but the state of what it names refuses it now (a channel the customer
+ * opted out of, a closed messaging window, a record merged elsewhere); the reason says what would
+ * allow it. `field` names the input that met the state.
+ */
+export class ConflictError extends SwitchboardError {
+  readonly field?: string;
+
+  constructor(reason: string, options?: { field?: string; cause?: unknown }) {
+    super('conflict', reason, options);
+    this.field = options?.field;
+  }
+}
+
 export class NotFoundError extends SwitchboardError {
   constructor(reason: string, options?: { cause?: unknown }) {
     super('not-found', reason, options);

@@ -99,6 +99,15 @@ export interface Conversation {
   readonly survey?: { readonly queuedAt: string; readonly outboundId: string; readonly channel: Channel };
   /** The customer's answer to the survey (1–5); the first answer stays. */
   readonly csat?: { readonly score: number; readonly at: string; readonly messageId: string };
+  /**
+   * An agent merged this conversation into another one (a duplicate): it is closed, kept, and its
+   * messages are shown in that one's timeline.
+   */
+  readonly mergedInto?: string;
+  readonly mergedAt?: string;
+  readonly mergedBy?: string;
+  /** Conversations merged into this one, whose messages its timeline shows. */
+  readonly mergedFrom?: readonly string[];
 }
 
 export interface AttachmentRef {
@@ -309,6 +318,11 @@ export interface OutboundRequest {
   readonly articles?: readonly { readonly slug: string; readonly url: string }[];
   /** Set by the dispatcher when the message goes out on another channel than it was queued for. */
   readonly fallback?: { readonly from: Channel; readonly reason: string };
+  /**
+   * Files an agent attached (checked against the stored objects before it was queued): email
+   * carries them in the MIME message; other channels take none (the agent API refuses them).
+   */
+  readonly attachments?: readonly AttachmentRef[];
 }
 
 /** The order event types a shop sends (DESIGN §5). */

@@ -515,3 +515,33 @@ export interface ConnectContacts {
   /** Undefined when Connect does not know the contact (any more). */
   describe(contactId: string): Promise<ConnectContactDetails | undefined>;
 }
+
+/** The consent history the ledger appends, read back for agents: the newest changes first. */
+export interface ConsentHistoryReader {
+  /** At most `limit` of the customer's newest consent changes, newest first (one Query). */
+  recentHistory(customerId: string, limit: number): Promise<ConsentHistoryEntry[]>;
+}
+
+/** A customer's orders for the agent's sidebar. */
+export interface CustomerOrders {
+  /** At most `limit` of the customer's most recently placed orders, newest first. */
+  recentOrders(customerId: string, limit: number): Promise<Order[]>;
+}
+
+/**
+ * Merging a duplicate conversation into another: two ordered writes, each idempotent, so a retry
+ * after a crash between them completes the merge (no transactions: dynalite has none).
+ */
+export interface ConversationMerges {
+  /** Adds `sourceIds` to the target's `mergedFrom` (a set union); false: no such target. */
+  recordMergedFrom(targetId: string, sourceIds: readonly string[]): Promise<boolean>;
+  /**
+   * Closes the source and marks it merged into `targetId`, unless it is already; `changed` is
+   * false then. Undefined: no such source, or it was merged into another conversation.
+   */
+  markMerged(
+    sourceId: string,
+    targetId: string,
+    change: { readonly at: string; readonly by: string },
+  ): Promise<{ readonly conversation: Conversation; readonly changed: boolean } | undefined>;
+}

@@ -91,7 +91,7 @@ export async function deferForQuietHours(
 }
 
 /** A stored time zone that is no longer valid must not block the customer's messages. */
-function validZone(zone: string | undefined): string | undefined {
+export function validZone(zone: string | undefined): string | undefined {
   if (!zone) return undefined;
   return DateTime.local().setZone(zone).isValid ? zone : undefined;
 }

@@ -3,11 +3,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { chatGatewayClient, chatSettingsFromEnvironment } from '../adapters/apigateway/chat-gateway.ts';
-import { inboundClients } from '../adapters/function-clients.ts';
+import { agentApiClients } from '../adapters/function-clients.ts';
 import { type AgentRouteKey, matchAgentRoute, routeKey } from '../adapters/http/agent-routes.ts';
 import { headerValue, respond } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { agentApiDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
+import { type AgentUploadDeps, offerAgentUpload } from '../core/agent/attachments.ts';
 import {
   AGENT_STATUSES,
   type Agent,
@@ -20,9 +21,19 @@ import {
   listConversations,
   MAX_PAGE_SIZE,
 } from '../core/agent/conversations.ts';
-import { replyToConversation } from '../core/agent/reply.ts';
+import { type CustomerProfileDeps, customerProfile } from '../core/agent/customer-profile.ts';
+import { type MergeConversationsDeps, mergeConversations } from '../core/agent/merge-conversations.ts';
+import { type MergeCustomersDeps, mergeCustomersByAgent } from '../core/agent/merge-customers.ts';
+import { WRITABLE_CHANNELS } from '../core/agent/reachability.ts';
+import { type ComposerDeps, replyToConversation } from '../core/agent/reply.ts';
 import { type AgentTypingDeps, signalAgentTyping } from '../core/chat/typing.ts';
-import { ForbiddenError, InvalidInputError, NotFoundError, RetryableError } from '../core/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RetryableError,
+} from '../core/errors.ts';
 import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/insights.ts';
 import type { SelfServiceStore } from '../core/knowledge-base/self-service.ts';
 import { type SelfServiceReportDeps, selfServiceReport } from '../core/knowledge-base/self-service-report.ts';
@@ -42,6 +53,19 @@ export interface AgentApiHandlerDeps {
   };
   /** `POST /conversations/{id}/typing`: the visitor's sockets; absent where chat is not deployed. */
   readonly chat?: AgentTypingDeps;
+  /** The sidebar, the reply channel picker and uploads, and the admins' merges. */
+  readonly customers?: AgentCustomerDeps;
+}
+
+export interface AgentCustomerDeps {
+  /** `GET /customers/{id}`. */
+  readonly profile: CustomerProfileDeps;
+  /** Replies on a picked channel, with files. */
+  readonly composer: ComposerDeps & { readonly uploads?: AgentUploadDeps };
+  /** `POST /customers/merge`. */
+  readonly customerMerge: MergeCustomersDeps;
+  /** `POST /conversations/merge`. */
+  readonly conversationMerge: MergeConversationsDeps;
 }
 
 /** Agent requests are small JSON documents; a reply is at most 10,000 characters. */
@@ -63,7 +87,27 @@ const listQuerySchema = z.object({
 /** An agent's typing signal to a chat visitor. */
 const typingSchema = z.object({ state: z.enum(['start', 'stop']).default('start') });
 
-const replySchema = z.object({ text: z.string().min(1).max(10_000) });
+/** A file the app uploaded first (POST /conversations/{id}/attachments). */
+const attachmentClaimSchema = z.object({
+  objectKey: z.string().min(1).max(1024),
+  filename: z.string().min(1).max(255),
+  contentType: z.string().min(1).max(255),
+  size: z.number().int().positive(),
+});
+const replySchema = z.object({
+  text: z.string().min(1).max(10_000),
+  channel: z.enum(WRITABLE_CHANNELS).optional(),
+  attachments: z.array(attachmentClaimSchema).max(10).optional(),
+});
+const uploadSchema = z.object({
+  filename: z.string().min(1).max(255),
+  contentType: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'must be a lowercase MIME type such as "application/pdf"'),
+  size: z.number().int().positive(),
+});
 const assignSchema = z.object({ assignee: z.string().min(1).max(200).nullable() });
 const statusSchema = z.object({ status: z.enum(AGENT_STATUSES) });
 const idempotencyKeySchema = z.string().min(1).max(200);
@@ -79,8 +123,45 @@ type Route = (
   request: { event: APIGatewayProxyEventV2; agent: Agent; params: Record<string, string> },
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** Both ids of a merge request. */
+const mergeSchema = z.object({ sourceId: id, targetId: id });
+
+/** The sidebar, uploads and merges (agent-customers): their deps are absent in a trimmed setup. */
+function customerDeps(deps: AgentApiHandlerDeps): AgentCustomerDeps {
+  if (!deps.customers) throw new NotFoundError('this deployment has no customer routes');
+  return deps.customers;
+}
+
+const CUSTOMER_ROUTES = {
+  'GET /customers/{id}': async (deps, { params }) =>
+    respond(200, await customerProfile(customerDeps(deps).profile, pathId(params))),
+  'POST /conversations/{id}/attachments': async (deps, { event, params }) => {
+    const body = parse(uploadSchema, jsonBody(event), '');
+    const uploads = customerDeps(deps).composer.uploads;
+    if (!uploads) {
+      throw new InvalidInputError('this deployment takes no agent attachments (agents.attachments)', {
+        field: 'body',
+      });
+    }
+    return respond(201, await offerAgentUpload(uploads, { conversationId: pathId(params), ...body }));
+  },
+  'POST /customers/merge': async (deps, { event, agent }) => {
+    const body = parse(mergeSchema, jsonBody(event), '');
+    const customers = customerDeps(deps);
+    const result = await mergeCustomersByAgent(customers.customerMerge, { ...body, agent });
+    const profile = await customerProfile(customers.profile, result.customer.id);
+    return respond(200, { customer: profile.customer, changed: result.changed });
+  },
+  'POST /conversations/merge': async (deps, { event, agent }) => {
+    const body = parse(mergeSchema, jsonBody(event), '');
+    const result = await mergeConversations(customerDeps(deps).conversationMerge, { ...body, agent });
+    return respond(200, { conversation: conversationView(result.conversation), changed: result.changed });
+  },
+} satisfies Partial<Record<AgentRouteKey, Route>>;
+
 /** Every route of the table (agent-routes.ts) has its implementation here: the compiler checks. */
 const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
+  ...CUSTOMER_ROUTES,
   'GET /conversations': async (deps, { event }) => {
     const query = parse(listQuerySchema, event.queryStringParameters ?? {}, '');
     const page = await listConversations(deps.agent, query);
@@ -112,12 +193,17 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
   'POST /conversations/{id}/replies': async (deps, { event, agent, params }) => {
     const body = parse(replySchema, jsonBody(event), '');
     const key = headerValue(event.headers, 'idempotency-key');
-    const result = await replyToConversation(deps.agent, {
-      conversationId: pathId(params),
-      text: body.text,
-      agent,
-      idempotencyKey: key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key'),
-    });
+    const result = await replyToConversation(
+      { ...deps.agent, ...(deps.customers ? { composer: deps.customers.composer } : {}) },
+      {
+        conversationId: pathId(params),
+        text: body.text,
+        agent,
+        idempotencyKey: key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key'),
+        ...(body.channel === undefined ? {} : { channel: body.channel }),
+        ...(body.attachments === undefined ? {} : { attachments: body.attachments }),
+      },
+    );
     // A person answered: the automatic article answer of this conversation did not deflect it.
     await deps.selfService?.store
       .recordHumanReply(pathId(params), deps.agent.clock.now())
@@ -239,6 +325,10 @@ export function makeAgentApiHandler(getDeps: () => AgentApiHandlerDeps) {
           return respond(403, { error: 'forbidden', reason: error.reason });
         }
         if (error instanceof NotFoundError) return respond(404, { error: 'not-found', reason: error.reason });
+        if (error instanceof ConflictError) {
+          logger.warn('agent request refused', { route, status: 409, field: error.field });
+          return respond(409, { error: 'conflict', field: error.field, reason: error.reason });
+        }
         if (error instanceof RetryableError)
           return respond(409, { error: 'in-progress', reason: error.reason });
         logger.error('agent request failed', { method, error: describeError(error) });
@@ -254,7 +344,7 @@ export function makeAgentApiHandler(getDeps: () => AgentApiHandlerDeps) {
 export const handler = makeAgentApiHandler(
   once(() =>
     agentApiDeps(
-      { ...inboundClients(), chatGateway: chatGatewayClient(chatSettingsFromEnvironment()) },
+      { ...agentApiClients(), chatGateway: chatGatewayClient(chatSettingsFromEnvironment()) },
       settingsFromEnvironment(),
     ),
   ),

@@ -1,12 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
+import { AGENT_TOKEN_PARAMETER, agentContext } from '../adapters/apigateway/agent-socket-context.ts';
+import {
+  agentTokenSettingsFromEnvironment,
+  JwksAgentTokenVerifier,
+} from '../adapters/auth/agent-token-verifier.ts';
 import { chatIdentitySecretFromEnvironment } from '../adapters/chat-wiring.ts';
+import { AGENT_READ_SCOPE } from '../adapters/http/agent-routes.ts';
 import { systemClock } from '../adapters/ids.ts';
 import { logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
 import { once } from '../adapters/wiring.ts';
 import { authorizeVisitor, visitorContext } from '../channels/chat/authorize-visitor.ts';
+import { type AgentTokenVerifier, authorizeAgent } from '../core/agent/live-updates.ts';
 import type { Clock } from '../core/ports.ts';
 
 /** The REQUEST authorizer event API Gateway sends for a WebSocket $connect. */
@@ -24,11 +31,23 @@ export interface ChatAuthorizerResult {
   readonly context?: Record<string, string>;
 }
 
+export interface SocketAuthorizerDeps {
+  /** The chat's identity secret; undefined where no chat is deployed (visitors are refused). */
+  readonly visitorSecret: () => ShopSecret | undefined;
+  /** Agents' token verifier; undefined where no issuer is configured (agents are refused). */
+  readonly agentTokens: () => AgentTokenVerifier | undefined;
+  readonly clock?: Clock;
+}
+
 /**
- * $connect's authorizer: a visitor id is required; a signed identity token, when it verifies,
- * names the customer. Its context reaches every route of the connection.
+ * $connect's authorizer for both kinds of connection on the one WebSocket API. With
+ * `agentToken` in the query it is an agent's inbox: the JWT must verify and carry the agent
+ * API's read scope, and the context marks the connection as the agent's (`sub`). Otherwise it
+ * is a chat visitor: a visitor id is required; a signed identity token, when it verifies, names
+ * the customer. The context reaches every route of the connection.
  */
-export function makeChatAuthorizerHandler(getSecret: () => ShopSecret, clock: Clock = systemClock) {
+export function makeChatAuthorizerHandler(deps: SocketAuthorizerDeps) {
+  const clock = deps.clock ?? systemClock;
   return middy(async (event: unknown): Promise<ChatAuthorizerResult> => {
     const parsed = authorizerEventSchema.safeParse(event);
     const methodArn = parsed.success ? parsed.data.methodArn : '*';
@@ -36,19 +55,33 @@ export function makeChatAuthorizerHandler(getSecret: () => ShopSecret, clock: Cl
       Version: '2012-10-17' as const,
       Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: methodArn }],
     });
-    if (!parsed.success) {
-      logger.warn('chat connect refused', { reason: 'not an authorizer event' });
+    const refuse = (reason: string, kind: 'agent' | 'visitor'): ChatAuthorizerResult => {
+      logger.warn(`${kind === 'agent' ? 'agent' : 'chat'} connect refused`, { reason });
       return { principalId: 'unknown', policyDocument: policy('Deny') };
+    };
+    if (!parsed.success) return refuse('not an authorizer event', 'visitor');
+    const query = parsed.data.queryStringParameters ?? {};
+
+    const agentToken = query[AGENT_TOKEN_PARAMETER];
+    if (agentToken !== undefined) {
+      const verifier = deps.agentTokens();
+      if (!verifier) {
+        return refuse('this deployment names no agent token issuer (agents.jwt or a user pool)', 'agent');
+      }
+      const decision = await authorizeAgent(agentToken, verifier, AGENT_READ_SCOPE);
+      if (!decision.allowed) return refuse(decision.reason, 'agent');
+      logger.info('agent connect authorized');
+      return {
+        principalId: decision.agentId,
+        policyDocument: policy('Allow'),
+        context: agentContext(decision.agentId),
+      };
     }
-    const decision = authorizeVisitor(
-      parsed.data.queryStringParameters ?? {},
-      (await getSecret().keys()).current,
-      clock.now(),
-    );
-    if (!decision.allowed) {
-      logger.warn('chat connect refused', { reason: decision.reason });
-      return { principalId: 'unknown', policyDocument: policy('Deny') };
-    }
+
+    const secret = deps.visitorSecret();
+    if (!secret) return refuse('this deployment has no live chat: only agents connect here', 'visitor');
+    const decision = authorizeVisitor(query, (await secret.keys()).current, clock.now());
+    if (!decision.allowed) return refuse(decision.reason, 'visitor');
     logger.info('chat connect authorized', {
       identified: decision.visitor.identity !== undefined,
       identityProblem: decision.identityProblem,
@@ -61,4 +94,13 @@ export function makeChatAuthorizerHandler(getSecret: () => ShopSecret, clock: Cl
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-export const handler = makeChatAuthorizerHandler(once(() => chatIdentitySecretFromEnvironment()));
+export const handler = makeChatAuthorizerHandler({
+  visitorSecret: once(() =>
+    process.env.CHAT_IDENTITY_SECRET_ARN ? chatIdentitySecretFromEnvironment() : undefined,
+  ),
+  agentTokens: once(() => {
+    const settings = agentTokenSettingsFromEnvironment();
+    // One verifier per instance: its JWKS cache outlives the invocation.
+    return settings ? new JwksAgentTokenVerifier(settings) : undefined;
+  }),
+});

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod';
+import { agentFromContext } from '../adapters/apigateway/agent-socket-context.ts';
 import {
   ApiGatewayChatGateway,
   type ChatRouteDeps,
@@ -13,13 +14,21 @@ import {
   chatSettingsFromEnvironment,
 } from '../adapters/chat-wiring.ts';
 import { connectClientOnDemand } from '../adapters/connect/on-demand-tasks.ts';
+import { agentSocketDepsFromEnvironment } from '../adapters/live-updates-wiring.ts';
 import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { visitorFromContext } from '../channels/chat/authorize-visitor.ts';
 import { chatInboundMessage, parseClientFrame, signedIdentityOf } from '../channels/chat/frames.ts';
+import {
+  type AgentSocketDeps,
+  answerAgentPing,
+  closeAgentConnection,
+  openAgentConnection,
+} from '../core/agent/live-updates.ts';
 import { requestEmailLink } from '../core/chat/email-link.ts';
 import { suggestChatArticles } from '../core/chat/suggestions.ts';
+import { relayVisitorTyping, VisitorTypingRelay } from '../core/chat/typing.ts';
 import { offerChatUpload, verifyChatAttachments } from '../core/chat/uploads.ts';
 import {
   closeChatConnection,
@@ -46,23 +55,43 @@ export interface ChatRouteResult {
   readonly body?: string;
 }
 
+/** The routes only agents' connections may use (route selection `$request.body.action`). */
+export const AGENT_SOCKET_ROUTES = ['agent.ping'] as const;
+
 /**
- * Every route of the chat WebSocket API ($connect, $disconnect, send, typing, resync, read,
- * link-email, suggest). The visitor is who the $connect authorizer said; a bad frame gets an `error` frame
- * with the reason on the socket, never a silent drop.
+ * Every route of the WebSocket API: the chat's ($connect, $disconnect, send, typing, resync,
+ * read, link-email, suggest) for visitors, and $connect, $disconnect and `agent.ping` for
+ * agents' inboxes. Who is on the connection is what the $connect authorizer said; a visitor
+ * never reaches an agent route nor an agent a visitor's. A bad frame gets an `error` frame
+ * with the reason on the socket, never a silent drop. `getAgentDeps` undefined (or returning
+ * undefined): no agent connection is taken and a visitor's typing reaches no one.
  */
-export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
+export function makeChatWebSocketHandler(
+  getDeps: () => ChatRouteDeps,
+  getAgentDeps: () => AgentSocketDeps | undefined = () => undefined,
+) {
+  // Per function instance: which conversation each visitor types into, and when agents last heard.
+  const typingRelay = new VisitorTypingRelay();
   return middy(async (event: unknown): Promise<ChatRouteResult> => {
     const parsed = routeEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidInputError(`not a WebSocket route event: ${z.prettifyError(parsed.error)}`);
     }
     const { routeKey, connectionId, authorizer } = parsed.data.requestContext;
-    const visitor = visitorFromContext(authorizer);
     const log = { routeKey, connectionId };
+    const agent = agentFromContext(authorizer);
+    if (agent) return agentRoute(getAgentDeps(), { routeKey, connectionId, agentId: agent.agentId });
+    const visitor = visitorFromContext(authorizer);
     if (!visitor) {
       logger.warn('chat route without an authorized visitor', log);
       return { statusCode: 401, body: 'no authorized visitor on this connection' };
+    }
+    if ((AGENT_SOCKET_ROUTES as readonly string[]).includes(routeKey)) {
+      logger.warn('visitor on an agent route', log);
+      await getDeps()
+        .gateway.post(connectionId, { type: 'error', reason: `${routeKey} is for agents' inboxes only` })
+        .catch(() => undefined);
+      return { statusCode: 403, body: `${routeKey} is for agents' inboxes only` };
     }
     const deps = getDeps();
     const identified = signedIdentityOf(visitor);
@@ -75,6 +104,7 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
         return { statusCode: 200 };
       }
       if (routeKey === '$disconnect') {
+        typingRelay.forget(connectionId);
         await closeChatConnection(deps, { connectionId, visitorId: visitor.visitorId });
         logger.info('chat disconnected', log);
         return { statusCode: 200 };
@@ -100,6 +130,8 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
             clientMessageId: frame.clientMessageId,
           });
           countInbound('chat', result);
+          // The message may have opened a new conversation: the next typing looks it up again.
+          typingRelay.forget(connectionId);
           logger.info('chat message received', {
             ...log,
             conversationId: result.conversationId,
@@ -143,9 +175,16 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
           logger.info('chat messages marked', { ...log, state: frame.state, updated: result.updated });
           return { statusCode: 200 };
         }
-        case 'typing':
-          // No agent socket listens yet: the typing signal is taken and not forwarded.
+        case 'typing': {
+          const agentDeps = getAgentDeps();
+          if (!agentDeps) return { statusCode: 200 };
+          const result = await relayVisitorTyping(
+            { ...agentDeps, customers: deps.customers, history: deps.history, typingRelay },
+            { connectionId, visitorId: visitor.visitorId, identified, state: frame.state },
+          );
+          logger.debug('chat typing relayed', { ...log, ...result });
           return { statusCode: 200 };
+        }
         case 'suggest': {
           if (!deps.suggestions) throw new InvalidInputError('this shop has no help center to suggest from');
           const result = await suggestChatArticles(deps.suggestions, {
@@ -187,6 +226,40 @@ export function makeChatWebSocketHandler(getDeps: () => ChatRouteDeps) {
     .use(metricsMiddleware());
 }
 
+/** An agent's inbox: its connection's record, and the keep-alive. Every other action is refused. */
+async function agentRoute(
+  deps: AgentSocketDeps | undefined,
+  input: { readonly routeKey: string; readonly connectionId: string; readonly agentId: string },
+): Promise<ChatRouteResult> {
+  const { routeKey, connectionId, agentId } = input;
+  const log = { routeKey, connectionId };
+  if (!deps) {
+    logger.warn('agent route where live updates are not deployed', log);
+    return { statusCode: 403, body: 'this deployment takes no agent connections' };
+  }
+  switch (routeKey) {
+    case '$connect':
+      await openAgentConnection(deps, { connectionId, agentId });
+      logger.info('agent connected', log);
+      return { statusCode: 200 };
+    case '$disconnect':
+      await closeAgentConnection(deps, { connectionId });
+      logger.info('agent disconnected', log);
+      return { statusCode: 200 };
+    case 'agent.ping':
+      await answerAgentPing(deps, { connectionId });
+      return { statusCode: 200 };
+    default: {
+      const reason = `${routeKey} is not an agent action: agents' inboxes send agent.ping only`;
+      logger.warn('agent on a visitor route', log);
+      await deps.agentGateway.post(connectionId, { type: 'error', reason }).catch(() => undefined);
+      return { statusCode: 403, body: reason };
+    }
+  }
+}
+
+const dynamo = once(() => new DynamoDBClient({}));
+
 export const handler = makeChatWebSocketHandler(
   once(() => {
     const settings = settingsFromEnvironment();
@@ -195,7 +268,7 @@ export const handler = makeChatWebSocketHandler(
       throw new ConfigurationError('the environment variable CHAT_CONNECTIONS_ENDPOINT is not set');
     return chatRouteDeps(
       {
-        dynamo: new DynamoDBClient({}),
+        dynamo: dynamo(),
         sqs: new SQSClient({}),
         s3: new S3Client({}),
         connect: connectClientOnDemand,
@@ -205,4 +278,5 @@ export const handler = makeChatWebSocketHandler(
       chatIdentitySecretFromEnvironment(),
     );
   }),
+  once(() => agentSocketDepsFromEnvironment(dynamo())),
 );

@@ -4,12 +4,15 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
+  AGENT_CHANNELS_VARIABLE,
   AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE,
   AGENT_ROUTES,
 } from '../../functions/adapters/http/agent-routes.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
+import type { Channel } from '../../functions/core/model.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { SupportHttpApi } from './http-api.ts';
+import type { MailStorage } from './mail-storage.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 /** How API Gateway checks an agent's token. */
@@ -44,6 +47,16 @@ export interface AgentApiProps {
    * @default false
    */
   readonly repliesOnlyByAssignee?: boolean;
+  /**
+   * The mail bucket agents upload reply files to (presigned POSTs into its agent folder).
+   * @default - replies take no files
+   */
+  readonly mailStorage?: MailStorage;
+  /**
+   * The channels the stack sends on: the sidebar and the reply channel picker offer only these.
+   * @default - email, plus SMS and chat when the support config has them
+   */
+  readonly channels?: readonly Channel[];
 }
 
 /**
@@ -65,9 +78,14 @@ export class AgentApi extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(15),
     })
-      .bindConversationStore(props.store, 'readUpdate', 'agentApi')
+      // Merges append consent history and order links (PutItem) and delete nothing (no DeleteItem).
+      .bindConversationStore(props.store, 'readPutUpdate', 'agentApi')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support);
+    if (props.mailStorage) this.function.bindMailStorage(props.mailStorage, { agentUploads: true });
+    if (props.channels) {
+      this.function.lambdaFunction.addEnvironment(AGENT_CHANNELS_VARIABLE, props.channels.join(','));
+    }
     if (props.repliesOnlyByAssignee) {
       this.function.lambdaFunction.addEnvironment(AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE, 'true');
     }

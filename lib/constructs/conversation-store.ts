@@ -22,7 +22,11 @@ export interface ConversationStoreProps {
  * How much of the store a function may touch. `readUpdate`: reads plus UpdateItem only, for a
  * function whose every write is a conditional update of an existing item (the agent API).
  */
-export type ConversationStoreAccess = 'read' | 'readUpdate' | 'readWrite';
+/**
+ * `readPutUpdate`: reads, conditional updates and puts, never a delete (the agent API, whose merges
+ * append consent history and order links and delete nothing).
+ */
+export type ConversationStoreAccess = 'read' | 'readUpdate' | 'readPutUpdate' | 'readWrite';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = [
@@ -84,7 +88,9 @@ export class ConversationStore extends Construct {
             ? [...READ_ACTIONS, ...WRITE_ACTIONS]
             : access === 'readUpdate'
               ? [...READ_ACTIONS, 'dynamodb:UpdateItem']
-              : READ_ACTIONS,
+              : access === 'readPutUpdate'
+                ? [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem']
+                : READ_ACTIONS,
         resources: [this.table.tableArn, ...indexArns],
         conditions: itemAccessCondition(fn),
       }),

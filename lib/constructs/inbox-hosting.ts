@@ -28,6 +28,9 @@ import { Construct } from 'constructs';
 import type { InboxAppConfig } from '../../web/inbox/app-config.ts';
 import { acknowledgeBucketDeploymentCopier, acknowledgeFinding } from '../nag.ts';
 
+/** The app's one page; every app path is answered with it. */
+export const INBOX_PAGE = 'index.html';
+
 /** The file beside the app that tells it where its API and sign-in are. */
 export const INBOX_CONFIG_FILE = 'config.json';
 
@@ -240,15 +243,32 @@ export class InboxHosting extends Construct {
    */
   deployApp(config: InboxAppConfig): BucketDeployment {
     if (this.#deployment) throw new Error('the inbox is deployed once per stack');
-    this.#deployment = new BucketDeployment(this, 'Deploy', {
-      sources: [Source.asset(this.#props.appDirectory), Source.jsonData(INBOX_CONFIG_FILE, config)],
+    const pages = [INBOX_PAGE, INBOX_CONFIG_FILE];
+    // Everything but the pages has a content hash in its name: browsers keep it for good.
+    const assets = new BucketDeployment(this, 'DeployAssets', {
+      sources: [Source.asset(this.#props.appDirectory)],
       destinationBucket: this.bucket,
-      distribution: this.distribution,
-      distributionPaths: ['/*'],
-      // Browsers revalidate (a 304 when nothing changed), so a deploy reaches every agent at once.
-      cacheControl: [CacheControl.noCache()],
+      exclude: pages,
+      cacheControl: [
+        CacheControl.setPublic(),
+        CacheControl.maxAge(Duration.days(365)),
+        CacheControl.immutable(),
+      ],
       memoryLimit: 256,
     });
+    // The pages revalidate on every load (a 304 when nothing changed), so a deploy reaches every
+    // agent at once; they go up after the assets they name.
+    this.#deployment = new BucketDeployment(this, 'DeployPages', {
+      sources: [Source.asset(this.#props.appDirectory), Source.jsonData(INBOX_CONFIG_FILE, config)],
+      destinationBucket: this.bucket,
+      exclude: ['*'],
+      include: pages,
+      cacheControl: [CacheControl.noCache()],
+      distribution: this.distribution,
+      distributionPaths: pages.map((page) => `/${page}`),
+      memoryLimit: 256,
+    });
+    this.#deployment.node.addDependency(assets);
     acknowledgeBucketDeploymentCopier(this, this.bucket);
     return this.#deployment;
   }

@@ -8,6 +8,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AGENT_UPLOAD_FOLDER } from '../../functions/core/agent/attachments.ts';
 import { CHAT_UPLOAD_FOLDER } from '../../functions/core/chat/uploads.ts';
 import type { Encryption } from './encryption.ts';
 
@@ -56,6 +57,13 @@ export interface MailAccess {
    * with the signer's rights) and check what was stored there; nothing outside it. @default false
    */
   readonly chatUploads?: boolean;
+  /**
+   * Sign agents' uploads into the agent folder of the attachment prefix and check what was stored
+   * there (the agent API); nothing outside it. @default false
+   */
+  readonly agentUploads?: boolean;
+  /** Read the agent folder (the dispatcher attaches those files to email answers). @default false */
+  readonly readAgentUploads?: boolean;
 }
 
 /**
@@ -182,6 +190,15 @@ export class MailStorage extends Construct {
         }),
       );
     }
+    if (access.agentUploads || access.readAgentUploads) {
+      principal.addToPrincipalPolicy(
+        new PolicyStatement({
+          // HeadObject is authorized by s3:GetObject; a presigned POST acts with s3:PutObject.
+          actions: access.agentUploads ? ['s3:PutObject', 's3:GetObject'] : ['s3:GetObject'],
+          resources: [this.bucket.arnForObjects(this.agentUploadPattern)],
+        }),
+      );
+    }
     if (access.writeAttachments) {
       principal.addToPrincipalPolicy(
         new PolicyStatement({
@@ -190,9 +207,9 @@ export class MailStorage extends Construct {
         }),
       );
     }
-    const writes = access.writeAttachments || access.chatUploads;
+    const writes = access.writeAttachments || access.chatUploads || access.agentUploads;
     const keyActions = [
-      ...(readable.length > 0 || writes ? ['kms:Decrypt'] : []),
+      ...(readable.length > 0 || writes || access.readAgentUploads ? ['kms:Decrypt'] : []),
       ...(writes ? ['kms:GenerateDataKey'] : []),
     ];
     if (keyActions.length > 0) {
@@ -208,12 +225,18 @@ export class MailStorage extends Construct {
       ...(access.readRawMail ? [`${this.rawMailPrefix}*`] : []),
       ...(access.readAttachments || access.writeAttachments ? [`${this.attachmentPrefix}*`] : []),
       ...(access.chatUploads ? [this.chatUploadPattern] : []),
+      ...(access.agentUploads || access.readAgentUploads ? [this.agentUploadPattern] : []),
     ];
   }
 
   /** Where the chat widget's files go: beside email attachments, in a folder of their own. */
   get chatUploadPattern(): string {
     return `${this.attachmentPrefix}${CHAT_UPLOAD_FOLDER}*`;
+  }
+
+  /** Where agents' reply files go: beside the chat uploads, in a folder of their own. */
+  get agentUploadPattern(): string {
+    return `${this.attachmentPrefix}${AGENT_UPLOAD_FOLDER}*`;
   }
 
   /**

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
+import type { MailStorage } from './mail-storage.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 import { createWorkQueue } from './work-queue.ts';
 
@@ -31,6 +32,11 @@ export interface OutboundProps {
    * @default 5
    */
   readonly maxConcurrency?: number;
+  /**
+   * The mail bucket: email answers carry the files agents uploaded (read-only, the agent upload
+   * folder only). @default - answers carry no files
+   */
+  readonly mailStorage?: MailStorage;
 }
 
 /**
@@ -71,6 +77,7 @@ export class Outbound extends Construct {
       .bindConversationStore(props.store, 'readWrite', 'dispatcher')
       .bindSupportConfig(props.support)
       .bindEmailSending(props.support.mailDomain, this.configurationSet);
+    if (props.mailStorage) this.dispatcher.bindMailStorage(props.mailStorage, { readAgentUploads: true });
 
     this.dispatcher.consumeQueue(this.queue, { maxConcurrency: props.maxConcurrency ?? 5 });
   }

@@ -1,7 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeInboxApp } from '../../lib/inbox-app.ts';
+import { buildInboxApp } from '../../web/inbox/build.ts';
 
 describe('writeInboxApp', () => {
   it('writes every built file under a fresh directory, keeping subfolders and bytes', () => {
@@ -38,6 +39,28 @@ describe('writeInboxApp', () => {
       expect(() => writeInboxApp(files)).toThrow(/outside its directory/);
     },
   );
+
+  it('writes the real build: the page and the hashed assets it names', async () => {
+    // Prepare
+    const files = await buildInboxApp();
+
+    // Act
+    const directory = writeInboxApp(files);
+
+    // Assess
+    try {
+      const page = readFileSync(join(directory, 'index.html'), 'utf8');
+      const assets = readdirSync(join(directory, 'assets'));
+      expect(assets.length).toBeGreaterThan(0);
+      for (const asset of assets) {
+        expect(asset).toMatch(/-[0-9a-f]{6,}\.[a-z]+$/);
+        expect(page).toContain(`assets/${asset}`);
+      }
+      expect(files.has('config.json')).toBe(false);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 
   it('refuses a build without index.html', () => {
     // Act / Assess

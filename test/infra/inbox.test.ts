@@ -41,12 +41,23 @@ function logicalIdOf(template: Template, type: string, pattern: RegExp): string 
   return id;
 }
 
+/** The deployment that writes index.html and config.json (the other one writes the hashed assets). */
+function pagesDeployment(template: Template): Json {
+  const pages = Object.values(template.findResources('Custom::CDKBucketDeployment'))
+    .map((resource) => (resource as { Properties: Json }).Properties)
+    .filter(
+      (properties) => JSON.stringify(properties.Include) === JSON.stringify(['index.html', 'config.json']),
+    );
+  expect(pages).toHaveLength(1);
+  return pages[0] as Json;
+}
+
 /**
  * The `config.json` the BucketDeployment writes, as CloudFormation will resolve it: the staged
  * file with each deploy-time marker replaced by the (JSON-encoded) intrinsic it stands for.
  */
 function deployedAppConfig(template: Template, assemblyDirectory: string): Json {
-  const deployment = only(template, 'Custom::CDKBucketDeployment').properties as {
+  const deployment = pagesDeployment(template) as {
     SourceObjectKeys: string[];
     SourceMarkers: Record<string, unknown>[];
   };
@@ -141,6 +152,23 @@ describe('inbox infrastructure with the stack-created user pool', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+  });
+
+  it('lets browsers keep the hashed assets for good and revalidate the page and config.json', () => {
+    // Assess
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment')).map(
+      (resource) => (resource as { Properties: Json }).Properties,
+    );
+    expect(deployments).toHaveLength(2);
+    const assets = deployments.find((d) => d !== pagesDeployment(template));
+    expect(assets).toMatchObject({
+      Exclude: ['index.html', 'config.json'],
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+    });
+    expect(pagesDeployment(template)).toMatchObject({
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      DistributionPaths: ['/index.html', '/config.json'],
+    });
   });
 
   it('writes config.json with the API, the WebSocket URL and the hosted sign-in of the pool', () => {

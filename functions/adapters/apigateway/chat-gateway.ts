@@ -4,17 +4,21 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { MAX_FRAME_BYTES } from '../../channels/chat/frames.ts';
+import type { AgentGateway, AgentServerFrame } from '../../core/agent/live-updates.ts';
 import type { ChatGateway, ChatServerFrame } from '../../core/chat/ports.ts';
 import { type ChatDeliveryDeps, deliverChatMessage } from '../../core/chat/visitor-chat.ts';
 import { PermanentDeliveryError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
 import type { ChannelSender, SentMessage } from '../../core/ports.ts';
 
-/** PostToConnection on the WebSocket API's management endpoint; 410 Gone means the socket closed. */
-export class ApiGatewayChatGateway implements ChatGateway {
+/**
+ * PostToConnection on the WebSocket API's management endpoint; 410 Gone means the socket closed.
+ * Visitors' and agents' sockets are connections of the same API.
+ */
+export class ApiGatewayChatGateway implements ChatGateway, AgentGateway {
   constructor(private readonly client: ApiGatewayManagementApiClient) {}
 
-  async post(connectionId: string, frame: ChatServerFrame): Promise<'sent' | 'gone'> {
+  async post(connectionId: string, frame: ChatServerFrame | AgentServerFrame): Promise<'sent' | 'gone'> {
     const data = Buffer.from(JSON.stringify(frame), 'utf8');
     if (data.length > MAX_FRAME_BYTES) {
       throw new PermanentDeliveryError(`the chat frame is larger than ${MAX_FRAME_BYTES} bytes`);

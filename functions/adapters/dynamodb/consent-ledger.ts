@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel, ConsentRecord } from '../../core/model.ts';
-import type { ConsentHistoryEntry, ConsentLedger } from '../../core/ports.ts';
+import type { ConsentHistoryEntry, ConsentHistoryReader, ConsentLedger } from '../../core/ports.ts';
 import { CONSENT_PREFIX, isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 import { queryItems } from './query-items.ts';
 
@@ -10,7 +10,7 @@ import { queryItems } from './query-items.ts';
  * change under the profile's partition (`CONSENT#<time>#<channel>#<event>`), so the whole
  * history is one Query.
  */
-export class DynamoConsentLedger implements ConsentLedger {
+export class DynamoConsentLedger implements ConsentLedger, ConsentHistoryReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -83,5 +83,19 @@ export class DynamoConsentLedger implements ConsentLedger {
       entries.push(withoutStorageAttributes<ConsentHistoryEntry>(item));
     }
     return entries;
+  }
+
+  /** The newest `limit` changes, newest first: one Query on the profile's partition, backwards. */
+  async recentHistory(customerId: string, limit: number): Promise<ConsentHistoryEntry[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':prefix': CONSENT_PREFIX },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => withoutStorageAttributes<ConsentHistoryEntry>(item));
   }
 }

@@ -1,3 +1,4 @@
+import { AGENT_CONNECTIONS_PREFIX } from './agent-connections.ts';
 import { CHAT_VISITOR_PREFIX } from './chat-connections.ts';
 import {
   AUTO_RESPONSE_BUDGET_PREFIX,
@@ -43,6 +44,8 @@ export const ITEM_PREFIX = {
   selfService: SELF_SERVICE_PREFIX,
   /** A chat visitor's open WebSocket connections (`CHATVISITOR#<visitorId>`). */
   chatVisitor: CHAT_VISITOR_PREFIX,
+  /** Agents' open WebSocket connections, all in one partition (`AGENTSOCKETS#all`). */
+  agentConnection: AGENT_CONNECTIONS_PREFIX,
   /** "Was this helpful?" posts of one client in one window. */
   feedbackThrottle: FEEDBACK_THROTTLE_PREFIX,
   providerMessage: prefixOf(providerMessageKey('sms', '-').pk),
@@ -84,11 +87,15 @@ export const FUNCTION_ITEMS = {
   orderEvents: ['event', 'identity', 'customer', 'conversation', 'order'],
   /** The reminder, and the customer it is for (found, linked or merged like an order event's). */
   reminders: ['identity', 'customer', 'conversation', 'order', 'reminder'],
-  /** The queue (status and assignee indexes), timelines, customers, the channel and self-service reports. */
+  /**
+   * The queue (status and assignee indexes), timelines, customers, the channel and self-service
+   * reports; the sidebar's orders, and admins' merges (which move identities, conversations, orders).
+   */
   agentApi: [
     'conversation',
     'customer',
     'identity',
+    'order',
     'statusIndex',
     'assigneeIndex',
     'insights',
@@ -100,8 +107,15 @@ export const FUNCTION_ITEMS = {
   /** A few key lookups of the caller, and the contact record it leaves. */
   voiceLookup: ['identity', 'customer', 'order', 'voiceContact'],
   voiceEvents: [...INBOUND, 'voiceContact'],
-  /** A chat visitor's sockets and messages (read receipts move the message's status, found by PROVIDERMSG#). */
-  chatRoutes: [...INBOUND_MESSAGE, 'providerMessage', 'chatVisitor'],
+  /**
+   * A chat visitor's sockets and messages (read receipts move the message's status, found by
+   * PROVIDERMSG#); agents' sockets (their own connect and disconnect, a visitor's typing told to them).
+   */
+  chatRoutes: [...INBOUND_MESSAGE, 'providerMessage', 'chatVisitor', 'agentConnection'],
+  /** The WebSocket routes where no chat is deployed: agents' sockets only. */
+  agentSockets: ['agentConnection'],
+  /** Reads agents' sockets once per stream batch, removes the ones that are gone. */
+  liveUpdates: ['agentConnection'],
   /** The confirmed address and the visitor become one customer (found, linked or merged like an order event's). */
   chatConfirm: ['identity', 'customer', 'conversation', 'order'],
 } as const satisfies Record<string, readonly ItemFamily[]>;

@@ -1,4 +1,6 @@
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -6,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../core/model.ts';
-import type { OrderStore } from '../../core/ports.ts';
+import type { CustomerOrders, OrderStore } from '../../core/ports.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import { isConditionFailure, keys, ORDER_PREFIX, withoutStorageAttributes } from './keys.ts';
 import { queryItems } from './query-items.ts';
@@ -20,7 +22,7 @@ const LATEST_LOOKBACK = 5;
  * `CUSTOMER#<id>` / `ORDER#<firstEventAt>#<orderId>` under the customer makes "latest order of a
  * customer" one Query (no index, no scan).
  */
-export class DynamoOrderStore implements OrderStore {
+export class DynamoOrderStore implements OrderStore, CustomerOrders {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -68,6 +70,45 @@ export class DynamoOrderStore implements OrderStore {
       if (order?.customerId === customerId) return order;
     }
     return undefined;
+  }
+
+  /**
+   * The newest order links under the customer (one Query, backwards) and their orders (one
+   * BatchGet); a link left behind by a merge whose order is someone else's now is skipped.
+   */
+  async recentOrders(customerId: string, limit: number): Promise<Order[]> {
+    const links = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':prefix': ORDER_PREFIX },
+        ScanIndexForward: false,
+        // A merge leaves the source's links behind: read a few more than asked for.
+        Limit: limit * 2,
+      }),
+    );
+    const ids = [
+      ...new Set((links.Items ?? []).flatMap((l) => (typeof l.orderId === 'string' ? [l.orderId] : []))),
+    ];
+    if (ids.length === 0) return [];
+    const found = new Map<string, Order>();
+    let request: Record<string, unknown>[] | undefined = ids.map((id) => keys.order(id));
+    for (let round = 0; request && request.length > 0 && round < 5; round++) {
+      const result: BatchGetCommandOutput = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const order = withoutStorageAttributes<Order>(item);
+        found.set(order.id, order);
+      }
+      request = result.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    return ids
+      .flatMap((id) => {
+        const order = found.get(id);
+        return order?.customerId === customerId ? [order] : [];
+      })
+      .slice(0, limit);
   }
 
   async moveOrders(fromCustomerId: string, toCustomerId: string): Promise<void> {

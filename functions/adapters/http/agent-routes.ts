@@ -32,6 +32,11 @@ export const AGENT_ROUTES = [
   { method: 'GET', path: '/customers/{id}/timeline', scope: AGENT_READ_SCOPE },
   { method: 'GET', path: '/reports/channels', scope: AGENT_READ_SCOPE },
   { method: 'GET', path: '/reports/self-service', scope: AGENT_READ_SCOPE },
+  // Customers, composer, merges: the sidebar, uploads for replies, and the admins' merges.
+  { method: 'GET', path: '/customers/{id}', scope: AGENT_READ_SCOPE },
+  { method: 'POST', path: '/conversations/{id}/attachments', scope: AGENT_WRITE_SCOPE },
+  { method: 'POST', path: '/customers/merge', scope: ADMIN_SCOPE },
+  { method: 'POST', path: '/conversations/merge', scope: ADMIN_SCOPE },
 ] as const satisfies readonly AgentRoute[];
 
 /** `GET /conversations/{id}`: API Gateway's route key. */
@@ -65,12 +70,21 @@ export function matchAgentRoute(method: string, path: string): AgentRouteMatch {
     const match = path.match(pattern);
     return match ? [{ route, params: { ...match.groups } }] : [];
   });
-  const exact = byPath.find((candidate) => candidate.route.method === method);
+  // A literal path (`/conversations/merge`) wins over a parameter (`/conversations/{id}`), as in API Gateway.
+  const exact =
+    byPath.find((candidate) => candidate.route.method === method && !candidate.route.path.includes('{')) ??
+    byPath.find((candidate) => candidate.route.method === method);
   if (exact) return { kind: 'route', ...exact };
   if (byPath.length > 0)
     return { kind: 'wrong-method', allowed: [...new Set(byPath.map((c) => c.route.method))] };
   return { kind: 'none' };
 }
+
+/**
+ * Set on the agent API function: the channels the deployment sends on, comma-separated
+ * (`email,sms,whatsapp`), so the sidebar and the reply channel picker offer only those.
+ */
+export const AGENT_CHANNELS_VARIABLE = 'AGENT_CHANNELS';
 
 /** Set (to `true`) on the agent API function when only a conversation's assignee may reply to it. */
 export const AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE = 'AGENT_REPLIES_ONLY_BY_ASSIGNEE';

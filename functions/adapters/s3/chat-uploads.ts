@@ -21,8 +21,10 @@ export class S3ChatUploads implements ChatUploadStore {
     attachmentPrefix: string,
     /** Where browsers POST instead of the bucket's own URL (the sandbox's stand-in route). */
     private readonly postUrl?: () => string,
+    /** The folder under the attachment prefix (agents' uploads have their own). */
+    folder: string = CHAT_UPLOAD_FOLDER,
   ) {
-    this.keyPrefix = `${attachmentPrefix}${CHAT_UPLOAD_FOLDER}`;
+    this.keyPrefix = `${attachmentPrefix}${folder}`;
   }
 
   async presign(slot: ChatUploadSlot): Promise<PresignedUpload> {

@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { InvalidInputError } from '../../core/errors.ts';
+import { InvalidInputError, PermanentDeliveryError } from '../../core/errors.ts';
 import type { AttachmentStore } from '../../core/ports.ts';
 
 /** SES writes each received mail under the receipt rule's prefix, named by its SES message id. */
@@ -54,5 +54,33 @@ export class S3AttachmentStore implements AttachmentStore {
       }),
     );
     return objectKey;
+  }
+}
+
+/** Reads an attachment an outbound mail carries (agent uploads), by its object key. */
+export class S3AttachmentContent {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    /** Only keys under here are read: an outbound request cannot make the dispatcher read raw mail. */
+    private readonly prefix: string,
+  ) {}
+
+  async read(objectKey: string): Promise<Uint8Array> {
+    if (!objectKey.startsWith(this.prefix) || objectKey.includes('..')) {
+      throw new PermanentDeliveryError('an attachment of this message is not under the attachment prefix');
+    }
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      if (!object.Body) throw new PermanentDeliveryError('an attachment of this message is empty');
+      return await object.Body.transformToByteArray();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'NoSuchKey') {
+        throw new PermanentDeliveryError('an attachment of this message is no longer stored', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
 }

@@ -20,11 +20,14 @@ export class SesEmailSender implements ChannelSender {
     private readonly config: Pick<SupportConfig, 'fromName' | 'supportAddress' | 'mailDomain'>,
     private readonly clock: Clock,
     private readonly configurationSetName?: string,
+    /** Where the files of agent replies are read from; absent: a request with files is refused. */
+    private readonly attachments?: { read(objectKey: string): Promise<Uint8Array> },
   ) {}
 
   async send(request: OutboundRequest): Promise<SentMessage> {
     const emailMessageId = `${request.id}@${this.config.mailDomain}`;
     const token = request.email?.replyToken;
+    const files = await this.filesOf(request);
     const raw = await composeOutboundEmail({
       from: { name: this.config.fromName, address: this.config.supportAddress },
       to: request.to,
@@ -37,6 +40,7 @@ export class SesEmailSender implements ChannelSender {
       headers: request.headers,
       language: request.language,
       date: this.clock.now(),
+      attachments: files,
     });
     try {
       const result = await this.ses.send(
@@ -54,5 +58,25 @@ export class SesEmailSender implements ChannelSender {
       }
       throw new RetryableError(`SES could not take the message now (${name})`, { cause: error });
     }
+  }
+
+  /** The stored content of each attachment, read one after the other (a reply has a few). */
+  private async filesOf(request: OutboundRequest) {
+    const refs = (request.attachments ?? []).filter((a) => a.objectKey !== undefined);
+    if (refs.length === 0) return [];
+    if (!this.attachments) {
+      throw new PermanentDeliveryError(
+        'this message has attachments but the sender cannot read stored files',
+      );
+    }
+    const files = [];
+    for (const ref of refs) {
+      files.push({
+        filename: ref.filename,
+        contentType: ref.contentType,
+        content: await this.attachments.read(ref.objectKey ?? ''),
+      });
+    }
+    return files;
   }
 }

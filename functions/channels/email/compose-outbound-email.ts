@@ -19,6 +19,8 @@ export interface OutboundEmail {
   /** BCP 47 tag for Content-Language, e.g. `tr` or `en-GB`. */
   language?: string;
   date: Date;
+  /** Files sent with the mail (multipart/mixed), each as its own part with its declared type. */
+  attachments?: readonly { filename: string; contentType: string; content: Uint8Array }[];
 }
 
 const MAX_SUBJECT_LENGTH = 250;
@@ -172,6 +174,17 @@ export async function composeOutboundEmail(mail: OutboundEmail): Promise<Uint8Ar
     references: references.length > 0 ? references.map((id) => `<${id}>`) : undefined,
     date: mail.date,
     headers,
+    ...(mail.attachments && mail.attachments.length > 0
+      ? {
+          attachments: mail.attachments.map((file) => ({
+            // Names are the agent's: one line, no path; the composer encodes non-ASCII (RFC 2231).
+            filename: toSingleLine(file.filename, MAX_NAME_LENGTH).replace(/[\\/]/g, '_') || 'file',
+            contentType: file.contentType,
+            content: Buffer.from(file.content),
+            contentDisposition: 'attachment' as const,
+          })),
+        }
+      : {}),
     newline: 'windows',
     disableFileAccess: true,
     disableUrlAccess: true,

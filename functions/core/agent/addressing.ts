@@ -12,6 +12,23 @@ const ADDRESS_KIND: Readonly<Record<Exclude<Channel, 'voice'>, readonly Identity
   chat: ['chat'],
 };
 
+/** The identity kinds that address a customer on `channel`, best first (none for voice). */
+export function addressKindsOf(channel: Channel): readonly IdentityKind[] {
+  return channel === 'voice' ? [] : ADDRESS_KIND[channel];
+}
+
+/** The customer's address on `channel` from their identities (not from a conversation). */
+export function identityAddress(
+  channel: Channel,
+  customer: Pick<Customer, 'identities'> | undefined,
+): string | undefined {
+  for (const kind of addressKindsOf(channel)) {
+    const identity = customer?.identities.find((i) => i.kind === kind);
+    if (identity) return identity.value;
+  }
+  return undefined;
+}
+
 /** The last message the customer wrote in the conversation, if any. */
 export function lastInbound(messages: readonly Message[]): Message | undefined {
   let last: Message | undefined;

@@ -11,6 +11,7 @@ import type {
   OutboundQueue,
 } from '../ports.ts';
 import { queueSurvey, type SurveyOutcome } from '../survey.ts';
+import { withMergedMessages } from './merge-conversations.ts';
 import { decodePageToken, encodePageToken } from './paging.ts';
 
 /** What the agent use-cases work with. */
@@ -80,7 +81,9 @@ export async function getConversation(
 ): Promise<ConversationDetail> {
   const conversation = await deps.conversations.get(conversationId);
   if (!conversation) throw new NotFoundError(`conversation ${conversationId} does not exist`);
-  return { conversation, messages: await deps.conversations.listMessages(conversationId) };
+  const messages = await deps.conversations.listMessages(conversationId);
+  // A conversation merged into this one shows its messages here too.
+  return { conversation, messages: await withMergedMessages(deps, conversation, messages) };
 }
 
 export interface CustomerTimeline {

@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { passesLiveUpdateFilter } from '../../functions/adapters/dynamodb/live-update-items.ts';
+import { conversationTable } from '../../functions/adapters/dynamodb/table-definition.ts';
+import type { Clock } from '../../functions/core/ports.ts';
+
+type Key = Record<string, AttributeValue>;
+
+/** How many records the stand-in hands over at most in one invocation (the construct's batch size). */
+const MAX_BATCH = 100;
+
+/**
+ * The table's DynamoDB stream (NEW_AND_OLD_IMAGES) for the sandbox, on whichever DynamoDB-
+ * protocol server the sandbox uses (dynalite, or the tests' DynamoDB Local, neither of which has
+ * streams): a middleware on the functions' DynamoDB client sees each write request to the table
+ * on the wire (PutItem, UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems), reads the
+ * item before and after it on a client of its own (so the functions' call counts do not move),
+ * and hands the consumer a real-shaped stream event shortly after, in write order, one batch at
+ * a time. Only items that pass the consumer's event source filter are read and delivered, as
+ * Lambda's filtering would; a write that changed nothing, or failed, makes no record.
+ *
+ * Limits: it sees writes made through the sandbox's own client only (not a second process on
+ * the same DynamoDB Local), TTL deletions make no record, and the images are read beside the
+ * write rather than taken atomically with it (two functions writing one item at the same moment
+ * may see the other's write in an image).
+ */
+export class SandboxTableStream {
+  private readonly reader: DynamoDBClient;
+  private pending: DynamoDBRecord[] = [];
+  private scheduled = false;
+  private delivering: Promise<void> = Promise.resolve();
+  private sequence = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly options: {
+      readonly client: DynamoDBClient;
+      /** The same DynamoDB-protocol server, for the stand-in's own reads. */
+      readonly endpoint: string;
+      readonly tableName: string;
+      readonly clock: Clock;
+      readonly consumer: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+      /** A failed batch: the stream would retry it; the sandbox reports and drops it. */
+      readonly onFailure?: (error: unknown) => void;
+    },
+  ) {
+    this.reader = new DynamoDBClient({
+      endpoint: options.endpoint,
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    });
+    options.client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string>; body?: unknown };
+        const target = request.headers?.['x-amz-target'] ?? '';
+        const operation = target.slice(target.indexOf('.') + 1);
+        const body = typeof request.body === 'string' ? safeJson(request.body) : undefined;
+        const keys = body ? this.writtenKeys(operation, body) : [];
+        if (keys.length === 0) return next(args);
+        const before = await Promise.all(keys.map((key) => this.read(key)));
+        const result = await next(args);
+        const after = await Promise.all(keys.map((key) => this.read(key)));
+        for (const [index, key] of keys.entries()) this.record(key, before[index], after[index]);
+        return result;
+      },
+      { step: 'build', name: 'sandboxTableStream' },
+    );
+  }
+
+  /** Resolves once every write made so far has been handed to the consumer. */
+  async settled(): Promise<void> {
+    while (this.pending.length > 0 || this.scheduled) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.delivering;
+    }
+    await this.delivering;
+  }
+
+  async stop(): Promise<void> {
+    await this.settled();
+    this.stopped = true;
+    this.reader.destroy();
+  }
+
+  /** The keys of this table's items a write request names, that the consumer's filter lets through. */
+  private writtenKeys(operation: string, body: Record<string, unknown>): Key[] {
+    const { tableName } = this.options;
+    const keyOf = (item: Key | undefined): Key | undefined => {
+      if (!item) return undefined;
+      const { partitionKey, sortKey } = conversationTable;
+      const pk = item[partitionKey];
+      const sk = item[sortKey];
+      return pk && sk ? { [partitionKey]: pk, [sortKey]: sk } : undefined;
+    };
+    const found: Array<Key | undefined> = [];
+    if (operation === 'PutItem' && body.TableName === tableName) found.push(keyOf(body.Item as Key));
+    if ((operation === 'UpdateItem' || operation === 'DeleteItem') && body.TableName === tableName) {
+      found.push(keyOf(body.Key as Key));
+    }
+    if (operation === 'BatchWriteItem') {
+      const requests = (body.RequestItems as Record<string, unknown[]> | undefined)?.[tableName] ?? [];
+      for (const request of requests as Array<{ PutRequest?: { Item: Key }; DeleteRequest?: { Key: Key } }>) {
+        found.push(keyOf(request.PutRequest?.Item ?? request.DeleteRequest?.Key));
+      }
+    }
+    if (operation === 'TransactWriteItems') {
+      type Write = { TableName?: string; Item?: Key; Key?: Key };
+      for (const item of (body.TransactItems ?? []) as Array<{
+        Put?: Write;
+        Update?: Write;
+        Delete?: Write;
+      }>) {
+        const write = item.Put ?? item.Update ?? item.Delete;
+        if (write?.TableName === tableName) found.push(keyOf(write.Item ?? write.Key));
+      }
+    }
+    return found.filter((key): key is Key => key !== undefined && passesLiveUpdateFilter(key));
+  }
+
+  private async read(key: Key): Promise<Key | undefined> {
+    const result = await this.reader.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  private record(key: Key, before: Key | undefined, after: Key | undefined): void {
+    if (this.stopped) return;
+    if (!before && !after) return;
+    if (before && after && sameImage(before, after)) return;
+    this.sequence += 1;
+    const sequenceNumber = String(this.sequence).padStart(21, '0');
+    this.pending.push({
+      eventID: createHash('sha256').update(sequenceNumber).digest('hex').slice(0, 32),
+      eventName: !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'eu-central-1',
+      eventSourceARN: `arn:aws:dynamodb:eu-central-1:000000000000:table/${this.options.tableName}/stream/sandbox`,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(this.options.clock.now().getTime() / 1000),
+        Keys: key as NonNullable<DynamoDBRecord['dynamodb']>['Keys'],
+        ...(after ? { NewImage: after as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'] } : {}),
+        ...(before ? { OldImage: before as NonNullable<DynamoDBRecord['dynamodb']>['OldImage'] } : {}),
+        SequenceNumber: sequenceNumber,
+        SizeBytes: JSON.stringify([key, before, after]).length,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Shortly after the write, as Lambda's poller would: writes of the same moment share a batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.delivering = this.delivering.then(() => this.deliver());
+    });
+  }
+
+  private async deliver(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        await this.options.consumer({ Records: batch });
+      } catch (error) {
+        this.options.onFailure?.(error);
+      }
+    }
+  }
+}
+
+function safeJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameImage(a: Key, b: Key): boolean {
+  const canonical = (image: Key) =>
+    JSON.stringify(Object.entries(image).sort(([x], [y]) => x.localeCompare(y)));
+  return canonical(a) === canonical(b);
+}

@@ -1,0 +1,74 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import * as z from 'zod';
+import { conversationItemChangeOf } from '../adapters/dynamodb/live-update-items.ts';
+import { agentSocketDepsFromEnvironment } from '../adapters/live-updates-wiring.ts';
+import { describeError, logger } from '../adapters/observability.ts';
+import { once } from '../adapters/wiring.ts';
+import {
+  type AgentSocketDeps,
+  broadcastToAgents,
+  type ConversationItemChange,
+  liveFramesOf,
+} from '../core/agent/live-updates.ts';
+import { ConfigurationError, InvalidInputError } from '../core/errors.ts';
+
+/** The parts of a DynamoDB Streams event the consumer reads (aws-lambda's DynamoDBStreamEvent). */
+const streamEventSchema = z.object({
+  Records: z.array(
+    z.looseObject({
+      eventID: z.string().optional(),
+      eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']).optional(),
+      dynamodb: z.looseObject({ SequenceNumber: z.string().optional() }).optional(),
+    }),
+  ),
+});
+
+/**
+ * The table's change stream → notices on agents' sockets. Every write of a conversation, a
+ * message, a note or a read marker, whichever function made it, becomes `conversation.changed`
+ * frames (one per conversation and kind in the batch); the agents' connections are read once per
+ * batch and each gets every frame. Notices are idempotent by nature: a repeat only makes an app
+ * refetch what it already shows. So a failed post fails the whole batch (its first record), and
+ * Lambda retries it, bisects it, and after its retries hands it to the on-failure queue.
+ */
+export function makeLiveUpdatesHandler(getDeps: () => AgentSocketDeps) {
+  return middy(async (event: unknown): Promise<DynamoDBBatchResponse> => {
+    const parsed = streamEventSchema.safeParse(event);
+    if (!parsed.success) {
+      throw new InvalidInputError(`not a DynamoDB Streams event: ${z.prettifyError(parsed.error)}`);
+    }
+    const deps = getDeps();
+    const now = deps.clock.now();
+    const records = event as { Records: DynamoDBRecord[] };
+    const changes: ConversationItemChange[] = [];
+    for (const record of records.Records) {
+      const change = conversationItemChangeOf(record, now);
+      if (change) changes.push(change);
+    }
+    const frames = liveFramesOf(changes);
+    try {
+      const result = await broadcastToAgents(deps, frames);
+      logger.info('live updates sent', {
+        records: records.Records.length,
+        frames: frames.length,
+        ...result,
+      });
+      return { batchItemFailures: [] };
+    } catch (error) {
+      logger.warn('live updates not sent; the batch is retried', { error: describeError(error) });
+      const first = records.Records[0]?.dynamodb?.SequenceNumber;
+      return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+    }
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+export const handler = makeLiveUpdatesHandler(
+  once(() => {
+    const deps = agentSocketDepsFromEnvironment(new DynamoDBClient({}));
+    if (!deps) throw new ConfigurationError('AGENT_SOCKETS_ENABLED is not set on the live-updates function');
+    return deps;
+  }),
+);
