@@ -151,6 +151,15 @@ export class SwitchboardStack extends Stack {
         webhookThrottle: config.meta.webhookThrottle,
       });
     }
+    // The agents' user pool comes first: its token settings are known before the inbox client
+    // exists, so the WebSocket API's agent authorizer can take them as it is made.
+    if (config.agents?.inbox && !config.agents.jwt) {
+      this.agentSignIn = new AgentSignIn(this, 'AgentSignIn', {
+        ...config.agents.inbox.userPool,
+        functionDefaults,
+        retainData: config.retainData,
+      });
+    }
     if (config.chat) {
       this.chat = new Chat(this, 'Chat', {
         encryption: this.encryption,
@@ -204,13 +213,6 @@ export class SwitchboardStack extends Stack {
         );
       }
       const external = inboxConfig.externalSignIn;
-      if (!config.agents.jwt) {
-        this.agentSignIn = new AgentSignIn(this, 'AgentSignIn', {
-          ...inboxConfig.userPool,
-          functionDefaults,
-          retainData: config.retainData,
-        });
-      }
       const signInOrigin =
         this.agentSignIn?.baseUrl ?? (external ? new URL(external.tokenUrl).origin : undefined);
       // Attachments are uploaded straight to the mail bucket (presigned POST) and shown from it.
@@ -429,10 +431,14 @@ export class SwitchboardStack extends Stack {
     if (this.inbox) {
       new CfnOutput(this, 'InboxUrl', {
         value: this.inbox.url,
-        description: config.agents?.inbox?.domainName
-          ? `The agent inbox; point ${config.agents.inbox.domainName} (CNAME) at ${this.inbox.distribution.distributionDomainName}`
-          : 'The agent inbox (sign in with an agent account)',
+        description: 'The agent inbox (sign in with an agent account)',
       });
+      if (config.agents?.inbox?.domainName) {
+        new CfnOutput(this, 'InboxDistributionDomainName', {
+          value: this.inbox.distribution.distributionDomainName,
+          description: `Point ${config.agents.inbox.domainName} at it (CNAME, or a Route 53 alias)`,
+        });
+      }
     }
     if (this.agentSignIn) {
       new CfnOutput(this, 'AgentUserPoolId', {

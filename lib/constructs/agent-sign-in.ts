@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
@@ -244,9 +244,16 @@ export class AgentSignIn extends Construct {
     return this.#inboxClient;
   }
 
-  /** Issuer and audience for a JWT authorizer (the agent API, the WebSocket API's agents). */
+  /**
+   * Issuer and audience for a JWT authorizer (the agent API, the WebSocket API's agents). Usable
+   * before {@link bindInbox}: the audience is the inbox client's id once it exists (synthesis
+   * fails if it never does).
+   */
   get tokens(): AgentTokenSettings {
-    return { issuer: this.issuer, audience: [this.inboxClient.userPoolClientId] };
+    return {
+      issuer: this.issuer,
+      audience: [Lazy.string({ produce: () => this.inboxClient.userPoolClientId })],
+    };
   }
 
   /** The inbox's `config.json` sign-in section: this pool's hosted sign-in. */

@@ -348,6 +348,16 @@ describe('inbox infrastructure on a custom domain with MFA required', () => {
     });
   });
 
+  it('names the distribution to point the custom domain at, with literal descriptions only', () => {
+    // Assess
+    const outputs = template.toJSON().Outputs as Record<string, { Description?: unknown }>;
+    expect(outputs.InboxDistributionDomainName?.Description).toContain('inbox.shop.example');
+    for (const [name, output] of Object.entries(outputs)) {
+      // CloudFormation refuses an output whose description is not a plain string.
+      expect(typeof (output.Description ?? ''), name).toBe('string');
+    }
+  });
+
   it('requires MFA, uses the configured prefix and the Essentials plan without threat protection', () => {
     // Assess
     const pool = only(template, 'AWS::Cognito::UserPool').properties;
