@@ -6,7 +6,7 @@ import { AGENT_SCOPES } from '../../functions/adapters/http/agent-routes.ts';
 import { type DeploymentConfigInput, parseDeploymentConfig } from '../../lib/config.ts';
 import { INBOX_CONFIG_FILE } from '../../lib/constructs/inbox-hosting.ts';
 import { parseInboxAppConfig } from '../../web/inbox/app-config.ts';
-import { exampleConfig, synthesizeSwitchboard } from './synth.ts';
+import { acknowledgementsIn, exampleConfig, synthesizeSwitchboard } from './synth.ts';
 
 type Json = Record<string, unknown>;
 
@@ -76,10 +76,11 @@ function deployedAppConfig(template: Template, assemblyDirectory: string): Json 
 describe('inbox infrastructure with the stack-created user pool', () => {
   let template: Template;
   let assemblyDirectory: string;
+  let app: ReturnType<typeof synthesizeSwitchboard>['app'];
 
   beforeAll(() => {
     // Prepare / Act
-    ({ template, assemblyDirectory } = synthesizeSwitchboard({ config: withInbox({ inbox: {} }) }));
+    ({ template, assemblyDirectory, app } = synthesizeSwitchboard({ config: withInbox({ inbox: {} }) }));
   });
 
   it('keeps the site bucket private, versioned, encrypted and logged, readable only through origin access control', () => {
@@ -298,7 +299,12 @@ describe('inbox infrastructure with the stack-created user pool', () => {
     const validation = JSON.parse(
       readFileSync(join(assemblyDirectory, 'validation-report.json'), 'utf8'),
     ) as {
-      pluginReports: { pluginName: string; conclusion: string; violations: unknown[] }[];
+      pluginReports: {
+        pluginName: string;
+        conclusion: string;
+        violations: unknown[];
+        suppressedViolations?: { acknowledgedAt: string; acknowledgedId: string }[];
+      }[];
     };
 
     // Assess
@@ -306,6 +312,18 @@ describe('inbox infrastructure with the stack-created user pool', () => {
     for (const report of validation.pluginReports) {
       expect(report.violations, report.pluginName).toEqual([]);
       expect(report.conclusion, report.pluginName).toBe('success');
+    }
+    // Every acknowledgement of the inbox and the sign-in covers a finding cdk-nag really reports.
+    const used = new Set(
+      validation.pluginReports.flatMap((report) =>
+        (report.suppressedViolations ?? []).map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`),
+      ),
+    );
+    const ours = acknowledgementsIn(app).filter((a) => /\/(Inbox|AgentSignIn)\//.test(a.path));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const acknowledgement of ours) {
+      expect(acknowledgement.reason.length, acknowledgement.id).toBeGreaterThan(40);
+      expect(used, acknowledgement.id).toContain(`${acknowledgement.path} ${acknowledgement.id}`);
     }
   });
 });
