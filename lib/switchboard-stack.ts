@@ -14,6 +14,7 @@ import { HelpCenter } from './constructs/help-center.ts';
 import { SupportHttpApi } from './constructs/http-api.ts';
 import { InboundEmail } from './constructs/inbound-email.ts';
 import { InboxHosting } from './constructs/inbox-hosting.ts';
+import { LiveUpdates } from './constructs/live-updates.ts';
 import { MailStorage } from './constructs/mail-storage.ts';
 import { Observability } from './constructs/observability.ts';
 import { Orders } from './constructs/orders.ts';
@@ -23,6 +24,7 @@ import { Sms } from './constructs/sms.ts';
 import { Social } from './constructs/social.ts';
 import type { SupportFunctionDefaults } from './constructs/support-function.ts';
 import { Voice } from './constructs/voice.ts';
+import { SupportWebSocketApi } from './constructs/websocket-api.ts';
 
 export interface SwitchboardStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -49,8 +51,12 @@ export class SwitchboardStack extends Stack {
   readonly httpApi?: SupportHttpApi;
   /** WhatsApp, Messenger, Instagram; present when `meta` is configured. */
   readonly social?: Social;
-  /** Live chat (WebSocket API); present when `chat` is configured. */
+  /** The WebSocket API (chat widgets, agents' inboxes); present when `chat` or `agents` is configured. */
+  readonly webSocketApi?: SupportWebSocketApi;
+  /** Live chat (on the WebSocket API); present when `chat` is configured. */
   readonly chat?: Chat;
+  /** Agents' live updates (table stream → their sockets); present when `agents` is configured. */
+  readonly liveUpdates?: LiveUpdates;
   /** Order events and reminders; present when `shop` is configured. */
   readonly orders?: Orders;
   readonly reminders?: Reminders;
@@ -79,6 +85,8 @@ export class SwitchboardStack extends Stack {
     this.store = new ConversationStore(this, 'ConversationStore', {
       encryptionKey: this.encryption.key,
       retainData: config.retainData,
+      // Agents' live updates read every change of a conversation from the table's stream.
+      streamChanges: config.agents !== undefined,
     });
     this.mailStorage = new MailStorage(this, 'MailStorage', {
       encryption: this.encryption,
@@ -160,20 +168,42 @@ export class SwitchboardStack extends Stack {
         retainData: config.retainData,
       });
     }
-    if (config.chat) {
+    if (config.chat || config.agents) {
+      // Agents' sockets accept the same tokens as the agent API: the configured issuer, or the pool.
+      const agentTokens = config.agents?.jwt ?? this.agentSignIn?.tokens;
+      this.webSocketApi = new SupportWebSocketApi(this, 'WebSocket', {
+        encryption: this.encryption,
+        store: this.store,
+        functionDefaults,
+        routesTableAccess: config.chat ? 'chatRoutes' : 'agentSockets',
+        ...(agentTokens
+          ? { agentTokens: { issuer: agentTokens.issuer, audience: agentTokens.audience } }
+          : {}),
+        ...(config.chat ? { throttle: config.chat.throttle } : {}),
+        logRetention: config.logRetentionDays,
+        logRemovalPolicy: removalPolicy,
+      });
+    }
+    if (config.chat && this.webSocketApi) {
       this.chat = new Chat(this, 'Chat', {
+        webSocketApi: this.webSocketApi,
         encryption: this.encryption,
         store: this.store,
         support: config.support,
         functionDefaults,
         outboundQueue: this.outbound.queue,
         dispatcher: this.outbound.dispatcher,
-        throttle: config.chat.throttle,
         mailStorage: this.mailStorage,
         ...(config.chat.allowedOrigins ? { allowedOrigins: config.chat.allowedOrigins } : {}),
         httpApi: this.httpApi,
-        logRetention: config.logRetentionDays,
-        logRemovalPolicy: removalPolicy,
+      });
+    }
+    if (config.agents && this.webSocketApi) {
+      this.liveUpdates = new LiveUpdates(this, 'LiveUpdates', {
+        encryption: this.encryption,
+        store: this.store,
+        functionDefaults,
+        webSocketApi: this.webSocketApi,
       });
     }
     if (config.shop && this.httpApi) {
@@ -206,12 +236,9 @@ export class SwitchboardStack extends Stack {
       if (!props.inboxAppDirectory) {
         throw new Error('agents.inbox is configured but no built inbox was given (inboxAppDirectory)');
       }
-      const webSocketUrl = this.chat?.url;
-      if (!webSocketUrl) {
-        throw new DeploymentConfigError(
-          'switchboard.agents.inbox: needs the WebSocket API for live updates; add a "chat" section',
-        );
-      }
+      // The WebSocket API exists whenever agents are configured: live updates reach the inbox there.
+      const webSocketUrl = this.webSocketApi?.url;
+      if (!webSocketUrl) throw new Error('the inbox needs the WebSocket API, which agents always get');
       const external = inboxConfig.externalSignIn;
       const signInOrigin =
         this.agentSignIn?.baseUrl ?? (external ? new URL(external.tokenUrl).origin : undefined);
@@ -338,8 +365,8 @@ export class SwitchboardStack extends Stack {
         this.reminders?.function,
         this.voice?.lookupFunction,
         this.voice?.eventsFunction,
-        this.chat?.authorizer,
-        this.chat?.routes,
+        this.webSocketApi?.authorizer,
+        this.webSocketApi?.routes,
         this.chat?.confirmation,
         this.helpCenter?.feedbackFunction,
       ]) {
@@ -416,6 +443,23 @@ export class SwitchboardStack extends Stack {
         value: this.orders.shopSecret.secretArn,
         description:
           'The shop signing key: read it (aws secretsmanager get-secret-value) into the shop, or put your own',
+      });
+    }
+    if (this.liveUpdates && this.webSocketApi) {
+      this.observability.alarmOnDeadLetters(
+        'LiveUpdates',
+        this.liveUpdates.deadLetterQueue,
+        "Agents' live-update notices of a stream batch could not be posted after retries; inboxes catch up when they refetch.",
+      );
+      this.observability.alarmOnFunction(
+        'LiveUpdates',
+        this.liveUpdates.consumer.lambdaFunction,
+        "Agents' live updates",
+      );
+      new CfnOutput(this, 'AgentWebSocketUrl', {
+        value: this.webSocketApi.url,
+        description:
+          "Agents' inboxes connect here with ?agentToken=<JWT> (webSocketUrl in the inbox's config.json)",
       });
     }
     if (this.agentApi && this.httpApi) {

@@ -55,7 +55,7 @@ export class SandboxTableStream {
         const request = args.request as { headers?: Record<string, string>; body?: unknown };
         const target = request.headers?.['x-amz-target'] ?? '';
         const operation = target.slice(target.indexOf('.') + 1);
-        const body = typeof request.body === 'string' ? safeJson(request.body) : undefined;
+        const body = safeJson(wireText(request.body));
         const keys = body ? this.writtenKeys(operation, body) : [];
         if (keys.length === 0) return next(args);
         const before = await Promise.all(keys.map((key) => this.read(key)));
@@ -173,7 +173,16 @@ export class SandboxTableStream {
   }
 }
 
-function safeJson(text: string): Record<string, unknown> | undefined {
+/** The request body as sent: a string, or bytes (the SDK's JSON codec hands a Uint8Array). */
+function wireText(body: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array)
+    return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return undefined;
+}
+
+function safeJson(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;

@@ -22,9 +22,9 @@ const EXTERNAL_SIGN_IN = {
   clientId: 'inbox-client',
 };
 
-/** The example config with the inbox (and the WebSocket API its live updates use). */
+/** The example config with the inbox (no chat: agents get the WebSocket API for live updates anyway). */
 function withInbox(agents: DeploymentConfigInput['agents']): Partial<DeploymentConfigInput> {
-  return { ...exampleConfig(), agents, chat: {} };
+  return { ...exampleConfig(), agents };
 }
 
 /** The one resource of `type`, with its logical id. */
@@ -145,9 +145,11 @@ describe('inbox infrastructure with the stack-created user pool', () => {
     });
     const csp = JSON.stringify((headers.ContentSecurityPolicy as Json).ContentSecurityPolicy);
     const httpApiId = logicalIdOf(template, 'AWS::ApiGatewayV2::Api', /^HttpApi/);
-    const chatApiId = logicalIdOf(template, 'AWS::ApiGatewayV2::Api', /^ChatApi/);
+    const webSocketApiId = logicalIdOf(template, 'AWS::ApiGatewayV2::Api', /^WebSocket/);
     expect(csp).toContain("connect-src 'self' ");
-    expect(csp).toContain(`{"Fn::GetAtt":["${httpApiId}","ApiEndpoint"]}," wss://",{"Ref":"${chatApiId}"}`);
+    expect(csp).toContain(
+      `{"Fn::GetAtt":["${httpApiId}","ApiEndpoint"]}," wss://",{"Ref":"${webSocketApiId}"}`,
+    );
     expect(csp).toContain('https://switchboard-');
     expect(csp).toContain('.amazoncognito.com');
     expect(csp).toContain("frame-ancestors 'none'");
@@ -181,7 +183,7 @@ describe('inbox infrastructure with the stack-created user pool', () => {
     const distributionId = logicalIdOf(template, 'AWS::CloudFront::Distribution', /^Inbox/);
     expect(config).toMatchObject({
       apiBaseUrl: expect.stringContaining("'ApiEndpoint'"),
-      webSocketUrl: expect.stringMatching(/^wss:\/\/.*ChatApi.*\/live$/),
+      webSocketUrl: expect.stringMatching(/^wss:\/\/.*WebSocket.*\/live$/),
       defaultLanguage: 'en',
       signIn: {
         kind: 'oauth',
@@ -261,13 +263,22 @@ describe('inbox infrastructure with the stack-created user pool', () => {
     ]);
   });
 
-  it("points the agent API's JWT authorizer at the pool and lets browsers call it", () => {
+  it("points the agent API's JWT authorizer and the WebSocket agent authorizer at the pool and lets browsers call it", () => {
     // Assess
     const poolId = logicalIdOf(template, 'AWS::Cognito::UserPool', /UserPool/);
     const clientId = logicalIdOf(template, 'AWS::Cognito::UserPoolClient', /InboxClient/);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] }, Audience: [{ Ref: clientId }] },
+    });
+    // The WebSocket API's $connect authorizer checks agents' tokens against the same pool.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          AGENT_JWT_ISSUER: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
+          AGENT_JWT_AUDIENCE: { Ref: clientId },
+        }),
+      },
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'GET /conversations',
@@ -439,6 +450,14 @@ describe('inbox infrastructure with an external JWT issuer', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: EXTERNAL_JWT.issuer, Audience: EXTERNAL_JWT.audience },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          AGENT_JWT_ISSUER: EXTERNAL_JWT.issuer,
+          AGENT_JWT_AUDIENCE: 'inbox-client',
+        }),
+      },
     });
   });
 
