@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { ADMIN_SCOPE, AGENT_READ_SCOPE, AGENT_WRITE_SCOPE } from '../functions/adapters/http/agent-routes.ts';
 import {
   agentAttachmentsSchema,
   chatAttachmentsSchema,
@@ -45,6 +46,80 @@ const sesName = z
     /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/,
     'use 1-64 letters, digits, ".", "_" or "-", starting and ending with a letter or digit',
   );
+
+/** A DNS host name (lowercase), e.g. `inbox.shop.example`. */
+const hostName = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/,
+    'must be a lowercase host name such as inbox.shop.example',
+  );
+
+const httpsUrl = z
+  .url({ message: 'must be a URL' })
+  .refine((u) => u.startsWith('https://'), { message: 'must be an https:// URL' });
+
+/** `agents.inbox`: where the inbox is served and how agents sign in to it. */
+export const inboxConfigSchema = z
+  .object({
+    /** The inbox's own host name (a CNAME to the distribution); needs `certificateArn`. Absent: the *.cloudfront.net address. */
+    domainName: hostName.optional(),
+    /** An ACM certificate in us-east-1 (CloudFront's region) covering `domainName`. */
+    certificateArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
+        'use the ARN of an ACM certificate in us-east-1 (CloudFront only takes those)',
+      )
+      .optional(),
+    /** The UI language when the agent's browser asks for neither Turkish nor English. Absent: support.defaultLanguage if it is one of them, else en. */
+    defaultLanguage: z.enum(['tr', 'en']).optional(),
+    /** The Cognito user pool the stack creates when `agents.jwt` is absent. */
+    userPool: z
+      .object({
+        /**
+         * The hosted sign-in's address, `https://<prefix>.auth.<region>.amazoncognito.com`;
+         * unique per region across AWS. Absent: `<stack name>-<account id>`, lowercased.
+         */
+        domainPrefix: z
+          .string()
+          .regex(
+            /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+            'use 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit',
+          )
+          .refine((p) => !/aws|amazon|cognito/.test(p), {
+            message: 'must not contain "aws", "amazon" or "cognito" (Cognito refuses them)',
+          })
+          .optional(),
+        /** One-time codes from an authenticator app (TOTP): offered, demanded at every sign-in, or not offered. */
+        mfa: z.enum(['optional', 'required', 'off']).default('optional'),
+        /**
+         * Cognito threat protection (Plus plan): `enforced` blocks risky sign-ins and
+         * compromised passwords, `audit` only records them, `off` uses the Essentials plan.
+         */
+        threatProtection: z.enum(['enforced', 'audit', 'off']).default('enforced'),
+      })
+      .optional(),
+    /** The sign-in of the external issuer `agents.jwt` names (OAuth 2.0 authorization code with PKCE). */
+    externalSignIn: z
+      .object({
+        authorizeUrl: httpsUrl,
+        tokenUrl: httpsUrl,
+        logoutUrl: httpsUrl.optional(),
+        /** A public client (no secret) of that issuer whose redirect URL is the inbox's address. */
+        clientId: z.string().min(1).max(256),
+        /** The scopes the inbox asks for. */
+        scopes: z
+          .array(z.string().min(1).max(256))
+          .min(1)
+          .default(['openid', AGENT_READ_SCOPE, AGENT_WRITE_SCOPE, ADMIN_SCOPE]),
+      })
+      .optional(),
+  })
+  .refine((i) => (i.domainName === undefined) === (i.certificateArn === undefined), {
+    message: 'domainName and certificateArn go together: a custom domain needs its certificate',
+    path: ['certificateArn'],
+  });
 
 export const deploymentConfigSchema = z
   .object({
@@ -207,6 +282,12 @@ export const deploymentConfigSchema = z
          */
         repliesOnlyByAssignee: z.boolean().default(false),
         /**
+         * The agent inbox (web/inbox) on S3 + CloudFront, with its generated `config.json`; and,
+         * unless `jwt` names an external issuer, a Cognito user pool with hosted sign-in whose
+         * tokens the agent API accepts. Leave out to deploy without it. docs/deploy-inbox.md.
+         */
+        inbox: inboxConfigSchema.optional(),
+        /**
          * Files agents attach to email answers (uploaded straight to the mail bucket with a
          * presigned POST): accepted types, largest file, files per answer.
          */
@@ -216,6 +297,28 @@ export const deploymentConfigSchema = z
           maxCount: 5,
         }),
       })
+      .refine((a) => !(a.inbox && a.jwt && !a.inbox.externalSignIn), {
+        message:
+          'is required because agents.jwt names an external issuer, where the inbox signs agents in (authorizeUrl, tokenUrl, clientId); or remove jwt to get a Cognito user pool',
+        path: ['inbox', 'externalSignIn'],
+      })
+      .refine((a) => !(a.inbox?.externalSignIn && !a.jwt), {
+        message:
+          'is only for an external issuer named in agents.jwt; without jwt the stack creates a Cognito user pool and the inbox signs in there',
+        path: ['inbox', 'externalSignIn'],
+      })
+      .refine((a) => !(a.inbox?.userPool && a.jwt), {
+        message:
+          'configures the Cognito user pool, which is not created when agents.jwt names an external issuer',
+        path: ['inbox', 'userPool'],
+      })
+      .refine(
+        (a) => !a.inbox?.externalSignIn || !a.jwt || a.jwt.audience.includes(a.inbox.externalSignIn.clientId),
+        {
+          message: "must be one of agents.jwt.audience, or the agent API refuses the inbox's tokens",
+          path: ['inbox', 'externalSignIn', 'clientId'],
+        },
+      )
       .optional(),
     /**
      * The voice channel on an Amazon Connect instance: the caller-lookup function its

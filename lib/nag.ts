@@ -1,4 +1,5 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 
 type CfnExpression =
@@ -55,4 +56,39 @@ function nagPackOf(findingId: string): 'AwsSolutions' | 'Serverless' {
  */
 export function acknowledgeFinding(scope: IConstruct, findingId: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `${nagPackOf(findingId)}::${findingId}`, reason });
+}
+
+/**
+ * The findings of CDK's one BucketDeployment function per stack (its role, managed policy and
+ * runtime are the construct's own), acknowledged for one more destination bucket. It runs only
+ * during a deploy: it reads the files from the CDK asset bucket, writes them to `destination` and
+ * invalidates a distribution (CloudFront invalidation has no resource-level permission).
+ */
+export function acknowledgeBucketDeploymentCopier(scope: IConstruct, destination: IBucket): void {
+  const stack = Stack.of(scope);
+  const copier = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!copier) return;
+  const reason =
+    "CDK's BucketDeployment function (role, managed policy and runtime are the construct's own): it runs only during a deploy, reads the site from the CDK asset bucket, writes it to the site bucket and invalidates the distribution (CloudFront invalidation has no resource-level permission).";
+  // The asset bucket's ARN names the partition and region literally once the stack's are known.
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  for (const finding of [
+    'AwsSolutions-L1',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'AwsSolutions-IAM5[Resource::*]',
+    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+    'AwsSolutions-IAM5[Action::s3:GetObject*]',
+    'AwsSolutions-IAM5[Action::s3:List*]',
+    'AwsSolutions-IAM5[Action::s3:Abort*]',
+    'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+    `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*]`,
+    wildcardResourceFinding(scope, `${destination.bucketArn}/*`),
+    // A failed copy fails the deployment, which CloudFormation reports and rolls back.
+    'Serverless-LambdaDLQ',
+    'Serverless-LambdaLatestVersion',
+    'Serverless-LambdaTracing',
+  ]) {
+    acknowledgeFinding(copier, finding, reason);
+  }
 }

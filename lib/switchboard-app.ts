@@ -8,9 +8,14 @@ import { SwitchboardStack } from './switchboard-stack.ts';
  * Serverless rules, so an unacknowledged finding fails `cdk synth` (and the infra tests) instead
  * of a review.
  */
-export function addSwitchboard(app: App, config: DeploymentConfig): SwitchboardStack {
+export function addSwitchboard(
+  app: App,
+  config: DeploymentConfig,
+  options: { readonly inboxAppDirectory?: string } = {},
+): SwitchboardStack {
   const stack = new SwitchboardStack(app, config.stackName, {
     config,
+    ...(options.inboxAppDirectory ? { inboxAppDirectory: options.inboxAppDirectory } : {}),
     // Account and region come from the CLI profile when there is one; without, the stack is
     // environment-agnostic and synthesizes offline.
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

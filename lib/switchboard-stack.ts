@@ -1,8 +1,10 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Channel } from '../functions/core/model.ts';
-import type { DeploymentConfig } from './config.ts';
+import type { InboxAppConfig, InboxSignIn } from '../web/inbox/app-config.ts';
+import { type DeploymentConfig, DeploymentConfigError } from './config.ts';
 import { AgentApi } from './constructs/agent-api.ts';
+import { ADMIN_GROUP_NAME, AgentSignIn } from './constructs/agent-sign-in.ts';
 import { Chat } from './constructs/chat.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
@@ -11,6 +13,7 @@ import { GeneratedAnswers } from './constructs/generated-answers.ts';
 import { HelpCenter } from './constructs/help-center.ts';
 import { SupportHttpApi } from './constructs/http-api.ts';
 import { InboundEmail } from './constructs/inbound-email.ts';
+import { InboxHosting } from './constructs/inbox-hosting.ts';
 import { LiveUpdates } from './constructs/live-updates.ts';
 import { MailStorage } from './constructs/mail-storage.ts';
 import { Observability } from './constructs/observability.ts';
@@ -25,6 +28,11 @@ import { SupportWebSocketApi } from './constructs/websocket-api.ts';
 
 export interface SwitchboardStackProps extends StackProps {
   readonly config: DeploymentConfig;
+  /**
+   * The built agent inbox (lib/inbox-app.ts writes web/inbox's build there); needed when
+   * `agents.inbox` is configured.
+   */
+  readonly inboxAppDirectory?: string;
 }
 
 /** One switchboard installation: the email channel on top of the shared store and outbound path. */
@@ -56,6 +64,10 @@ export class SwitchboardStack extends Stack {
   readonly voice?: Voice;
   /** The agent API (conversations, timeline, channel report); present when `agents` is configured. */
   readonly agentApi?: AgentApi;
+  /** The agent inbox on S3 + CloudFront; present when `agents.inbox` is configured. */
+  readonly inbox?: InboxHosting;
+  /** The agents' Cognito user pool; present with `agents.inbox` unless `agents.jwt` names an external issuer. */
+  readonly agentSignIn?: AgentSignIn;
   /** The help center (site, feedback, article links in answers); present when `help` is configured. */
   readonly helpCenter?: HelpCenter;
   /** Generated answers on Bedrock; present when `support.assistant` and `help` are configured. */
@@ -147,14 +159,25 @@ export class SwitchboardStack extends Stack {
         webhookThrottle: config.meta.webhookThrottle,
       });
     }
+    // The agents' user pool comes first: its token settings are known before the inbox client
+    // exists, so the WebSocket API's agent authorizer can take them as it is made.
+    if (config.agents?.inbox && !config.agents.jwt) {
+      this.agentSignIn = new AgentSignIn(this, 'AgentSignIn', {
+        ...config.agents.inbox.userPool,
+        functionDefaults,
+        retainData: config.retainData,
+      });
+    }
     if (config.chat || config.agents) {
+      // Agents' sockets accept the same tokens as the agent API: the configured issuer, or the pool.
+      const agentTokens = config.agents?.jwt ?? this.agentSignIn?.tokens;
       this.webSocketApi = new SupportWebSocketApi(this, 'WebSocket', {
         encryption: this.encryption,
         store: this.store,
         functionDefaults,
         routesTableAccess: config.chat ? 'chatRoutes' : 'agentSockets',
-        ...(config.agents?.jwt
-          ? { agentTokens: { issuer: config.agents.jwt.issuer, audience: config.agents.jwt.audience } }
+        ...(agentTokens
+          ? { agentTokens: { issuer: agentTokens.issuer, audience: agentTokens.audience } }
           : {}),
         ...(config.chat ? { throttle: config.chat.throttle } : {}),
         logRetention: config.logRetentionDays,
@@ -208,6 +231,53 @@ export class SwitchboardStack extends Stack {
         legacyBodySignature: config.shop.legacyBodySignature,
       });
     }
+    const inboxConfig = config.agents?.inbox;
+    if (config.agents && inboxConfig && this.httpApi) {
+      if (!props.inboxAppDirectory) {
+        throw new Error('agents.inbox is configured but no built inbox was given (inboxAppDirectory)');
+      }
+      // The WebSocket API exists whenever agents are configured: live updates reach the inbox there.
+      const webSocketUrl = this.webSocketApi?.url;
+      if (!webSocketUrl) throw new Error('the inbox needs the WebSocket API, which agents always get');
+      const external = inboxConfig.externalSignIn;
+      const signInOrigin =
+        this.agentSignIn?.baseUrl ?? (external ? new URL(external.tokenUrl).origin : undefined);
+      // Attachments are uploaded straight to the mail bucket (presigned POST) and shown from it.
+      const mailOrigin = `https://${this.mailStorage.bucket.bucketRegionalDomainName}`;
+      this.inbox = new InboxHosting(this, 'Inbox', {
+        appDirectory: props.inboxAppDirectory,
+        accessLogBucket: this.mailStorage.accessLogBucket,
+        domainName: inboxConfig.domainName,
+        certificateArn: inboxConfig.certificateArn,
+        connectSources: [this.httpApi.url, webSocketUrl, ...(signInOrigin ? [signInOrigin] : []), mailOrigin],
+        imageSources: [mailOrigin],
+        logRemovalPolicy: removalPolicy,
+      });
+      let signIn: InboxSignIn;
+      if (this.agentSignIn) {
+        this.agentSignIn.bindInbox(this.inbox.url);
+        signIn = this.agentSignIn.inboxSignIn(this.inbox.url);
+      } else if (external) {
+        signIn = { kind: 'oauth', ...external, redirectUri: `${this.inbox.url}/` };
+      } else {
+        throw new DeploymentConfigError(
+          'switchboard.agents.inbox.externalSignIn: is required with agents.jwt',
+        );
+      }
+      const appConfig: InboxAppConfig = {
+        apiBaseUrl: this.httpApi.url,
+        webSocketUrl,
+        signIn,
+        defaultLanguage:
+          inboxConfig.defaultLanguage ??
+          (config.support.defaultLanguage === 'tr' || config.support.defaultLanguage === 'en'
+            ? config.support.defaultLanguage
+            : 'en'),
+      };
+      this.inbox.deployApp(appConfig);
+      this.httpApi.allowBrowserOrigins(this.inbox.browserOrigins);
+      this.mailStorage.allowBrowserUploads(this.inbox.browserOrigins);
+    }
     if (config.agents && this.httpApi) {
       this.agentApi = new AgentApi(this, 'AgentApi', {
         store: this.store,
@@ -215,7 +285,8 @@ export class SwitchboardStack extends Stack {
         functionDefaults,
         httpApi: this.httpApi,
         outboundQueue: this.outbound.queue,
-        jwt: config.agents.jwt,
+        // The inbox's user pool when the stack creates one, else the issuer the config names.
+        jwt: config.agents.jwt ?? this.agentSignIn?.tokens,
         throttle: config.agents.throttle,
         mailStorage: this.mailStorage,
         channels: deployedChannels(config),
@@ -395,9 +466,32 @@ export class SwitchboardStack extends Stack {
       this.observability.alarmOnFunction('AgentApi', this.agentApi.function.lambdaFunction, 'The agent API');
       new CfnOutput(this, 'AgentApiUrl', {
         value: this.httpApi.url,
-        description: config.agents?.jwt
-          ? 'The agent API (GET /conversations, …): send the agent JWT as Authorization: Bearer <token>'
-          : 'The agent API (GET /conversations, …): sign requests with SigV4 (IAM auth, execute-api:Invoke)',
+        description:
+          config.agents?.jwt || this.agentSignIn
+            ? 'The agent API (GET /conversations, …): send the agent JWT as Authorization: Bearer <token>'
+            : 'The agent API (GET /conversations, …): sign requests with SigV4 (IAM auth, execute-api:Invoke)',
+      });
+    }
+    if (this.inbox) {
+      new CfnOutput(this, 'InboxUrl', {
+        value: this.inbox.url,
+        description: 'The agent inbox (sign in with an agent account)',
+      });
+      if (config.agents?.inbox?.domainName) {
+        new CfnOutput(this, 'InboxDistributionDomainName', {
+          value: this.inbox.distribution.distributionDomainName,
+          description: `Point ${config.agents.inbox.domainName} at it (CNAME, or a Route 53 alias)`,
+        });
+      }
+    }
+    if (this.agentSignIn) {
+      new CfnOutput(this, 'AgentUserPoolId', {
+        value: this.agentSignIn.userPool.userPoolId,
+        description: `Invite an agent: aws cognito-idp admin-create-user --user-pool-id <this> --username <email> --user-attributes Name=email,Value=<email> Name=email_verified,Value=true; admins: aws cognito-idp admin-add-user-to-group --user-pool-id <this> --username <email> --group-name ${ADMIN_GROUP_NAME}`,
+      });
+      new CfnOutput(this, 'AgentSignInUrl', {
+        value: this.agentSignIn.baseUrl,
+        description: 'The hosted sign-in of the agent user pool',
       });
     }
     if (this.voice) {

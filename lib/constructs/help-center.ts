@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -27,7 +27,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { buildHelpCenter, FEEDBACK_PATH, writeHelpCenter } from '../../web/help/build/site.ts';
-import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
+import { acknowledgeBucketDeploymentCopier, acknowledgeFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { SupportHttpApi } from './http-api.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
@@ -206,37 +206,7 @@ export class HelpCenter extends Construct {
       distributionPaths: ['/*'],
       memoryLimit: 256,
     });
-    // The copy runs in CDK's one BucketDeployment function per stack, whose role and runtime the
-    // construct sets; it runs only during a deploy.
-    const copier = Stack.of(this).node.children.find((c) =>
-      c.node.id.startsWith('Custom::CDKBucketDeployment'),
-    );
-    const copierReason =
-      "CDK's BucketDeployment function (role, managed policy and runtime are the construct's own): it runs only during a deploy, reads the site from the CDK asset bucket, writes it to the help-center bucket and invalidates the distribution (CloudFront invalidation has no resource-level permission).";
-    // The asset bucket's ARN names the partition and region literally once the stack's are known.
-    const stack = Stack.of(this);
-    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    if (copier) {
-      for (const finding of [
-        'AwsSolutions-L1',
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        'AwsSolutions-IAM5[Resource::*]',
-        'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-        'AwsSolutions-IAM5[Action::s3:GetObject*]',
-        'AwsSolutions-IAM5[Action::s3:List*]',
-        'AwsSolutions-IAM5[Action::s3:Abort*]',
-        'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-        `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*]`,
-        wildcardResourceFinding(this, `${this.bucket.bucketArn}/*`),
-        // A failed copy fails the deployment, which CloudFormation reports and rolls back.
-        'Serverless-LambdaDLQ',
-        'Serverless-LambdaLatestVersion',
-        'Serverless-LambdaTracing',
-      ]) {
-        acknowledgeFinding(copier, finding, copierReason);
-      }
-    }
+    acknowledgeBucketDeploymentCopier(this, this.bucket);
   }
 
   /** HELP_BASE_URL: acknowledgements of `fn` link help-center articles there. */

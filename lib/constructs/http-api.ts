@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnApi,
   type CfnStage,
   HttpApi,
   type HttpMethod,
@@ -116,6 +117,21 @@ export class SupportHttpApi extends Construct {
     });
     const cfnStage = this.stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = this.#routeSettings;
+  }
+
+  /**
+   * Lets pages on `origins` call the API from a browser (CORS; `*` for any origin): API Gateway
+   * answers the preflight requests itself, before any authorizer. No credentials (cookies) are
+   * allowed: browser callers send a bearer token, which a page of another origin does not have.
+   */
+  allowBrowserOrigins(origins: readonly string[]): void {
+    (this.api.node.defaultChild as CfnApi).corsConfiguration = {
+      allowOrigins: [...origins],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      allowCredentials: false,
+      maxAge: 600,
+    };
   }
 
   /** The base URL routes hang off (`https://<id>.execute-api.<region>.amazonaws.com`). */

@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll } from 'vitest';
 import { type DeploymentConfigInput, parseDeploymentConfig } from '../../lib/config.ts';
+import { type InboxAppFiles, writeInboxApp } from '../../lib/inbox-app.ts';
 import { addSwitchboard } from '../../lib/switchboard-app.ts';
 import type { SwitchboardStack } from '../../lib/switchboard-stack.ts';
 
@@ -37,6 +38,15 @@ afterAll(() => {
   for (const directory of assemblyDirectories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
+/** A stand-in for the built inbox (web/inbox/build.ts's output): the stack only copies files. */
+export const INBOX_APP_FILES: InboxAppFiles = new Map([
+  [
+    'index.html',
+    '<!doctype html><html lang="en"><title>Inbox</title><script type="module" src="/assets/app.js"></script></html>',
+  ],
+  ['assets/app.js', 'document.title = "Inbox";'],
+]);
+
 export interface SynthesizedSwitchboard {
   readonly app: App;
   readonly stack: SwitchboardStack;
@@ -51,7 +61,12 @@ export interface SynthesizedSwitchboard {
  * test covers it.
  */
 export function synthesizeSwitchboard(
-  options: { readonly config?: Partial<DeploymentConfigInput>; readonly bundle?: boolean } = {},
+  options: {
+    readonly config?: Partial<DeploymentConfigInput>;
+    readonly bundle?: boolean;
+    /** The built inbox, when the config has `agents.inbox`. @default INBOX_APP_FILES */
+    readonly inboxApp?: InboxAppFiles;
+  } = {},
 ): SynthesizedSwitchboard {
   const { switchboard, ...flags } = cdkJson.context;
   const outdir = mkdtempSync(join(tmpdir(), 'switchboard-cdk-'));
@@ -60,7 +75,13 @@ export function synthesizeSwitchboard(
     outdir,
     context: { ...flags, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
-  const stack = addSwitchboard(app, parseDeploymentConfig({ ...switchboard, ...options.config }));
+  const config = parseDeploymentConfig({ ...switchboard, ...options.config });
+  let inboxAppDirectory: string | undefined;
+  if (config.agents?.inbox) {
+    inboxAppDirectory = writeInboxApp(options.inboxApp ?? INBOX_APP_FILES);
+    assemblyDirectories.push(inboxAppDirectory);
+  }
+  const stack = addSwitchboard(app, config, inboxAppDirectory ? { inboxAppDirectory } : {});
   const assembly = app.synth();
   return { app, stack, template: Template.fromStack(stack), assemblyDirectory: assembly.directory };
 }
