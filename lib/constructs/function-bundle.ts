@@ -81,7 +81,9 @@ export interface BundleFile {
 export function bundleFiles(metafile: Metafile, outdir: string): BundleFile[] {
   const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
   // Chunks loaded by import() have an entryPoint too: the entry chunk is the one named index.mjs.
-  const entry = outputs.find(([file]) => file.endsWith(`/${FUNCTION_ENTRY_FILE}`) || file === FUNCTION_ENTRY_FILE);
+  const entry = outputs.find(
+    ([file]) => file.endsWith(`/${FUNCTION_ENTRY_FILE}`) || file === FUNCTION_ENTRY_FILE,
+  );
   if (!entry) throw new Error('the build has no entry chunk');
   const cold = new Set<string>();
   const visit = (file: string) => {
