@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { buildChatWidget, chatWidgetSizes } from '../../web/chat/build.ts';
@@ -134,7 +135,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     progress('SDK CPU per call');
     const sdkCpuPerCall = await measureSdkCpuPerCall();
     const widget = chatWidgetSizes(await buildChatWidget());
-    const budgets = checkBudgets({ channels, functions, contactFlowLookup, widget });
+    const inboxBytesGzip = await inboxJsBytesGzip();
+    const budgets = checkBudgets({ channels, functions, contactFlowLookup, widget, inboxBytesGzip });
     const dispatcherWarmMs = channels.dispatcher?.warmMsP50 ?? 0;
     const costs = Object.fromEntries(
       Object.entries(channels).map(([name, figures]) => [
@@ -149,6 +151,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       skippedChannels,
       widgetLoaderBytesGzip: widget.loaderBytesGzip,
       widgetBytesGzip: widget.widgetBytesGzip,
+      ...(inboxBytesGzip === undefined ? {} : { inboxBytesGzip }),
       budgets,
       budgetsMissed: budgets.filter((b) => !b.pass).length,
       sdkCpuPerCall,
@@ -159,4 +162,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     await engine.stop();
     await localDynamo?.stop();
   }
+}
+
+/**
+ * The agent inbox's JavaScript, gzipped, where this build has the app (web/inbox/build.ts):
+ * looked up at run time so the bench runs on builds with and without it.
+ */
+async function inboxJsBytesGzip(): Promise<number | undefined> {
+  const build = new URL('../../web/inbox/build.ts', import.meta.url);
+  if (!existsSync(build)) return undefined;
+  const inbox = (await import(build.href)) as {
+    inboxAppSizes?: () => Promise<{ jsBytesGzip: number }>;
+  };
+  return inbox.inboxAppSizes ? (await inbox.inboxAppSizes()).jsBytesGzip : undefined;
 }

@@ -28,6 +28,8 @@ export const MAX_CONTACT_FLOW_LOOKUP_P99_MS = 50;
 /** The chat widget: the loader every page of the shop carries, and the whole chat once opened. */
 export const MAX_WIDGET_LOADER_BYTES_GZIP = 3 * 1024;
 export const MAX_WIDGET_BYTES_GZIP = 25 * 1024;
+/** The agent inbox app's JavaScript, gzipped. */
+export const MAX_INBOX_BYTES_GZIP = 120 * 1024;
 
 const ratioOf = (measured: number, limit: number) => Number((limit === 0 ? 0 : measured / limit).toFixed(2));
 
@@ -44,6 +46,7 @@ export function checkBudgets(result: {
   functions: Record<string, FunctionFigures>;
   contactFlowLookup?: { p99Ms: number };
   widget?: { loaderBytesGzip: number; widgetBytesGzip: number };
+  inboxBytesGzip?: number;
 }): BudgetVerdict[] {
   const verdicts: BudgetVerdict[] = [];
   for (const [channel, figures] of Object.entries(result.channels)) {
@@ -97,6 +100,11 @@ export function checkBudgets(result: {
         result.widget.widgetBytesGzip,
         MAX_WIDGET_BYTES_GZIP,
       ),
+    );
+  }
+  if (result.inboxBytesGzip !== undefined) {
+    verdicts.push(
+      atMost('JavaScript bytes gzipped', 'agent inbox', result.inboxBytesGzip, MAX_INBOX_BYTES_GZIP),
     );
   }
   if (result.contactFlowLookup) {
