@@ -153,6 +153,6 @@ async function writeMarkdown(result: Parameters<typeof import('./markdown.ts').b
   const before = beforeFile === undefined ? undefined : await readJson(beforeFile);
   const target = new URL('../../docs/benchmark.md', import.meta.url);
   mkdirSync(new URL('./', target), { recursive: true });
-  writeFileSync(target, benchmarkMarkdown(result, { before, beforeLabel: beforeFile }));
+  writeFileSync(target, benchmarkMarkdown(result, { before, beforeLabel: beforeFile?.split('/').pop() }));
   process.stderr.write(`wrote ${target.pathname}\n`);
 }
