@@ -169,6 +169,12 @@ export const deploymentConfigSchema = z
     /** Powertools log level of the functions. */
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     /**
+     * Stack traces of the functions mapped to the TypeScript sources (NODE_OPTIONS=
+     * --enable-source-maps). The maps are deployed either way; switched on, every cold start
+     * reads and parses them (docs/benchmark.md has the cost), so it is off unless you debug.
+     */
+    sourceMapStackTraces: z.boolean().default(false),
+    /**
      * Concurrent executions reserved for (and the most used by) each inbound function: mail,
      * SMS, the Meta webhook and its consumer, voice, the shop API. A flood on one of them is
      * throttled and retried by its source instead of taking the account's whole concurrency.

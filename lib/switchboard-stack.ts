@@ -99,6 +99,7 @@ export class SwitchboardStack extends Stack {
       logRetention: config.logRetentionDays,
       logRemovalPolicy: removalPolicy,
       logLevel: config.logLevel,
+      sourceMapStackTraces: config.sourceMapStackTraces,
     };
     this.outbound = new Outbound(this, 'Outbound', {
       encryption: this.encryption,

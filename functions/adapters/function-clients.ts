@@ -1,4 +1,3 @@
-import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -89,19 +88,4 @@ export function remindersClients() {
 /** The contact flow's caller lookup: the table only. */
 export function voiceLookupClients() {
   return { dynamo: new DynamoDBClient({}) } satisfies Partial<Record<keyof AwsClients, unknown>>;
-}
-
-/**
- * Contact events: the table, the outbound queue and scheduler for the missed-call follow-up, and
- * Connect itself (DescribeContact for contacts it has not seen). The SMS client only says the
- * deployment sends SMS (sendableChannels).
- */
-export function voiceEventsClients() {
-  return {
-    dynamo: new DynamoDBClient({}),
-    sqs: new SQSClient({}),
-    scheduler: new SchedulerClient({}),
-    sms: new PinpointSMSVoiceV2Client({}),
-    connect: new ConnectClient({}),
-  } satisfies Partial<Record<keyof AwsClients, unknown>>;
 }

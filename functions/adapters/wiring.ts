@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { ConnectClient } from '@aws-sdk/client-connect';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ConnectClient } from '@aws-sdk/client-connect';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { AGENT_UPLOAD_FOLDER } from '../core/agent/attachments.ts';
 import type { ChatDeliveryDeps } from '../core/chat/visitor-chat.ts';
 import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '../core/config.ts';
@@ -635,22 +635,6 @@ export function voiceEventsDeps(
     insights: insightsDeps(clients, settings, clock, {
       escalation: escalationDeps(clients, settings, clock),
     }),
-  };
-}
-
-/**
- * Every client, for the function's own region; endpoints follow AWS_ENDPOINT_URL_* when set.
- * Functions build only their own (function-clients.ts): this one bundles every SDK package.
- */
-export function awsClientsFromEnvironment(): AwsClients {
-  return {
-    dynamo: new DynamoDBClient({}),
-    s3: new S3Client({}),
-    sqs: new SQSClient({}),
-    ses: new SESv2Client({}),
-    sms: new PinpointSMSVoiceV2Client({}),
-    scheduler: new SchedulerClient({}),
-    connect: new ConnectClient({}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { voiceEventsClients } from '../adapters/function-clients.ts';
+import { voiceEventsClients } from '../adapters/connect/voice-events-clients.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { once, settingsFromEnvironment, voiceEventsDeps } from '../adapters/wiring.ts';
 import { parseContactEvent } from '../channels/connect/contact-event.ts';

@@ -1,22 +1,25 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, Aws, DockerImage, Duration, type ILocalBundling, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   CfnFunction,
+  Code,
   type DestinationConfig,
   type IDestination,
   type IFunction,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import { buildSync } from 'esbuild';
 import type { TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, leaseSecondsFor } from '../../functions/core/event-lease.ts';
@@ -24,13 +27,10 @@ import { SUPPORT_CONFIG_MAX_BYTES } from '../config.ts';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
 import type { ConversationStore, ConversationStoreAccess } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
-import { FUNCTION_BUNDLE, FUNCTION_NODE_OPTIONS } from './function-bundle.ts';
+import { functionBuildOptions, SOURCE_MAPS_NODE_OPTIONS } from './function-bundle.ts';
 import { personalDataProtectionPolicy } from './log-data-protection.ts';
 import type { MailAccess, MailStorage } from './mail-storage.ts';
 import { grantSendToQueue } from './permissions.ts';
-
-/** The repository root: bundling resolves entries, node_modules and the lock file from here. */
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Absolute path of a Lambda entry point under `functions/handlers/`. */
 export function handlerEntry(name: string): string {
@@ -79,12 +79,18 @@ export interface SupportFunctionProps {
    * @default 'INFO'
    */
   readonly logLevel?: PowertoolsLogLevel;
+  /**
+   * Stack traces mapped to the TypeScript sources (NODE_OPTIONS=--enable-source-maps). The maps
+   * are deployed either way; mapping costs every cold start the reading of them.
+   * @default false
+   */
+  readonly sourceMapStackTraces?: boolean;
 }
 
 /** The settings every function of one stack shares. */
 export type SupportFunctionDefaults = Pick<
   SupportFunctionProps,
-  'logRetention' | 'logRemovalPolicy' | 'encryption' | 'serviceName' | 'logLevel'
+  'logRetention' | 'logRemovalPolicy' | 'encryption' | 'serviceName' | 'logLevel' | 'sourceMapStackTraces'
 >;
 
 /** Options for {@link SupportFunction.consumeQueue}. */
@@ -123,7 +129,7 @@ export interface FailedInvocationOptions {
 export class SupportFunction extends Construct {
   /** The handler file (absolute path): what `npm run -s functions` lists the function by. */
   readonly entry: string;
-  readonly lambdaFunction: NodejsFunction;
+  readonly lambdaFunction: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -177,9 +183,10 @@ export class SupportFunction extends Construct {
     );
 
     const timeout = props.timeout ?? Duration.seconds(DEFAULT_FUNCTION_TIMEOUT_SECONDS);
-    this.lambdaFunction = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    this.lambdaFunction = new LambdaFunction(this, 'Function', {
+      code: functionCode(props.entry),
+      // index.mjs (FUNCTION_ENTRY_FILE), export `handler`.
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -191,35 +198,15 @@ export class SupportFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'switchboard',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        ...(props.sourceMapStackTraces ? { NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS } : {}),
         // A claim outlives one attempt of this function and ends before the platform's next try.
         EVENT_LEASE_SECONDS: String(leaseSecondsFor(timeout.toSeconds())),
-      },
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      // The same settings the bench bundles with (function-bundle.ts).
-      bundling: {
-        format: OutputFormat.ESM,
-        target: FUNCTION_BUNDLE.target,
-        mainFields: [...FUNCTION_BUNDLE.mainFields],
-        banner: FUNCTION_BUNDLE.banner,
-        minify: FUNCTION_BUNDLE.minify,
-        keepNames: FUNCTION_BUNDLE.keepNames,
-        sourceMap: FUNCTION_BUNDLE.sourcemap,
-        sourcesContent: FUNCTION_BUNDLE.sourcesContent,
-        esbuildArgs: { '--tree-shaking': String(FUNCTION_BUNDLE.treeShaking) },
-        // The SDK is bundled rather than taken from the runtime: the clients are pinned in
-        // package.json and the handlers are tested against exactly those versions (and matching
-        // @smithy internals), while the runtime's copy moves with every Lambda runtime update.
-        // The price is about 0.9 MB of minified code per function, a few tens of milliseconds of
-        // cold start; reproducible behaviour is worth more to a support inbox than that.
-        bundleAwsSDK: true,
       },
     });
     // Tracing is switched on at the resource level: the L2 `tracing` prop would put the X-Ray `*`
     // statement into the default policy, and acknowledging it there would also hide any other `*`.
     const cfnFunction = resourceOf(this.lambdaFunction);
-    if (!(cfnFunction instanceof CfnFunction)) throw new Error('NodejsFunction without a CfnFunction');
+    if (!(cfnFunction instanceof CfnFunction)) throw new Error('a Lambda function without a CfnFunction');
     cfnFunction.tracingConfig = { mode: Tracing.ACTIVE };
     acknowledgeFinding(
       this.lambdaFunction,
@@ -388,6 +375,37 @@ export class SupportFunction extends Construct {
     }
     this.#largestQueueConcurrency = Math.max(this.#largestQueueConcurrency, maxConcurrency);
     return maxConcurrency;
+  }
+}
+
+/**
+ * The function's code: its handler bundled locally by esbuild with the options the bench measures
+ * (function-bundle.ts), split into an entry chunk and the chunks its `import()`s load later.
+ * NodejsFunction cannot do this: it always builds one `--outfile`, and esbuild splits only into
+ * an output directory. The SDK is bundled rather than taken from the runtime: the clients are
+ * pinned in package.json and tested against exactly those versions (and matching @smithy
+ * internals), while the runtime's copy moves with every Lambda runtime update.
+ */
+function functionCode(entry: string): Code {
+  return Code.fromAsset(dirname(entry), {
+    // The hash of what was built: an unchanged bundle is not uploaded again.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Only used if local bundling were refused, which it never is: esbuild is a dev dependency.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      // Part of the asset cache key: without it every handler of this directory would share one bundle.
+      command: ['esbuild', entry],
+      local: new EsbuildBundling(entry),
+    },
+  });
+}
+
+class EsbuildBundling implements ILocalBundling {
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    buildSync(functionBuildOptions(this.entry, outputDir));
+    return true;
   }
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { AwsCallMeter, difference } from './aws-call-meter.ts';
 import { runBench } from './bench.ts';
+import { benchmarkMarkdown } from './markdown.ts';
 
 describe('the bench call meter on DynamoDB Local', () => {
   const client = new DynamoDBClient({
@@ -95,9 +96,18 @@ describe('the bench on the sandbox engine', () => {
     expect(sms.paths['new-customer'].byFunction.dispatcher.calls).toBeGreaterThan(0);
     expect(sms.paths['new-customer'].awsCallsPerEvent).toBeGreaterThan(sms.paths.duplicate.awsCallsPerEvent);
     expect(sms.paths.duplicate.autoResponseCallsPerEvent).toBe(0);
-    for (const figure of ['warmMsP50', 'warmMsP99', 'eventsPerSecond', 'storeLimitEventsPerSecond']) {
+    for (const figure of ['warmMsP50', 'warmMsP99', 'eventsPerSecond', 'msPerEvent', 'sameCallMixShare']) {
       expect(sms[figure]).toBeGreaterThan(0);
     }
+    // The baseline replays the calls the functions made per event, nothing else.
+    const replayed = Object.values(sms.sameCallMix.callsPerEvent as Record<string, number>).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    expect(replayed).toBeCloseTo(sms.awsCallsPerEvent, 1);
+    expect(sms.sameCallMix.msPerCall).toBeGreaterThan(0);
+    expect(json.sdkCpuPerCall.dynamoGetItemUs).toBeGreaterThan(0);
+    expect(json.autoResponseBudget.perHour).toBeGreaterThanOrEqual(1_000_000);
     expect(json.channels.email).toBeUndefined();
     expect(json.budgets.map((b: { subject: string }) => b.subject)).toContain('sms');
     expect(json.budgetsMissed).toBe(json.budgets.filter((b: { pass: boolean }) => !b.pass).length);
@@ -113,5 +123,18 @@ describe('the bench on the sandbox engine', () => {
     expect(result.widgetBytesGzip).toBeGreaterThan(result.widgetLoaderBytesGzip);
     const widgetBudgets = result.budgets.filter((b) => b.subject === 'chat widget');
     expect(widgetBudgets.map((b) => b.pass)).toEqual([true, true]);
+  });
+
+  it('writes the tables of docs/benchmark.md, with a before/after table against an earlier result', () => {
+    // Act
+    const markdown = benchmarkMarkdown(result, {
+      before: { channels: { sms: { paths: { 'known-customer': { awsCallsPerEvent: 8 } } } } },
+    });
+
+    // Assess
+    expect(markdown).toContain('## Throughput against the same call mix');
+    expect(markdown).toContain('1,000,000 an hour');
+    expect(markdown).toMatch(/\| sms \| 8 → \d/);
+    expect(markdown).toContain(`${result.budgetsMissed} of ${result.budgets.length} missed.`);
   });
 });

@@ -14,6 +14,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SandboxEngine } from '../../bin/sandbox/engine.ts';
 import type { ReceiveInboundResult } from '../../functions/core/receive-inbound.ts';
 import { AwsCallMeter, difference, type MeterReading } from './aws-call-meter.ts';
+import { type CallMixBaseline, replayCallMix } from './call-mix.ts';
 import {
   type BenchChannel,
   type BenchPath,
@@ -250,6 +251,15 @@ interface Throughput {
   warmMsP50: number;
   warmMsP99: number;
   eventsPerSecond: number;
+  /** Milliseconds per event end to end (1000 / eventsPerSecond). */
+  msPerEvent: number;
+  /** AWS calls per event the functions made in the timed run (the mix the baseline replays). */
+  awsCallsPerEvent: number;
+  /** The same calls per event replayed on the same stand-ins, nothing else (call-mix.ts). */
+  sameCallMix: CallMixBaseline;
+  /** eventsPerSecond / sameCallMix.eventsPerSecond: the budget's figure (at least 0.8). */
+  sameCallMixShare: number;
+  /** The old ceiling, kept for comparison: bare unconditional puts, as many as the run wrote. */
   storeLimitEventsPerSecond: number;
   endToEndMsP50: number;
   endToEndMsP99: number;
@@ -287,14 +297,37 @@ async function throughput(
     elapsed = (performance.now() - started) / 1000;
   });
   const writes = dynamoWrites(reading);
+  const callsPerEvent: Record<string, number> = {};
+  let calls = 0;
+  for (const r of Object.values(reading)) {
+    for (const [command, count] of Object.entries(r.byCommand)) {
+      callsPerEvent[command] = (callsPerEvent[command] ?? 0) + count / events;
+      calls += count;
+    }
+  }
+  // A sample is enough for a per-event average, and keeps the replays from doubling the bench.
+  const sample = Math.min(events, REPLAY_SAMPLE_EVENTS);
+  const { endpoints } = run.engine.standIns;
+  const sameCallMix = await replayCallMix(
+    { dynamodb: endpoints.dynamodb, sqsAndS3: endpoints.sqsAndS3 },
+    Object.fromEntries(Object.entries(callsPerEvent).map(([command, n]) => [command, round(n, 3)])),
+    sample,
+  );
+  const eventsPerSecond = round(events / elapsed, 1);
   return {
     warmMsP50: round(percentile(warm, 50)),
     warmMsP99: round(percentile(warm, 99)),
-    eventsPerSecond: round(events / elapsed, 1),
+    eventsPerSecond,
+    msPerEvent: round((elapsed * 1000) / events),
+    awsCallsPerEvent: round(calls / events),
+    sameCallMix,
+    sameCallMixShare: round(
+      sameCallMix.eventsPerSecond === 0 ? 0 : eventsPerSecond / sameCallMix.eventsPerSecond,
+    ),
     storeLimitEventsPerSecond: await storeLimitEventsPerSecond(
-      run.engine.standIns.endpoints.dynamodb,
-      writes,
-      events,
+      endpoints.dynamodb,
+      Math.round((writes / events) * sample),
+      sample,
     ),
     endToEndMsP50: round(percentile(endToEnd, 50)),
     endToEndMsP99: round(percentile(endToEnd, 99)),
@@ -303,6 +336,9 @@ async function throughput(
     events,
   };
 }
+
+/** Events of a timed run whose calls the baselines replay. */
+const REPLAY_SAMPLE_EVENTS = 300;
 
 /** Customer numbers: each channel and run gets its own block, so no run finds another's customers. */
 let nextCustomerBlock = 1;

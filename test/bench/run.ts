@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --json] [-- --events N] [-- --path-events N] [-- --runs N] [-- --store dynalite]
- * [-- --channels email,sms] [-- --markdown]`:
+ * [-- --channels email,sms] [-- --markdown [--from result.json] [--before earlier.json]]`:
  * what each inbound message costs on its way through the real handlers and core, on the
  * sandbox's local stand-ins. Per inbound channel (email, sms, whatsapp, messenger,
  * connect event when the voice channel is there, chat) and for the dispatcher; and the chat
@@ -14,10 +14,15 @@
  * - warmMsP50 / warmMsP99: the channel's handler time per event, in process, over N events
  *   (default 2,000) that cycle through the three paths;
  * - eventsPerSecond end to end through the sandbox engine (every queue drained after each event),
- *   beside storeLimitEventsPerSecond: how fast the same DynamoDB takes as many writes on its own;
- * - per function: bundleBytes (minified ESM, bundled as CDK does), initMs (median of fresh Node
- *   processes importing the bundle) and baselineInitMs (a bundle that only creates a DynamoDB
- *   client), measured the same way in the same run;
+ *   beside sameCallMix: the same AWS calls per event replayed bare on the same stand-ins
+ *   (call-mix.ts), and their ratio sameCallMixShare; storeLimitEventsPerSecond (bare puts) stays
+ *   for comparison; sdkCpuPerCall: the SDK's own time per call without a network;
+ * - per function: bundleBytes (what a cold start loads of the minified, split ESM bundle, built
+ *   as the CDK construct builds it), totalBundleBytes, topContributors (metafile), initMs (median
+ *   of fresh Node processes importing the bundle), initMsWithSourceMaps and baselineInitMs (a
+ *   bundle that only creates a DynamoDB client), measured the same way in the same run;
+ * - `--markdown` writes docs/benchmark.md (from a fresh run, or from `--from` a saved --json
+ *   result; `--before` adds the before/after table);
  * - the budgets of the issue, each with its figure, limit, ratio and pass/miss.
  *
  * The store is AWS's DynamoDB Local (it reports consumed capacity the way DynamoDB does, and runs
@@ -36,6 +41,23 @@ const asJson = args.includes('--json');
 // (EMF metric lines go to stdout, as Lambda wants them) goes to stderr instead.
 const printResult = process.stdout.write.bind(process.stdout);
 if (asJson) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
+const argValue = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const readJson = async (file: string) => {
+  const { readFileSync } = await import('node:fs');
+  return JSON.parse(readFileSync(file, 'utf8'));
+};
+
+// Tables from a saved result: no run at all.
+const from = argValue('--from');
+if (from !== undefined) {
+  if (!args.includes('--markdown')) throw new Error('--from only goes with --markdown');
+  await writeMarkdown(await readJson(from));
+  process.exit(0);
+}
 
 const { runBench } = await import('./bench.ts');
 const { CHANNEL_EVENTS } = await import('./channel-events.ts');
@@ -72,8 +94,7 @@ const output = { ...result, machine: { node: process.version, cpus: cpus().lengt
 if (asJson) {
   printResult(`${JSON.stringify(output)}\n`);
 } else if (args.includes('--markdown')) {
-  const { markdownTables } = await import('./markdown.ts');
-  console.log(markdownTables(result));
+  await writeMarkdown(output);
 } else {
   const line = (...cells: Array<string | number>) => console.log(cells.join('  '));
   console.log(
@@ -88,7 +109,7 @@ if (asJson) {
       '  warm handler',
       `p50 ${f.warmMsP50} ms`,
       `p99 ${f.warmMsP99} ms`,
-      `| ${f.eventsPerSecond} events/s end to end, store alone ${f.storeLimitEventsPerSecond}/s over ${f.events} events`,
+      `| ${f.eventsPerSecond} events/s end to end, same calls alone ${f.sameCallMix.eventsPerSecond}/s (ratio ${f.sameCallMixShare}) over ${f.events} events`,
     );
   }
   if (result.contactFlowLookup) {
@@ -102,7 +123,7 @@ if (asJson) {
   for (const [name, f] of Object.entries(result.functions)) {
     line(
       `  ${name.padEnd(16)}`,
-      `${(f.bundleBytes / 1024).toFixed(0).padStart(6)} KiB`,
+      `${(f.bundleBytes / 1024).toFixed(0).padStart(6)} KiB cold path (${(f.totalBundleBytes / 1024).toFixed(0)} KiB all chunks)`,
       `init ${f.initMs} ms`,
       `baseline ${f.baselineInitMs} ms`,
       `ratio ${(f.initMs / f.baselineInitMs).toFixed(2)}`,
@@ -122,4 +143,16 @@ if (asJson) {
       `ratio ${v.ratio}`,
     );
   }
+}
+
+/** docs/benchmark.md from `result`, with the before/after table when `--before` names an earlier one. */
+async function writeMarkdown(result: Parameters<typeof import('./markdown.ts').benchmarkMarkdown>[0]) {
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const { benchmarkMarkdown } = await import('./markdown.ts');
+  const beforeFile = argValue('--before');
+  const before = beforeFile === undefined ? undefined : await readJson(beforeFile);
+  const target = new URL('../../docs/benchmark.md', import.meta.url);
+  mkdirSync(new URL('./', target), { recursive: true });
+  writeFileSync(target, benchmarkMarkdown(result, { before, beforeLabel: beforeFile?.split('/').pop() }));
+  process.stderr.write(`wrote ${target.pathname}\n`);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FUNCTION_BUNDLE } from '../../lib/constructs/function-bundle.ts';
+import { bundleFiles, bytesByPackage, functionBuildOptions } from '../../lib/constructs/function-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-bundle-clients-'));
@@ -13,45 +13,76 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The SDK client packages a handler's bundle holds, bundled as the CDK construct bundles it. */
-async function sdkClientPackages(handler: string): Promise<string[]> {
-  const { banner, mainFields, ...options } = FUNCTION_BUNDLE;
-  const result = await build({
-    ...options,
-    mainFields: [...mainFields],
-    banner: { js: banner },
-    entryPoints: [join(ROOT, 'functions', 'handlers', `${handler}.ts`)],
-    outfile: join(dir, `${handler}.mjs`),
-    bundle: true,
-    metafile: true,
+/**
+ * The packages of a handler's bundle, bundled as the CDK construct bundles it (esbuild metafile):
+ * those a cold start loads (the entry chunk and its static imports) and those only an `import()` loads.
+ */
+async function packagesOf(handler: string): Promise<{ coldPath: Set<string>; lazy: Set<string> }> {
+  const outdir = join(dir, handler);
+  const { metafile } = await build({
+    ...functionBuildOptions(join(ROOT, 'functions', 'handlers', `${handler}.ts`), outdir),
     logLevel: 'silent',
   });
-  const packages = new Set<string>();
-  for (const output of Object.values(result.metafile.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      const name = /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1];
-      if (name && bytesInOutput > 0) packages.add(name);
-    }
-  }
-  return [...packages].sort();
+  const files = bundleFiles(metafile, outdir);
+  const namesIn = (cold: boolean) =>
+    new Set(
+      [
+        ...bytesByPackage(
+          metafile,
+          files.filter((f) => f.coldPath === cold).map((f) => f.file),
+        ).entries(),
+      ]
+        .filter(([, bytes]) => bytes > 0)
+        .map(([name]) => name),
+    );
+  return { coldPath: namesIn(true), lazy: namesIn(false) };
 }
 
-// Each function bundles (and loads on a cold start) only the SDK clients it sends with.
-describe('SDK clients in the function bundles', () => {
+const sdkClients = (names: Set<string>) =>
+  [...names]
+    .filter((name) => name.startsWith('@aws-sdk/client-'))
+    .map((name) => name.slice('@aws-sdk/'.length));
+
+// Each function loads on a cold start only the SDK clients it sends with.
+describe('SDK clients on the cold path of the function bundles', () => {
   it.each([
     ['voice-lookup', ['client-dynamodb']],
     ['reminders', ['client-dynamodb', 'client-scheduler']],
-    // Connect is there for escalation tasks, loaded on the first one (on-demand-tasks.ts).
-    ['inbound-sms', ['client-connect', 'client-dynamodb', 'client-sqs']],
+    ['inbound-sms', ['client-dynamodb', 'client-sqs']],
   ])(
-    '%s holds only its own clients',
+    '%s loads only its own clients',
     async (handler, expected) => {
       // Act
-      const packages = await sdkClientPackages(handler);
+      const { coldPath } = await packagesOf(handler);
 
-      // Assess: Secrets Manager's client comes with Powertools' secret reader, loaded on first use
-      expect(packages.filter((name) => name !== 'client-secrets-manager')).toEqual(expected);
+      // Assess
+      expect(sdkClients(coldPath).sort()).toEqual(expected);
     },
     60_000,
   );
+});
+
+describe('code loaded with import() stays off the cold path', () => {
+  it('inbound-email loads Connect, Bedrock, Secrets Manager and the HTML converter only when it uses them', async () => {
+    // Act
+    const { coldPath, lazy } = await packagesOf('inbound-email');
+
+    // Assess: in the bundle (an escalation, a generated answer, an HTML-only mail load them) ...
+    const deferred = [
+      '@aws-sdk/client-connect',
+      '@aws-sdk/client-bedrock-runtime',
+      '@aws-sdk/client-secrets-manager',
+      'html-to-text',
+      'htmlparser2',
+    ];
+    for (const name of deferred) expect(lazy, name).toContain(name);
+    // ... but not in the chunks a cold start reads, where a single-file build had put them.
+    for (const name of deferred) expect(coldPath, name).not.toContain(name);
+    // The MIME parser needs no charset tables of its own (the runtime's TextDecoder decodes).
+    for (const name of ['mailparser', 'iconv-lite', 'libmime', 'encoding-japanese']) {
+      expect(coldPath, name).not.toContain(name);
+      expect(lazy, name).not.toContain(name);
+    }
+    expect(coldPath).toContain('postal-mime');
+  }, 60_000);
 });

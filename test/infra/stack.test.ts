@@ -460,7 +460,6 @@ describe('switchboard stack', () => {
           'ATTACHMENT_PREFIX',
           'EVENT_LEASE_SECONDS',
           'MAIL_BUCKET',
-          'NODE_OPTIONS',
           'OUTBOUND_QUEUE_URL',
           'POWERTOOLS_LOG_LEVEL',
           'POWERTOOLS_SERVICE_NAME',
@@ -472,11 +471,25 @@ describe('switchboard stack', () => {
       expect(variables).toMatchObject({
         RAW_MAIL_PREFIX: 'inbound/',
         ATTACHMENT_PREFIX: 'attachments/',
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // One minute's timeout, plus the margin (event-lease.ts).
         EVENT_LEASE_SECONDS: '70',
       });
+    });
+
+    it('map stack traces to the TypeScript sources only when sourceMapStackTraces asks for it', () => {
+      // Prepare: the maps cost every cold start their reading, so they are off by default
+      const { template: mapped } = synthesizeSwitchboard({ config: { sourceMapStackTraces: true } });
+      const nodeOptions = (t: Template) =>
+        Object.values(t.findResources('AWS::Lambda::Function')).map(
+          (fn) =>
+            (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
+              .Environment.Variables.NODE_OPTIONS,
+        );
+
+      // Assess
+      expect(new Set(nodeOptions(template))).toEqual(new Set([undefined]));
+      expect(new Set(nodeOptions(mapped))).toEqual(new Set(['--enable-source-maps']));
     });
 
     it('hand both functions the validated support config, which the functions parse back unchanged', () => {

@@ -1,8 +1,12 @@
-import { type ConnectClient, DescribeContactCommand } from '@aws-sdk/client-connect';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import { RetryableError } from '../../core/errors.ts';
 import type { ConnectContactDetails, ConnectContacts } from '../../core/ports.ts';
 
-/** DescribeContact on the configured instance, for contact events whose caller we never saw. */
+/**
+ * DescribeContact on the configured instance, for contact events whose caller we never saw. The
+ * command comes from the on-demand Connect module: a static import here would put Connect's SDK
+ * on the cold path of every function whose wiring names this class (wiring.ts is shared).
+ */
 export class ConnectApiContacts implements ConnectContacts {
   constructor(
     private readonly connect: ConnectClient,
@@ -10,6 +14,7 @@ export class ConnectApiContacts implements ConnectContacts {
   ) {}
 
   async describe(contactId: string): Promise<ConnectContactDetails | undefined> {
+    const { DescribeContactCommand } = await import('./connect-tasks-module.ts');
     try {
       const { Contact } = await this.connect.send(
         new DescribeContactCommand({ InstanceId: this.instanceId, ContactId: contactId }),

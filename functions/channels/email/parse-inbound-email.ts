@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AddressObject, Attachment, EmailAddress, ParsedMail } from 'mailparser';
-import { simpleParser } from 'mailparser';
+import PostalMime, { type Address, type Attachment, type Mailbox } from 'postal-mime';
 import { SUPPRESSING_PRECEDENCE } from '../../core/auto-reply-policy.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { domainOf } from '../../core/mail-authentication.ts';
@@ -20,7 +19,6 @@ import {
   toVisibleSingleLine,
   truncateCodeUnits,
 } from './header-values.ts';
-import { htmlToPlainText } from './html-text.ts';
 import { organizationalDomain } from './organizational-domain.ts';
 import { type DroppedParts, keepFirstParts, withoutStrayBlankLines } from './raw-mime.ts';
 import { extractNewText, normalizeBodyText } from './reply-text.ts';
@@ -91,10 +89,29 @@ const MAX_NAME_LENGTH = 200;
 /** The longest address SMTP carries (RFC 5321 path limit); what a From gives is kept to that. */
 const MAX_ADDRESS_LENGTH = 254;
 const MAX_HEADER_VALUE_LENGTH = 2_000;
+/** Header bytes of all parts of one message: more is a parser trap, not mail. */
+const MAX_HEADER_BYTES = 1024 * 1024;
 const MAX_FILENAME_LENGTH = 200;
 
 /** A header field name (RFC 5322 ftext): printable ASCII except ":". */
 const HEADER_FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+
+/**
+ * What the parser gives us of one message: postal-mime's result with the addresses as flat
+ * lists of mailboxes. postal-mime decodes charsets with the runtime's TextDecoder (every
+ * WHATWG encoding with Node's full ICU), where mailparser carried iconv-lite, libmime and
+ * encoding-japanese: about 750 KB of every cold start of the mail function.
+ */
+interface MimeMessage {
+  readonly headerLines: ReadonlyArray<{ readonly key: string; readonly line: string }>;
+  readonly from: readonly Mailbox[];
+  readonly to: readonly Mailbox[];
+  readonly cc: readonly Mailbox[];
+  readonly subject?: string;
+  readonly text?: string;
+  readonly html?: string;
+  readonly attachments: readonly Attachment[];
+}
 
 function toBuffer(raw: Uint8Array | string): Buffer {
   if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
@@ -106,7 +123,7 @@ function rawByteLength(raw: Uint8Array | string): number {
 }
 
 /** Raw, unfolded values of one top-level header, in order. */
-function headerValues(mail: ParsedMail, name: string): string[] {
+function headerValues(mail: MimeMessage, name: string): string[] {
   return mail.headerLines
     .filter((header) => header.key === name)
     .map((header) => toSingleLine(header.line.slice(header.line.indexOf(':') + 1), MAX_HEADER_VALUE_LENGTH));
@@ -122,7 +139,7 @@ function mostAutomaticValue(values: readonly string[], isAutomatic: (keyword: st
   return values.find((value) => isAutomatic((value.split(';')[0] ?? '').trim().toLowerCase())) ?? values[0];
 }
 
-function firstHeaderValue(mail: ParsedMail, ...names: string[]): string | undefined {
+function firstHeaderValue(mail: MimeMessage, ...names: string[]): string | undefined {
   for (const name of names) {
     const [value] = headerValues(mail, name);
     if (value !== undefined) return value;
@@ -130,11 +147,9 @@ function firstHeaderValue(mail: ParsedMail, ...names: string[]): string | undefi
   return undefined;
 }
 
-function mailboxesOf(header: AddressObject | AddressObject[] | undefined): EmailAddress[] {
-  const objects = header === undefined ? [] : Array.isArray(header) ? header : [header];
-  const flatten = (list: EmailAddress[]): EmailAddress[] =>
-    list.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
-  return objects.flatMap((object) => flatten(object.value));
+function mailboxesOf(header: Address | readonly Address[] | undefined): Mailbox[] {
+  const list = header === undefined ? [] : Array.isArray(header) ? header : [header as Address];
+  return list.flatMap((entry: Address) => (entry.group ? entry.group : [entry]));
 }
 
 /** What stands for a sender whose mail names none at all (no From header, no envelope sender). */
@@ -152,11 +167,9 @@ interface Sender {
  * is kept on an identity of what it gave (the From text, else the envelope sender), flagged, and
  * never answered, since there is no address to answer.
  */
-function senderOf(mail: ParsedMail, envelopeSender: string | undefined): Sender {
-  const mailbox = mailboxesOf(mail.from).find(
-    (entry) => entry.address !== undefined && isReceivedAddress(entry.address.trim()),
-  );
-  if (mailbox?.address !== undefined) {
+function senderOf(mail: MimeMessage, envelopeSender: string | undefined): Sender {
+  const mailbox = mail.from.find((entry) => isReceivedAddress(entry.address.trim()));
+  if (mailbox !== undefined) {
     const address = mailbox.address.trim().toLowerCase();
     const name = toVisibleSingleLine(mailbox.name, MAX_NAME_LENGTH);
     return name === '' || name.toLowerCase() === address
@@ -195,7 +208,7 @@ function providerMessageIdOf(
 }
 
 function threadingOf(
-  mail: ParsedMail,
+  mail: MimeMessage,
   context: SesReceiptContext,
   supportAddress: string,
 ): EmailThreadingHints {
@@ -207,8 +220,8 @@ function threadingOf(
   // reached us through a forward or an alias.
   const addressed = [
     ...context.recipients,
-    ...mailboxesOf(mail.to).map((entry) => entry.address ?? ''),
-    ...mailboxesOf(mail.cc).map((entry) => entry.address ?? ''),
+    ...mail.to.map((entry) => entry.address),
+    ...mail.cc.map((entry) => entry.address),
   ];
   const replyToken = extractReplyToken(addressed, supportAddress);
   return withoutUndefined({
@@ -220,7 +233,7 @@ function threadingOf(
 }
 
 /** The envelope sender: SES's `mail.source`, else the Return-Path header. */
-function envelopeSenderOf(mail: ParsedMail, context: SesReceiptContext): string | undefined {
+function envelopeSenderOf(mail: MimeMessage, context: SesReceiptContext): string | undefined {
   if (context.source !== undefined) return bareAddress(context.source);
   const returnPathHeader = firstHeaderValue(mail, 'return-path');
   return returnPathHeader === undefined ? undefined : bareAddress(returnPathHeader);
@@ -237,7 +250,7 @@ const DKIM_DOMAIN_TAG = /(?:^|;)\s*d\s*=\s*([^;\s]+)/i;
  * with nothing.
  */
 function authenticationOf(
-  mail: ParsedMail,
+  mail: MimeMessage,
   fromAddress: string,
   envelopeSender: string | undefined,
 ): MailAuthenticationHints {
@@ -259,7 +272,7 @@ function authenticationOf(
 }
 
 function signalsOf(
-  mail: ParsedMail,
+  mail: MimeMessage,
   context: SesReceiptContext,
   subject: string | undefined,
 ): MailAutomationSignals {
@@ -283,10 +296,15 @@ function signalsOf(
   });
 }
 
-/** The body as plain text: the text part when there is one, otherwise the HTML part converted. */
-function bodyTextOf(mail: ParsedMail): string {
+/**
+ * The body as plain text: the text part when there is one, otherwise the HTML part converted.
+ * The converter (html-to-text and htmlparser2, ~190 KB) is loaded on the first HTML-only mail:
+ * most mail has a text part, and a cold start need not pay for it.
+ */
+async function bodyTextOf(mail: MimeMessage): Promise<string> {
   if (mail.text !== undefined && mail.text.trim() !== '') return mail.text.slice(0, MAX_BODY_CHARS);
   if (typeof mail.html === 'string' && mail.html.trim() !== '') {
+    const { htmlToPlainText } = await import('./html-text.ts');
     return htmlToPlainText(mail.html).slice(0, MAX_BODY_CHARS);
   }
   return '';
@@ -330,15 +348,24 @@ export function sanitizeFilename(filename: string | undefined, position: number)
 const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 
 function attachmentOf(attachment: Attachment, position: number): ParsedAttachment {
-  const contentType = attachment.contentType.trim().toLowerCase();
+  const contentType = attachment.mimeType.trim().toLowerCase();
+  const content =
+    typeof attachment.content === 'string'
+      ? Buffer.from(attachment.content, attachment.encoding === 'base64' ? 'base64' : 'utf8')
+      : attachment.content instanceof Uint8Array
+        ? attachment.content
+        : new Uint8Array(attachment.content);
+  const contentId = attachment.contentId?.trim().replace(/^<\s*/, '').replace(/\s*>$/, '');
   return withoutUndefined({
-    filename: sanitizeFilename(attachment.filename, position),
+    filename: sanitizeFilename(attachment.filename ?? undefined, position),
     contentType: MIME_TYPE.test(contentType) ? contentType : 'application/octet-stream',
-    size: attachment.content.byteLength,
-    content: attachment.content,
-    inline: attachment.contentDisposition === 'inline' || attachment.related === true,
+    size: content.byteLength,
+    content,
+    inline: attachment.disposition === 'inline' || attachment.related === true,
     contentId:
-      attachment.cid === undefined ? undefined : toSingleLine(attachment.cid, MAX_HEADER_VALUE_LENGTH),
+      contentId === undefined || contentId === ''
+        ? undefined
+        : toSingleLine(contentId, MAX_HEADER_VALUE_LENGTH),
   });
 }
 
@@ -347,19 +374,27 @@ function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }
 
-async function parseMime(raw: Uint8Array | string): Promise<ParsedMail> {
+async function parseMime(raw: Buffer): Promise<MimeMessage> {
   try {
-    return await simpleParser(toBuffer(raw), {
-      skipHtmlToText: true,
-      skipTextToHtml: true,
-      skipImageLinks: true,
-      keepCidLinks: true,
-      keepDeliveryStatus: true,
-      maxHeadSize: 1024 * 1024,
-      // Room above MAX_MIME_PARTS for the nodes that have no delimiter line (the root, embedded
-      // messages); keepFirstParts has cut the rest.
-      maxChildNodes: MAX_MIME_PARTS + 100,
+    const mail = await PostalMime.parse(raw, {
+      // A forwarded message stays an attachment (the agent opens it), as with mailparser: its
+      // text inlined into the body would read as the customer's own words.
+      forceRfc822Attachments: true,
+      // Header bytes of every part together (real mail has a few KB per part; keepFirstParts
+      // has already cut the part count): beyond it the parse is refused.
+      maxHeadersSize: MAX_HEADER_BYTES,
+      attachmentEncoding: 'arraybuffer',
     });
+    return {
+      headerLines: mail.headerLines,
+      from: mailboxesOf(mail.from),
+      to: mailboxesOf(mail.to),
+      cc: mailboxesOf(mail.cc),
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      attachments: mail.attachments,
+    };
   } catch (cause) {
     throw new InvalidInputError('the message could not be parsed as MIME', { cause });
   }
@@ -393,7 +428,10 @@ export async function parseInboundEmail(
   const subjectLine = mail.subject === undefined ? '' : toSingleLine(mail.subject, MAX_SUBJECT_LENGTH);
   const subject = subjectLine === '' ? undefined : subjectLine;
 
-  const { text: fullText, truncated } = truncateUtf8(normalizeBodyText(bodyTextOf(mail)), MAX_TEXT_BYTES);
+  const { text: fullText, truncated } = truncateUtf8(
+    normalizeBodyText(await bodyTextOf(mail)),
+    MAX_TEXT_BYTES,
+  );
   const attachments = mail.attachments.map((attachment, index) => attachmentOf(attachment, index + 1));
   const attachmentRefs: AttachmentRef[] = attachments.map(({ filename, contentType, size }) => ({
     filename,

@@ -759,7 +759,7 @@ describe('parseInboundEmail: input that is not a usable email', () => {
   });
 
   it('turns a MIME parser failure into InvalidInputError with the cause kept', async () => {
-    // Prepare: a header block beyond mailparser's 1 MB limit
+    // Prepare: a header block beyond the parser's 1 MB limit
     const raw = syntheticMessage([`X-Padding: ${'a'.repeat(1_100_000)}`]);
 
     // Act

@@ -1,0 +1,24 @@
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '../wiring.ts';
+
+// Apart from function-clients.ts: a module every function imports must not import Connect's SDK,
+// or the bundler keeps it on every function's cold path (next to the on-demand Connect chunk).
+
+/**
+ * Contact events: the table, the outbound queue and scheduler for the missed-call follow-up, and
+ * Connect itself (DescribeContact for contacts it has not seen). The SMS client only says the
+ * deployment sends SMS (sendableChannels).
+ */
+export function voiceEventsClients() {
+  return {
+    dynamo: new DynamoDBClient({}),
+    sqs: new SQSClient({}),
+    scheduler: new SchedulerClient({}),
+    sms: new PinpointSMSVoiceV2Client({}),
+    connect: new ConnectClient({}),
+  } satisfies Partial<Record<keyof AwsClients, unknown>>;
+}
