@@ -32,6 +32,7 @@ export function everyOptionConfig(): DeploymentConfigInput {
       configurationSetName: 'support',
     },
     shop: { legacyBodySignature: true },
+    sourceMapStackTraces: true,
     agents: {
       jwt: { ...EVERY_CHANNEL.agents.jwt, audience: [...EVERY_CHANNEL.agents.jwt.audience] },
       repliesOnlyByAssignee: true,
