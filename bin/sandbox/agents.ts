@@ -59,11 +59,19 @@ export class SandboxAgents {
     settings: Settings,
     private readonly clock: Clock,
     token = process.env.SANDBOX_AGENT_TOKEN,
-    /** The chat's sockets, for `POST /conversations/{id}/typing`. */
+    /** The chat's sockets, for `POST /conversations/{id}/typing` and the read ticks. */
     chat?: AgentTypingDeps,
   ) {
     this.token = token || DEFAULT_SANDBOX_AGENT_TOKEN;
-    const deps = { ...agentApiDeps(standIns.clients, settings, clock), ...(chat ? { chat } : {}) };
+    const base = agentApiDeps(standIns.clients, settings, clock);
+    // The chat's sockets also carry the read ticks of `POST /conversations/{id}/read`.
+    const deps = chat
+      ? {
+          ...base,
+          chat,
+          inbox: { ...base.inbox, chat: { connections: chat.connections, gateway: chat.gateway } },
+        }
+      : base;
     this.handler = makeAgentApiHandler(() => deps);
   }
 

@@ -113,10 +113,7 @@ export interface Conversation {
    * `lastMessageAt`, so a queue row needs no read of the messages.
    */
   readonly preview?: ConversationPreview;
-  /**
-   * The display name the customer's latest message gave, as given: what an agent reads in the
-   * queue until the shop names the customer. Unverified, so never written into a message.
-   */
+  /** The display name the customer last wrote under (unverified: shown where the profile has none). */
   readonly senderName?: string;
   /** Agents' labels (lowercase, see core/agent/labels.ts). */
   readonly labels?: readonly string[];

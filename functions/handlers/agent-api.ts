@@ -26,14 +26,14 @@ import {
   MAX_PAGE_SIZE,
 } from '../core/agent/conversations.ts';
 import { type CustomerProfileDeps, customerProfile } from '../core/agent/customer-profile.ts';
-import { type MergeConversationsDeps, mergeConversations } from '../core/agent/merge-conversations.ts';
-import { type MergeCustomersDeps, mergeCustomersByAgent } from '../core/agent/merge-customers.ts';
-import { WRITABLE_CHANNELS } from '../core/agent/reachability.ts';
-import { type ComposerDeps, replyToConversation } from '../core/agent/reply.ts';
 import type { CannedResponse } from '../core/agent/inbox-ports.ts';
 import { changeLabels, MAX_LABELS, normalizeLabel } from '../core/agent/labels.ts';
+import { type MergeConversationsDeps, mergeConversations } from '../core/agent/merge-conversations.ts';
+import { type MergeCustomersDeps, mergeCustomersByAgent } from '../core/agent/merge-customers.ts';
 import { addNote, MAX_NOTE_CHARACTERS } from '../core/agent/notes.ts';
+import { WRITABLE_CHANNELS } from '../core/agent/reachability.ts';
 import { markConversationRead } from '../core/agent/read-state.ts';
+import { type ComposerDeps, replyToConversation } from '../core/agent/reply.ts';
 import {
   type ConversationRow,
   getConversationRow,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN_SCOPE,
   AGENT_READ_SCOPE,
   AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE,
   AGENT_ROUTES,
@@ -94,6 +95,14 @@ describe('agent API infrastructure with a JWT issuer', () => {
       'POST /conversations/{id}/status': [AGENT_WRITE_SCOPE],
       'POST /conversations/{id}/close': [AGENT_WRITE_SCOPE],
       'POST /conversations/{id}/typing': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/notes': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/labels': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/snooze': [AGENT_WRITE_SCOPE],
+      'POST /conversations/{id}/read': [AGENT_READ_SCOPE],
+      'GET /canned-responses': [AGENT_READ_SCOPE],
+      'POST /canned-responses': [ADMIN_SCOPE],
+      'PUT /canned-responses/{id}': [ADMIN_SCOPE],
+      'DELETE /canned-responses/{id}': [ADMIN_SCOPE],
     });
     expect(AGENT_READ_SCOPE).toBe('switchboard/agent.read');
     expect(AGENT_WRITE_SCOPE).toBe('switchboard/agent.write');

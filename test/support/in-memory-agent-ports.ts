@@ -86,8 +86,9 @@ export class MemoryAgentConversations
     const conversation = this.conversations.get(conversationId);
     if (!conversation) return undefined;
     if (conversation.status === change.status) return { conversation, changed: false };
+    const { snoozedUntil: _u, snoozedAt: _a, snoozedBy: _b, ...awake } = conversation;
     const updated: Conversation = {
-      ...conversation,
+      ...(change.status === 'closed' ? awake : conversation),
       status: change.status,
       statusChangedAt: change.at,
       statusChangedBy: change.by,

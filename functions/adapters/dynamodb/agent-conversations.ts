@@ -205,8 +205,9 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.conversation(conversationId),
+          // Closing also ends a snooze: a closed conversation waits for nothing.
           UpdateExpression: `SET #status = :status, gsi2pk = :index, statusChangedAt = :at, statusChangedBy = :by${
-            closing ? ', closedAt = :at, closedBy = :by' : ''
+            closing ? ', closedAt = :at, closedBy = :by REMOVE snoozedUntil, snoozedAt, snoozedBy' : ''
           }`,
           ConditionExpression: 'attribute_exists(pk) AND #status <> :status',
           ExpressionAttributeNames: { '#status': 'status' },

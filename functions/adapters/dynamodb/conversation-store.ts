@@ -137,11 +137,12 @@ export class DynamoConversationStore implements ConversationStore {
     }
     if (message.direction === 'inbound') {
       sets.push('lastInboundAt = :at');
-      if (message.fromName) {
-        sets.push('senderName = :senderName');
-        values[':senderName'] = message.fromName;
-      }
       removes.push('snoozedUntil', 'snoozedAt', 'snoozedBy');
+      const senderName = message.fromName?.trim().slice(0, 200);
+      if (senderName) {
+        sets.push('senderName = :senderName');
+        values[':senderName'] = senderName;
+      }
     }
     if (message.direction === 'outbound' && message.kind === 'agent-reply') {
       sets.push('firstResponseAt = if_not_exists(firstResponseAt, :at)', 'lastAgentReplyAt = :at');

@@ -49,7 +49,15 @@ export interface RowDeadline {
 
 /** A conversation as one row of the agent queue: everything the row shows, no further call. */
 export type ConversationRow = Omit<Conversation, 'labels' | 'snoozedUntil'> & {
-  readonly customer: { readonly id: string; readonly name?: string };
+  /**
+   * `name`: the profile's, else the display name the customer last wrote under (`nameSource`
+   * `sender`: unverified, as the sender typed it).
+   */
+  readonly customer: {
+    readonly id: string;
+    readonly name?: string;
+    readonly nameSource?: 'profile' | 'sender';
+  };
   readonly labels: readonly string[];
   /** For the calling agent: a customer message newer than their last read. */
   readonly unread: boolean;
@@ -162,11 +170,15 @@ function rowOf(
   now: Date,
 ): ConversationRow {
   const { snoozedUntil, labels, ...rest } = conversation;
-  const name = names.get(conversation.customerId);
+  const profileName = names.get(conversation.customerId);
+  const name = profileName ?? conversation.senderName;
   const deadline = deadlineOf(conversation, config, now);
   return {
     ...rest,
-    customer: { id: conversation.customerId, ...(name === undefined ? {} : { name }) },
+    customer: {
+      id: conversation.customerId,
+      ...(name === undefined ? {} : { name, nameSource: profileName === undefined ? 'sender' : 'profile' }),
+    },
     labels: [...(labels ?? [])],
     unread: isUnread(conversation, reads.get(conversation.id)),
     ...(snoozedUntil !== undefined && snoozedUntil > now.toISOString() ? { snoozedUntil } : {}),

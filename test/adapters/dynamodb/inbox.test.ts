@@ -82,6 +82,19 @@ describe('the inbox items on DynamoDB Local', () => {
     expect(stored?.lastMessageAt).toBe('2026-11-23T10:05:01.000Z');
   });
 
+  it('ends the snooze when the conversation closes', async () => {
+    // Prepare
+    await store.create(conversation('sz-close'));
+    await inbox.snooze('sz-close', { until: '2026-11-30T00:00:00.000Z', at: AT, by: 'agent-7' });
+
+    // Act
+    const closed = await agent.changeStatus('sz-close', { status: 'closed', at: NOW, by: 'agent-7' });
+
+    // Assess
+    expect(closed?.conversation.status).toBe('closed');
+    expect(closed?.conversation.snoozedUntil).toBeUndefined();
+  });
+
   it('keeps the newest preview when an older message arrives late', async () => {
     // Prepare
     await store.create(conversation('pv-2'));
