@@ -121,6 +121,12 @@ export interface OutboxEntry {
   readonly template?: string;
   /** Help-center articles the text links. */
   readonly articles?: readonly { readonly slug: string; readonly url: string }[];
+  /** Files an agent's email answer carried (the sent MIME has them as parts). */
+  readonly attachments?: readonly {
+    readonly filename: string;
+    readonly contentType: string;
+    readonly size: number;
+  }[];
 }
 
 export interface DeadLetter {
@@ -724,6 +730,15 @@ export class SandboxEngine {
           outboundId: request.id,
           ...(request.template ? { template: request.template.name } : {}),
           ...(request.articles ? { articles: request.articles } : {}),
+          ...(request.attachments?.length
+            ? {
+                attachments: request.attachments.map(({ filename, contentType, size }) => ({
+                  filename,
+                  contentType,
+                  size,
+                })),
+              }
+            : {}),
         });
         return sent;
       },

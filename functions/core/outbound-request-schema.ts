@@ -35,4 +35,16 @@ export const outboundRequestSchema = z.object({
     .max(5)
     .optional(),
   fallback: z.object({ from: z.enum(CHANNELS), reason: z.string().min(1).max(500) }).optional(),
+  /** Files of an agent's email answer, as stored (their content is read from the mail bucket). */
+  attachments: z
+    .array(
+      z.object({
+        filename: z.string().min(1).max(255),
+        contentType: z.string().min(1).max(255),
+        size: z.number().int().positive(),
+        objectKey: z.string().min(1).max(1024),
+      }),
+    )
+    .max(10)
+    .optional(),
 }) satisfies z.ZodType<OutboundRequest>;

@@ -4,6 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_SCOPE,
+  AGENT_CHANNELS_VARIABLE,
   AGENT_READ_SCOPE,
   AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE,
   AGENT_ROUTES,
@@ -103,22 +104,64 @@ describe('agent API infrastructure with a JWT issuer', () => {
       'POST /canned-responses': [ADMIN_SCOPE],
       'PUT /canned-responses/{id}': [ADMIN_SCOPE],
       'DELETE /canned-responses/{id}': [ADMIN_SCOPE],
+      'GET /customers/{id}': [AGENT_READ_SCOPE],
+      'POST /conversations/{id}/attachments': [AGENT_WRITE_SCOPE],
+      'POST /customers/merge': [ADMIN_SCOPE],
+      'POST /conversations/merge': [ADMIN_SCOPE],
     });
     expect(AGENT_READ_SCOPE).toBe('switchboard/agent.read');
     expect(AGENT_WRITE_SCOPE).toBe('switchboard/agent.write');
   });
 
-  it('lets the function read the table, update items and send to the outbound queue, nothing more', () => {
+  it('lets the function read the table, put and update items (never delete), and send to the outbound queue', () => {
     // Prepare
     const statements = statementsOfFunction(template, agentFunctionId(template));
     const all = statements.flatMap(actionsOf);
 
-    // Assess
-    expect(all.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
-      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
+    // Assess: merges append consent history and order links; nothing is deleted.
+    expect([...new Set(all.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ].sort(),
     );
     expect(all.filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
     expect(all.some((a) => a.startsWith('ses:') || a.startsWith('scheduler:'))).toBe(false);
+  });
+
+  it('signs agent uploads into the agent folder of the mail bucket only, and lets the dispatcher read that folder only', () => {
+    // Prepare
+    const agentStatements = statementsOfFunction(template, agentFunctionId(template));
+    const [dispatcherId] = Object.keys(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: Match.objectLike({
+          Description: Match.stringLikeRegexp('^Sends queued outbound messages'),
+        }),
+      }),
+    );
+    const s3Of = (statements: Statement[]) =>
+      statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+
+    // Assess
+    const agentS3 = s3Of(agentStatements);
+    expect(agentS3.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(agentS3.map((s) => s.Resource))).toContain('/attachments/agent/*');
+    const dispatcherS3 = s3Of(statementsOfFunction(template, dispatcherId ?? ''));
+    expect(dispatcherS3.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(dispatcherS3.map((s) => s.Resource))).toContain('/attachments/agent/*');
+  });
+
+  it('tells the function which channels the stack sends on', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^The agent API'),
+      Environment: {
+        Variables: Match.objectLike({ [AGENT_CHANNELS_VARIABLE]: Match.stringLikeRegexp('^email') }),
+      },
+    });
   });
 
   it('indexes conversations by assignee', () => {

@@ -274,3 +274,28 @@ describe('composeOutboundEmail: header injection', () => {
     expect(names).not.toContain('bcc');
   });
 });
+
+describe('composeOutboundEmail with files', () => {
+  it('carries each file as an attachment part with its type, a one-line name and the exact bytes', async () => {
+    // Prepare
+    const pdf = new Uint8Array(Buffer.from('%PDF-1.4\nfatura\n%%EOF\n'));
+    const mail = turkishAcknowledgement({
+      attachments: [
+        { filename: 'Fatura\r\nBcc: x@evil.example/ğ.pdf', contentType: 'application/pdf', content: pdf },
+      ],
+    });
+
+    // Act
+    const parsed = await simpleParser(Buffer.from(await composeOutboundEmail(mail)));
+
+    // Assess
+    expect(parsed.text?.trim()).toBe(mail.text);
+    expect(parsed.bcc).toBeUndefined();
+    expect(parsed.attachments).toHaveLength(1);
+    const [file] = parsed.attachments;
+    expect(file?.contentType).toBe('application/pdf');
+    expect(file?.contentDisposition).toBe('attachment');
+    expect(file?.filename).toBe('Fatura Bcc: x@evil.example_ğ.pdf');
+    expect(new Uint8Array(file?.content ?? [])).toEqual(pdf);
+  });
+});
