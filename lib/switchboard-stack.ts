@@ -11,6 +11,7 @@ import { GeneratedAnswers } from './constructs/generated-answers.ts';
 import { HelpCenter } from './constructs/help-center.ts';
 import { SupportHttpApi } from './constructs/http-api.ts';
 import { InboundEmail } from './constructs/inbound-email.ts';
+import { LiveUpdates } from './constructs/live-updates.ts';
 import { MailStorage } from './constructs/mail-storage.ts';
 import { Observability } from './constructs/observability.ts';
 import { Orders } from './constructs/orders.ts';
@@ -20,6 +21,7 @@ import { Sms } from './constructs/sms.ts';
 import { Social } from './constructs/social.ts';
 import type { SupportFunctionDefaults } from './constructs/support-function.ts';
 import { Voice } from './constructs/voice.ts';
+import { SupportWebSocketApi } from './constructs/websocket-api.ts';
 
 export interface SwitchboardStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -41,8 +43,12 @@ export class SwitchboardStack extends Stack {
   readonly httpApi?: SupportHttpApi;
   /** WhatsApp, Messenger, Instagram; present when `meta` is configured. */
   readonly social?: Social;
-  /** Live chat (WebSocket API); present when `chat` is configured. */
+  /** The WebSocket API (chat widgets, agents' inboxes); present when `chat` or `agents` is configured. */
+  readonly webSocketApi?: SupportWebSocketApi;
+  /** Live chat (on the WebSocket API); present when `chat` is configured. */
   readonly chat?: Chat;
+  /** Agents' live updates (table stream → their sockets); present when `agents` is configured. */
+  readonly liveUpdates?: LiveUpdates;
   /** Order events and reminders; present when `shop` is configured. */
   readonly orders?: Orders;
   readonly reminders?: Reminders;
@@ -67,6 +73,8 @@ export class SwitchboardStack extends Stack {
     this.store = new ConversationStore(this, 'ConversationStore', {
       encryptionKey: this.encryption.key,
       retainData: config.retainData,
+      // Agents' live updates read every change of a conversation from the table's stream.
+      streamChanges: config.agents !== undefined,
     });
     this.mailStorage = new MailStorage(this, 'MailStorage', {
       encryption: this.encryption,
@@ -139,20 +147,40 @@ export class SwitchboardStack extends Stack {
         webhookThrottle: config.meta.webhookThrottle,
       });
     }
-    if (config.chat) {
+    if (config.chat || config.agents) {
+      this.webSocketApi = new SupportWebSocketApi(this, 'WebSocket', {
+        encryption: this.encryption,
+        store: this.store,
+        functionDefaults,
+        routesTableAccess: config.chat ? 'chatRoutes' : 'agentSockets',
+        ...(config.agents?.jwt
+          ? { agentTokens: { issuer: config.agents.jwt.issuer, audience: config.agents.jwt.audience } }
+          : {}),
+        ...(config.chat ? { throttle: config.chat.throttle } : {}),
+        logRetention: config.logRetentionDays,
+        logRemovalPolicy: removalPolicy,
+      });
+    }
+    if (config.chat && this.webSocketApi) {
       this.chat = new Chat(this, 'Chat', {
+        webSocketApi: this.webSocketApi,
         encryption: this.encryption,
         store: this.store,
         support: config.support,
         functionDefaults,
         outboundQueue: this.outbound.queue,
         dispatcher: this.outbound.dispatcher,
-        throttle: config.chat.throttle,
         mailStorage: this.mailStorage,
         ...(config.chat.allowedOrigins ? { allowedOrigins: config.chat.allowedOrigins } : {}),
         httpApi: this.httpApi,
-        logRetention: config.logRetentionDays,
-        logRemovalPolicy: removalPolicy,
+      });
+    }
+    if (config.agents && this.webSocketApi) {
+      this.liveUpdates = new LiveUpdates(this, 'LiveUpdates', {
+        encryption: this.encryption,
+        store: this.store,
+        functionDefaults,
+        webSocketApi: this.webSocketApi,
       });
     }
     if (config.shop && this.httpApi) {
@@ -266,8 +294,8 @@ export class SwitchboardStack extends Stack {
         this.reminders?.function,
         this.voice?.lookupFunction,
         this.voice?.eventsFunction,
-        this.chat?.authorizer,
-        this.chat?.routes,
+        this.webSocketApi?.authorizer,
+        this.webSocketApi?.routes,
         this.chat?.confirmation,
         this.helpCenter?.feedbackFunction,
       ]) {
@@ -344,6 +372,23 @@ export class SwitchboardStack extends Stack {
         value: this.orders.shopSecret.secretArn,
         description:
           'The shop signing key: read it (aws secretsmanager get-secret-value) into the shop, or put your own',
+      });
+    }
+    if (this.liveUpdates && this.webSocketApi) {
+      this.observability.alarmOnDeadLetters(
+        'LiveUpdates',
+        this.liveUpdates.deadLetterQueue,
+        "Agents' live-update notices of a stream batch could not be posted after retries; inboxes catch up when they refetch.",
+      );
+      this.observability.alarmOnFunction(
+        'LiveUpdates',
+        this.liveUpdates.consumer.lambdaFunction,
+        "Agents' live updates",
+      );
+      new CfnOutput(this, 'AgentWebSocketUrl', {
+        value: this.webSocketApi.url,
+        description:
+          "Agents' inboxes connect here with ?agentToken=<JWT> (webSocketUrl in the inbox's config.json)",
       });
     }
     if (this.agentApi && this.httpApi) {

@@ -6,6 +6,7 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { AGENT_SOCKET_ROUTES } from '../../functions/adapters/apigateway/agent-socket-context.ts';
 import { ApiGatewayChatGateway, ChatSender } from '../../functions/adapters/apigateway/chat-gateway.ts';
 import { chatConfirmDeps, chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
 import { DynamoAgentConversations } from '../../functions/adapters/dynamodb/agent-conversations.ts';
@@ -25,11 +26,7 @@ import {
   makeChatAuthorizerHandler,
 } from '../../functions/handlers/chat-authorizer.ts';
 import { makeChatConfirmHandler } from '../../functions/handlers/chat-confirm.ts';
-import {
-  AGENT_SOCKET_ROUTES,
-  type ChatRouteResult,
-  makeChatWebSocketHandler,
-} from '../../functions/handlers/chat-websocket.ts';
+import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
 import { apiGatewayV2Event } from './api-gateway-event.ts';
 import { acceptPresignedPost } from './chat-uploads.ts';
 import type { SandboxClock } from './engine.ts';
@@ -182,7 +179,13 @@ export class SandboxChat {
   }
 
   async stop(): Promise<void> {
+    // Each closed socket runs $disconnect (a table write): let those finish before the store stops.
+    const closed = [...this.sockets.values()].map(
+      ({ socket }) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
     for (const { socket } of this.sockets.values()) socket.terminate();
+    await Promise.all(closed);
+    await this.turn;
     this.managementServer.closeAllConnections();
     await new Promise<void>((resolve) => this.managementServer.close(() => resolve()));
   }

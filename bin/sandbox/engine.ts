@@ -325,8 +325,9 @@ export class SandboxEngine {
   }
 
   async stop(): Promise<void> {
-    await this.stream.stop();
     await this.chat.stop();
+    // The disconnects just written may still be on their way to the consumer.
+    await this.stream.stop();
     await this.meta.stop();
     await this.standIns.stop();
   }

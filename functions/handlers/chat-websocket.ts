@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { agentFromContext } from '../adapters/apigateway/agent-socket-context.ts';
+import { AGENT_SOCKET_ROUTES, agentFromContext } from '../adapters/apigateway/agent-socket-context.ts';
 import {
   ApiGatewayChatGateway,
   type ChatRouteDeps,
@@ -54,9 +54,6 @@ export interface ChatRouteResult {
   readonly statusCode: number;
   readonly body?: string;
 }
-
-/** The routes only agents' connections may use (route selection `$request.body.action`). */
-export const AGENT_SOCKET_ROUTES = ['agent.ping'] as const;
 
 /**
  * Every route of the WebSocket API: the chat's ($connect, $disconnect, send, typing, resync,

@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -16,6 +23,11 @@ export interface ConversationStoreProps {
    * @default true
    */
   readonly retainData?: boolean;
+  /**
+   * Stream every change with the item before and after (agents' live updates read it).
+   * @default false
+   */
+  readonly streamChanges?: boolean;
 }
 
 /**
@@ -58,6 +70,7 @@ export class ConversationStore extends Construct {
       encryptionKey: props.encryptionKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: conversationTable.timeToLiveAttribute,
+      ...(props.streamChanges ? { stream: StreamViewType[conversationTable.streamViewType] } : {}),
       deletionProtection: retainData,
       removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });

@@ -57,7 +57,8 @@ describe('live chat infrastructure (WebSocket API)', () => {
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
-      IdentitySource: ['route.request.querystring.visitorId'],
+      // Visitors and agents send different query parameters: only a header every handshake has.
+      IdentitySource: ['route.request.header.Sec-WebSocket-Key'],
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: '$connect',
@@ -73,6 +74,7 @@ describe('live chat infrastructure (WebSocket API)', () => {
       'read',
       'link-email',
       'suggest',
+      'agent.ping',
     ]) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
     }
@@ -97,7 +99,7 @@ describe('live chat infrastructure (WebSocket API)', () => {
       Description: Match.stringLikeRegexp('outbound'),
     });
     const authorizerId = onlyId(template, 'AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('Authorizes chat visitors'),
+      Description: Match.stringLikeRegexp('Authorizes WebSocket connects'),
     });
     const routesId = onlyId(template, 'AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Chat WebSocket routes'),

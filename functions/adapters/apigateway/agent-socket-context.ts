@@ -25,3 +25,6 @@ export function agentFromContext(context: unknown): { readonly agentId: string }
 
 /** The query parameter an agent's inbox connects with (browsers cannot set headers on a WebSocket). */
 export const AGENT_TOKEN_PARAMETER = 'agentToken';
+
+/** The routes only agents' connections may use (route selection `$request.body.action`). */
+export const AGENT_SOCKET_ROUTES = ['agent.ping'] as const;

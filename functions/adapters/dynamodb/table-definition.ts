@@ -8,6 +8,8 @@ export const conversationTable = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
+  /** What its change stream carries, where one is on (agents' live updates; the sandbox emulates it). */
+  streamViewType: 'NEW_AND_OLD_IMAGES',
   indexes: {
     /** A customer's conversations, newest activity first: `CUSTOMER#<id>` / `<lastMessageAt>`. */
     byCustomer: { name: 'byCustomer', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },

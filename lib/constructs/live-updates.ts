@@ -1,0 +1,111 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  type DlqDestinationConfig,
+  FilterCriteria,
+  type IEventSourceDlq,
+  type IEventSourceMapping,
+  type IFunction,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AGENT_SOCKET_ROUTES } from '../../functions/adapters/apigateway/agent-socket-context.ts';
+import { LIVE_UPDATE_FILTER_PATTERN } from '../../functions/adapters/dynamodb/live-update-items.ts';
+import { AGENT_SOCKETS_VARIABLE } from '../../functions/adapters/live-updates-wiring.ts';
+import { acknowledgeFinding } from '../nag.ts';
+import type { ConversationStore } from './conversation-store.ts';
+import { createDeadEndQueue } from './dead-end-queue.ts';
+import type { Encryption } from './encryption.ts';
+import { grantSendToQueue } from './permissions.ts';
+import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
+import type { SupportWebSocketApi } from './websocket-api.ts';
+
+export interface LiveUpdatesProps {
+  readonly encryption: Encryption;
+  /** Its table must stream NEW_AND_OLD_IMAGES (ConversationStoreProps.streamChanges). */
+  readonly store: ConversationStore;
+  readonly functionDefaults: SupportFunctionDefaults;
+  readonly webSocketApi: SupportWebSocketApi;
+}
+
+/**
+ * Agents' live updates: the table's change stream feeds a consumer that turns each written
+ * conversation, message, note or read marker into `conversation.changed` notices on every
+ * agent's open socket of the WebSocket API (agents' connects, disconnects and `agent.ping` are
+ * served by the API's routes function). Writes come from every function, so every channel and
+ * every agent action is covered with nothing added to their paths.
+ */
+export class LiveUpdates extends Construct {
+  readonly consumer: SupportFunction;
+  /** Batches the consumer failed on after its retries (their stream positions, not the items). */
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: LiveUpdatesProps) {
+    super(scope, id);
+    const table = props.store.table;
+    if (!table.tableStreamArn) {
+      throw new Error('LiveUpdates needs the conversation table to stream its changes (streamChanges: true)');
+    }
+
+    this.consumer = new SupportFunction(this, 'Consumer', {
+      ...props.functionDefaults,
+      entry: handlerEntry('live-updates'),
+      description: "Tells agents' open inboxes which conversations changed (DynamoDB stream to WebSocket)",
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+    }).bindConversationStore(props.store, 'readWrite', 'liveUpdates');
+    this.consumer.lambdaFunction.addEnvironment(AGENT_SOCKETS_VARIABLE, 'true');
+    props.webSocketApi.routes.lambdaFunction.addEnvironment(AGENT_SOCKETS_VARIABLE, 'true');
+    props.webSocketApi.grantPostToConnections(this.consumer);
+    props.webSocketApi.addRoutes(AGENT_SOCKET_ROUTES);
+
+    this.deadLetterQueue = createDeadEndQueue(this, 'FailedBatches', {
+      encryption: props.encryption,
+      withoutDeadLetterQueue:
+        'The on-failure destination of the live-updates stream: it holds stream positions of notices that could not be sent, nothing to retry further.',
+      withoutRedrive:
+        'A notice that failed is stale by the time anyone looks: the inbox refetches on focus; the queue only shows that notices were lost (alarmed).',
+    });
+
+    this.consumer.lambdaFunction.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        // Notices should arrive within a second: no batching window beyond the stream's own polling.
+        maxBatchingWindow: Duration.seconds(0),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 3,
+        // A notice older than this tells an inbox nothing its refetch on focus would not.
+        maxRecordAge: Duration.minutes(15),
+        onFailure: new QueueOnFailure(this.deadLetterQueue),
+        // Only conversation items reach the function (no invocation, no cost for the rest).
+        filters: [FilterCriteria.filter(LIVE_UPDATE_FILTER_PATTERN as unknown as Record<string, unknown>)],
+      }),
+    );
+    acknowledgeFinding(
+      this.consumer.lambdaFunction,
+      'Serverless-LambdaDLQ',
+      'Invoked only by a DynamoDB stream event source mapping (synchronously): batches that keep failing go to its on-failure destination queue, which has an alarm; a function DLQ would never receive anything.',
+    );
+    acknowledgeFinding(
+      this.consumer.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'dynamodb:ListStreams has no resource-level permissions (the event source mapping grant); reading the stream itself is confined to the table stream ARN.',
+    );
+  }
+}
+
+/**
+ * The on-failure destination with `sqs:SendMessage` only (and the key use it needs), where the
+ * stock SqsDlq grants the broader `grantSendMessages` set with KMS wildcards.
+ */
+class QueueOnFailure implements IEventSourceDlq {
+  constructor(private readonly queue: IQueue) {}
+
+  bind(_target: IEventSourceMapping, targetHandler: IFunction): DlqDestinationConfig {
+    grantSendToQueue(targetHandler, this.queue);
+    return { destination: this.queue.queueArn };
+  }
+}
