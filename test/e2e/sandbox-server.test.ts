@@ -51,6 +51,21 @@ describe('npm start: the sandbox server', () => {
     expect(((await response.json()) as { reason: string }).reason).toMatch(/unknown file type/);
   });
 
+  it('serves the agent inbox at / (built at start, nothing committed) and names it in the start lines', async () => {
+    // Act
+    const page = await fetch(`${sandbox.base}/`);
+    const html = await page.text();
+    const script = html.match(/src="(assets\/[^"]+\.js)"/)?.[1];
+    const asset = await fetch(`${sandbox.base}/${script}`);
+
+    // Assess
+    expect(page.status).toBe(200);
+    expect(html).toContain('<div id="app"');
+    expect(asset.status).toBe(200);
+    expect(sandbox.stderr()).toContain(`GET  ${sandbox.base}/ `);
+    expect(sandbox.stderr()).toMatch(/the agent inbox, signed in as the sandbox agent/);
+  });
+
   it('answers 404 with a reason for a route it does not have', async () => {
     // Act
     const response = await fetch(`${sandbox.base}/nowhere`);

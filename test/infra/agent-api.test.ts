@@ -60,7 +60,10 @@ describe('agent API infrastructure with a JWT issuer', () => {
 
   it('routes every agent route to one function behind the JWT authorizer', () => {
     // Assess
-    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    // The HTTP API; agents' live updates share the WebSocket API with the chat.
+    expect(
+      Object.keys(template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } })),
+    ).toHaveLength(1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -210,7 +213,12 @@ describe('agent API infrastructure without a JWT issuer', () => {
       pluginReports: { pluginName: string; violations: unknown[] }[];
     };
     for (const report of validation.pluginReports) expect(report.violations, report.pluginName).toEqual([]);
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    // No JWT authorizer (the WebSocket API's request authorizer is the live updates' own).
+    expect(
+      Object.keys(
+        template.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }),
+      ),
+    ).toHaveLength(0);
     for (const routeKey of ROUTE_KEYS) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey,

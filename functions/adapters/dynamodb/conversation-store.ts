@@ -137,10 +137,6 @@ export class DynamoConversationStore implements ConversationStore {
     }
     if (message.direction === 'inbound') {
       sets.push('lastInboundAt = :at');
-      if (message.fromName) {
-        sets.push('senderName = :senderName');
-        values[':senderName'] = message.fromName;
-      }
       removes.push('snoozedUntil', 'snoozedAt', 'snoozedBy');
       const senderName = message.fromName?.trim().slice(0, 200);
       if (senderName) {

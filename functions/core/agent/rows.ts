@@ -6,6 +6,7 @@ import type { Conversation, ConversationPreview, ConversationStatus, Message } f
 import type { AgentConversations, Clock, ConversationQuery, IdSource, ListPosition } from '../ports.ts';
 import { type Agent, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './conversations.ts';
 import type { CannedResponseStore, CustomerNames, InboxConversations, ReadMarkers } from './inbox-ports.ts';
+import { withMergedMessages } from './merge-conversations.ts';
 import { decodeOffsetToken, decodePageToken, encodeOffsetToken, encodePageToken } from './paging.ts';
 
 /** What the inbox's use cases (rows, notes, labels, snooze, read state, canned responses) work with. */
@@ -367,7 +368,11 @@ export async function getConversationRow(
     toRows(deps, agent, [conversation]),
     deps.conversations.listMessages(conversationId),
   ]);
-  return { conversation: rows[0] as ConversationRow, messages };
+  // A conversation merged into this one shows its messages here too.
+  return {
+    conversation: rows[0] as ConversationRow,
+    messages: await withMergedMessages(deps, conversation, messages),
+  };
 }
 
 /** The row of one conversation after an agent changed it (labels, snooze). */

@@ -56,6 +56,32 @@ describe('the inbox items on DynamoDB Local', () => {
     expect(stored?.snoozedUntil).toBeUndefined();
   });
 
+  it('keeps the customer’s words and given name in the row when the automatic acknowledgement follows', async () => {
+    // Prepare
+    await store.create(conversation('pv-3'));
+    await store.appendMessage(
+      inboundMessage('pv-3', 'q', '2026-11-23T10:05:00.000Z', {
+        text: 'Fatura lazım',
+        fromName: 'Deniz Kaya',
+      }),
+    );
+
+    // Act
+    await store.appendMessage(
+      inboundMessage('pv-3', 'ack', '2026-11-23T10:05:01.000Z', {
+        direction: 'outbound',
+        kind: 'auto-reply',
+        text: 'Mesajınızı aldık',
+      }),
+    );
+    const stored = await store.get('pv-3');
+
+    // Assess
+    expect(stored?.preview?.text).toBe('Fatura lazım');
+    expect(stored?.senderName).toBe('Deniz Kaya');
+    expect(stored?.lastMessageAt).toBe('2026-11-23T10:05:01.000Z');
+  });
+
   it('ends the snooze when the conversation closes', async () => {
     // Prepare
     await store.create(conversation('sz-close'));

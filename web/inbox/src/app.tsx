@@ -455,7 +455,8 @@ export function App({ api, session, config, lang, t }: AppProps) {
           setAnnouncement(t.sent);
         }
         delete idempotency.current[draftKey];
-        setDrafts((previous) => ({ ...previous, [id]: '' }));
+        // Only what was sent is cleared: the agent may already be typing the next thing.
+        setDrafts((previous) => (previous[id] === input.text ? { ...previous, [id]: '' } : previous));
         refreshSoon({ queue: true, conversation: true });
         return true;
       } catch (cause) {
