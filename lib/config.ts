@@ -103,8 +103,11 @@ export const inboxConfigSchema = z
     /** The sign-in of the external issuer `agents.jwt` names (OAuth 2.0 authorization code with PKCE). */
     externalSignIn: z
       .object({
+        /** The issuer's OAuth 2.0 authorization endpoint, where the inbox sends agents to sign in. */
         authorizeUrl: httpsUrl,
+        /** The issuer's token endpoint, where the inbox exchanges the code (with PKCE) for tokens. */
         tokenUrl: httpsUrl,
+        /** Where "sign out" sends the agent, ending the issuer's session too. */
         logoutUrl: httpsUrl.optional(),
         /** A public client (no secret) of that issuer whose redirect URL is the inbox's address. */
         clientId: z.string().min(1).max(256),

@@ -184,6 +184,12 @@ describe('reliability and security of the synthesized stack (every channel on)',
         const target = referencedId(destination?.Destination);
         if (target) deadLetterTargets.add(target);
       }
+      // A stream source (the live-updates consumer) sends what it gives up on to its on-failure queue.
+      for (const [, mapping] of ofType('AWS::Lambda::EventSourceMapping')) {
+        const destination = (mapping.DestinationConfig as Json | undefined)?.OnFailure as Json | undefined;
+        const target = referencedId(destination?.Destination);
+        if (target) deadLetterTargets.add(target);
+      }
       for (const [, subscription] of ofType('AWS::SNS::Subscription')) {
         const target = referencedId((subscription.RedrivePolicy as Json | undefined)?.deadLetterTargetArn);
         if (target) deadLetterTargets.add(target);
