@@ -1,4 +1,4 @@
-import { type ChatUploadStore, sanitizeFilename } from '../chat/uploads.ts';
+import { type ChatUploadStore, sanitizeFilename, storedUpload } from '../chat/uploads.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { AttachmentRef, Channel } from '../model.ts';
 import type { AgentConversations, Clock } from '../ports.ts';
@@ -130,27 +130,7 @@ export async function verifyAgentAttachments(
         throw new InvalidInputError(error.reason, { field: 'attachments' });
       throw error;
     }
-    const stored = await deps.uploads.describe(claim.objectKey);
-    if (!stored) {
-      throw new InvalidInputError(
-        `${claim.filename} was not uploaded (or the upload failed): upload it again`,
-        {
-          field: 'attachments',
-        },
-      );
-    }
-    if (stored.size !== claim.size || (stored.contentType ?? '') !== claim.contentType) {
-      throw new InvalidInputError(
-        `${claim.filename} is stored as ${stored.size} bytes of ${stored.contentType ?? 'unknown type'}, not the ${claim.size} bytes of ${claim.contentType} declared`,
-        { field: 'attachments' },
-      );
-    }
-    verified.push({
-      filename: claim.filename,
-      contentType: claim.contentType,
-      size: claim.size,
-      objectKey: claim.objectKey,
-    });
+    verified.push(await storedUpload(deps.uploads, claim));
   }
   return verified;
 }

@@ -143,27 +143,43 @@ export async function verifyChatAttachments(
       });
     }
     checkUploadRequest(limits, claim);
-    const stored = await uploads.describe(claim.objectKey);
-    if (!stored) {
-      throw new InvalidInputError(
-        `${claim.filename} was not uploaded (or the upload failed): upload it again`,
-        {
-          field: 'attachments',
-        },
-      );
-    }
-    if (stored.size !== claim.size || (stored.contentType ?? '') !== claim.contentType) {
-      throw new InvalidInputError(
-        `${claim.filename} is stored as ${stored.size} bytes of ${stored.contentType ?? 'unknown type'}, not the ${claim.size} bytes of ${claim.contentType} declared`,
-        { field: 'attachments' },
-      );
-    }
-    verified.push({
-      filename: claim.filename,
-      contentType: claim.contentType,
-      size: claim.size,
-      objectKey: claim.objectKey,
-    });
+    verified.push(await storedUpload(uploads, claim));
   }
   return verified;
+}
+
+/**
+ * The attachment a claimed upload is, once the stored object matches what was declared: a file
+ * that never arrived, or arrived as other bytes or another type, never reaches a message.
+ */
+export async function storedUpload(
+  uploads: Pick<ChatUploadStore, 'describe'>,
+  claim: {
+    readonly objectKey: string;
+    readonly filename: string;
+    readonly contentType: string;
+    readonly size: number;
+  },
+): Promise<AttachmentRef> {
+  const stored = await uploads.describe(claim.objectKey);
+  if (!stored) {
+    throw new InvalidInputError(
+      `${claim.filename} was not uploaded (or the upload failed): upload it again`,
+      {
+        field: 'attachments',
+      },
+    );
+  }
+  if (stored.size !== claim.size || (stored.contentType ?? '') !== claim.contentType) {
+    throw new InvalidInputError(
+      `${claim.filename} is stored as ${stored.size} bytes of ${stored.contentType ?? 'unknown type'}, not the ${claim.size} bytes of ${claim.contentType} declared`,
+      { field: 'attachments' },
+    );
+  }
+  return {
+    filename: claim.filename,
+    contentType: claim.contentType,
+    size: claim.size,
+    objectKey: claim.objectKey,
+  };
 }
