@@ -19,16 +19,51 @@ export class SwitchboardError extends Error {
 export class InvalidInputError extends SwitchboardError {
   readonly field?: string;
 
-  constructor(reason: string, options?: { field?: string; cause?: unknown }) {
-    super('invalid-input', reason, options);
+  /** `code` for the kinds of wrong input that have their own (a body too large). */
+  constructor(reason: string, options?: { field?: string; cause?: unknown }, code = 'invalid-input') {
+    super(code, reason, options);
     this.field = options?.field;
+  }
+}
+
+/**
+ * A body or file over the size its receiver takes: the input is wrong and will stay wrong, so it is
+ * an {@link InvalidInputError} too, answered 413 at the HTTP edge. The reason names the limit.
+ */
+export class PayloadTooLargeError extends InvalidInputError {
+  readonly limitBytes: number;
+
+  constructor(reason: string, options: { limitBytes: number; field?: string; cause?: unknown }) {
+    super(reason, options, 'payload-too-large');
+    this.limitBytes = options.limitBytes;
   }
 }
 
 /** A passing condition (throttling, a concurrent delivery in flight): retry later. */
 export class RetryableError extends SwitchboardError {
+  /** `code` for the kinds of passing condition that have their own (throttling). */
+  constructor(reason: string, options?: { cause?: unknown }, code = 'retryable') {
+    super(code, reason, options);
+  }
+}
+
+/** One caller sent more than its share: retry after `retryAfterSeconds` (HTTP 429 with Retry-After). */
+export class ThrottledError extends RetryableError {
+  readonly retryAfterSeconds: number;
+
+  constructor(reason: string, options: { retryAfterSeconds: number; cause?: unknown }) {
+    super(reason, options, 'throttled');
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/**
+ * The request does not say who sends it, or does not prove it (no identity, a signature that does
+ * not match or is stale): the reason says what is missing. Never names the expected value.
+ */
+export class UnauthorizedError extends SwitchboardError {
   constructor(reason: string, options?: { cause?: unknown }) {
-    super('retryable', reason, options);
+    super('unauthorized', reason, options);
   }
 }
 

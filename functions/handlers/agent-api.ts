@@ -5,7 +5,9 @@ import * as z from 'zod';
 import { chatGatewayClient, chatSettingsFromEnvironment } from '../adapters/apigateway/chat-gateway.ts';
 import { agentApiClients } from '../adapters/function-clients.ts';
 import { type AgentRouteKey, matchAgentRoute, routeKey } from '../adapters/http/agent-routes.ts';
-import { headerValue, respond } from '../adapters/http/shop-request.ts';
+import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
+import { BODY_LIMITS, headerValue, jsonOf, parseWith, readRequestBody } from '../adapters/http/request.ts';
+import { jsonResponse } from '../adapters/http/responses.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { agentApiDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type AgentUploadDeps, offerAgentUpload } from '../core/agent/attachments.ts';
@@ -43,18 +45,11 @@ import {
 } from '../core/agent/rows.ts';
 import { snoozeConversation } from '../core/agent/snooze.ts';
 import { type AgentTypingDeps, signalAgentTyping } from '../core/chat/typing.ts';
-import {
-  ConflictError,
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-  RetryableError,
-} from '../core/errors.ts';
+import { InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors.ts';
 import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/insights.ts';
 import type { SelfServiceStore } from '../core/knowledge-base/self-service.ts';
 import { type SelfServiceReportDeps, selfServiceReport } from '../core/knowledge-base/self-service-report.ts';
 import { CHANNELS, type Conversation, type Message } from '../core/model.ts';
-import { firstIssue } from '../core/validation.ts';
 
 export interface AgentApiHandlerDeps {
   readonly agent: AgentDeps;
@@ -85,9 +80,6 @@ export interface AgentCustomerDeps {
   /** `POST /conversations/merge`. */
   readonly conversationMerge: MergeConversationsDeps;
 }
-
-/** Agent requests are small JSON documents; a reply is at most 10,000 characters. */
-const MAX_BODY_BYTES = 64 * 1024;
 
 const id = z
   .string()
@@ -169,81 +161,87 @@ function customerDeps(deps: AgentApiHandlerDeps): AgentCustomerDeps {
 
 const CUSTOMER_ROUTES = {
   'GET /customers/{id}': async (deps, { params }) =>
-    respond(200, await customerProfile(customerDeps(deps).profile, pathId(params))),
+    jsonResponse(200, await customerProfile(customerDeps(deps).profile, pathId(params))),
   'POST /conversations/{id}/attachments': async (deps, { event, params }) => {
-    const body = parse(uploadSchema, jsonBody(event), '');
+    const body = parseWith(uploadSchema, jsonBody(event));
     const uploads = customerDeps(deps).composer.uploads;
     if (!uploads) {
       throw new InvalidInputError('this deployment takes no agent attachments (agents.attachments)', {
         field: 'body',
       });
     }
-    return respond(201, await offerAgentUpload(uploads, { conversationId: pathId(params), ...body }));
+    return jsonResponse(201, await offerAgentUpload(uploads, { conversationId: pathId(params), ...body }));
   },
   'POST /customers/merge': async (deps, { event, agent }) => {
-    const body = parse(mergeSchema, jsonBody(event), '');
+    const body = parseWith(mergeSchema, jsonBody(event));
     const customers = customerDeps(deps);
     const result = await mergeCustomersByAgent(customers.customerMerge, { ...body, agent });
     const profile = await customerProfile(customers.profile, result.customer.id);
-    return respond(200, { customer: profile.customer, changed: result.changed });
+    return jsonResponse(200, { customer: profile.customer, changed: result.changed });
   },
   'POST /conversations/merge': async (deps, { event, agent }) => {
-    const body = parse(mergeSchema, jsonBody(event), '');
+    const body = parseWith(mergeSchema, jsonBody(event));
     const result = await mergeConversations(customerDeps(deps).conversationMerge, { ...body, agent });
-    return respond(200, { conversation: conversationView(result.conversation), changed: result.changed });
+    return jsonResponse(200, {
+      conversation: conversationView(result.conversation),
+      changed: result.changed,
+    });
   },
 } satisfies Partial<Record<AgentRouteKey, Route>>;
 
 /** The inbox's routes (agent-routes.ts INBOX_ROUTES). */
 const INBOX_HANDLERS = {
   'POST /conversations/{id}/notes': async (deps, { event, agent, params }) => {
-    const body = parse(noteSchema, jsonBody(event), '');
+    const body = parseWith(noteSchema, jsonBody(event));
     const note = await addNote(deps.inbox, {
       conversationId: pathId(params),
       text: body.text,
       agent,
       idempotencyKey: idempotencyKey(event),
     });
-    return respond(201, { note: messageView(note) });
+    return jsonResponse(201, { note: messageView(note) });
   },
   'POST /conversations/{id}/labels': async (deps, { event, agent, params }) => {
-    const body = parse(labelsSchema, jsonBody(event), '');
+    const body = parseWith(labelsSchema, jsonBody(event));
     const changed = await changeLabels(deps.inbox, { conversationId: pathId(params), ...body, agent });
-    return respond(200, { conversation: await rowAfterChange(deps.inbox, agent, changed) });
+    return jsonResponse(200, { conversation: await rowAfterChange(deps.inbox, agent, changed) });
   },
   'POST /conversations/{id}/snooze': async (deps, { event, agent, params }) => {
-    const body = parse(snoozeSchema, jsonBody(event), '');
+    const body = parseWith(snoozeSchema, jsonBody(event));
     const snoozed = await snoozeConversation(deps.inbox, {
       conversationId: pathId(params),
       until: body.until ?? undefined,
       agent,
     });
-    return respond(200, { conversation: await rowAfterChange(deps.inbox, agent, snoozed) });
+    return jsonResponse(200, { conversation: await rowAfterChange(deps.inbox, agent, snoozed) });
   },
   'POST /conversations/{id}/read': async (deps, { event, agent, params }) => {
-    parse(readSchema, jsonBody(event), '');
-    return respond(200, await markConversationRead(deps.inbox, { conversationId: pathId(params), agent }));
+    parseWith(readSchema, jsonBody(event));
+    return jsonResponse(
+      200,
+      await markConversationRead(deps.inbox, { conversationId: pathId(params), agent }),
+    );
   },
   'GET /canned-responses': async (deps) => {
     const items = await listCannedResponses(deps.inbox);
-    return respond(200, { items: items.map(cannedView) });
+    return jsonResponse(200, { items: items.map(cannedView) });
   },
   'POST /canned-responses': async (deps, { event, agent }) => {
-    const body = parse(cannedSchema, jsonBody(event), '');
+    const body = parseWith(cannedSchema, jsonBody(event));
     const result = await createCannedResponse(deps.inbox, {
       ...body,
       agent,
       idempotencyKey: idempotencyKey(event),
     });
-    return respond(result.created ? 201 : 200, { cannedResponse: cannedView(result.cannedResponse) });
+    return jsonResponse(result.created ? 201 : 200, { cannedResponse: cannedView(result.cannedResponse) });
   },
   'PUT /canned-responses/{id}': async (deps, { event, agent, params }) => {
-    const body = parse(cannedSchema, jsonBody(event), '');
+    const body = parseWith(cannedSchema, jsonBody(event));
     const updated = await updateCannedResponse(deps.inbox, { ...body, id: pathId(params), agent });
-    return respond(200, { cannedResponse: cannedView(updated) });
+    return jsonResponse(200, { cannedResponse: cannedView(updated) });
   },
   'DELETE /canned-responses/{id}': async (deps, { agent, params }) => {
-    return respond(200, await deleteCannedResponse(deps.inbox, { id: pathId(params), agent }));
+    return jsonResponse(200, await deleteCannedResponse(deps.inbox, { id: pathId(params), agent }));
   },
 } satisfies Partial<Record<AgentRouteKey, Route>>;
 
@@ -252,7 +250,7 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
   ...CUSTOMER_ROUTES,
   ...INBOX_HANDLERS,
   'GET /conversations': async (deps, { event, agent }) => {
-    const { unread, snoozed, label, ...query } = parse(
+    const { unread, snoozed, label, ...query } = parseWith(
       listQuerySchema,
       event.queryStringParameters ?? {},
       '',
@@ -263,12 +261,12 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
       unread: unread === 'true',
       snoozed: snoozed === 'true',
     });
-    return respond(200, { items: page.items, nextToken: page.nextToken });
+    return jsonResponse(200, { items: page.items, nextToken: page.nextToken });
   },
   'GET /conversations/{id}': async (deps, { agent, params }) => {
     const detail = await getConversationRow(deps.inbox, agent, pathId(params));
     // The row's fields at the top level too, as this route answered before rows existed.
-    return respond(200, {
+    return jsonResponse(200, {
       ...detail.conversation,
       conversation: detail.conversation,
       messages: detail.messages.map(messageView),
@@ -277,7 +275,7 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
   'GET /customers/{id}/timeline': async (deps, { params }) => {
     const timeline = await customerTimeline(deps.agent, pathId(params));
     const { customer } = timeline;
-    return respond(200, {
+    return jsonResponse(200, {
       customer: {
         id: customer.id,
         name: customer.name,
@@ -291,7 +289,7 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
     });
   },
   'POST /conversations/{id}/replies': async (deps, { event, agent, params }) => {
-    const body = parse(replySchema, jsonBody(event), '');
+    const body = parseWith(replySchema, jsonBody(event));
     const key = headerValue(event.headers, 'idempotency-key');
     const result = await replyToConversation(
       { ...deps.agent, ...(deps.customers ? { composer: deps.customers.composer } : {}) },
@@ -299,7 +297,8 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
         conversationId: pathId(params),
         text: body.text,
         agent,
-        idempotencyKey: key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key'),
+        idempotencyKey:
+          key === undefined ? undefined : parseWith(idempotencyKeySchema, key, 'Idempotency-Key'),
         ...(body.channel === undefined ? {} : { channel: body.channel }),
         ...(body.attachments === undefined ? {} : { attachments: body.attachments }),
       },
@@ -310,25 +309,25 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
       .catch((error: unknown) =>
         logger.warn('self-service follow-up not counted', { error: describeError(error) }),
       );
-    return respond(202, { status: 'queued', ...result });
+    return jsonResponse(202, { status: 'queued', ...result });
   },
   'POST /conversations/{id}/assign': async (deps, { event, agent, params }) => {
-    const body = parse(assignSchema, jsonBody(event), '');
+    const body = parseWith(assignSchema, jsonBody(event));
     const conversation = await assignConversation(deps.agent, {
       conversationId: pathId(params),
       assignee: body.assignee ?? undefined,
       agent,
     });
-    return respond(200, conversationView(conversation));
+    return jsonResponse(200, conversationView(conversation));
   },
   'POST /conversations/{id}/status': async (deps, { event, agent, params }) => {
-    const body = parse(statusSchema, jsonBody(event), '');
+    const body = parseWith(statusSchema, jsonBody(event));
     const result = await changeConversationStatus(deps.agent, {
       conversationId: pathId(params),
       status: body.status,
       agent,
     });
-    return respond(200, {
+    return jsonResponse(200, {
       ...conversationView(result.conversation),
       changed: result.changed,
       surveyOutcome: result.survey,
@@ -336,7 +335,7 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
   },
   'POST /conversations/{id}/close': async (deps, { agent, params }) => {
     const result = await closeConversation(deps.agent, { conversationId: pathId(params), agent });
-    return respond(200, {
+    return jsonResponse(200, {
       ...conversationView(result.conversation),
       changed: result.changed,
       surveyOutcome: result.survey,
@@ -345,25 +344,22 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
   'GET /reports/channels': async (deps, { event }) => {
     const query = event.queryStringParameters ?? {};
     const range = parseReportRange({ from: query.from, to: query.to }, deps.agent.clock.now());
-    return respond(200, await channelReport(deps.reports, range));
+    return jsonResponse(200, await channelReport(deps.reports, range));
   },
   'GET /reports/self-service': async (deps, { event }) => {
     if (!deps.selfService) {
-      return respond(404, {
-        error: 'not-found',
-        reason: 'this deployment has no help center (`help` in its config)',
-      });
+      throw new NotFoundError('this deployment has no help center (`help` in its config)');
     }
     const query = event.queryStringParameters ?? {};
     const range = parseReportRange({ from: query.from, to: query.to }, deps.agent.clock.now());
-    return respond(200, await selfServiceReport(deps.selfService, range));
+    return jsonResponse(200, await selfServiceReport(deps.selfService, range));
   },
   'POST /conversations/{id}/typing': async (deps, { event, params }) => {
-    const body = parse(typingSchema, jsonBody(event), '');
+    const body = parseWith(typingSchema, jsonBody(event));
     if (!deps.chat)
       throw new InvalidInputError('live chat is not part of this deployment', { field: 'channel' });
     const result = await signalAgentTyping(deps.chat, { conversationId: pathId(params), state: body.state });
-    return respond(202, result);
+    return jsonResponse(202, result);
   },
 };
 
@@ -373,72 +369,58 @@ const ROUTES: Readonly<Record<AgentRouteKey, Route>> = {
  * handler takes the agent's id from the authorizer's context and records it on every action.
  * Wrong input answers 400 with the field, a body over 64 KB 413, a known path with another
  * method 405 (with `Allow`), a reply by someone other than the assignee (when restricted) 403,
- * an unknown id 404, no agent identity 401.
+ * an unknown id 404, no agent identity 401 (the error mapping, error-mapping.ts).
  */
 export function makeAgentApiHandler(getDeps: () => AgentApiHandlerDeps) {
-  return middy(
-    async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-      const method = event.requestContext?.http?.method ?? '';
-      const path = event.rawPath ?? '';
-      const match = matchAgentRoute(method, path);
-      if (match.kind === 'none') {
-        return respond(404, { error: 'not-found', reason: `no route for ${method} ${path}` });
-      }
-      if (match.kind === 'wrong-method') {
-        const allow = match.allowed.join(', ');
-        return {
-          ...respond(405, {
-            error: 'method-not-allowed',
-            reason: `${path} takes ${allow}, not ${method}`,
-          }),
-          headers: { 'content-type': 'application/json', allow },
-        };
-      }
-      const route = routeKey(match.route);
-      const authorizer = authorizerSchema.safeParse(
-        (event.requestContext as { authorizer?: unknown } | undefined)?.authorizer,
-      );
-      if (!authorizer.success) {
-        logger.warn('agent request without an agent identity', { route });
-        return respond(401, { error: 'unauthorized', reason: 'no agent identity in the request' });
-      }
-      const agent: Agent = {
-        id: 'jwt' in authorizer.data ? authorizer.data.jwt.claims.sub : authorizer.data.iam.userArn,
+  return middy(async function handleAgentRequest(
+    event: APIGatewayProxyEventV2,
+    _context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    const method = event.requestContext?.http?.method ?? '';
+    const path = event.rawPath ?? '';
+    const match = matchAgentRoute(method, path);
+    if (match.kind === 'none') {
+      return jsonResponse(404, { error: 'not-found', reason: `no route for ${method} ${path}` });
+    }
+    if (match.kind === 'wrong-method') {
+      const allow = match.allowed.join(', ');
+      return {
+        ...jsonResponse(405, {
+          error: 'method-not-allowed',
+          reason: `${path} takes ${allow}, not ${method}`,
+        }),
+        headers: { 'content-type': 'application/json', allow },
       };
-      try {
-        const response = await ROUTES[route](getDeps(), { event, agent, params: match.params });
-        // Ids only: no address, name or text reaches the logs.
-        logger.info('agent request', { method, route, status: response.statusCode });
-        return response;
-      } catch (error) {
-        // The caller's mistakes are warnings: nothing here needs an operator.
-        if (error instanceof BodyTooLargeError) {
-          logger.warn('agent request refused', { route, status: 413 });
-          return respond(413, { error: 'too-large', field: 'body', reason: error.reason });
-        }
-        if (error instanceof InvalidInputError) {
-          logger.warn('agent request refused', { route, status: 400, field: error.field });
-          return respond(400, { error: 'invalid-input', field: error.field ?? 'body', reason: error.reason });
-        }
-        if (error instanceof ForbiddenError) {
-          logger.warn('agent request refused', { route, status: 403 });
-          return respond(403, { error: 'forbidden', reason: error.reason });
-        }
-        if (error instanceof NotFoundError) return respond(404, { error: 'not-found', reason: error.reason });
-        if (error instanceof ConflictError) {
-          logger.warn('agent request refused', { route, status: 409, field: error.field });
-          return respond(409, { error: 'conflict', field: error.field, reason: error.reason });
-        }
-        if (error instanceof RetryableError)
-          return respond(409, { error: 'in-progress', reason: error.reason });
-        logger.error('agent request failed', { method, error: describeError(error) });
-        return respond(500, {
-          error: 'failed',
-          reason: 'the request could not be processed; try again later',
-        });
-      }
-    },
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+    }
+    const route = routeKey(match.route);
+    const authorizer = authorizerSchema.safeParse(
+      (event.requestContext as { authorizer?: unknown } | undefined)?.authorizer,
+    );
+    if (!authorizer.success) throw new UnauthorizedError('no agent identity in the request');
+    const agent: Agent = {
+      id: 'jwt' in authorizer.data ? authorizer.data.jwt.claims.sub : authorizer.data.iam.userArn,
+    };
+    const response = await ROUTES[route](getDeps(), { event, agent, params: match.params });
+    // Ids only: no address, name or text reaches the logs.
+    logger.info('agent request', { method, route, status: response.statusCode });
+    return response;
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(
+      httpErrorMapping({
+        refusedLog: 'agent request refused',
+        failedLog: 'agent request failed',
+        failureReason: 'the request could not be processed; try again later',
+        logFields: routeOf,
+      }),
+    );
+}
+
+/** The route a request names, for the log lines of its refusal or failure. */
+function routeOf(event: APIGatewayProxyEventV2): Record<string, unknown> {
+  const method = event.requestContext?.http?.method ?? '';
+  const match = matchAgentRoute(method, event.rawPath ?? '');
+  return { method, ...(match.kind === 'route' ? { route: routeKey(match.route) } : {}) };
 }
 
 export const handler = makeAgentApiHandler(
@@ -457,40 +439,17 @@ function pathId(params: Record<string, string>): string {
   } catch (error) {
     throw new InvalidInputError('id is not a valid path segment', { field: 'id', cause: error });
   }
-  return parse(id, raw, 'id');
+  return parseWith(id, raw, 'id');
 }
-
-/** A body over the agent API's limit: answered 413, the limit named. */
-class BodyTooLargeError extends InvalidInputError {}
 
 function jsonBody(event: APIGatewayProxyEventV2): unknown {
-  const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-  if (raw.length > MAX_BODY_BYTES) {
-    throw new BodyTooLargeError(
-      `the body is ${raw.length} bytes; the agent API takes at most ${MAX_BODY_BYTES} bytes (64 KB)`,
-      { field: 'body' },
-    );
-  }
-  if (raw.length === 0) return {};
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    throw new InvalidInputError('the body is not JSON', { field: 'body', cause: error });
-  }
-}
-
-/** Validates `value`; InvalidInputError names the first wrong field (`prefix` for a bare value). */
-function parse<T extends z.ZodType>(schema: T, value: unknown, prefix: string): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const { field, reason } = firstIssue(parsed.error, value, prefix);
-  throw new InvalidInputError(reason, { field });
+  return jsonOf(readRequestBody(event, BODY_LIMITS.agentApi), {});
 }
 
 /** The client's `Idempotency-Key` header, validated. */
 function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
   const key = headerValue(event.headers, 'idempotency-key');
-  return key === undefined ? undefined : parse(idempotencyKeySchema, key, 'Idempotency-Key');
+  return key === undefined ? undefined : parseWith(idempotencyKeySchema, key, 'Idempotency-Key');
 }
 
 /** A canned response as the composer gets it. */

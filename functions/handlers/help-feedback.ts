@@ -4,19 +4,21 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { helpFeedbackClients } from '../adapters/function-clients.ts';
-import { headerValue, rawBody, respond } from '../adapters/http/shop-request.ts';
-import { describeError, logger } from '../adapters/observability.ts';
+import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
+import { BODY_LIMITS, headerValue, jsonOf, readRequestBody } from '../adapters/http/request.ts';
+import { jsonResponse } from '../adapters/http/responses.ts';
+import { logger } from '../adapters/observability.ts';
 import { helpFeedbackDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import {
   type ArticleFeedbackDeps,
   articleFeedbackRequestSchema,
-  FeedbackThrottledError,
   receiveArticleFeedback,
 } from '../core/knowledge-base/feedback.ts';
 
-/** A feedback form is a few hundred bytes; a comment is at most 500 characters. */
-const MAX_BODY_BYTES = 4 * 1024;
+/** The page without its script posted a plain form: a plain page answers it. */
+const THANK_YOU_PAGE =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><title>Thank you</title><p>Thank you for your feedback. / Teşekkürler, geri bildiriminiz alındı.</p></html>';
 
 /**
  * `POST /help/feedback`: "was this helpful?" from a help-center page, as JSON (the page's script)
@@ -24,47 +26,34 @@ const MAX_BODY_BYTES = 4 * 1024;
  * 429 with Retry-After when one client sends too many.
  */
 export function makeHelpFeedbackHandler(getDeps: () => ArticleFeedbackDeps) {
-  return middy(
-    async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-      const raw = rawBody(event);
-      if (raw.length === 0 || raw.length > MAX_BODY_BYTES) {
-        return respond(400, {
-          error: 'invalid-input',
-          field: 'body',
-          reason: 'the body is empty or too large',
-        });
-      }
-      const form = (headerValue(event.headers, 'content-type') ?? '').startsWith(
-        'application/x-www-form-urlencoded',
-      );
-      try {
-        const request = parseFeedback(raw, form);
-        const result = await receiveArticleFeedback(getDeps(), { request, client: clientOf(event) });
-        logger.info('article feedback stored', { slug: request.slug, language: request.language });
-        if (form) {
-          return {
-            statusCode: 200,
-            headers: { 'content-type': 'text/html; charset=utf-8' },
-            // The page without its script posted a plain form: a plain page answers it.
-            body: '<!doctype html><html lang="en"><meta charset="utf-8"><title>Thank you</title><p>Thank you for your feedback. / Teşekkürler, geri bildiriminiz alındı.</p></html>',
-          };
-        }
-        return respond(202, { status: 'stored', id: result.id });
-      } catch (error) {
-        if (error instanceof InvalidInputError) {
-          return respond(400, { error: 'invalid-input', field: error.field, reason: error.reason });
-        }
-        if (error instanceof FeedbackThrottledError) {
-          return {
-            ...respond(429, { error: 'throttled', reason: error.reason }),
-            headers: { 'content-type': 'application/json', 'retry-after': String(error.retryAfterSeconds) },
-          };
-        }
-        logger.error('article feedback failed', { error: describeError(error) });
-        return respond(500, { error: 'failed', reason: 'the feedback could not be stored; try again later' });
-      }
-    },
-  ).use(injectLambdaContext(logger));
+  return middy(async function handleArticleFeedback(
+    event: APIGatewayProxyEventV2,
+    _context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    const raw = readRequestBody(event, BODY_LIMITS.helpFeedback);
+    const form = (headerValue(event.headers, 'content-type') ?? '').startsWith(
+      'application/x-www-form-urlencoded',
+    );
+    const request = parseFeedback(raw, form);
+    const result = await receiveArticleFeedback(getDeps(), { request, client: clientOf(event) });
+    logger.info('article feedback stored', { slug: request.slug, language: request.language });
+    if (form) {
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: THANK_YOU_PAGE,
+      };
+    }
+    return jsonResponse(202, { status: 'stored', id: result.id });
+  })
+    .use(injectLambdaContext(logger))
+    .use(
+      httpErrorMapping({
+        refusedLog: 'article feedback refused',
+        failedLog: 'article feedback failed',
+        failureReason: 'the feedback could not be stored; try again later',
+      }),
+    );
 }
 
 function parseFeedback(raw: Buffer, form: boolean) {
@@ -79,11 +68,7 @@ function parseFeedback(raw: Buffer, form: boolean) {
       ...(comment.trim() ? { comment } : {}),
     };
   } else {
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      throw new InvalidInputError('the body is not JSON', { field: 'body', cause: error });
-    }
+    value = jsonOf(raw);
   }
   const parsed = articleFeedbackRequestSchema.safeParse(value);
   if (!parsed.success) {

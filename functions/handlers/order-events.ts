@@ -2,11 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { orderEventsClients } from '../adapters/function-clients.ts';
-import { invalidInput, parseJsonBody, respond, signedShopBody } from '../adapters/http/shop-request.ts';
-import { describeError, logger } from '../adapters/observability.ts';
+import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
+import { parseJsonBody } from '../adapters/http/request.ts';
+import { jsonResponse } from '../adapters/http/responses.ts';
+import { signedShopBody } from '../adapters/http/shop-request.ts';
+import { logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
 import { once, orderEventsDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
-import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders.ts';
 import type { Clock } from '../core/ports.ts';
 
@@ -19,6 +21,13 @@ export interface OrderEventsHandlerDeps {
   readonly orders: OrderEventDeps;
 }
 
+/** How the shop API answers what it refuses and what fails here. */
+const ORDER_EVENT_ERRORS = {
+  refusedLog: 'order event refused',
+  failedLog: 'order event failed',
+  failureReason: 'the event could not be processed; send it again later',
+} as const;
+
 /**
  * `POST /orders/events`: the shop's signed order event. The signature (timestamp, method, path
  * and raw body) is checked before anything parses the body (401, also when the timestamp is more
@@ -27,52 +36,35 @@ export interface OrderEventsHandlerDeps {
  * was taken; a redelivered event answers 200 with `duplicate: true` and sends nothing again.
  */
 export function makeOrderEventsHandler(getDeps: () => OrderEventsHandlerDeps) {
-  return middy(
-    async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-      try {
-        const deps = getDeps();
-        const signed = signedShopBody(event, {
-          keys: await deps.secret.keys(),
-          now: deps.clock.now(),
-          legacyBodySignature: deps.legacyBodySignature,
-        });
-        if ('refusal' in signed) {
-          logger.warn('order event refused', { reason: signed.why });
-          return signed.refusal;
-        }
-        const { raw } = signed;
-        const orderEvent = parseJsonBody(orderEventSchema, raw);
-        const result = await receiveOrderEvent(deps.orders, orderEvent);
-        // Ids and outcomes only: no address, phone or name reaches the logs.
-        logger.info('order event handled', {
-          eventId: orderEvent.eventId,
-          type: orderEvent.type,
-          duplicate: result.duplicate,
-          applied: result.applied,
-          merged: result.merged.length,
-          notification: result.notification.queued ? result.notification.channel : result.notification.reason,
-        });
-        return respond(200, {
-          status: result.duplicate ? 'duplicate' : 'accepted',
-          eventId: orderEvent.eventId,
-          ...result,
-        });
-      } catch (error) {
-        if (error instanceof InvalidInputError) {
-          logger.warn('order event refused', { reason: 'invalid', field: error.field });
-          return invalidInput(error);
-        }
-        if (error instanceof RetryableError) {
-          return respond(409, { error: 'in-progress', reason: error.reason });
-        }
-        logger.error('order event failed', { error: describeError(error) });
-        return respond(500, {
-          error: 'failed',
-          reason: 'the event could not be processed; send it again later',
-        });
-      }
-    },
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+  return middy(async function handleOrderEvent(
+    event: APIGatewayProxyEventV2,
+    _context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    const deps = getDeps();
+    const raw = signedShopBody(event, {
+      keys: await deps.secret.keys(),
+      now: deps.clock.now(),
+      legacyBodySignature: deps.legacyBodySignature,
+    });
+    const orderEvent = parseJsonBody(orderEventSchema, raw);
+    const result = await receiveOrderEvent(deps.orders, orderEvent);
+    // Ids and outcomes only: no address, phone or name reaches the logs.
+    logger.info('order event handled', {
+      eventId: orderEvent.eventId,
+      type: orderEvent.type,
+      duplicate: result.duplicate,
+      applied: result.applied,
+      merged: result.merged.length,
+      notification: result.notification.queued ? result.notification.channel : result.notification.reason,
+    });
+    return jsonResponse(200, {
+      status: result.duplicate ? 'duplicate' : 'accepted',
+      eventId: orderEvent.eventId,
+      ...result,
+    });
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpErrorMapping(ORDER_EVENT_ERRORS));
 }
 
 export const handler = makeOrderEventsHandler(

@@ -2,17 +2,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { remindersClients } from '../adapters/function-clients.ts';
-import {
-  invalidInput,
-  parseJsonBody,
-  refuseUnsigned,
-  respond,
-  signedShopBody,
-} from '../adapters/http/shop-request.ts';
-import { describeError, logger } from '../adapters/observability.ts';
+import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
+import { parseJsonBody } from '../adapters/http/request.ts';
+import { jsonResponse } from '../adapters/http/responses.ts';
+import { checkShopSignature, signedShopBody } from '../adapters/http/shop-request.ts';
+import { logger } from '../adapters/observability.ts';
 import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
 import { once, remindersDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
-import { InvalidInputError, NotFoundError } from '../core/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import {
   cancelReminder,
@@ -40,66 +37,57 @@ export interface RemindersHandlerDeps {
  * signature names the reminder it cancels (and the query), and cannot be sent again later.
  */
 export function makeRemindersHandler(getDeps: () => RemindersHandlerDeps) {
-  return middy(
-    async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-      const method = event.requestContext.http.method;
-      try {
-        const deps = getDeps();
-        const signing = {
-          keys: await deps.secret.keys(),
-          now: deps.clock.now(),
-          legacyBodySignature: deps.legacyBodySignature,
-        };
-        if (method === 'DELETE') {
-          const id = event.pathParameters?.id ?? '';
-          const refusal = refuseUnsigned(event, Buffer.alloc(0), signing);
-          if (refusal) {
-            logger.warn('reminder request refused', { reason: 'signature' });
-            return refusal;
-          }
-          if (!REMINDER_ID.test(id)) {
-            throw new InvalidInputError(`id: ${REMINDER_ID_RULE}`, { field: 'id' });
-          }
-          return answer(await cancelReminder(deps.reminders, id));
-        }
-        if (method !== 'POST')
-          return respond(405, { error: 'method-not-allowed', reason: 'use POST or DELETE' });
-        const signed = signedShopBody(event, signing);
-        if ('refusal' in signed) {
-          logger.warn('reminder request refused', { reason: signed.why });
-          return signed.refusal;
-        }
-        const { raw } = signed;
-        const request = parseJsonBody(reminderRequestSchema, raw);
-        const result =
-          request.action === 'create'
-            ? await createReminder(deps.reminders, request)
-            : await cancelReminder(deps.reminders, request.id);
-        logger.info('reminder request handled', {
-          action: request.action,
-          reminderId: result.id,
-          state: result.state,
-        });
-        return answer(result);
-      } catch (error) {
-        if (error instanceof InvalidInputError) return invalidInput(error);
-        if (error instanceof NotFoundError) return respond(404, { error: 'not-found', reason: error.reason });
-        logger.error('reminder request failed', { method, error: describeError(error) });
-        return respond(500, {
-          error: 'failed',
-          reason: 'the request could not be processed; send it again later',
-        });
+  return middy(async function handleReminderRequest(
+    event: APIGatewayProxyEventV2,
+    _context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    const method = event.requestContext.http.method;
+    const deps = getDeps();
+    const signing = {
+      keys: await deps.secret.keys(),
+      now: deps.clock.now(),
+      legacyBodySignature: deps.legacyBodySignature,
+    };
+    if (method === 'DELETE') {
+      const id = event.pathParameters?.id ?? '';
+      checkShopSignature(event, Buffer.alloc(0), signing);
+      if (!REMINDER_ID.test(id)) {
+        throw new InvalidInputError(`id: ${REMINDER_ID_RULE}`, { field: 'id' });
       }
-    },
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
+      return answer(await cancelReminder(deps.reminders, id));
+    }
+    if (method !== 'POST') {
+      return jsonResponse(405, { error: 'method-not-allowed', reason: 'use POST or DELETE' });
+    }
+    const request = parseJsonBody(reminderRequestSchema, signedShopBody(event, signing));
+    const result =
+      request.action === 'create'
+        ? await createReminder(deps.reminders, request)
+        : await cancelReminder(deps.reminders, request.id);
+    logger.info('reminder request handled', {
+      action: request.action,
+      reminderId: result.id,
+      state: result.state,
+    });
+    return answer(result);
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(
+      httpErrorMapping({
+        refusedLog: 'reminder request refused',
+        failedLog: 'reminder request failed',
+        failureReason: 'the request could not be processed; send it again later',
+        logFields: (event) => ({ method: event.requestContext?.http?.method }),
+      }),
+    );
 }
 
 /** A cancel that finds the reminder already sent is a conflict the shop should know about. */
 function answer(result: ReminderAnswer): APIGatewayProxyStructuredResultV2 {
   if (result.state === 'fired' && !result.duplicate) {
-    return respond(409, { error: 'already-fired', reason: 'the reminder was already sent', ...result });
+    return jsonResponse(409, { error: 'already-fired', reason: 'the reminder was already sent', ...result });
   }
-  return respond(200, result);
+  return jsonResponse(200, result);
 }
 
 export const handler = makeRemindersHandler(

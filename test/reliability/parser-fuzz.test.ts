@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { parseJsonBody } from '../../functions/adapters/http/shop-request.ts';
+import { parseJsonBody } from '../../functions/adapters/http/request.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { parseContactEvent } from '../../functions/channels/connect/contact-event.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { InvalidInputError, RetryableError } from '../errors.ts';
+import { InvalidInputError, ThrottledError } from '../errors.ts';
 import type { Clock, IdSource } from '../ports.ts';
 import type { KnowledgeBase } from './retrieval.ts';
 import type { SelfServiceStore } from './self-service.ts';
@@ -25,12 +25,9 @@ export interface ArticleFeedbackDeps {
 }
 
 /** Too many feedback requests from one client in the current window. */
-export class FeedbackThrottledError extends RetryableError {
-  readonly retryAfterSeconds: number;
-
+export class FeedbackThrottledError extends ThrottledError {
   constructor(retryAfterSeconds: number) {
-    super(`too many feedback requests; try again in ${retryAfterSeconds} s`);
-    this.retryAfterSeconds = retryAfterSeconds;
+    super(`too many feedback requests; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }
 
