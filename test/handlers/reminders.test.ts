@@ -4,6 +4,7 @@ import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
 import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
+import { RetryableError } from '../../functions/core/errors.ts';
 import type { Channel } from '../../functions/core/model.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
@@ -211,5 +212,34 @@ describe('reminder routes', () => {
 
     // Assess
     expect(answer.status).toBe(404);
+  });
+
+  it('answers 409 in-progress, not 500, when the reminder is being changed by another request', async () => {
+    // Prepare: a store that meets a concurrent write on every call
+    const busy = new Proxy(
+      {},
+      {
+        get: () => async () => {
+          throw new RetryableError('reminder rem-busy is being changed by another request');
+        },
+      },
+    );
+    const routes = makeRemindersHandler(() => ({
+      secret: new StaticShopSecret(SECRET),
+      clock: { now: () => NOW },
+      reminders: { reminders: busy, deferredSends: busy, clock: { now: () => NOW } } as never,
+    }));
+
+    // Act
+    const answer = await call(
+      request('DELETE', '/reminders/rem-busy', undefined, signedBy('DELETE', '/reminders/rem-busy')),
+      routes,
+    );
+
+    // Assess
+    expect(answer).toEqual({
+      status: 409,
+      body: { error: 'in-progress', reason: 'reminder rem-busy is being changed by another request' },
+    });
   });
 });
