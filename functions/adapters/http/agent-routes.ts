@@ -1,7 +1,8 @@
 /**
  * The agent API's routes and the OAuth scope each requires: the one list the handler routes by,
- * the CDK construct creates API Gateway routes (and their `authorizationScopes`) from, and the
- * sandbox's agent auth checks tokens against.
+ * the CDK construct creates API Gateway routes (and their `authorizationScopes`) from, the
+ * sandbox's agent auth checks tokens against, and the inbox app calls (`agentRequest`). Pure
+ * data and string functions: the browser bundle imports this file too.
  */
 
 /** Reading conversations, timelines and reports. */
@@ -67,6 +68,32 @@ export type AgentRouteKey = RouteKeyOf<(typeof AGENT_ROUTES)[number]>;
 
 export const routeKey = (route: AgentRoute): AgentRouteKey =>
   `${route.method} ${route.path}` as AgentRouteKey;
+
+type ParameterNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | ParameterNames<Rest>
+  : never;
+type PathOf<K extends string> = K extends `${string} ${infer P}` ? P : never;
+
+/** The path parameters a route takes: `{ id }` for `GET /conversations/{id}`, none for `GET /conversations`. */
+export type AgentRouteParams<K extends AgentRouteKey> = Readonly<Record<ParameterNames<PathOf<K>>, string>>;
+
+/**
+ * The method and the path (parameters filled in, each encoded as one path segment) of a call to
+ * the route `key`: what a client sends, from the same table API Gateway routes by.
+ */
+export function agentRequest<K extends AgentRouteKey>(
+  key: K,
+  params: AgentRouteParams<K>,
+): { readonly method: AgentRoute['method']; readonly path: string } {
+  const space = key.indexOf(' ');
+  const values = params as Readonly<Record<string, string>>;
+  const path = key.slice(space + 1).replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${key} needs its ${name}`);
+    return encodeURIComponent(value);
+  });
+  return { method: key.slice(0, space) as AgentRoute['method'], path };
+}
 
 const patternOf = (path: string): RegExp =>
   new RegExp(`^${path.replace(/\{(\w+)\}/g, (_, name: string) => `(?<${name}>[^/]+)`)}$`);

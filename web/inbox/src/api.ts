@@ -2,6 +2,11 @@
  * The agent API as the inbox calls it: bearer token, JSON in and out, the server's reason on
  * failure. A 401 gets one refresh of the token and one retry; after that the agent signs in again.
  */
+import {
+  type AgentRouteKey,
+  type AgentRouteParams,
+  agentRequest,
+} from '../../../functions/adapters/http/agent-routes.ts';
 import type { Session } from './auth.ts';
 import type {
   AttachmentInput,
@@ -28,9 +33,10 @@ export class ApiError extends Error {
 }
 
 interface Call {
-  readonly method?: 'GET' | 'POST';
   readonly body?: unknown;
   readonly idempotencyKey?: string;
+  /** The query string, for the routes that read one. */
+  readonly query?: URLSearchParams;
 }
 
 export class InboxApi {
@@ -39,17 +45,25 @@ export class InboxApi {
     private readonly session: Session,
   ) {}
 
-  private async call<T>(path: string, call: Call = {}, retried = false): Promise<T> {
+  /** One call of an agent route: its method and path come from the route table the API routes by. */
+  private async call<T, K extends AgentRouteKey = AgentRouteKey>(
+    route: K,
+    params: AgentRouteParams<K>,
+    call: Call = {},
+    retried = false,
+  ): Promise<T> {
+    const { method, path } = agentRequest(route, params);
     const headers: Record<string, string> = { authorization: `Bearer ${this.session.token()}` };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
-    const answer = await fetch(`${this.baseUrl}${path}`, {
-      method: call.method ?? 'GET',
+    const query = call.query ? `?${call.query}` : '';
+    const answer = await fetch(`${this.baseUrl}${path}${query}`, {
+      method,
       headers,
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
     });
     if (answer.status === 401 && !retried) {
-      if (await this.session.refresh()) return this.call(path, call, true);
+      if (await this.session.refresh()) return this.call<T, K>(route, params, call, true);
       this.session.signInAgain();
     }
     const text = await answer.text();
@@ -75,24 +89,25 @@ export class InboxApi {
     if (filters.label) query.set('label', filters.label);
     if (filters.unread) query.set('unread', 'true');
     query.set('limit', String(limit));
-    return this.call(`/conversations?${query}`);
+    return this.call('GET /conversations', {}, { query });
   }
 
   async conversation(id: string): Promise<ConversationDetail> {
     // `{ conversation, messages }`; older APIs answered the conversation's fields at the top level.
-    const answer = await this.call<Partial<ConversationDetail> & ConversationRow>(
-      `/conversations/${encodeURIComponent(id)}`,
-    );
+    const answer = await this.call<Partial<ConversationDetail> & ConversationRow>('GET /conversations/{id}', {
+      id,
+    });
     return { conversation: answer.conversation ?? answer, messages: answer.messages ?? [] };
   }
 
   customer(id: string): Promise<CustomerDetail> {
-    return this.call(`/customers/${encodeURIComponent(id)}`);
+    return this.call('GET /customers/{id}', { id });
   }
 
   async timeline(customerId: string): Promise<CustomerTimeline> {
     const answer = await this.call<Partial<CustomerTimeline> & { items?: CustomerTimeline['messages'] }>(
-      `/customers/${encodeURIComponent(customerId)}/timeline`,
+      'GET /customers/{id}/timeline',
+      { id: customerId },
     );
     return {
       ...(answer.customer ? { customer: answer.customer } : {}),
@@ -102,7 +117,7 @@ export class InboxApi {
   }
 
   cannedResponses(): Promise<{ items: CannedResponse[] }> {
-    return this.call('/canned-responses');
+    return this.call('GET /canned-responses', {});
   }
 
   reply(
@@ -110,70 +125,59 @@ export class InboxApi {
     input: { text: string; channel?: Channel; attachments?: AttachmentInput[] },
     idempotencyKey: string,
   ): Promise<unknown> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/replies`, {
-      method: 'POST',
-      body: input,
-      idempotencyKey,
-    });
+    return this.call('POST /conversations/{id}/replies', { id }, { body: input, idempotencyKey });
   }
 
   note(id: string, text: string, idempotencyKey: string): Promise<{ note: TimelineMessage }> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/notes`, {
-      method: 'POST',
-      body: { text },
-      idempotencyKey,
-    });
+    return this.call('POST /conversations/{id}/notes', { id }, { body: { text }, idempotencyKey });
   }
 
   assign(id: string, assignee: string | null): Promise<unknown> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/assign`, {
-      method: 'POST',
-      body: { assignee },
-    });
+    return this.call('POST /conversations/{id}/assign', { id }, { body: { assignee } });
   }
 
   status(id: string, status: 'open' | 'pending'): Promise<unknown> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/status`, { method: 'POST', body: { status } });
+    return this.call('POST /conversations/{id}/status', { id }, { body: { status } });
   }
 
   close(id: string): Promise<{ survey?: unknown }> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/close`, { method: 'POST', body: {} });
+    return this.call('POST /conversations/{id}/close', { id }, { body: {} });
   }
 
   labels(
     id: string,
     change: { add?: string[]; remove?: string[] },
   ): Promise<{ conversation: ConversationRow }> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/labels`, { method: 'POST', body: change });
+    return this.call('POST /conversations/{id}/labels', { id }, { body: change });
   }
 
   snooze(id: string, until: string): Promise<unknown> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/snooze`, { method: 'POST', body: { until } });
+    return this.call('POST /conversations/{id}/snooze', { id }, { body: { until } });
   }
 
   markRead(id: string): Promise<unknown> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/read`, { method: 'POST', body: {} });
+    return this.call('POST /conversations/{id}/read', { id }, { body: {} });
   }
 
   typing(id: string, state: 'start' | 'stop'): Promise<unknown> {
-    return this.call(`/conversations/${encodeURIComponent(id)}/typing`, { method: 'POST', body: { state } });
+    return this.call('POST /conversations/{id}/typing', { id }, { body: { state } });
   }
 
   mergeCustomers(sourceId: string, targetId: string): Promise<unknown> {
-    return this.call('/customers/merge', { method: 'POST', body: { sourceId, targetId } });
+    return this.call('POST /customers/merge', {}, { body: { sourceId, targetId } });
   }
 
   mergeConversations(sourceId: string, targetId: string): Promise<unknown> {
-    return this.call('/conversations/merge', { method: 'POST', body: { sourceId, targetId } });
+    return this.call('POST /conversations/merge', {}, { body: { sourceId, targetId } });
   }
 
   /** Presigned POST first, then the file straight to the object store; the reply names the key. */
   async upload(conversationId: string, file: File): Promise<AttachmentInput> {
     const contentType = file.type || 'application/octet-stream';
     const grant = await this.call<Upload>(
-      `/conversations/${encodeURIComponent(conversationId)}/attachments`,
+      'POST /conversations/{id}/attachments',
+      { id: conversationId },
       {
-        method: 'POST',
         body: { filename: file.name, contentType, size: file.size },
       },
     );
