@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { ADMIN_SCOPE, AGENT_READ_SCOPE, AGENT_WRITE_SCOPE } from '../functions/adapters/http/agent-routes.ts';
+import { GRAPH_API_VERSION, GRAPH_API_VERSION_PATTERN } from '../functions/channels/meta/graph-api.ts';
 import {
   agentAttachmentsSchema,
   chatAttachmentsSchema,
@@ -13,6 +14,7 @@ import {
   supportSettingsSchema,
 } from '../functions/core/config.ts';
 import { checkConfig } from '../functions/core/config-check.ts';
+import { DEFAULT_THROTTLES, throttleSchema } from './throttle.ts';
 
 /**
  * Deployment settings of one switchboard installation, read from the cdk.json context key
@@ -202,17 +204,10 @@ export const deploymentConfigSchema = z
         /** Graph API version of every call. */
         graphApiVersion: z
           .string()
-          .regex(/^v\d{1,3}\.\d$/, 'use a Graph API version such as "v21.0"')
-          .default('v21.0'),
+          .regex(GRAPH_API_VERSION_PATTERN, `use a Graph API version such as "${GRAPH_API_VERSION}"`)
+          .default(GRAPH_API_VERSION),
         /** Requests per second (and burst) the webhook route accepts before API Gateway answers 429. */
-        webhookThrottle: z
-          .object({
-            /** Requests (or frames) per second, sustained. */
-            rateLimit: z.number().positive().max(10_000),
-            /** Requests (or frames) taken at once above the rate. */
-            burstLimit: z.number().int().positive().max(5_000),
-          })
-          .default({ rateLimit: 100, burstLimit: 200 }),
+        webhookThrottle: throttleSchema.default(DEFAULT_THROTTLES.metaWebhook),
       })
       .optional(),
     /**
@@ -223,23 +218,9 @@ export const deploymentConfigSchema = z
     shop: z
       .object({
         /** Requests per second (and burst) on `/orders/events` before API Gateway answers 429. */
-        orderEventsThrottle: z
-          .object({
-            /** Requests (or frames) per second, sustained. */
-            rateLimit: z.number().positive().max(10_000),
-            /** Requests (or frames) taken at once above the rate. */
-            burstLimit: z.number().int().positive().max(5_000),
-          })
-          .default({ rateLimit: 50, burstLimit: 100 }),
+        orderEventsThrottle: throttleSchema.default(DEFAULT_THROTTLES.orderEvents),
         /** The same for the reminder routes. */
-        remindersThrottle: z
-          .object({
-            /** Requests (or frames) per second, sustained. */
-            rateLimit: z.number().positive().max(10_000),
-            /** Requests (or frames) taken at once above the rate. */
-            burstLimit: z.number().int().positive().max(5_000),
-          })
-          .default({ rateLimit: 20, burstLimit: 40 }),
+        remindersThrottle: throttleSchema.default(DEFAULT_THROTTLES.reminders),
         /**
          * Also accept the old signature of the body alone from requests without
          * X-Signature-Timestamp, while a shop moves to the timestamped one. It can be replayed:
@@ -277,14 +258,7 @@ export const deploymentConfigSchema = z
           })
           .optional(),
         /** Requests per second (and burst) on each agent route. */
-        throttle: z
-          .object({
-            /** Requests (or frames) per second, sustained. */
-            rateLimit: z.number().positive().max(10_000),
-            /** Requests (or frames) taken at once above the rate. */
-            burstLimit: z.number().int().positive().max(5_000),
-          })
-          .default({ rateLimit: 20, burstLimit: 40 }),
+        throttle: throttleSchema.default(DEFAULT_THROTTLES.agentApi),
         /**
          * Only the agent a conversation is assigned to may reply to it; others get 403 and must
          * assign it to themselves first. Off: any agent may reply.
@@ -397,14 +371,7 @@ export const deploymentConfigSchema = z
           )
           .optional(),
         /** Requests per second (and burst) on `POST /help/feedback`; the function also limits each client to 10 a minute. */
-        feedbackThrottle: z
-          .object({
-            /** Requests (or frames) per second, sustained. */
-            rateLimit: z.number().positive().max(10_000),
-            /** Requests (or frames) taken at once above the rate. */
-            burstLimit: z.number().int().positive().max(5_000),
-          })
-          .default({ rateLimit: 5, burstLimit: 10 }),
+        feedbackThrottle: throttleSchema.default(DEFAULT_THROTTLES.helpFeedback),
       })
       .refine((h) => (h.domainNames === undefined) === (h.certificateArn === undefined), {
         message: 'domainNames and certificateArn go together: a custom domain needs its certificate',
@@ -422,14 +389,7 @@ export const deploymentConfigSchema = z
     chat: z
       .object({
         /** Frames per second (and burst) the WebSocket API takes before it refuses. */
-        throttle: z
-          .object({
-            /** Requests (or frames) per second, sustained. */
-            rateLimit: z.number().positive().max(10_000),
-            /** Requests (or frames) taken at once above the rate. */
-            burstLimit: z.number().int().positive().max(5_000),
-          })
-          .default({ rateLimit: 50, burstLimit: 100 }),
+        throttle: throttleSchema.default(DEFAULT_THROTTLES.webSocket),
         ...chatSupportSchema.shape,
         /**
          * The shop's origins (`https://shop.example`) the widget runs on: the mail bucket's CORS

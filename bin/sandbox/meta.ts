@@ -11,6 +11,7 @@ import type { MetaSettings } from '../../functions/adapters/meta/meta-settings.t
 import { type MetaSecretName, StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { type Settings, socialInboundDeps } from '../../functions/adapters/wiring.ts';
+import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import { signMetaBody } from '../../functions/channels/meta/signature.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
@@ -89,7 +90,7 @@ export class SandboxMeta {
       const settings: MetaSettings = {
         graph: {
           baseUrl: graph.baseUrl,
-          apiVersion: 'v21.0',
+          apiVersion: GRAPH_API_VERSION,
           whatsappPhoneNumberId: SANDBOX_WHATSAPP_PHONE_NUMBER_ID,
         },
         secrets: new StaticMetaSecrets(SANDBOX_META_SECRETS),

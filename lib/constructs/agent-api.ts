@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import type { HttpMethod, IHttpRouteAuthorizer, ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpMethod, IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -10,6 +10,7 @@ import {
 } from '../../functions/adapters/http/agent-routes.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import type { Channel } from '../../functions/core/model.ts';
+import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { SupportHttpApi } from './http-api.ts';
 import type { MailStorage } from './mail-storage.ts';
@@ -40,8 +41,8 @@ export interface AgentApiProps {
    * @default - IAM auth: callers sign requests with SigV4 and need execute-api:Invoke
    */
   readonly jwt?: AgentJwtSettings;
-  /** @default { rateLimit: 20, burstLimit: 40 } */
-  readonly throttle?: ThrottleSettings;
+  /** @default DEFAULT_THROTTLES.agentApi */
+  readonly throttle?: Throttle;
   /**
    * Only a conversation's assignee may reply to it (others get 403).
    * @default false
@@ -96,7 +97,7 @@ export class AgentApi extends Construct {
           identitySource: ['$request.header.Authorization'],
         })
       : new HttpIamAuthorizer();
-    const throttle = props.throttle ?? { rateLimit: 20, burstLimit: 40 };
+    const throttle = props.throttle ?? DEFAULT_THROTTLES.agentApi;
     const requireScopes = props.jwt !== undefined && props.jwt.requireScopes !== false;
     for (const [index, route] of AGENT_ROUTES.entries()) {
       props.httpApi.addProtectedRoute(`Agent${index}`, {

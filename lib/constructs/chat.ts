@@ -6,6 +6,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { acknowledgeFinding } from '../nag.ts';
+import { DEFAULT_THROTTLES } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import type { SupportHttpApi } from './http-api.ts';
@@ -103,7 +104,7 @@ export class Chat extends Construct {
         path: '/chat/confirm',
         methods: [HttpMethod.GET],
         handler: this.confirmation.lambdaFunction,
-        throttle: { rateLimit: 10, burstLimit: 20 },
+        throttle: DEFAULT_THROTTLES.chatConfirm,
         authenticatedBy:
           'The link in the mail carries an HMAC-signed, expiring token naming the visitor and the address; the function verifies it (timing-safe) before linking anything.',
       });

@@ -28,6 +28,7 @@ import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { buildHelpCenter, FEEDBACK_PATH, writeHelpCenter } from '../../web/help/build/site.ts';
 import { acknowledgeBucketDeploymentCopier, acknowledgeFinding } from '../nag.ts';
+import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { SupportHttpApi } from './http-api.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
@@ -43,8 +44,8 @@ export interface HelpCenterProps {
   readonly domainNames?: readonly string[];
   /** An ACM certificate in us-east-1 covering `domainNames`. */
   readonly certificateArn?: string;
-  /** @default { rateLimit: 5, burstLimit: 10 } */
-  readonly feedbackThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** @default DEFAULT_THROTTLES.helpFeedback */
+  readonly feedbackThrottle?: Throttle;
   /** @default RemovalPolicy.DESTROY (the site is rebuilt from the articles on every deploy) */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -93,7 +94,7 @@ export class HelpCenter extends Construct {
       path: FEEDBACK_PATH,
       methods: [HttpMethod.POST],
       handler: this.feedbackFunction.lambdaFunction,
-      throttle: props.feedbackThrottle ?? { rateLimit: 5, burstLimit: 10 },
+      throttle: props.feedbackThrottle ?? DEFAULT_THROTTLES.helpFeedback,
       authenticatedBy:
         'anyone reading the help center may say whether an article helped; the body is validated against the published articles, each client gets a few requests a minute (a counter item in the table) and the route is throttled.',
     });

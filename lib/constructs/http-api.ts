@@ -9,13 +9,13 @@ import {
   HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
-  type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from '../nag.ts';
+import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { Encryption } from './encryption.ts';
 import { personalDataProtectionPolicy } from './log-data-protection.ts';
 
@@ -30,9 +30,9 @@ export interface SupportHttpApiProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /**
    * Throttling of every route that sets none of its own (requests per second, burst).
-   * @default { rateLimit: 50, burstLimit: 100 }
+   * @default DEFAULT_THROTTLES.httpApi
    */
-  readonly defaultThrottle?: ThrottleSettings;
+  readonly defaultThrottle?: Throttle;
 }
 
 export interface PublicRouteOptions {
@@ -41,7 +41,7 @@ export interface PublicRouteOptions {
   readonly methods: readonly HttpMethod[];
   readonly handler: IFunction;
   /** Throttling of these routes; tighter than the stage's when the caller is a known platform. */
-  readonly throttle: ThrottleSettings;
+  readonly throttle: Throttle;
   /**
    * Why the route has no API Gateway authorizer: how the handler authenticates the caller
    * instead (a signature over the body, a handshake token). Recorded with the cdk-nag APIG4
@@ -92,7 +92,7 @@ export class SupportHttpApi extends Construct {
       // The stage is made below, with access logs and throttling the default stage cannot take.
       createDefaultStage: false,
     });
-    const throttle = props.defaultThrottle ?? { rateLimit: 50, burstLimit: 100 };
+    const throttle = props.defaultThrottle ?? DEFAULT_THROTTLES.httpApi;
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -191,7 +191,7 @@ export interface ProtectedRouteOptions {
   readonly path: string;
   readonly methods: readonly HttpMethod[];
   readonly handler: IFunction;
-  readonly throttle: ThrottleSettings;
+  readonly throttle: Throttle;
   /** Who may call: an HttpJwtAuthorizer or HttpIamAuthorizer. */
   readonly authorizer: IHttpRouteAuthorizer;
   /**

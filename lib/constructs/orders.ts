@@ -6,6 +6,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { acknowledgeFinding } from '../nag.ts';
+import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import type { SupportHttpApi } from './http-api.ts';
@@ -21,8 +22,8 @@ export interface OrdersProps {
   readonly outboundQueue: IQueue;
   /** The WhatsApp phone number id, when WhatsApp notifications can be sent. */
   readonly whatsappPhoneNumberId?: string;
-  /** @default { rateLimit: 50, burstLimit: 100 } */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** @default DEFAULT_THROTTLES.orderEvents */
+  readonly throttle?: Throttle;
   /**
    * Also accept the old body-only signature from requests without X-Signature-Timestamp.
    * @default false
@@ -74,7 +75,7 @@ export class Orders extends Construct {
       path: '/orders/events',
       methods: [HttpMethod.POST],
       handler: this.function.lambdaFunction,
-      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      throttle: props.throttle ?? DEFAULT_THROTTLES.orderEvents,
       authenticatedBy:
         'the shop backend calls it with X-Signature-Timestamp and X-Signature-SHA256 (HMAC-SHA256 of timestamp, method, path and raw body with the shop secret from Secrets Manager), which the function verifies in constant time, within five minutes of its clock, before it parses anything.',
     });

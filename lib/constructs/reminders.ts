@@ -4,6 +4,7 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SupportConfig } from '../../functions/core/config.ts';
+import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { DeferredSends } from './deferred-sends.ts';
 import type { Encryption } from './encryption.ts';
@@ -21,8 +22,8 @@ export interface RemindersProps {
   readonly outboundQueue: IQueue;
   /** The shop's signing key (from the Orders construct). */
   readonly shopSecret: Secret;
-  /** @default { rateLimit: 20, burstLimit: 40 } */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** @default DEFAULT_THROTTLES.reminders */
+  readonly throttle?: Throttle;
   /**
    * Also accept the old body-only signature (the path for DELETE) without X-Signature-Timestamp.
    * @default false
@@ -63,7 +64,7 @@ export class Reminders extends Construct {
       path: '/reminders',
       methods: [HttpMethod.POST],
       handler: this.function.lambdaFunction,
-      throttle: props.throttle ?? { rateLimit: 20, burstLimit: 40 },
+      throttle: props.throttle ?? DEFAULT_THROTTLES.reminders,
       authenticatedBy:
         'the shop backend signs each request with X-Signature-SHA256 (HMAC-SHA256 of the raw body with the shop secret), verified in constant time by the function; the same scheme as order events, so the shop holds one key.',
     });
@@ -71,7 +72,7 @@ export class Reminders extends Construct {
       path: '/reminders/{id}',
       methods: [HttpMethod.DELETE],
       handler: this.function.lambdaFunction,
-      throttle: props.throttle ?? { rateLimit: 20, burstLimit: 40 },
+      throttle: props.throttle ?? DEFAULT_THROTTLES.reminders,
       authenticatedBy:
         'the shop backend signs the request path (/reminders/<id>) with X-Signature-SHA256 (HMAC-SHA256 with the shop secret), verified in constant time by the function, so a signature cancels only the reminder it names.',
     });

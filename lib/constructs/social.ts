@@ -4,8 +4,10 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { acknowledgeFinding } from '../nag.ts';
+import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import type { SupportHttpApi } from './http-api.ts';
@@ -25,10 +27,10 @@ export interface SocialProps {
   readonly dispatcher: SupportFunction;
   /** The WhatsApp Business phone number id messages are sent from (Meta's WhatsApp Manager). */
   readonly whatsappPhoneNumberId?: string;
-  /** @default 'v21.0' */
+  /** @default GRAPH_API_VERSION (functions/channels/meta/graph-api.ts) */
   readonly graphApiVersion?: string;
-  /** Throttling of the webhook route. @default { rateLimit: 100, burstLimit: 200 } */
-  readonly webhookThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Throttling of the webhook route. @default DEFAULT_THROTTLES.metaWebhook */
+  readonly webhookThrottle?: Throttle;
   /** Deliveries of one webhook body before it moves to the DLQ. @default 5 */
   readonly maxReceiveCount?: number;
 }
@@ -109,7 +111,7 @@ export class Social extends Construct {
 
     const dispatcher = props.dispatcher.lambdaFunction;
     dispatcher.addEnvironment('META_ACCESS_TOKEN_ARN', this.accessToken.secretArn);
-    dispatcher.addEnvironment('META_GRAPH_API_VERSION', props.graphApiVersion ?? 'v21.0');
+    dispatcher.addEnvironment('META_GRAPH_API_VERSION', props.graphApiVersion ?? GRAPH_API_VERSION);
     if (props.whatsappPhoneNumberId)
       dispatcher.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', props.whatsappPhoneNumberId);
     grantSecretRead(dispatcher, this.accessToken, props.encryption);
@@ -118,7 +120,7 @@ export class Social extends Construct {
       path: '/webhooks/meta',
       methods: [HttpMethod.GET, HttpMethod.POST],
       handler: webhook,
-      throttle: props.webhookThrottle ?? { rateLimit: 100, burstLimit: 200 },
+      throttle: props.webhookThrottle ?? DEFAULT_THROTTLES.metaWebhook,
       authenticatedBy:
         'Meta calls it without AWS credentials; the function verifies X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret) before anything is queued, and the GET handshake with the verify token.',
     });

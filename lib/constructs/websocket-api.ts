@@ -13,6 +13,7 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
+import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import { accessLogGroup, acknowledgeSynchronousInvocation } from './http-api.ts';
@@ -32,8 +33,8 @@ export interface SupportWebSocketApiProps {
    * client ids (config `agents.jwt`, or the stack's user pool). Absent: agents cannot connect.
    */
   readonly agentTokens?: { readonly issuer: string; readonly audience: readonly string[] };
-  /** Frames per second (and burst) across the API before API Gateway refuses. @default { rateLimit: 50, burstLimit: 100 } */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Frames per second (and burst) across the API before API Gateway refuses. @default DEFAULT_THROTTLES.webSocket */
+  readonly throttle?: Throttle;
   /** @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
@@ -109,7 +110,7 @@ export class SupportWebSocketApi extends Construct {
       webSocketApi: this.api,
       stageName: 'live',
       autoDeploy: true,
-      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      throttle: props.throttle ?? DEFAULT_THROTTLES.webSocket,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
         // No source IP, user agent or query string: the query carries the visitor's or agent's token.

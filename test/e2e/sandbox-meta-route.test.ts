@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_META_SECRETS } from '../../bin/sandbox/meta.ts';
+import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import { signMetaBody } from '../../functions/channels/meta/signature.ts';
 import { sandboxServerForTests } from '../support/sandbox-server.ts';
 import { whatsappTextDelivery } from '../support/whatsapp-webhook.ts';
@@ -68,7 +69,7 @@ describe('the sandbox serves /webhooks/meta like API Gateway', () => {
       expect.objectContaining({ channel: 'whatsapp', to: '+905339876543' }),
     ]);
     expect(sandbox.engine.meta.graph.calls).toEqual([
-      expect.objectContaining({ path: '/v21.0/106540352242922/messages', status: 200 }),
+      expect.objectContaining({ path: `/${GRAPH_API_VERSION}/106540352242922/messages`, status: 200 }),
     ]);
   });
 

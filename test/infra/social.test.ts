@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import { parseDeploymentConfig } from '../../lib/config.ts';
 import { exampleConfig, META_SECTION, synthesizeSwitchboard } from './synth.ts';
 
@@ -144,7 +145,7 @@ describe('social messaging infrastructure (Meta)', () => {
     };
     expect(fn.Properties.Environment.Variables).toMatchObject({
       META_ACCESS_TOKEN_ARN: { Ref: expect.stringMatching(/AccessToken/) },
-      META_GRAPH_API_VERSION: 'v21.0',
+      META_GRAPH_API_VERSION: GRAPH_API_VERSION,
       WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
     });
     const statements = statementsOf(template, roleOf(template, dispatcherId));

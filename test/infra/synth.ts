@@ -5,6 +5,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll } from 'vitest';
+import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import { type DeploymentConfigInput, parseDeploymentConfig } from '../../lib/config.ts';
 import { type InboxAppFiles, writeInboxApp } from '../../lib/inbox-app.ts';
 import { addSwitchboard } from '../../lib/switchboard-app.ts';
@@ -27,7 +28,7 @@ export function exampleConfig(): DeploymentConfigInput {
 /** A Meta section (WhatsApp, Messenger, Instagram), for tests of a deployment that has it. */
 export const META_SECTION = {
   whatsappPhoneNumberId: '106540352242922',
-  graphApiVersion: 'v21.0',
+  graphApiVersion: GRAPH_API_VERSION,
   webhookThrottle: { rateLimit: 100, burstLimit: 200 },
 } as const satisfies DeploymentConfigInput['meta'];
 

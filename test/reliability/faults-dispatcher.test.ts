@@ -19,6 +19,7 @@ import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamodb/pr
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { type DeadLetters, SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { dispatcherDeps } from '../../functions/adapters/wiring.ts';
+import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { settingsFor } from '../support/builders.ts';
@@ -216,7 +217,7 @@ function dispatcher(delayed: string[], deadLetters?: DeadLetters, dynamo = stand
     meta: {
       graph: {
         baseUrl: 'https://graph.invalid',
-        apiVersion: 'v21.0',
+        apiVersion: GRAPH_API_VERSION,
         whatsappPhoneNumberId: '106540352242922',
       },
       secrets: new StaticMetaSecrets({ appSecret: 'a', verifyToken: 'v', accessToken: 't' }),

@@ -13,6 +13,7 @@ import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { logger } from '../../functions/adapters/observability.ts';
 import { dispatcherDeps } from '../../functions/adapters/wiring.ts';
 import { parseInboundEmail } from '../../functions/channels/email/parse-inbound-email.ts';
+import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import { parseMetaWebhook } from '../../functions/channels/meta/parse-webhook.ts';
 import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
 import type { InboundMessage, OutboundRequest } from '../../functions/core/model.ts';
@@ -236,7 +237,7 @@ async function dispatchThroughFailingSenders(
       meta: {
         graph: {
           baseUrl: 'https://graph.invalid',
-          apiVersion: 'v21.0',
+          apiVersion: GRAPH_API_VERSION,
           whatsappPhoneNumberId: '106540352242922',
         },
         secrets: new StaticMetaSecrets({ appSecret: 'a', verifyToken: 'v', accessToken: 't' }),

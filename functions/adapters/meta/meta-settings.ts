@@ -1,4 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { GRAPH_API_VERSION } from '../../channels/meta/graph-api.ts';
 import { ConfigurationError } from '../../core/errors.ts';
 import type { Channel } from '../../core/model.ts';
 import type { ChannelSender } from '../../core/ports.ts';
@@ -15,7 +16,6 @@ export interface MetaSettings {
 }
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
-export const DEFAULT_GRAPH_API_VERSION = 'v21.0';
 
 /**
  * META_* variables, set by the CDK stack: the secrets' ARNs (META_APP_SECRET_ARN,
@@ -35,7 +35,7 @@ export function metaSettingsFromEnvironment(env: NodeJS.ProcessEnv): MetaSetting
   return {
     graph: {
       baseUrl,
-      apiVersion: env.META_GRAPH_API_VERSION || DEFAULT_GRAPH_API_VERSION,
+      apiVersion: env.META_GRAPH_API_VERSION || GRAPH_API_VERSION,
       whatsappPhoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID || undefined,
     },
     secrets: new SecretsManagerMetaSecrets(arns),

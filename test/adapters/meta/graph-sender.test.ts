@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GraphStandIn } from '../../../bin/sandbox/graph-stand-in.ts';
 import { GraphApiSender } from '../../../functions/adapters/meta/graph-sender.ts';
 import { StaticMetaSecrets } from '../../../functions/adapters/meta/secrets.ts';
+import { GRAPH_API_VERSION } from '../../../functions/channels/meta/graph-api.ts';
 import { PermanentDeliveryError, RetryableError } from '../../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../../functions/core/model.ts';
 import { acknowledgementRequest } from '../../support/builders.ts';
@@ -21,7 +22,7 @@ afterAll(async () => {
 beforeEach(() => {
   graph.calls.length = 0;
   sender = new GraphApiSender(
-    { baseUrl: graph.baseUrl, apiVersion: 'v21.0', whatsappPhoneNumberId: '106540352242922' },
+    { baseUrl: graph.baseUrl, apiVersion: GRAPH_API_VERSION, whatsappPhoneNumberId: '106540352242922' },
     new StaticMetaSecrets({ appSecret: 'unused', verifyToken: 'unused', accessToken: TOKEN }),
   );
 });
@@ -46,7 +47,7 @@ describe('GraphApiSender over HTTP (local Graph API stand-in)', () => {
     expect(sent.providerMessageId).toMatch(/^wamid\./);
     expect(graph.calls).toHaveLength(1);
     expect(graph.calls[0]).toMatchObject({
-      path: '/v21.0/106540352242922/messages',
+      path: `/${GRAPH_API_VERSION}/106540352242922/messages`,
       authorization: `Bearer ${TOKEN}`,
       body: {
         messaging_product: 'whatsapp',
@@ -84,7 +85,7 @@ describe('GraphApiSender over HTTP (local Graph API stand-in)', () => {
       // Assess
       expect(sent.providerMessageId).toMatch(/^m_/);
       expect(graph.calls[0]).toMatchObject({
-        path: '/v21.0/me/messages',
+        path: `/${GRAPH_API_VERSION}/me/messages`,
         body: {
           recipient: { id: '6789012345678901' },
           messaging_type: 'RESPONSE',
@@ -157,7 +158,7 @@ describe('GraphApiSender over HTTP (local Graph API stand-in)', () => {
   it('treats a wrong token as a permanent refusal (401)', async () => {
     // Prepare
     const wrong = new GraphApiSender(
-      { baseUrl: graph.baseUrl, apiVersion: 'v21.0', whatsappPhoneNumberId: '1' },
+      { baseUrl: graph.baseUrl, apiVersion: GRAPH_API_VERSION, whatsappPhoneNumberId: '1' },
       new StaticMetaSecrets({ appSecret: 'x', verifyToken: 'x', accessToken: 'wrong' }),
     );
 
@@ -168,7 +169,7 @@ describe('GraphApiSender over HTTP (local Graph API stand-in)', () => {
   it('retries when the Graph API cannot be reached', async () => {
     // Prepare
     const unreachable = new GraphApiSender(
-      { baseUrl: 'http://127.0.0.1:1', apiVersion: 'v21.0', whatsappPhoneNumberId: '1' },
+      { baseUrl: 'http://127.0.0.1:1', apiVersion: GRAPH_API_VERSION, whatsappPhoneNumberId: '1' },
       new StaticMetaSecrets({ appSecret: 'x', verifyToken: 'x', accessToken: TOKEN }),
     );
 
@@ -179,7 +180,7 @@ describe('GraphApiSender over HTTP (local Graph API stand-in)', () => {
   it('picks the per-channel token from a JSON access-token secret', async () => {
     // Prepare
     const perChannel = new GraphApiSender(
-      { baseUrl: graph.baseUrl, apiVersion: 'v21.0', whatsappPhoneNumberId: '1' },
+      { baseUrl: graph.baseUrl, apiVersion: GRAPH_API_VERSION, whatsappPhoneNumberId: '1' },
       new StaticMetaSecrets({
         appSecret: 'x',
         verifyToken: 'x',

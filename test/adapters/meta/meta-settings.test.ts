@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metaSenders, metaSettingsFromEnvironment } from '../../../functions/adapters/meta/meta-settings.ts';
 import { accessTokenFor, SecretsManagerMetaSecrets } from '../../../functions/adapters/meta/secrets.ts';
+import { GRAPH_API_VERSION } from '../../../functions/channels/meta/graph-api.ts';
 import { ConfigurationError } from '../../../functions/core/errors.ts';
 
 const secretsManager = mockClient(SecretsManagerClient);
@@ -29,7 +30,7 @@ describe('metaSettingsFromEnvironment', () => {
     // Assess
     expect(settings?.graph).toEqual({
       baseUrl: 'https://graph.facebook.com',
-      apiVersion: 'v21.0',
+      apiVersion: GRAPH_API_VERSION,
       whatsappPhoneNumberId: '106540352242922',
     });
     expect(Object.keys(senders).sort()).toEqual(['instagram', 'messenger', 'whatsapp']);
