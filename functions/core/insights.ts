@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import * as z from 'zod';
 import { addBusinessMinutes, businessMinutesBetween } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
 import { InvalidInputError } from './errors.ts';
@@ -321,24 +322,28 @@ async function breach(
   return true;
 }
 
+const NO_CONVERSATION = 'the response deadline names no valid conversation';
+const NO_DUE_TIME = 'the response deadline has no valid due time';
+
+/** A deadline check as it travels on the outbound queue (`"type": "response-deadline"`). */
+export const responseDeadlineDueSchema = z.object({
+  type: z.literal('response-deadline'),
+  conversationId: z.string({ error: NO_CONVERSATION }).min(1, NO_CONVERSATION).max(200, NO_CONVERSATION),
+  target: z.enum(['first-response', 'resolution'], { error: 'the response deadline has an unknown target' }),
+  due: z
+    .string({ error: NO_DUE_TIME })
+    .refine((due) => !Number.isNaN(Date.parse(due)), NO_DUE_TIME)
+    .transform((due) => new Date(due).toISOString()),
+}) satisfies z.ZodType<ResponseDeadlineDue>;
+
 /** A deadline check as it travels on the outbound queue, or undefined when the body is something else. */
 export function responseDeadlineOf(body: unknown): ResponseDeadlineDue | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
-  const candidate = body as Record<string, unknown>;
-  if (candidate.type !== 'response-deadline') return undefined;
-  const { conversationId, target, due } = candidate;
-  if (typeof conversationId !== 'string' || conversationId.length === 0 || conversationId.length > 200) {
-    throw new InvalidInputError('the response deadline names no valid conversation', {
-      field: 'conversationId',
-    });
-  }
-  if (target !== 'first-response' && target !== 'resolution') {
-    throw new InvalidInputError('the response deadline has an unknown target', { field: 'target' });
-  }
-  if (typeof due !== 'string' || Number.isNaN(Date.parse(due))) {
-    throw new InvalidInputError('the response deadline has no valid due time', { field: 'due' });
-  }
-  return { type: 'response-deadline', conversationId, target, due: new Date(due).toISOString() };
+  if ((body as { type?: unknown }).type !== 'response-deadline') return undefined;
+  const parsed = responseDeadlineDueSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new InvalidInputError(issue?.message ?? NO_CONVERSATION, { field: issue?.path.join('.') });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 import * as z from 'zod';
+import { InvalidInputError } from './errors.ts';
+import { responseDeadlineDueSchema } from './insights.ts';
 import { CHANNELS, type OutboundRequest } from './model.ts';
+import { reminderQueueMessageSchema } from './reminders.ts';
+import { firstIssue } from './validation.ts';
 
 /** The outbound queue's message body. Anything that does not match is refused with its reason. */
 export const outboundRequestSchema = z.object({
@@ -48,3 +52,34 @@ export const outboundRequestSchema = z.object({
     .max(10)
     .optional(),
 }) satisfies z.ZodType<OutboundRequest>;
+
+/**
+ * Every kind of message the outbound queue carries, told apart by `type`: a send (no `type`, the
+ * queue's first kind), a due reminder (`reminder`: a stored one by id, or a whole one from an
+ * external scheduler) and a response-time deadline (`response-deadline`). The dispatcher parses
+ * each record once with this, and branches on `type`.
+ */
+export const outboundQueueMessageSchema = z.discriminatedUnion('type', [
+  outboundRequestSchema.extend({ type: z.undefined().optional() }),
+  // Two shapes share the one `type`: the reminder schema tells them apart.
+  z
+    .object({ type: z.literal('reminder') })
+    .loose()
+    .pipe(reminderQueueMessageSchema),
+  responseDeadlineDueSchema,
+]);
+export type OutboundQueueMessage = z.infer<typeof outboundQueueMessageSchema>;
+
+/** An outbound queue record's body, parsed; InvalidInputError with the first wrong field otherwise. */
+export function parseOutboundQueueMessage(body: string): OutboundQueueMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw new InvalidInputError('the outbound message body is not JSON', { cause: error });
+  }
+  const parsed = outboundQueueMessageSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const { field, reason } = firstIssue(parsed.error, json);
+  throw new InvalidInputError(`the outbound message is malformed: ${reason}`, { field });
+}

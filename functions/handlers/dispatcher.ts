@@ -2,7 +2,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
 import { dispatcherClients } from '../adapters/function-clients.ts';
 import { countDispatch, countMetric, METRIC, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
@@ -11,32 +10,9 @@ import { type RetryBackoff, SqsRetryBackoff } from '../adapters/sqs/retry-backof
 import { dispatcherDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
-import { checkResponseDeadline, responseDeadlineOf } from '../core/insights.ts';
-import { outboundRequestSchema } from '../core/outbound-request-schema.ts';
-import { type FireReminderDeps, fireReminder, reminderQueueMessageOf } from '../core/reminders.ts';
-
-/** The body as JSON, or undefined (parseOutboundRecord then says why it is refused). */
-function safeJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-export function parseOutboundRecord(record: SQSRecord) {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    throw new InvalidInputError('the outbound message body is not JSON', { cause: error });
-  }
-  const parsed = outboundRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new InvalidInputError(`the outbound message is malformed: ${z.prettifyError(parsed.error)}`);
-  }
-  return parsed.data;
-}
+import { checkResponseDeadline } from '../core/insights.ts';
+import { parseOutboundQueueMessage } from '../core/outbound-request-schema.ts';
+import { type FireReminderDeps, fireReminder } from '../core/reminders.ts';
 
 /**
  * `getBackoff` delays the next try of a record that failed for a passing reason; without it the
@@ -53,28 +29,27 @@ export function makeDispatcherHandler(
   const dispatchRecord = async (record: SQSRecord): Promise<void> => {
     const log = { sqsMessageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
     try {
-      const deadline = responseDeadlineOf(safeJson(record.body));
-      if (deadline) {
+      const message = parseOutboundQueueMessage(record.body);
+      if (message.type === 'response-deadline') {
         // A response-time deadline: held until due, then a missed target is a breach.
         const { insights } = getDeps();
         if (!insights) throw new InvalidInputError('this dispatcher does not track response times');
-        const check = await checkResponseDeadline(insights, deadline);
+        const check = await checkResponseDeadline(insights, message);
         logger.info('response deadline handled', {
           ...log,
-          conversationId: deadline.conversationId,
-          target: deadline.target,
+          conversationId: message.conversationId,
+          target: message.target,
           status: check.status,
         });
         return;
       }
-      const reminder = reminderQueueMessageOf(safeJson(record.body));
-      if (reminder) {
+      if (message.type === 'reminder') {
         // A due reminder (its schedule fired, or an external scheduler queued it): channel,
         // consent and quiet hours are decided now, then it is sent like any other message.
         const deps = getDeps();
         if (!('reminders' in deps))
           throw new InvalidInputError('this dispatcher is not set up for reminders');
-        const fired = await fireReminder(deps, reminder);
+        const fired = await fireReminder(deps, message);
         logger.info('reminder handled', {
           ...log,
           reminderId: fired.reminderId,
@@ -83,7 +58,7 @@ export function makeDispatcherHandler(
         });
         return;
       }
-      const request = parseOutboundRecord(record);
+      const request = message;
       const result = await dispatchOutbound(getDeps(), request);
       countDispatch(request, result);
       logger.info('outbound message handled', {
@@ -116,15 +91,17 @@ export function makeDispatcherHandler(
       throw error;
     }
   };
-  return middy(
-    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      // One record at a time: a batch shares one customer's sends and one SES rate.
-      processPartialResponse(event, withDeadLetters(dispatchRecord, getDeadLetters), processor, {
-        context,
-        processInParallel: false,
-        throwOnFullBatchFailure: false,
-      }),
-  )
+  return middy(async function dispatchOutboundBatch(
+    event: SQSEvent,
+    context: Context,
+  ): Promise<SQSBatchResponse> {
+    // One record at a time: a batch shares one customer's sends and one SES rate.
+    return processPartialResponse(event, withDeadLetters(dispatchRecord, getDeadLetters), processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+  })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsMiddleware());
 }
