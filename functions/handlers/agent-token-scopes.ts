@@ -26,7 +26,7 @@ const tokenEventSchema = z
  * scope either (Cognito then issues the token without it), never an error that blocks sign-in.
  */
 export function makeAgentTokenScopesHandler() {
-  return middy(async (event: unknown): Promise<unknown> => {
+  return middy(async function issueAgentTokenScopes(event: unknown): Promise<unknown> {
     const parsed = tokenEventSchema.safeParse(event);
     const groups = parsed.success ? (parsed.data.request.groupConfiguration?.groupsToOverride ?? []) : [];
     if (!parsed.success) logger.warn('token event not understood; admin scope withheld');

@@ -48,7 +48,7 @@ export interface SocketAuthorizerDeps {
  */
 export function makeChatAuthorizerHandler(deps: SocketAuthorizerDeps) {
   const clock = deps.clock ?? systemClock;
-  return middy(async (event: unknown): Promise<ChatAuthorizerResult> => {
+  return middy(async function authorizeSocketConnect(event: unknown): Promise<ChatAuthorizerResult> {
     const parsed = authorizerEventSchema.safeParse(event);
     const methodArn = parsed.success ? parsed.data.methodArn : '*';
     const policy = (effect: 'Allow' | 'Deny') => ({

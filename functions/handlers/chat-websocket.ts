@@ -69,7 +69,7 @@ export function makeChatWebSocketHandler(
 ) {
   // Per function instance: which conversation each visitor types into, and when agents last heard.
   const typingRelay = new VisitorTypingRelay();
-  return middy(async (event: unknown): Promise<ChatRouteResult> => {
+  return middy(async function handleSocketRoute(event: unknown): Promise<ChatRouteResult> {
     const parsed = routeEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidInputError(`not a WebSocket route event: ${z.prettifyError(parsed.error)}`);

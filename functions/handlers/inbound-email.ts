@@ -51,7 +51,7 @@ const sesReceiptEventSchema = z.object({
 });
 
 export function makeInboundEmailHandler(getDeps: () => InboundEmailDeps) {
-  return middy(async (event: unknown): Promise<ReceiveInboundResult[]> => {
+  return middy(async function receiveInboundEmail(event: unknown): Promise<ReceiveInboundResult[]> {
     const parsed = sesReceiptEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidInputError(`not an SES receipt event: ${z.prettifyError(parsed.error)}`);

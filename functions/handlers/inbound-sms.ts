@@ -30,7 +30,7 @@ const snsEventSchema = z.object({
 });
 
 export function makeInboundSmsHandler(getDeps: () => ReceiveInboundDeps) {
-  return middy(async (event: unknown): Promise<ReceiveInboundResult[]> => {
+  return middy(async function receiveInboundSms(event: unknown): Promise<ReceiveInboundResult[]> {
     const parsed = snsEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidInputError(`not an SNS notification: ${z.prettifyError(parsed.error)}`);

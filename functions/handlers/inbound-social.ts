@@ -95,15 +95,17 @@ export function makeInboundSocialHandler(
       throw error;
     }
   };
-  return middy(
-    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, withDeadLetters(processRecord, getDeadLetters), processor, {
-        context,
-        // One record at a time (see processMetaDelivery).
-        processInParallel: false,
-        throwOnFullBatchFailure: false,
-      }),
-  )
+  return middy(async function receiveMetaDeliveries(
+    event: SQSEvent,
+    context: Context,
+  ): Promise<SQSBatchResponse> {
+    return processPartialResponse(event, withDeadLetters(processRecord, getDeadLetters), processor, {
+      context,
+      // One record at a time (see processMetaDelivery).
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+  })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsMiddleware());
 }

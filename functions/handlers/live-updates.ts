@@ -35,7 +35,7 @@ const streamEventSchema = z.object({
  * Lambda retries it, bisects it, and after its retries hands it to the on-failure queue.
  */
 export function makeLiveUpdatesHandler(getDeps: () => AgentSocketDeps) {
-  return middy(async (event: unknown): Promise<DynamoDBBatchResponse> => {
+  return middy(async function publishLiveUpdates(event: unknown): Promise<DynamoDBBatchResponse> {
     const parsed = streamEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidInputError(`not a DynamoDB Streams event: ${z.prettifyError(parsed.error)}`);

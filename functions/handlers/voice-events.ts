@@ -17,7 +17,7 @@ import {
  * queue: a malformed event is kept there with its reason, never dropped.
  */
 export function makeVoiceEventsHandler(getDeps: () => ContactEventDeps) {
-  return middy(async (event: unknown): Promise<ContactEventResult> => {
+  return middy(async function handleContactEvent(event: unknown): Promise<ContactEventResult> {
     const parsed = (() => {
       try {
         return parseContactEvent(event);

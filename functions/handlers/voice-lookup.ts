@@ -23,7 +23,7 @@ export type VoiceLookupResponse = CallerAttributes & { readonly lookup: 'ok' | '
  * caller we do not know.
  */
 export function makeVoiceLookupHandler(getDeps: () => CallerLookupDeps) {
-  return middy(async (event: unknown): Promise<VoiceLookupResponse> => {
+  return middy(async function lookUpCallerForFlow(event: unknown): Promise<VoiceLookupResponse> {
     let deps: CallerLookupDeps | undefined;
     try {
       deps = getDeps();
