@@ -30,6 +30,7 @@ import { buildHelpCenter, FEEDBACK_PATH, writeHelpCenter } from '../../web/help/
 import { acknowledgeBucketDeploymentCopier, acknowledgeFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { SupportHttpApi } from './http-api.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 export interface HelpCenterProps {
@@ -55,7 +56,7 @@ export interface HelpCenterProps {
  * `POST /help/feedback` on the HTTP API, reached through the same distribution so the pages post
  * to their own origin.
  */
-export class HelpCenter extends Construct {
+export class HelpCenter extends Construct implements Monitored {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   readonly feedbackFunction: SupportFunction;
@@ -212,5 +213,13 @@ export class HelpCenter extends Construct {
   /** HELP_BASE_URL: acknowledgements of `fn` link help-center articles there. */
   bindSiteUrl(fn: SupportFunction): void {
     fn.lambdaFunction.addEnvironment('HELP_BASE_URL', this.baseUrl);
+  }
+
+  /** The distribution's address as an output. */
+  addMonitoring(_monitoring: Monitoring): void {
+    stackOutput(this, 'HelpCenterUrl', {
+      value: `https://${this.distribution.distributionDomainName}`,
+      description: "The help center distribution (point help.baseUrl's host at it, or use it as baseUrl)",
+    });
   }
 }
