@@ -1,10 +1,10 @@
-import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Channel } from '../functions/core/model.ts';
 import type { InboxAppConfig, InboxSignIn } from '../web/inbox/app-config.ts';
 import { type DeploymentConfig, DeploymentConfigError } from './config.ts';
 import { AgentApi } from './constructs/agent-api.ts';
-import { ADMIN_GROUP_NAME, AgentSignIn } from './constructs/agent-sign-in.ts';
+import { AgentSignIn } from './constructs/agent-sign-in.ts';
 import { Chat } from './constructs/chat.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
@@ -16,7 +16,7 @@ import { InboundEmail } from './constructs/inbound-email.ts';
 import { InboxHosting } from './constructs/inbox-hosting.ts';
 import { LiveUpdates } from './constructs/live-updates.ts';
 import { MailStorage } from './constructs/mail-storage.ts';
-import { Observability } from './constructs/observability.ts';
+import { type Monitored, Observability } from './constructs/observability.ts';
 import { Orders } from './constructs/orders.ts';
 import { Outbound } from './constructs/outbound.ts';
 import { Reminders } from './constructs/reminders.ts';
@@ -324,10 +324,6 @@ export class SwitchboardStack extends Stack {
           if (fn) this.generatedAnswers.grantAnswering(fn);
         }
       }
-      new CfnOutput(this, 'HelpCenterUrl', {
-        value: `https://${this.helpCenter.distribution.distributionDomainName}`,
-        description: "The help center distribution (point help.baseUrl's host at it, or use it as baseUrl)",
-      });
     }
 
     // Agents' typing signals reach the visitor's sockets.
@@ -379,205 +375,26 @@ export class SwitchboardStack extends Stack {
       encryption: this.encryption,
       alarmEmail: config.alarmEmail,
     });
-    this.observability.alarmOnDeadLetters(
-      'Outbound',
-      this.outbound.deadLetterQueue,
-      'An outbound message (acknowledgement, reply or notification) could not be sent after repeated tries.',
-    );
-    this.observability.alarmOnDeadLetters(
-      'InboundEmail',
-      this.inboundEmail.failedEventQueue,
-      'A received email could not be processed after Lambda retried it; its raw copy is still in the mail bucket.',
-    );
-    this.observability.alarmOnFunction(
-      'InboundEmail',
-      this.inboundEmail.function.lambdaFunction,
-      'Inbound email processing',
-    );
-    if (this.sms) {
-      this.observability.alarmOnDeadLetters(
-        'InboundSms',
-        this.sms.failedEventQueue,
-        'A received SMS could not be processed after Lambda retried it (or SNS could not deliver it); the event is in this queue.',
-      );
-      this.observability.alarmOnFunction(
-        'InboundSms',
-        this.sms.function.lambdaFunction,
-        'Inbound SMS processing',
-      );
-      new CfnOutput(this, 'InboundSmsTopicArn', {
-        value: this.sms.topic.topicArn,
-        description:
-          'Two-way SMS destination: set it on the phone number (End User Messaging SMS, two-way SMS, SNS topic)',
-      });
-    }
-    this.observability.alarmOnFunction(
-      'Dispatcher',
-      this.outbound.dispatcher.lambdaFunction,
-      'Outbound dispatching',
-    );
-    this.observability.alarmOnDeadLetters(
-      'DeferredSends',
-      this.deferredSends.deadLetterQueue,
-      'A send held for quiet hours came due but EventBridge Scheduler could not put it on the outbound queue.',
-    );
-    if (this.reminders) {
-      this.observability.alarmOnDeadLetters(
-        'ReminderSchedules',
-        this.reminders.schedules.deadLetterQueue,
-        'A reminder came due but EventBridge Scheduler could not put it on the outbound queue.',
-      );
-    }
-
-    if (this.orders && this.reminders && this.httpApi) {
-      this.observability.alarmOnFunction('OrderEvents', this.orders.function.lambdaFunction, 'Order events');
-      this.observability.alarmOnFunction('Reminders', this.reminders.function.lambdaFunction, 'Reminders');
-      new CfnOutput(this, 'OrderEventsUrl', {
-        value: `${this.httpApi.url}/orders/events`,
-        description: 'Where the shop POSTs signed order events',
-      });
-      new CfnOutput(this, 'RemindersUrl', {
-        value: `${this.httpApi.url}/reminders`,
-        description: 'Where the shop POSTs signed reminder requests (DELETE /reminders/{id} cancels)',
-      });
-      new CfnOutput(this, 'ShopSecretArn', {
-        value: this.orders.shopSecret.secretArn,
-        description:
-          'The shop signing key: read it (aws secretsmanager get-secret-value) into the shop, or put your own',
-      });
-    }
-    if (this.liveUpdates && this.webSocketApi) {
-      this.observability.alarmOnDeadLetters(
-        'LiveUpdates',
-        this.liveUpdates.deadLetterQueue,
-        "Agents' live-update notices of a stream batch could not be posted after retries; inboxes catch up when they refetch.",
-      );
-      this.observability.alarmOnFunction(
-        'LiveUpdates',
-        this.liveUpdates.consumer.lambdaFunction,
-        "Agents' live updates",
-      );
-      new CfnOutput(this, 'AgentWebSocketUrl', {
-        value: this.webSocketApi.url,
-        description:
-          "Agents' inboxes connect here with ?agentToken=<JWT> (webSocketUrl in the inbox's config.json)",
-      });
-    }
-    if (this.agentApi && this.httpApi) {
-      this.observability.alarmOnFunction('AgentApi', this.agentApi.function.lambdaFunction, 'The agent API');
-      new CfnOutput(this, 'AgentApiUrl', {
-        value: this.httpApi.url,
-        description:
-          config.agents?.jwt || this.agentSignIn
-            ? 'The agent API (GET /conversations, …): send the agent JWT as Authorization: Bearer <token>'
-            : 'The agent API (GET /conversations, …): sign requests with SigV4 (IAM auth, execute-api:Invoke)',
-      });
-    }
-    if (this.inbox) {
-      new CfnOutput(this, 'InboxUrl', {
-        value: this.inbox.url,
-        description: 'The agent inbox (sign in with an agent account)',
-      });
-      if (config.agents?.inbox?.domainName) {
-        new CfnOutput(this, 'InboxDistributionDomainName', {
-          value: this.inbox.distribution.distributionDomainName,
-          description: `Point ${config.agents.inbox.domainName} at it (CNAME, or a Route 53 alias)`,
-        });
-      }
-    }
-    if (this.agentSignIn) {
-      new CfnOutput(this, 'AgentUserPoolId', {
-        value: this.agentSignIn.userPool.userPoolId,
-        description: `Invite an agent: aws cognito-idp admin-create-user --user-pool-id <this> --username <email> --user-attributes Name=email,Value=<email> Name=email_verified,Value=true; admins: aws cognito-idp admin-add-user-to-group --user-pool-id <this> --username <email> --group-name ${ADMIN_GROUP_NAME}`,
-      });
-      new CfnOutput(this, 'AgentSignInUrl', {
-        value: this.agentSignIn.baseUrl,
-        description: 'The hosted sign-in of the agent user pool',
-      });
-    }
-    if (this.voice) {
-      this.observability.alarmOnDeadLetters(
-        'VoiceEvents',
-        this.voice.failedEventQueue,
-        'An Amazon Connect contact event could not be delivered or processed after retries; the event is in this queue.',
-      );
-      this.observability.alarmOnFunction(
-        'VoiceLookup',
-        this.voice.lookupFunction.lambdaFunction,
-        'Caller lookup',
-      );
-      this.observability.alarmOnFunction(
-        'VoiceEvents',
-        this.voice.eventsFunction.lambdaFunction,
-        'Contact events',
-      );
-      new CfnOutput(this, 'VoiceLookupFunctionArn', {
-        value: this.voice.lookupFunction.lambdaFunction.functionArn,
-        description:
-          'Invoke it from the contact flow (Invoke AWS Lambda function block); its answer is the caller map',
-      });
-    }
+    // Each part alarms on what it runs and outputs what a shop needs from it; the order is the
+    // dashboard's.
+    const monitored: Array<Monitored | undefined> = [
+      this.outbound,
+      this.inboundEmail,
+      this.sms,
+      this.deferredSends,
+      this.orders,
+      this.reminders,
+      this.liveUpdates,
+      this.agentApi,
+      this.inbox,
+      this.agentSignIn,
+      this.voice,
+      this.social,
+      this.helpCenter,
+    ];
+    for (const part of monitored) part?.addMonitoring(this.observability);
     new CfnOutput(this, 'ConversationTableName', { value: this.store.tableName });
     new CfnOutput(this, 'MailBucketName', { value: this.mailStorage.bucket.bucketName });
-    new CfnOutput(this, 'OutboundQueueUrl', { value: this.outbound.queue.queueUrl });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
-    if (this.social && this.httpApi) {
-      this.observability.alarmOnDeadLetters(
-        'SocialInbound',
-        this.social.deadLetterQueue,
-        'A WhatsApp, Messenger or Instagram webhook delivery could not be processed after repeated tries.',
-      );
-      this.observability.alarmOnFunction(
-        'MetaWebhook',
-        this.social.webhook.lambdaFunction,
-        'The Meta webhook',
-      );
-      this.observability.alarmOnFunction(
-        'SocialInbound',
-        this.social.consumer.lambdaFunction,
-        'Social message processing',
-      );
-      new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.url });
-      new CfnOutput(this, 'MetaWebhookUrl', {
-        value: `${this.httpApi.url}/webhooks/meta`,
-        description: 'Callback URL for the webhooks of the Meta app (WhatsApp, Messenger, Instagram)',
-      });
-      new CfnOutput(this, 'MetaVerifyTokenSecretArn', {
-        value: this.social.verifyToken.secretArn,
-        description:
-          'Read it (aws secretsmanager get-secret-value) and paste it as the verify token in the Meta app',
-      });
-      new CfnOutput(this, 'MetaAppSecretSecretArn', {
-        value: this.social.appSecret.secretArn,
-        description: 'Put the Meta app secret here (aws secretsmanager put-secret-value)',
-      });
-      new CfnOutput(this, 'MetaAccessTokenSecretArn', {
-        value: this.social.accessToken.secretArn,
-        description: 'Put the Graph API access token(s) here (aws secretsmanager put-secret-value)',
-      });
-    }
-    new CfnOutput(this, 'ReceiptRuleSetName', {
-      value: this.inboundEmail.ruleSet.receiptRuleSetName,
-      description: `Inactive until activated (one active set per account and region): aws ses set-active-receipt-rule-set --rule-set-name ${config.receiptRuleSetName}`,
-    });
-    new CfnOutput(this, 'MxRecord', {
-      value: `${config.support.mailDomain}. MX 10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
-      description: 'DNS record that routes the support domain to SES receiving',
-    });
-    const identity = this.inboundEmail.identity;
-    if (identity) {
-      const records = [
-        [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
-        [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
-        [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
-      ];
-      records.forEach(([name, value], index) => {
-        new CfnOutput(this, `DkimRecord${index + 1}`, {
-          value: `${name} CNAME ${value}`,
-          description: 'DNS record that verifies the domain identity with Easy DKIM',
-        });
-      });
-    }
   }
 }
 

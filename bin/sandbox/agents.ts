@@ -11,8 +11,8 @@ import type { AgentTokenCheck, AgentTokenVerifier } from '../../functions/core/a
 import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
-import { apiGatewayV2Event } from './api-gateway-event.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { apiGatewayV2Event, withJwtClaims } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
 
 /** The development token the sandbox takes in `Authorization: Bearer …` unless SANDBOX_AGENT_TOKEN names another. */
@@ -127,23 +127,11 @@ export class SandboxAgents {
       query: request.query,
     });
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    const withClaims = {
-      ...event,
-      requestContext: {
-        ...event.requestContext,
-        authorizer: {
-          jwt: {
-            claims: {
-              sub: holder?.sub ?? SANDBOX_AGENT_ID,
-              iss: SANDBOX_ISSUER,
-              aud: 'switchboard-agents',
-              iat: now,
-            },
-            scopes: [...(holder?.scopes ?? [])],
-          },
-        },
-      },
-    };
+    const withClaims = withJwtClaims(
+      event,
+      { sub: holder?.sub ?? SANDBOX_AGENT_ID, iss: SANDBOX_ISSUER, aud: 'switchboard-agents', iat: now },
+      holder?.scopes ?? [],
+    );
     return this.handler(withClaims, lambdaContext('switchboard-agent-api'));
   }
 

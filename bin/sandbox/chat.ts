@@ -27,10 +27,10 @@ import {
 } from '../../functions/handlers/chat-authorizer.ts';
 import { makeChatConfirmHandler } from '../../functions/handlers/chat-confirm.ts';
 import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
-import { apiGatewayV2Event } from './api-gateway-event.ts';
+import { apiGatewayV2Event, webSocketEvent } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { acceptPresignedPost } from './chat-uploads.ts';
 import type { SandboxClock } from './engine.ts';
-import { lambdaContext } from './lambda-context.ts';
 import { SANDBOX_AWS_SECRET_ACCESS_KEY, type StandIns } from './stand-ins.ts';
 
 /** The secret the sandbox signs chat identities with, as a shop's backend would with its own. */
@@ -331,21 +331,7 @@ export class SandboxChat {
       this.sockets.get(connectionId)?.socket.send(JSON.stringify({ type: 'error', reason }));
       return { statusCode: 400 };
     }
-    const event = {
-      requestContext: {
-        routeKey,
-        eventType:
-          routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
-        connectionId,
-        requestTimeEpoch: this.clock.now().getTime(),
-        domainName: '127.0.0.1',
-        stage: '$default',
-        apiId: 'sandbox',
-        authorizer: { ...authorizer, principalId: authorizer.visitorId ?? authorizer.agentId },
-      },
-      isBase64Encoded: false,
-      ...(body === undefined ? {} : { body }),
-    };
+    const event = webSocketEvent({ routeKey, connectionId, authorizer, body, at: this.clock.now() });
     return this.routes(event, lambdaContext('switchboard-chat'));
   }
 

@@ -30,18 +30,21 @@ import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { makeLiveUpdatesHandler } from '../../functions/handlers/live-updates.ts';
+import { projectConfig, sandboxSupportConfig } from '../../local/config.ts';
+import { sesReceiptEvent } from '../../local/events/ses.ts';
+import { inboundSmsNotification } from '../../local/events/sns.ts';
+import { sqsEventFrom } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import { receiveBatch } from '../../local/queue-polling.ts';
 import { SandboxAgents, SandboxAgentTokenVerifier } from './agents.ts';
 import { seedCannedResponses } from './canned-responses.ts';
 import { ChatRejection, SandboxChat } from './chat.ts';
-import { projectConfig, sandboxSupportConfig } from './config.ts';
 import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
 import { SandboxHelpCenter, sandboxHelpBaseUrl } from './help-center.ts';
-import { lambdaContext } from './lambda-context.ts';
 import { SandboxMeta } from './meta.ts';
 import { buildReport, type Report } from './report.ts';
 import { SandboxShop } from './shop.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
-import { receiveBatch, sqsEventFrom } from './sqs-event.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns, startStandIns } from './stand-ins.ts';
 import { SandboxTableStream } from './stream-stand-in.ts';
 import { SandboxVoice } from './voice.ts';
@@ -502,42 +505,19 @@ export class SandboxEngine {
       new PutObjectCommand({ Bucket: this.standIns.mailBucket, Key: `inbound/${sesMessageId}`, Body: raw }),
     );
     const envelope = envelopeOf(raw, this.config);
-    const now = this.clock.now().toISOString();
-    const event = {
-      Records: [
-        {
-          eventSource: 'aws:ses',
-          eventVersion: '1.0',
-          ses: {
-            mail: {
-              timestamp: now,
-              source: envelope.source,
-              messageId: sesMessageId,
-              destination: envelope.recipients,
-              headersTruncated: false,
-              headers: [],
-              commonHeaders: {},
-            },
-            receipt: {
-              timestamp: now,
-              processingTimeMillis: 120,
-              recipients: envelope.recipients,
-              spamVerdict: { status: verdicts.spamVerdict },
-              virusVerdict: { status: verdicts.virusVerdict },
-              spfVerdict: { status: verdicts.spfVerdict },
-              dkimVerdict: { status: verdicts.dkimVerdict },
-              dmarcVerdict: { status: verdicts.dmarcVerdict },
-              dmarcPolicy: 'none',
-              action: {
-                type: 'Lambda',
-                invocationType: 'Event',
-                functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:switchboard-inbound-email',
-              },
-            },
-          },
-        },
-      ],
-    };
+    const event = sesReceiptEvent({
+      messageId: sesMessageId,
+      source: envelope.source,
+      recipients: envelope.recipients,
+      at: this.clock.now(),
+      verdicts: {
+        spam: verdicts.spamVerdict,
+        virus: verdicts.virusVerdict,
+        spf: verdicts.spfVerdict,
+        dkim: verdicts.dkimVerdict,
+        dmarc: verdicts.dmarcVerdict,
+      },
+    });
     return this.inboundEmail(event, lambdaContext('switchboard-inbound-email'));
   }
 
@@ -686,29 +666,8 @@ export class SandboxEngine {
 
   private async receiveSms(content: Uint8Array): Promise<unknown> {
     const message = Buffer.from(content).toString('utf8');
-    const topicArn = 'arn:aws:sns:eu-central-1:000000000000:switchboard-inbound-sms';
-    const event = {
-      Records: [
-        {
-          EventSource: 'aws:sns',
-          EventVersion: '1.0',
-          EventSubscriptionArn: `${topicArn}:5f3c1d2e-0000-4000-8000-000000000000`,
-          Sns: {
-            Type: 'Notification',
-            MessageId: createHash('sha256').update(content).digest('hex').slice(0, 36),
-            TopicArn: topicArn,
-            Subject: null,
-            Message: message,
-            Timestamp: this.clock.now().toISOString(),
-            SignatureVersion: '1',
-            Signature: 'sandbox',
-            SigningCertUrl: 'https://sns.eu-central-1.amazonaws.com/sandbox.pem',
-            UnsubscribeUrl: 'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe',
-            MessageAttributes: {},
-          },
-        },
-      ],
-    };
+    const snsMessageId = createHash('sha256').update(content).digest('hex').slice(0, 36);
+    const event = inboundSmsNotification(snsMessageId, message, this.clock.now());
     return this.inboundSms(event, lambdaContext('switchboard-inbound-sms'));
   }
 

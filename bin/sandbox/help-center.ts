@@ -2,9 +2,9 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { helpFeedbackDeps, type Settings } from '../../functions/adapters/wiring.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeHelpFeedbackHandler } from '../../functions/handlers/help-feedback.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { buildHelpCenter, type HelpCenter, type SiteFile, sitePathFor } from '../../web/help/build/site.ts';
-import { apiGatewayV2Event } from './api-gateway-event.ts';
-import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
 
 /** Where the sandbox serves the help center, under its own origin. */

@@ -16,11 +16,12 @@ import { signMetaBody } from '../../functions/channels/meta/signature.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
-import { apiGatewayV2Event } from './api-gateway-event.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { sqsEventFrom } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import { receiveBatch } from '../../local/queue-polling.ts';
 import { GraphStandIn } from './graph-stand-in.ts';
 import { requestHeaders } from './headers-file.ts';
-import { lambdaContext } from './lambda-context.ts';
-import { receiveBatch, sqsEventFrom } from './sqs-event.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns } from './stand-ins.ts';
 
 /** The sandbox's Meta app: `.meta.json` replay files are signed with this app secret. */

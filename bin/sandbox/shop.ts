@@ -9,9 +9,9 @@ import type { Channel } from '../../functions/core/model.ts';
 import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
-import { apiGatewayV2Event } from './api-gateway-event.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { requestHeaders } from './headers-file.ts';
-import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
 
 /** The sandbox shop's signing secret: `.order.json` and `.reminder.json` files are signed with it. */

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { passesLiveUpdateFilter } from '../../functions/adapters/dynamodb/live-update-items.ts';
 import { conversationTable } from '../../functions/adapters/dynamodb/table-definition.ts';
 import type { Clock } from '../../functions/core/ports.ts';
+import { dynamoDbStreamRecord } from '../../local/events/dynamodb-stream.ts';
 
 type Key = Record<string, AttributeValue>;
 
@@ -137,24 +137,16 @@ export class SandboxTableStream {
     if (!before && !after) return;
     if (before && after && sameImage(before, after)) return;
     this.sequence += 1;
-    const sequenceNumber = String(this.sequence).padStart(21, '0');
-    this.pending.push({
-      eventID: createHash('sha256').update(sequenceNumber).digest('hex').slice(0, 32),
-      eventName: !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY',
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: 'eu-central-1',
-      eventSourceARN: `arn:aws:dynamodb:eu-central-1:000000000000:table/${this.options.tableName}/stream/sandbox`,
-      dynamodb: {
-        ApproximateCreationDateTime: Math.floor(this.options.clock.now().getTime() / 1000),
-        Keys: key as NonNullable<DynamoDBRecord['dynamodb']>['Keys'],
-        ...(after ? { NewImage: after as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'] } : {}),
-        ...(before ? { OldImage: before as NonNullable<DynamoDBRecord['dynamodb']>['OldImage'] } : {}),
-        SequenceNumber: sequenceNumber,
-        SizeBytes: JSON.stringify([key, before, after]).length,
-        StreamViewType: 'NEW_AND_OLD_IMAGES',
-      },
-    });
+    this.pending.push(
+      dynamoDbStreamRecord({
+        tableName: this.options.tableName,
+        keys: key,
+        ...(before ? { before } : {}),
+        ...(after ? { after } : {}),
+        sequence: this.sequence,
+        at: this.options.clock.now(),
+      }),
+    );
     this.schedule();
   }
 

@@ -3,8 +3,8 @@ import type { Channel } from '../../functions/core/model.ts';
 import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
 import { makeVoiceEventsHandler } from '../../functions/handlers/voice-events.ts';
 import { makeVoiceLookupHandler } from '../../functions/handlers/voice-lookup.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import type { SandboxConnectApi } from './connect-stand-in.ts';
-import { lambdaContext } from './lambda-context.ts';
 import type { StandIns } from './stand-ins.ts';
 
 /**

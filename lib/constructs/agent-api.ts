@@ -14,6 +14,7 @@ import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { SupportHttpApi } from './http-api.ts';
 import type { MailStorage } from './mail-storage.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 /** How API Gateway checks an agent's token. */
@@ -66,12 +67,16 @@ export interface AgentApiProps {
  * function serves every route; it may read the table and update items (every agent write is a
  * conditional update), and send to the outbound queue, nothing else.
  */
-export class AgentApi extends Construct {
+export class AgentApi extends Construct implements Monitored {
   readonly function: SupportFunction;
   readonly authorizer: IHttpRouteAuthorizer;
+  readonly #httpApiUrl: string;
+  readonly #signedWithJwt: boolean;
 
   constructor(scope: Construct, id: string, props: AgentApiProps) {
     super(scope, id);
+    this.#httpApiUrl = props.httpApi.url;
+    this.#signedWithJwt = props.jwt !== undefined;
     this.function = new SupportFunction(this, 'Function', {
       ...props.functionDefaults,
       entry: handlerEntry('agent-api'),
@@ -109,5 +114,16 @@ export class AgentApi extends Construct {
         ...(requireScopes ? { authorizationScopes: [route.scope] } : {}),
       });
     }
+  }
+
+  /** Alarms on the function; the API's URL, with how to authenticate, as an output. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnFunction('AgentApi', this.function.lambdaFunction, 'The agent API');
+    stackOutput(this, 'AgentApiUrl', {
+      value: this.#httpApiUrl,
+      description: this.#signedWithJwt
+        ? 'The agent API (GET /conversations, …): send the agent JWT as Authorization: Bearer <token>'
+        : 'The agent API (GET /conversations, …): sign requests with SigV4 (IAM auth, execute-api:Invoke)',
+    });
   }
 }

@@ -21,6 +21,7 @@ import { ADMIN_GROUP } from '../../functions/core/agent/token-scopes.ts';
 import type { InboxSignIn } from '../../web/inbox/app-config.ts';
 import { acknowledgeFinding } from '../nag.ts';
 import { acknowledgeSynchronousInvocation } from './http-api.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 /** The group whose members' tokens carry the admin scope (merges, settings). */
@@ -76,7 +77,7 @@ function splitScope(scope: AgentScope): { readonly server: string; readonly name
  * inbox's public app client (authorization code with PKCE, no secret). Its issuer and client id are
  * what the agent API's JWT authorizer and the WebSocket API's agent authorizer accept.
  */
-export class AgentSignIn extends Construct {
+export class AgentSignIn extends Construct implements Monitored {
   readonly userPool: UserPool;
   readonly domain: UserPoolDomain;
   readonly resourceServer: UserPoolResourceServer;
@@ -268,5 +269,17 @@ export class AgentSignIn extends Construct {
       clientId: this.inboxClient.userPoolClientId,
       scopes: ['openid', 'email', ...AGENT_SCOPES],
     };
+  }
+
+  /** How to invite an agent, and the hosted sign-in, as outputs. */
+  addMonitoring(_monitoring: Monitoring): void {
+    stackOutput(this, 'AgentUserPoolId', {
+      value: this.userPool.userPoolId,
+      description: `Invite an agent: aws cognito-idp admin-create-user --user-pool-id <this> --username <email> --user-attributes Name=email,Value=<email> Name=email_verified,Value=true; admins: aws cognito-idp admin-add-user-to-group --user-pool-id <this> --username <email> --group-name ${ADMIN_GROUP_NAME}`,
+    });
+    stackOutput(this, 'AgentSignInUrl', {
+      value: this.baseUrl,
+      description: 'The hosted sign-in of the agent user pool',
+    });
   }
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { acknowledgeFinding, wildcardResourceFinding } from '../nag.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
+import type { Monitored, Monitoring } from './observability.ts';
 import type { SupportFunction } from './support-function.ts';
 
 export interface DeferredSendsProps {
@@ -24,7 +25,20 @@ export interface DeferredSendsProps {
  * schedules in their own group, whose target is the outbound queue. The scheduler's role may
  * send to that queue and do nothing else.
  */
-export class DeferredSends extends Construct {
+export interface DeferredSendsMonitoringProps {
+  /**
+   * The id of the dead-letter alarm (and its dashboard line).
+   * @default 'DeferredSends'
+   */
+  readonly alarmId?: string;
+  /**
+   * What a message in the dead-letter queue means, in the alarm's description.
+   * @default - a send held for quiet hours that could not be put on the outbound queue
+   */
+  readonly meaning?: string;
+}
+
+export class DeferredSends extends Construct implements Monitored {
   readonly group: CfnScheduleGroup;
   readonly groupName: string;
   /** The role EventBridge Scheduler takes to put a due send on the outbound queue. */
@@ -119,6 +133,16 @@ export class DeferredSends extends Construct {
       fn.role,
       wildcardResourceFinding(this, schedules),
       'Schedule names are derived at run time from the send they defer; "*" is confined to the one schedule group of deferred sends, and only CreateSchedule and DeleteSchedule are allowed on it.',
+    );
+  }
+
+  /** Alarms on sends that came due but could not be put on the outbound queue. */
+  addMonitoring(monitoring: Monitoring, props: DeferredSendsMonitoringProps = {}): void {
+    monitoring.alarmOnDeadLetters(
+      props.alarmId ?? 'DeferredSends',
+      this.deadLetterQueue,
+      props.meaning ??
+        'A send held for quiet hours came due but EventBridge Scheduler could not put it on the outbound queue.',
     );
   }
 }

@@ -31,6 +31,7 @@ import { acknowledgeBucketDeploymentCopier, acknowledgeFinding } from '../nag.ts
 import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { SupportHttpApi } from './http-api.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 export interface HelpCenterProps {
@@ -56,7 +57,7 @@ export interface HelpCenterProps {
  * `POST /help/feedback` on the HTTP API, reached through the same distribution so the pages post
  * to their own origin.
  */
-export class HelpCenter extends Construct {
+export class HelpCenter extends Construct implements Monitored {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   readonly feedbackFunction: SupportFunction;
@@ -213,5 +214,13 @@ export class HelpCenter extends Construct {
   /** HELP_BASE_URL: acknowledgements of `fn` link help-center articles there. */
   bindSiteUrl(fn: SupportFunction): void {
     fn.lambdaFunction.addEnvironment('HELP_BASE_URL', this.baseUrl);
+  }
+
+  /** The distribution's address as an output. */
+  addMonitoring(_monitoring: Monitoring): void {
+    stackOutput(this, 'HelpCenterUrl', {
+      value: `https://${this.distribution.distributionDomainName}`,
+      description: "The help center distribution (point help.baseUrl's host at it, or use it as baseUrl)",
+    });
   }
 }

@@ -17,6 +17,7 @@ import type { ConversationStore } from './conversation-store.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
 import type { MailStorage } from './mail-storage.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 export interface InboundEmailProps {
@@ -62,18 +63,22 @@ export interface InboundEmailProps {
  * acknowledgement. A message the function cannot process is retried and then kept in a
  * failed-events queue; the raw mail stays in the bucket either way.
  */
-export class InboundEmail extends Construct {
+export class InboundEmail extends Construct implements Monitored {
   readonly ruleSet: ReceiptRuleSet;
   readonly rule: ReceiptRule;
   readonly receiptRuleArn: string;
   readonly function: SupportFunction;
   readonly failedEventQueue: Queue;
   readonly identity?: EmailIdentity;
+  readonly #ruleSetName: string;
+  readonly #mailDomain: string;
 
   constructor(scope: Construct, id: string, props: InboundEmailProps) {
     super(scope, id);
     const ruleSetName = props.receiptRuleSetName ?? 'switchboard-inbound';
     const ruleName = props.receiptRuleName ?? 'store-and-process';
+    this.#ruleSetName = ruleSetName;
+    this.#mailDomain = props.support.mailDomain;
     // Built from names rather than read from the rule, so the bucket policy, key policy and
     // invoke permission can exist before the rule (SES tests all three when the rule is created).
     this.receiptRuleArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:receipt-rule-set/${ruleSetName}:receipt-rule/${ruleName}`;
@@ -132,6 +137,38 @@ export class InboundEmail extends Construct {
         }),
       ],
     });
+  }
+
+  /** Alarms on the function and its failed events; the DNS records and the rule set to activate as outputs. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnDeadLetters(
+      'InboundEmail',
+      this.failedEventQueue,
+      'A received email could not be processed after Lambda retried it; its raw copy is still in the mail bucket.',
+    );
+    monitoring.alarmOnFunction('InboundEmail', this.function.lambdaFunction, 'Inbound email processing');
+    stackOutput(this, 'ReceiptRuleSetName', {
+      value: this.ruleSet.receiptRuleSetName,
+      description: `Inactive until activated (one active set per account and region): aws ses set-active-receipt-rule-set --rule-set-name ${this.#ruleSetName}`,
+    });
+    stackOutput(this, 'MxRecord', {
+      value: `${this.#mailDomain}. MX 10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
+      description: 'DNS record that routes the support domain to SES receiving',
+    });
+    const identity = this.identity;
+    if (identity) {
+      const records = [
+        [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
+        [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
+        [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
+      ];
+      records.forEach(([name, value], index) => {
+        stackOutput(this, `DkimRecord${index + 1}`, {
+          value: `${name} CNAME ${value}`,
+          description: 'DNS record that verifies the domain identity with Easy DKIM',
+        });
+      });
+    }
   }
 }
 

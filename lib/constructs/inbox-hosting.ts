@@ -27,6 +27,7 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import { Construct } from 'constructs';
 import type { InboxAppConfig } from '../../web/inbox/app-config.ts';
 import { acknowledgeBucketDeploymentCopier, acknowledgeFinding } from '../nag.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 
 /** The app's one page; every app path is answered with it. */
 export const INBOX_PAGE = 'index.html';
@@ -73,7 +74,7 @@ export interface InboxHostingProps {
  * `config.json` written next to the app at deploy time ({@link deployApp}), so one build serves
  * every installation.
  */
-export class InboxHosting extends Construct {
+export class InboxHosting extends Construct implements Monitored {
   readonly bucket: Bucket;
   readonly logBucket: Bucket;
   readonly distribution: Distribution;
@@ -271,5 +272,20 @@ export class InboxHosting extends Construct {
     this.#deployment.node.addDependency(assets);
     acknowledgeBucketDeploymentCopier(this, this.bucket);
     return this.#deployment;
+  }
+
+  /** The inbox's URL, and the distribution to point a custom domain at, as outputs. */
+  addMonitoring(_monitoring: Monitoring): void {
+    stackOutput(this, 'InboxUrl', {
+      value: this.url,
+      description: 'The agent inbox (sign in with an agent account)',
+    });
+    const { domainName } = this.#props;
+    if (domainName) {
+      stackOutput(this, 'InboxDistributionDomainName', {
+        value: this.distribution.distributionDomainName,
+        description: `Point ${domainName} at it (CNAME, or a Route 53 alias)`,
+      });
+    }
   }
 }

@@ -17,6 +17,7 @@ import { acknowledgeFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { grantSendToQueue } from './permissions.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 import type { SupportWebSocketApi } from './websocket-api.ts';
@@ -36,13 +37,15 @@ export interface LiveUpdatesProps {
  * served by the API's routes function). Writes come from every function, so every channel and
  * every agent action is covered with nothing added to their paths.
  */
-export class LiveUpdates extends Construct {
+export class LiveUpdates extends Construct implements Monitored {
   readonly consumer: SupportFunction;
   /** Batches the consumer failed on after its retries (their stream positions, not the items). */
   readonly deadLetterQueue: Queue;
+  readonly #webSocketUrl: string;
 
   constructor(scope: Construct, id: string, props: LiveUpdatesProps) {
     super(scope, id);
+    this.#webSocketUrl = props.webSocketApi.url;
     const table = props.store.table;
     if (!table.tableStreamArn) {
       throw new Error('LiveUpdates needs the conversation table to stream its changes (streamChanges: true)');
@@ -94,6 +97,21 @@ export class LiveUpdates extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'dynamodb:ListStreams has no resource-level permissions (the event source mapping grant); reading the stream itself is confined to the table stream ARN.',
     );
+  }
+
+  /** Alarms on the consumer and on batches it gave up on; the agents' socket URL as an output. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnDeadLetters(
+      'LiveUpdates',
+      this.deadLetterQueue,
+      "Agents' live-update notices of a stream batch could not be posted after retries; inboxes catch up when they refetch.",
+    );
+    monitoring.alarmOnFunction('LiveUpdates', this.consumer.lambdaFunction, "Agents' live updates");
+    stackOutput(this, 'AgentWebSocketUrl', {
+      value: this.#webSocketUrl,
+      description:
+        "Agents' inboxes connect here with ?agentToken=<JWT> (webSocketUrl in the inbox's config.json)",
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, CfnOutput, type CfnOutputProps, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -29,11 +29,37 @@ export interface ObservabilityProps {
 }
 
 /**
+ * What a construct reports on through `addMonitoring`: alarms on its dead-letter queues and
+ * functions (graphed on the dashboard too). Each construct owns what it alarms on and outputs, so
+ * a new channel is one `addMonitoring` call in the stack.
+ */
+export interface Monitoring {
+  /** Alarms on the first message in a dead-letter (or failed-event) queue. */
+  alarmOnDeadLetters(id: string, queue: IQueue, meaning: string): Alarm;
+  /** Alarms on any error and any throttle of a function. */
+  alarmOnFunction(id: string, fn: IFunction, purpose: string): void;
+}
+
+/** A construct with alarms or stack outputs of its own. */
+export interface Monitored {
+  addMonitoring(monitoring: Monitoring): void;
+}
+
+/**
+ * A stack output declared by the construct it describes, at the stack's top level: its logical
+ * id is `name` wherever it is declared, so scripts reading `aws cloudformation describe-stacks`
+ * keep finding it.
+ */
+export function stackOutput(scope: Construct, name: string, props: CfnOutputProps): CfnOutput {
+  return new CfnOutput(Stack.of(scope), name, props);
+}
+
+/**
  * Alarms that mean "a customer may be waiting on something that went wrong": a message in a
  * dead-letter queue, a function error, a throttled function. All of them notify one topic, and
  * no data counts as fine (a quiet shop is not an outage).
  */
-export class Observability extends Construct {
+export class Observability extends Construct implements Monitoring {
   readonly alarmTopic: Topic;
   readonly alarms: Alarm[] = [];
   /** The dashboard: every function and dead-letter queue alarmed on here is graphed there too. */
@@ -65,6 +91,7 @@ export class Observability extends Construct {
       }),
     );
     this.#alarmAction = new SnsAction(this.alarmTopic);
+    stackOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     this.dashboard = new SupportDashboard(this, 'Dashboard');
     this.#alarm('FirstResponseBreaches', {
       metric: SupportDashboard.totalMetric(METRIC.firstResponseBreaches, { period: Duration.minutes(15) }),

@@ -10,6 +10,7 @@ import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import type { SupportHttpApi } from './http-api.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 export interface OrdersProps {
@@ -36,13 +37,15 @@ export interface OrdersProps {
  * (verifies X-Signature-SHA256 with the shop secret, stores the order and the customer, queues
  * the notification) and the shop secret in Secrets Manager, which the reminders share.
  */
-export class Orders extends Construct {
+export class Orders extends Construct implements Monitored {
   /** The HMAC key the shop signs its requests with. */
   readonly shopSecret: Secret;
   readonly function: SupportFunction;
+  readonly #httpApi: SupportHttpApi;
 
   constructor(scope: Construct, id: string, props: OrdersProps) {
     super(scope, id);
+    this.#httpApi = props.httpApi;
     this.shopSecret = new Secret(this, 'ShopSecret', {
       description: 'switchboard: the key the shop signs order events and reminders with (HMAC-SHA256)',
       encryptionKey: props.encryption.key,
@@ -78,6 +81,20 @@ export class Orders extends Construct {
       throttle: props.throttle ?? DEFAULT_THROTTLES.orderEvents,
       authenticatedBy:
         'the shop backend calls it with X-Signature-Timestamp and X-Signature-SHA256 (HMAC-SHA256 of timestamp, method, path and raw body with the shop secret from Secrets Manager), which the function verifies in constant time, within five minutes of its clock, before it parses anything.',
+    });
+  }
+
+  /** Alarms on the function; where the shop posts and its signing key as outputs. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnFunction('OrderEvents', this.function.lambdaFunction, 'Order events');
+    stackOutput(this, 'OrderEventsUrl', {
+      value: `${this.#httpApi.url}/orders/events`,
+      description: 'Where the shop POSTs signed order events',
+    });
+    stackOutput(this, 'ShopSecretArn', {
+      value: this.shopSecret.secretArn,
+      description:
+        'The shop signing key: read it (aws secretsmanager get-secret-value) into the shop, or put your own',
     });
   }
 }

@@ -6,6 +6,7 @@ import type { SupportConfig } from '../../functions/core/config.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import type { MailStorage } from './mail-storage.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 import { createWorkQueue } from './work-queue.ts';
 
@@ -43,7 +44,7 @@ export interface OutboundProps {
  * Everything that leaves switchboard goes through here: the outbound queue (with its DLQ) and
  * the dispatcher that sends each message on its channel and records the delivery status.
  */
-export class Outbound extends Construct {
+export class Outbound extends Construct implements Monitored {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly dispatcher: SupportFunction;
@@ -80,5 +81,16 @@ export class Outbound extends Construct {
     if (props.mailStorage) this.dispatcher.bindMailStorage(props.mailStorage, { readAgentUploads: true });
 
     this.dispatcher.consumeQueue(this.queue, { maxConcurrency: props.maxConcurrency ?? 5 });
+  }
+
+  /** Alarms on the dispatcher and on sends given up on; the queue's URL as an output. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnDeadLetters(
+      'Outbound',
+      this.deadLetterQueue,
+      'An outbound message (acknowledgement, reply or notification) could not be sent after repeated tries.',
+    );
+    monitoring.alarmOnFunction('Dispatcher', this.dispatcher.lambdaFunction, 'Outbound dispatching');
+    stackOutput(this, 'OutboundQueueUrl', { value: this.queue.queueUrl });
   }
 }

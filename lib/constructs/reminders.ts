@@ -9,6 +9,7 @@ import type { ConversationStore } from './conversation-store.ts';
 import { DeferredSends } from './deferred-sends.ts';
 import type { Encryption } from './encryption.ts';
 import type { SupportHttpApi } from './http-api.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { grantShopSecret } from './orders.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
@@ -37,12 +38,14 @@ export interface RemindersProps {
  * after it fires, no flexible window) whose target is the outbound queue, through a role that may
  * only send to that queue (the DeferredSends construct, a second instance).
  */
-export class Reminders extends Construct {
+export class Reminders extends Construct implements Monitored {
   readonly schedules: DeferredSends;
   readonly function: SupportFunction;
+  readonly #httpApi: SupportHttpApi;
 
   constructor(scope: Construct, id: string, props: RemindersProps) {
     super(scope, id);
+    this.#httpApi = props.httpApi;
     this.schedules = new DeferredSends(this, 'Schedules', {
       encryption: props.encryption,
       outboundQueue: props.outboundQueue,
@@ -75,6 +78,19 @@ export class Reminders extends Construct {
       throttle: props.throttle ?? DEFAULT_THROTTLES.reminders,
       authenticatedBy:
         'the shop backend signs the request path (/reminders/<id>) with X-Signature-SHA256 (HMAC-SHA256 with the shop secret), verified in constant time by the function, so a signature cancels only the reminder it names.',
+    });
+  }
+
+  /** Alarms on the function and on due reminders not queued; where the shop posts as an output. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnFunction('Reminders', this.function.lambdaFunction, 'Reminders');
+    this.schedules.addMonitoring(monitoring, {
+      alarmId: 'ReminderSchedules',
+      meaning: 'A reminder came due but EventBridge Scheduler could not put it on the outbound queue.',
+    });
+    stackOutput(this, 'RemindersUrl', {
+      value: `${this.#httpApi.url}/reminders`,
+      description: 'Where the shop POSTs signed reminder requests (DELETE /reminders/{id} cancels)',
     });
   }
 }

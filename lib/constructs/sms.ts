@@ -8,6 +8,7 @@ import type { SmsConfig, SupportConfig } from '../../functions/core/config.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 export interface SmsProps {
@@ -28,7 +29,7 @@ export interface SmsProps {
  * origination identity and nothing else. The number itself is bought and registered outside the
  * stack (docs/channels/sms.md).
  */
-export class Sms extends Construct {
+export class Sms extends Construct implements Monitored {
   readonly topic: Topic;
   readonly function: SupportFunction;
   readonly failedEventQueue: Queue;
@@ -94,6 +95,21 @@ export class Sms extends Construct {
     props.dispatcher.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources }),
     );
+  }
+
+  /** Alarms on the function and its failed events; the topic to set on the phone number as an output. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnDeadLetters(
+      'InboundSms',
+      this.failedEventQueue,
+      'A received SMS could not be processed after Lambda retried it (or SNS could not deliver it); the event is in this queue.',
+    );
+    monitoring.alarmOnFunction('InboundSms', this.function.lambdaFunction, 'Inbound SMS processing');
+    stackOutput(this, 'InboundSmsTopicArn', {
+      value: this.topic.topicArn,
+      description:
+        'Two-way SMS destination: set it on the phone number (End User Messaging SMS, two-way SMS, SNS topic)',
+    });
   }
 }
 

@@ -11,6 +11,7 @@ import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import type { SupportHttpApi } from './http-api.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { grantSendToQueue } from './permissions.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 import { createWorkQueue } from './work-queue.ts';
@@ -41,7 +42,7 @@ export interface SocialProps {
  * queue with its DLQ, the consumer that turns deliveries into conversations and statuses, and the
  * three Meta credentials in Secrets Manager. The dispatcher gets read access to the access token.
  */
-export class Social extends Construct {
+export class Social extends Construct implements Monitored {
   readonly appSecret: Secret;
   readonly verifyToken: Secret;
   readonly accessToken: Secret;
@@ -49,9 +50,11 @@ export class Social extends Construct {
   readonly deadLetterQueue: Queue;
   readonly webhook: SupportFunction;
   readonly consumer: SupportFunction;
+  readonly #httpApiUrl: string;
 
   constructor(scope: Construct, id: string, props: SocialProps) {
     super(scope, id);
+    this.#httpApiUrl = props.httpApi.url;
     const consumerTimeout = Duration.seconds(60);
 
     // The app secret and access token come from Meta's console: created with a random
@@ -139,6 +142,35 @@ export class Social extends Construct {
       'Meta credentials rotate in the Meta app dashboard (app secret reset, token renewal), not by a rotation Lambda; the new value is put into this secret by the operator, and the functions read it again within five minutes.',
     );
     return secret;
+  }
+
+  /** Alarms on the webhook, the consumer and given-up deliveries; the Meta app's settings as outputs. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnDeadLetters(
+      'SocialInbound',
+      this.deadLetterQueue,
+      'A WhatsApp, Messenger or Instagram webhook delivery could not be processed after repeated tries.',
+    );
+    monitoring.alarmOnFunction('MetaWebhook', this.webhook.lambdaFunction, 'The Meta webhook');
+    monitoring.alarmOnFunction('SocialInbound', this.consumer.lambdaFunction, 'Social message processing');
+    stackOutput(this, 'HttpApiUrl', { value: this.#httpApiUrl });
+    stackOutput(this, 'MetaWebhookUrl', {
+      value: `${this.#httpApiUrl}/webhooks/meta`,
+      description: 'Callback URL for the webhooks of the Meta app (WhatsApp, Messenger, Instagram)',
+    });
+    stackOutput(this, 'MetaVerifyTokenSecretArn', {
+      value: this.verifyToken.secretArn,
+      description:
+        'Read it (aws secretsmanager get-secret-value) and paste it as the verify token in the Meta app',
+    });
+    stackOutput(this, 'MetaAppSecretSecretArn', {
+      value: this.appSecret.secretArn,
+      description: 'Put the Meta app secret here (aws secretsmanager put-secret-value)',
+    });
+    stackOutput(this, 'MetaAccessTokenSecretArn', {
+      value: this.accessToken.secretArn,
+      description: 'Put the Graph API access token(s) here (aws secretsmanager put-secret-value)',
+    });
   }
 }
 

@@ -12,6 +12,7 @@ import type { ConversationStore } from './conversation-store.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { DeferredSends } from './deferred-sends.ts';
 import type { Encryption } from './encryption.ts';
+import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 export type ConnectConfig = NonNullable<DeploymentConfig['connect']>;
@@ -43,7 +44,7 @@ export interface VoiceProps {
  * contact events to the voice-events function (timeline, missed-call follow-up), and the Connect
  * permissions both need on that instance and nothing else.
  */
-export class Voice extends Construct {
+export class Voice extends Construct implements Monitored {
   readonly lookupFunction: SupportFunction;
   readonly eventsFunction: SupportFunction;
   readonly contactEventsRule: Rule;
@@ -197,5 +198,21 @@ export class Voice extends Construct {
       wildcardResourceFinding(this, contacts),
       'StartTaskContact creates a contact whose id Connect assigns; "contact/*" is confined to the one configured Connect instance, and the flow is named exactly.',
     );
+  }
+
+  /** Alarms on both functions and on undelivered contact events; the lookup function as an output. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnDeadLetters(
+      'VoiceEvents',
+      this.failedEventQueue,
+      'An Amazon Connect contact event could not be delivered or processed after retries; the event is in this queue.',
+    );
+    monitoring.alarmOnFunction('VoiceLookup', this.lookupFunction.lambdaFunction, 'Caller lookup');
+    monitoring.alarmOnFunction('VoiceEvents', this.eventsFunction.lambdaFunction, 'Contact events');
+    stackOutput(this, 'VoiceLookupFunctionArn', {
+      value: this.lookupFunction.lambdaFunction.functionArn,
+      description:
+        'Invoke it from the contact flow (Invoke AWS Lambda function block); its answer is the caller map',
+    });
   }
 }

@@ -3,7 +3,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import {
   dispatcherDeps,
   inboundEmailDeps,
@@ -11,6 +10,7 @@ import {
   socialInboundDeps,
 } from '../../functions/adapters/wiring.ts';
 import { ConfigurationError } from '../../functions/core/errors.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 
 const environment = (extra: Record<string, string>) => ({
   TABLE_NAME: 'switchboard-test',

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { buildChatWidget, chatWidgetSizes } from '../../web/chat/build.ts';
 import { startDynamoDbLocal } from '../support/local-dynamodb.ts';
 import { type BudgetVerdict, checkBudgets } from './budgets.ts';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import type { Channel, Customer } from '../../functions/core/model.ts';
 import { type OrderEvent, orderEventSchema, receiveOrderEvent } from '../../functions/core/orders.ts';
 import type { OutboundQueue } from '../../functions/core/ports.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { MemoryConversations, MemoryLedger, MemoryQueue, readableIds } from '../support/in-memory-ports.ts';
 import { AliasingCustomers, MemoryLinks, MemoryOrders } from '../support/in-memory-shop-ports.ts';
 import { MemoryConsentLedger } from '../support/in-memory-sms-ports.ts';

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { organizationalDomain } from '../../functions/channels/email/organizational-domain.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import type { InboundMessage, MailAuthenticationHints, MailVerdicts } from '../../functions/core/model.ts';
 import { receiveInbound } from '../../functions/core/receive-inbound.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { MemoryAutoResponseBudget } from '../support/in-memory-ports.ts';
 import { memoryInboundDeps } from '../support/inbound-deps.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import type { InboundMessage, Order } from '../../functions/core/model.ts';
 import { receiveInbound } from '../../functions/core/receive-inbound.ts';
 import { countSmsSegments } from '../../functions/core/sms-segments.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { memoryHelpCenter, TEST_HELP_BASE_URL } from '../support/help-center.ts';
 import { readableIds } from '../support/in-memory-ports.ts';
 import { MemoryOrders } from '../support/in-memory-shop-ports.ts';

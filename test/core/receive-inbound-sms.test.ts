@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { matchSmsKeyword } from '../../functions/channels/sms/keywords.ts';
 import { supportConfigSchema } from '../../functions/core/config.ts';
 import { ConfigurationError } from '../../functions/core/errors.ts';
 import type { InboundMessage } from '../../functions/core/model.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
 import { countSmsSegments } from '../../functions/core/sms-segments.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { type MemoryConversations, MemoryCustomers, type MemoryQueue } from '../support/in-memory-ports.ts';
 import { MemoryConsentLedger } from '../support/in-memory-sms-ports.ts';
 import { memoryInboundDeps } from '../support/inbound-deps.ts';

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import { leaseSecondsFor } from '../../functions/core/event-lease.ts';
 import type { InboundMessage, MailVerdicts } from '../../functions/core/model.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import type {
   MemoryAttachments,
   MemoryConversations,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { InvalidInputError, NotFoundError } from '../../functions/core/errors.ts';
 import type { Channel, Customer } from '../../functions/core/model.ts';
 import {
@@ -10,6 +9,7 @@ import {
   reminderQueueMessageOf,
   reminderRequestSchema,
 } from '../../functions/core/reminders.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { MemoryConversations, MemoryLedger, MemorySender, readableIds } from '../support/in-memory-ports.ts';
 import { AliasingCustomers, MemoryLinks, MemoryReminders } from '../support/in-memory-shop-ports.ts';
 import { MemoryConsentLedger, MemoryDeferredSends } from '../support/in-memory-sms-ports.ts';

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { supportConfigSchema } from '../../functions/core/config.ts';
 import { dispatchOutbound } from '../../functions/core/dispatch-outbound.ts';
 import type { Conversation, Customer, InboundMessage } from '../../functions/core/model.ts';
 import type { ChannelInsights, InsightCounters } from '../../functions/core/ports.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../../functions/core/receive-inbound.ts';
 import { parseSurveyScore, queueSurvey, renderSurvey, type SurveyDeps } from '../../functions/core/survey.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { inboundSms } from '../support/conversation-builders.ts';
 import { MemoryAgentConversations } from '../support/in-memory-agent-ports.ts';
 import {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { SandboxEngine } from '../../bin/sandbox/engine.ts';
 import { sandboxHelpBaseUrl } from '../../bin/sandbox/help-center.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 
 /**
  * Generated answers switched on in the sandbox: the real inbound email handler answers from the

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import type { Conversation } from '../../functions/core/model.ts';
 import type { ChannelInsights } from '../../functions/core/ports.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { apiGatewayV2Event, withJwtClaims } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { openConversation } from '../support/conversation-builders.ts';
 import { MemoryAgentConversations, memoryInboxDeps } from '../support/in-memory-agent-ports.ts';
 import { MemoryCustomers, MemoryQueue, readableIds } from '../support/in-memory-ports.ts';
@@ -67,13 +67,7 @@ function request(
     query: options.query,
   });
   if (options.sub === null) return event;
-  return {
-    ...event,
-    requestContext: {
-      ...event.requestContext,
-      authorizer: { jwt: { claims: { sub: options.sub ?? 'agent-7' }, scopes: [] } },
-    } as APIGatewayProxyEventV2['requestContext'],
-  };
+  return withJwtClaims(event, { sub: options.sub ?? 'agent-7' });
 }
 
 async function call(event: APIGatewayProxyEventV2) {

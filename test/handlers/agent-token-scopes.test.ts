@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { ADMIN_SCOPE } from '../../functions/adapters/http/agent-routes.ts';
 import { makeAgentTokenScopesHandler } from '../../functions/handlers/agent-token-scopes.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 
 /** A pre token generation event (version 2) as Cognito sends it for a hosted sign-in. */
 function tokenEvent(groups: string[] | undefined) {

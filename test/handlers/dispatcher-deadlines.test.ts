@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import type { DispatchOutboundDeps } from '../../functions/core/dispatch-outbound.ts';
 import { COUNTER } from '../../functions/core/insights.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import {
   MemoryChannelInsights,
   MemoryDeferredSends,

@@ -3,14 +3,14 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventFrom, sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { dispatcherDeps, type Settings } from '../../functions/adapters/wiring.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
+import { sqsEventFrom, sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { acknowledgementRequest, settingsFor } from '../support/builders.ts';
 
 const NOW = new Date('2026-11-23T10:00:05.000Z');

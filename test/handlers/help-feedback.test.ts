@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import type {
   ArticleFeedback,
   SelfServiceDay,
   SelfServiceStore,
 } from '../../functions/core/knowledge-base/self-service.ts';
 import { makeHelpFeedbackHandler } from '../../functions/handlers/help-feedback.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { starterKnowledgeBase } from '../support/help-center.ts';
 import { readableIds } from '../support/in-memory-ports.ts';
 

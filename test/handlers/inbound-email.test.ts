@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { inboundEmailDeps } from '../../functions/adapters/wiring.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
-import { SENDER_NOT_NORMALISED } from '../../functions/core/model.ts';
+import { type OutboundRequest, SENDER_NOT_NORMALISED } from '../../functions/core/model.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
+import { sesReceiptEvent } from '../../local/events/ses.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import { receiveBodies } from '../../local/queue-polling.ts';
 import { settingsFor } from '../support/builders.ts';
-import { queuedOutboundRequests } from '../support/outbound-queue.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 let standIns: StandIns;
@@ -30,28 +31,14 @@ afterAll(async () => {
   await standIns.stop();
 });
 
-function sesEvent(messageId: string, verdicts: Record<string, string> = {}) {
-  const status = (name: string) => ({ status: verdicts[name] ?? 'PASS' });
-  return {
-    Records: [
-      {
-        eventSource: 'aws:ses',
-        eventVersion: '1.0',
-        ses: {
-          mail: { timestamp: NOW.toISOString(), source: 'john.carter@example.org', messageId },
-          receipt: {
-            recipients: ['support@support.example.com'],
-            spamVerdict: status('spam'),
-            virusVerdict: status('virus'),
-            spfVerdict: status('spf'),
-            dkimVerdict: status('dkim'),
-            dmarcVerdict: status('dmarc'),
-          },
-        },
-      },
-    ],
-  };
-}
+/** SES's receipt of a mail John Carter sent to the support address, verdicts passing. */
+const sesEvent = (messageId: string) =>
+  sesReceiptEvent({
+    messageId,
+    source: 'john.carter@example.org',
+    recipients: ['support@support.example.com'],
+    at: NOW,
+  });
 
 async function storeRawMail(messageId: string, fixture: string) {
   const raw = await readFile(`test/fixtures/replay/email-basics/${fixture}`);
@@ -62,7 +49,7 @@ async function storeRawMail(messageId: string, fixture: string) {
 
 async function queuedAutoReplies(): Promise<number> {
   // The queue also carries the conversation's response-deadline checks.
-  const requests = await queuedOutboundRequests(standIns);
+  const requests = await receiveBodies<OutboundRequest>(standIns.clients.sqs, standIns.outboundQueueUrl);
   return requests.filter((request) => request.kind === 'auto-reply').length;
 }
 
@@ -138,7 +125,7 @@ describe('inbound-email handler on DynamoDB Local, local S3 and SQS', () => {
     const [message] = await store.listMessages(result?.conversationId ?? '');
     expect(message?.flags).toContain(SENDER_NOT_NORMALISED);
     expect(message?.text).not.toBe('');
-    const queued = await queuedOutboundRequests(standIns);
+    const queued = await receiveBodies<OutboundRequest>(standIns.clients.sqs, standIns.outboundQueueUrl);
     expect(
       queued.filter(
         (request) => request.kind === 'auto-reply' && request.conversationId === result?.conversationId,

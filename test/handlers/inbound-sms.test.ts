@@ -9,8 +9,6 @@ import {
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
@@ -21,9 +19,11 @@ import type { OutboundRequest } from '../../functions/core/model.ts';
 import type { ReceiveInboundResult } from '../../functions/core/receive-inbound.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
+import { inboundSmsNotification } from '../../local/events/sns.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import { receiveBodies } from '../../local/queue-polling.ts';
 import { settingsFor } from '../support/builders.ts';
-import { queuedOutboundRequests } from '../support/outbound-queue.ts';
-import { inboundSmsNotification } from '../support/sns-event.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 let standIns: StandIns;
@@ -62,7 +62,7 @@ async function snsEvent(fixture: string, snsMessageId: string = randomUUID()) {
   return inboundSmsNotification(snsMessageId, message, NOW);
 }
 
-const queued = () => queuedOutboundRequests(standIns);
+const queued = () => receiveBodies<OutboundRequest>(standIns.clients.sqs, standIns.outboundQueueUrl);
 
 const sqsEvent = (requests: OutboundRequest[]) => sqsEventOfBodies(requests.map((r) => JSON.stringify(r)));
 

@@ -2,9 +2,6 @@ import { readFileSync } from 'node:fs';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import {
@@ -12,6 +9,9 @@ import {
   processMetaDelivery,
   type SocialInboundDeps,
 } from '../../functions/handlers/inbound-social.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { MemoryProviderMessages } from '../support/in-memory-meta.ts';
 import {
   MemoryAttachments,

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import type {
   AgentConnection,
   AgentServerFrame,
@@ -8,6 +7,7 @@ import type {
 } from '../../functions/core/agent/live-updates.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import { makeLiveUpdatesHandler } from '../../functions/handlers/live-updates.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../fixtures/live-updates/${name}`, import.meta.url), 'utf8'));

@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { signMetaBody } from '../../functions/channels/meta/signature.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 
 const SECRETS = { appSecret: 'app-secret', verifyToken: 'verify-me', accessToken: 'unused' };
 const BODY = '{"object":"page","entry":[{"id":"1","time":1795428000000,"messaging":[]}]}';
@@ -32,37 +33,20 @@ function event(
     query?: Record<string, string>;
     headers?: Record<string, string>;
     body?: string;
+    /** API Gateway may pass even a UTF-8 body base64-encoded. */
     base64?: boolean;
   } = {},
 ): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: `${method} /webhooks/meta`,
-    rawPath: '/webhooks/meta',
-    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+  const request = apiGatewayV2Event({
+    method,
+    path: '/webhooks/meta',
     headers: options.headers ?? {},
-    queryStringParameters: options.query,
-    requestContext: {
-      accountId: '1',
-      apiId: 'api',
-      domainName: 'example.execute-api.eu-central-1.amazonaws.com',
-      domainPrefix: 'example',
-      http: {
-        method,
-        path: '/webhooks/meta',
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.9',
-        userAgent: 'facebookexternalua',
-      },
-      requestId: 'r1',
-      routeKey: `${method} /webhooks/meta`,
-      stage: '$default',
-      time: '23/Nov/2026:10:00:00 +0000',
-      timeEpoch: 1795428000000,
-    },
     body: options.body,
-    isBase64Encoded: options.base64 ?? false,
-  };
+    query: options.query,
+  });
+  return options.base64 && options.body !== undefined
+    ? { ...request, body: Buffer.from(options.body, 'utf8').toString('base64'), isBase64Encoded: true }
+    : request;
 }
 
 const call = (e: APIGatewayProxyEventV2) => handler(e, lambdaContext('meta-webhook'));
@@ -118,7 +102,7 @@ describe('meta webhook POST: verify, enqueue, answer', () => {
     // Act
     const response = await call(
       event('POST', {
-        body: Buffer.from(body, 'utf8').toString('base64'),
+        body,
         base64: true,
         headers: { 'X-Hub-Signature-256': signMetaBody(Buffer.from(body, 'utf8'), SECRETS.appSecret) },
       }),

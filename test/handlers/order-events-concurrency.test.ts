@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { DynamoConsentLedger } from '../../functions/adapters/dynamodb/consent-ledger.ts';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { DynamoCustomerLinks } from '../../functions/adapters/dynamodb/customer-links.ts';
@@ -11,6 +10,7 @@ import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store.
 import { derivedIds } from '../../functions/adapters/ids.ts';
 import type { Channel } from '../../functions/core/model.ts';
 import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../../functions/core/orders.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { createTestTable } from '../support/dynamo-table.ts';
 import { MemoryQueue } from '../support/in-memory-ports.ts';
 

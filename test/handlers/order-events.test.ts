@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { signHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
 import type { ShopSigningKeys } from '../../functions/channels/shop-signature.ts';
 import type { Channel } from '../../functions/core/model.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { MemoryConversations, MemoryLedger, MemoryQueue, readableIds } from '../support/in-memory-ports.ts';
 import {
   AliasingCustomers,

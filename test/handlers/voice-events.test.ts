@@ -4,17 +4,18 @@ import { ConnectClient, DescribeContactCommand } from '@aws-sdk/client-connect';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoVoiceContacts } from '../../functions/adapters/dynamodb/voice-contacts.ts';
 import { voiceEventsDeps } from '../../functions/adapters/wiring.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
+import type { OutboundRequest } from '../../functions/core/model.ts';
 import type { ContactEventResult } from '../../functions/core/voice/contact-events.ts';
 import { makeVoiceEventsHandler } from '../../functions/handlers/voice-events.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import { receiveBodies } from '../../local/queue-polling.ts';
 import { settingsFor } from '../support/builders.ts';
-import { queuedOutboundRequests } from '../support/outbound-queue.ts';
 import { AYSE_PHONE, knownCaller } from '../support/voice-callers.ts';
 
 // Monday 13:30 in Istanbul: the shop is open, follow-ups go out at once.
@@ -38,7 +39,7 @@ function forContact(event: Record<string, unknown>, contactId: string) {
   return { ...event, detail: { ...(event.detail as object), contactId } };
 }
 
-const queued = () => queuedOutboundRequests(standIns);
+const queued = () => receiveBodies<OutboundRequest>(standIns.clients.sqs, standIns.outboundQueueUrl);
 
 beforeAll(async () => {
   standIns = await startStandIns({

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
@@ -10,6 +9,7 @@ import { DynamoVoiceContacts } from '../../functions/adapters/dynamodb/voice-con
 import { voiceLookupDeps } from '../../functions/adapters/wiring.ts';
 import { ConfigurationError } from '../../functions/core/errors.ts';
 import { makeVoiceLookupHandler } from '../../functions/handlers/voice-lookup.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { settingsFor } from '../support/builders.ts';
 import { AYSE_PHONE, knownCaller, shippedOrderOfKnownCaller } from '../support/voice-callers.ts';
 

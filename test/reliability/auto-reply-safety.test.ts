@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import type { S3RawMailSource } from '../../functions/adapters/s3/mail-storage.ts';
 import type { VerdictStatus } from '../../functions/core/model.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { sesReceiptEvent } from '../../local/events/ses.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { MemoryConversations, MemoryQueue } from '../support/in-memory-ports.ts';
 import { memoryInboundDeps } from '../support/inbound-deps.ts';
 
@@ -72,31 +73,14 @@ async function receive(mail: Mail, verdicts: Verdicts = PASSING) {
   const outbound = new MemoryQueue();
   const rawMail = { read: async () => new Uint8Array(raw) } as unknown as S3RawMailSource;
   const handler = makeInboundEmailHandler(() => memoryInboundDeps(NOW, { conversations, outbound, rawMail }));
-  const status = (name: keyof Verdicts) => ({ status: verdicts[name] });
   await handler(
-    {
-      Records: [
-        {
-          eventSource: 'aws:ses',
-          eventVersion: '1.0',
-          ses: {
-            mail: {
-              messageId: sesMessageId,
-              timestamp: NOW.toISOString(),
-              source: mail.envelopeSender ?? mail.fromAddress,
-            },
-            receipt: {
-              recipients: [SUPPORT],
-              spamVerdict: status('spam'),
-              virusVerdict: status('virus'),
-              spfVerdict: status('spf'),
-              dkimVerdict: status('dkim'),
-              dmarcVerdict: status('dmarc'),
-            },
-          },
-        },
-      ],
-    },
+    sesReceiptEvent({
+      messageId: sesMessageId,
+      source: mail.envelopeSender ?? mail.fromAddress,
+      recipients: [SUPPORT],
+      at: NOW,
+      verdicts,
+    }),
     lambdaContext('inbound-email'),
   );
   return {

@@ -3,10 +3,6 @@ import { basename } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import type { StandIns } from '../../bin/sandbox/stand-ins.ts';
 import { chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
@@ -44,11 +40,16 @@ import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
 import { makeVoiceEventsHandler } from '../../functions/handlers/voice-events.ts';
 import { makeVoiceLookupHandler } from '../../functions/handlers/voice-lookup.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { apiGatewayV2Event, webSocketEvent } from '../../local/events/api-gateway.ts';
+import { sesReceiptEvent } from '../../local/events/ses.ts';
+import { inboundSmsNotification } from '../../local/events/sns.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { settingsFor } from '../support/builders.ts';
 import { MemoryQueue, MemorySender } from '../support/in-memory-ports.ts';
 import { MemoryDeferredSends } from '../support/in-memory-sms-ports.ts';
 import { shopSignatureHeaders } from '../support/shop-signing.ts';
-import { inboundSmsNotification } from '../support/sns-event.ts';
 
 /**
  * Every inbound fixture of every channel, each with the entry point that takes it in the cloud,
@@ -143,26 +144,7 @@ function envelopeSource(raw: Buffer): string {
 }
 
 export function sesEvent(messageId: string, source: string) {
-  const pass = { status: 'PASS' };
-  return {
-    Records: [
-      {
-        eventSource: 'aws:ses',
-        eventVersion: '1.0',
-        ses: {
-          mail: { timestamp: NOW.toISOString(), source, messageId },
-          receipt: {
-            recipients: [sandboxSupportConfig.supportAddress],
-            spamVerdict: pass,
-            virusVerdict: pass,
-            spfVerdict: pass,
-            dkimVerdict: pass,
-            dmarcVerdict: pass,
-          },
-        },
-      },
-    ],
-  };
+  return sesReceiptEvent({ messageId, source, recipients: [sandboxSupportConfig.supportAddress], at: NOW });
 }
 
 export function snsEvent(snsMessageId: string, message: string) {
@@ -262,15 +244,13 @@ export const CHANNEL_CASES: readonly ChannelCase[] = [
       // API Gateway invokes the route synchronously; a failure is retried by the widget (same ids).
       try {
         const answer = await rig.chat(
-          {
-            requestContext: {
-              routeKey: 'send',
-              connectionId: 'reliability-connection',
-              requestTimeEpoch: NOW.getTime(),
-              authorizer: { ...CHAT_VISITOR, principalId: CHAT_VISITOR.visitorId },
-            },
+          webSocketEvent({
+            routeKey: 'send',
+            connectionId: 'reliability-connection',
+            authorizer: CHAT_VISITOR,
             body: fixture.content.toString('utf8'),
-          },
+            at: NOW,
+          }),
           lambdaContext('switchboard-chat'),
         );
         return answer.statusCode === 200 ? 'done' : 'refused';

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
 import type { ChannelSender } from '../../functions/core/ports.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { acknowledgementRequest } from '../support/builders.ts';
 import { MemoryConversations, MemoryCustomers, MemoryLedger } from '../support/in-memory-ports.ts';
 

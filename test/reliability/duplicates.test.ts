@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import {
   CHANNEL_CASES,
   type ChannelCase,

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventFrom } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { logger } from '../../functions/adapters/observability.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { parseInboundEmail } from '../../functions/channels/email/parse-inbound-email.ts';
 import { parseMetaWebhook } from '../../functions/channels/meta/parse-webhook.ts';
 import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { sqsEventFrom } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import {
   CHANNEL_CASES,
   type ChannelCase,

@@ -3,15 +3,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { derivedIds } from '../../functions/adapters/ids.ts';
 import type { S3RawMailSource } from '../../functions/adapters/s3/mail-storage.ts';
 import { SesEmailSender } from '../../functions/adapters/ses/ses-email-sender.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { sesReceiptEvent } from '../../local/events/ses.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import {
   MemoryConversations,
   MemoryCustomers,
@@ -170,24 +171,12 @@ async function acknowledgementOf(mail: HostileMail): Promise<string[]> {
     }),
   );
   const received = inbound(
-    {
-      Records: [
-        {
-          eventSource: 'aws:ses',
-          ses: {
-            mail: { messageId: 'ses-in-1', timestamp: NOW.toISOString(), source: 'deniz.aydin@example.org' },
-            receipt: {
-              recipients: [SUPPORT],
-              spamVerdict: { status: 'PASS' },
-              virusVerdict: { status: 'PASS' },
-              spfVerdict: { status: 'PASS' },
-              dkimVerdict: { status: 'PASS' },
-              dmarcVerdict: { status: 'PASS' },
-            },
-          },
-        },
-      ],
-    },
+    sesReceiptEvent({
+      messageId: 'ses-in-1',
+      source: 'deniz.aydin@example.org',
+      recipients: [SUPPORT],
+      at: NOW,
+    }),
     lambdaContext('inbound-email'),
   );
   try {

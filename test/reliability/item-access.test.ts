@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { itemPrefixesOf, type TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
 import { agentApiDeps } from '../../functions/adapters/wiring.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
+import { apiGatewayV2Event, withJwtClaims } from '../../local/events/api-gateway.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { settingsFor } from '../support/builders.ts';
 import { CHANNEL_CASES, NOW, type Rig, startRig, stopRig } from './channel-cases.ts';
 import { type DynamoAttempt, dynamoWithFaults } from './fault-injection.ts';
@@ -127,13 +127,7 @@ async function asAgent(
     query: options.query,
   });
   const response = await as('agentApi', agentApi)(
-    {
-      ...event,
-      requestContext: {
-        ...event.requestContext,
-        authorizer: { jwt: { claims: { sub: 'agent-7' }, scopes: [] } },
-      } as APIGatewayProxyEventV2['requestContext'],
-    },
+    withJwtClaims(event, { sub: 'agent-7' }),
     lambdaContext('switchboard-agent-api'),
   );
   expect(response.statusCode, `${method} ${path}: ${response.body}`).toBeLessThan(300);

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { parseJsonBody } from '../../functions/adapters/http/request.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
@@ -19,6 +17,8 @@ import { processMetaDelivery } from '../../functions/handlers/inbound-social.ts'
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { MemoryProviderMessages } from '../support/in-memory-meta.ts';
 import { MemoryConversations } from '../support/in-memory-ports.ts';
 import { memoryInboundDeps } from '../support/inbound-deps.ts';

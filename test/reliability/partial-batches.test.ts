@@ -4,14 +4,14 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type DeadLetters, SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import type { ChannelSender, EventClaim } from '../../functions/core/ports.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { acknowledgementRequest } from '../support/builders.ts';
 import { MemoryProviderMessages } from '../support/in-memory-meta.ts';
 import {

@@ -4,10 +4,6 @@ import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/clien
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
-import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { logger } from '../../functions/adapters/observability.ts';
@@ -19,6 +15,10 @@ import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.
 import type { InboundMessage, OutboundRequest } from '../../functions/core/model.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { sqsEventOfBodies } from '../../local/events/sqs.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { settingsFor } from '../support/builders.ts';
 import { CHANNEL_CASES, type Fixture, NOW, startRig } from './channel-cases.ts';
 import { dynamoWithFaults } from './fault-injection.ts';

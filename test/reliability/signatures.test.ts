@@ -2,8 +2,6 @@ import * as crypto from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
 import { signHmacSha256Hex, verifyHmacSha256Hex } from '../../functions/channels/hmac-signature.ts';
@@ -16,6 +14,8 @@ import { shopTimestamp, signShopRequest } from '../../functions/channels/shop-si
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 
 // The verifiers import node:crypto; wrapping timingSafeEqual lets the tests see every comparison.
 vi.mock('node:crypto', async (importOriginal) => {

@@ -12,7 +12,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * compiler's parser, so strings (a Graph API error such as "(#131026) …") are not comments.
  */
 
-const ROOTS = ['functions', 'lib', 'bin', 'web', 'test'];
+const ROOTS = ['functions', 'lib', 'bin', 'local', 'web', 'test'];
 const SKIPPED = /(^|\/)(node_modules|dist|fixtures)(\/|$)/;
 const TICKET = /\b(issue|ticket|bug)s?\s*#?\d+[a-z]?\b|(^|[\s(])#\d{1,5}\b/i;
 

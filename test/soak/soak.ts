@@ -3,13 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import { type EventResult, SandboxEngine } from '../../bin/sandbox/engine.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { parseInboundEmail } from '../../functions/channels/email/parse-inbound-email.ts';
 import { parseMetaWebhook } from '../../functions/channels/meta/parse-webhook.ts';
 import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
 import { orderEventSchema } from '../../functions/core/orders.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import { startDynamoDbLocal } from '../support/local-dynamodb.ts';
 
 /**

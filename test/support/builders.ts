@@ -1,7 +1,7 @@
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
 import type { StandIns } from '../../bin/sandbox/stand-ins.ts';
 import type { Settings } from '../../functions/adapters/wiring.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 
 /** The functions' settings for a set of local stand-ins, as the sandbox uses them. */
 export function settingsFor(standIns: StandIns): Settings {

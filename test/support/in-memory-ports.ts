@@ -145,12 +145,17 @@ export class MemoryConversations implements ConversationStore {
       // As the DynamoDB store: the preview in the same update, and a customer's message wakes a snooze.
       const { snoozedUntil: _until, snoozedAt: _at, snoozedBy: _by, ...awake } = conversation;
       const preview = previewOf(message);
+      const senderName = message.fromName?.trim().slice(0, 200);
+      const agentReply = message.direction === 'outbound' && message.kind === 'agent-reply';
       this.conversations.set(conversation.id, {
         ...(message.direction === 'inbound' ? awake : conversation),
         lastMessageAt: message.at,
         ...(preview ? { preview } : {}),
         ...(message.direction === 'inbound' ? { lastInboundAt: message.at } : {}),
-        ...(message.direction === 'inbound' && message.fromName ? { senderName: message.fromName } : {}),
+        ...(message.direction === 'inbound' && senderName ? { senderName } : {}),
+        ...(agentReply
+          ? { firstResponseAt: conversation.firstResponseAt ?? message.at, lastAgentReplyAt: message.at }
+          : {}),
         ...(effect.reopen ? { status: 'open' as const } : {}),
       });
     }
@@ -171,7 +176,12 @@ export class MemoryConversations implements ConversationStore {
 
   async latestOpenConversation(customerId: string, channel: Channel) {
     return [...this.conversations.values()]
-      .filter((c) => c.customerId === customerId && c.channel === channel && c.status === 'open')
+      .filter(
+        (c) =>
+          c.customerId === customerId &&
+          c.channel === channel &&
+          (c.status === 'open' || c.status === 'pending'),
+      )
       .sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt))[0];
   }
 

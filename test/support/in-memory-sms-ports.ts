@@ -1,6 +1,7 @@
 import type { Channel, ConsentRecord } from '../../functions/core/model.ts';
 import type {
   ConsentHistoryEntry,
+  ConsentHistoryReader,
   ConsentLedger,
   DeferredSend,
   DeferredSends,
@@ -8,7 +9,7 @@ import type {
 import type { MemoryCustomers } from './in-memory-ports.ts';
 
 /** The consent ledger on the in-memory customers: compare-and-set on the version, like DynamoDB's condition. */
-export class MemoryConsentLedger implements ConsentLedger {
+export class MemoryConsentLedger implements ConsentLedger, ConsentHistoryReader {
   readonly history = new Map<string, ConsentHistoryEntry>();
   /** Set to make the next `apply` lose a race (someone else changed consent first). */
   loseNextRace = false;
@@ -39,6 +40,11 @@ export class MemoryConsentLedger implements ConsentLedger {
   async appendHistory(entry: ConsentHistoryEntry) {
     const key = `${entry.customerId}#${entry.at}#${entry.channel}#${entry.eventKey}`;
     if (!this.history.has(key)) this.history.set(key, entry);
+  }
+
+  /** Newest first, as the DynamoDB ledger reads its history partition backwards. */
+  async recentHistory(customerId: string, limit: number) {
+    return this.entriesOf(customerId).reverse().slice(0, limit);
   }
 
   entriesOf(customerId: string): ConsentHistoryEntry[] {

@@ -1,4 +1,4 @@
-import { sandboxSupportConfig } from '../../bin/sandbox/config.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 import {
   MemoryAttachments,
   MemoryConversations,

@@ -3,7 +3,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../../bin/sandbox/config.ts';
 import { OnDemandAnswerComposer } from '../../../functions/adapters/bedrock/on-demand-answer-composer.ts';
 import {
   inboundEmailDeps,
@@ -11,6 +10,7 @@ import {
   settingsFromEnvironment,
   socialInboundDeps,
 } from '../../../functions/adapters/wiring.ts';
+import { sandboxSupportConfig } from '../../../local/config.ts';
 
 const clients = {
   dynamo: new DynamoDBClient({ region: 'eu-central-1' }),

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig as supportConfig } from '../../../bin/sandbox/config.ts';
 import { DynamoAgentConversations } from '../../../functions/adapters/dynamodb/agent-conversations.ts';
 import { DynamoConsentLedger } from '../../../functions/adapters/dynamodb/consent-ledger.ts';
 import { DynamoConversationStore } from '../../../functions/adapters/dynamodb/conversation-store.ts';
@@ -11,6 +10,7 @@ import { customerProfile } from '../../../functions/core/agent/customer-profile.
 import { mergeCustomersByAgent } from '../../../functions/core/agent/merge-customers.ts';
 import { changeConsent } from '../../../functions/core/consent.ts';
 import type { Channel, Order } from '../../../functions/core/model.ts';
+import { sandboxSupportConfig as supportConfig } from '../../../local/config.ts';
 import { openConversation } from '../../support/conversation-builders.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
 import { readableIds } from '../../support/in-memory-ports.ts';

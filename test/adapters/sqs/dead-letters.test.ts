@@ -2,7 +2,6 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sqsEventOfBodies } from '../../../bin/sandbox/sqs-event.ts';
 import {
   deadLetterSettingsFromEnvironment,
   failureReasonOf,
@@ -10,6 +9,7 @@ import {
   withDeadLetters,
 } from '../../../functions/adapters/sqs/dead-letters.ts';
 import { ConfigurationError, RetryableError } from '../../../functions/core/errors.ts';
+import { sqsEventOfBodies } from '../../../local/events/sqs.ts';
 
 const sqs = new SQSClient({ region: 'eu-central-1' });
 const sqsMock = mockClient(sqs);

@@ -1,12 +1,12 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sqsEventOfBodies } from '../../../bin/sandbox/sqs-event.ts';
 import {
   backoffSeconds,
   queueUrlFromArn,
   SqsRetryBackoff,
 } from '../../../functions/adapters/sqs/retry-backoff.ts';
+import { sqsEventOfBodies } from '../../../local/events/sqs.ts';
 
 const sqs = new SQSClient({ region: 'eu-central-1' });
 const sqsMock = mockClient(sqs);

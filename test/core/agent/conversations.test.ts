@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../../bin/sandbox/config.ts';
 import {
   type AgentDeps,
   assignConversation,
@@ -13,6 +12,7 @@ import { replyToConversation } from '../../../functions/core/agent/reply.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../functions/core/errors.ts';
 import type { Conversation, Customer, Message } from '../../../functions/core/model.ts';
 import type { ChannelInsights, InsightCounters } from '../../../functions/core/ports.ts';
+import { sandboxSupportConfig } from '../../../local/config.ts';
 import { openConversation } from '../../support/conversation-builders.ts';
 import { MemoryAgentConversations } from '../../support/in-memory-agent-ports.ts';
 import { MemoryCustomers, MemoryQueue, readableIds } from '../../support/in-memory-ports.ts';

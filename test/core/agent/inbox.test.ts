@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../../bin/sandbox/config.ts';
 import { changeLabels, MAX_LABELS } from '../../../functions/core/agent/labels.ts';
 import { addNote } from '../../../functions/core/agent/notes.ts';
 import { markConversationRead } from '../../../functions/core/agent/read-state.ts';
@@ -20,6 +19,7 @@ import type {
 import { resyncChat } from '../../../functions/core/chat/visitor-chat.ts';
 import { InvalidInputError, NotFoundError } from '../../../functions/core/errors.ts';
 import type { Conversation } from '../../../functions/core/model.ts';
+import { sandboxSupportConfig } from '../../../local/config.ts';
 import { inboundMessage, openConversation } from '../../support/conversation-builders.ts';
 import { MemoryAgentConversations, memoryInboxDeps } from '../../support/in-memory-agent-ports.ts';
 import { MemoryCustomers, MemoryQueue } from '../../support/in-memory-ports.ts';

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sandboxSupportConfig } from '../../../bin/sandbox/config.ts';
 import type { Customer } from '../../../functions/core/model.ts';
 import {
   type ContactEvent,
@@ -7,6 +6,7 @@ import {
   isAbandoned,
   recordContactEvent,
 } from '../../../functions/core/voice/contact-events.ts';
+import { sandboxSupportConfig } from '../../../local/config.ts';
 import { MemoryChannelInsights, MemoryDeadlines } from '../../support/in-memory-insights.ts';
 import {
   MemoryConversations,

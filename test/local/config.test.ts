@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DeploymentConfigError } from '../../lib/config.ts';
 import {
   projectDeploymentConfig,
   SANDBOX_SMS_STAND_IN,
   sandboxSupportConfig,
   sandboxSupportConfigFrom,
-} from '../../../bin/sandbox/config.ts';
-import { DeploymentConfigError } from '../../../lib/config.ts';
-import { cdkJson, exampleConfig } from '../../infra/synth.ts';
+} from '../../local/config.ts';
+import { cdkJson, exampleConfig } from '../infra/synth.ts';
 
 const folders: string[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
-import { ReceiveMessageCommand, type SQSClient, type Message as SqsMessage } from '@aws-sdk/client-sqs';
+import type { Message as SqsMessage } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 
-/** The SQS event Lambda's poller builds from received messages, for the handlers the sandbox drives. */
+/** The SQS event Lambda's poller builds from received messages, for the handlers the sandbox and the tests drive. */
 export function sqsEventFrom(messages: readonly SqsMessage[], queueName: string): SQSEvent {
   return {
     Records: messages.map((m) => ({
@@ -29,18 +29,4 @@ export function sqsEventOfBodies(bodies: readonly string[], queueName = 'switchb
     bodies.map((body, i) => ({ MessageId: `m-${i}`, ReceiptHandle: `h-${i}`, Body: body })),
     queueName,
   );
-}
-
-/** One batch, without waiting: the sandbox knows when it has put something on a queue. */
-export async function receiveBatch(sqs: SQSClient, queueUrl: string): Promise<SqsMessage[]> {
-  const received = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    }),
-  );
-  return received.Messages ?? [];
 }

@@ -7,8 +7,8 @@ import {
   type SmsConfig,
   type SupportConfig,
   smsConfigSchema,
-} from '../../functions/core/config.ts';
-import { CONFIG_CONTEXT_KEY, type DeploymentConfig, parseDeploymentConfig } from '../../lib/config.ts';
+} from '../functions/core/config.ts';
+import { CONFIG_CONTEXT_KEY, type DeploymentConfig, parseDeploymentConfig } from '../lib/config.ts';
 
 /**
  * The sandbox runs the shop of the project's own `cdk.json` (its `switchboard` settings: business
@@ -18,8 +18,8 @@ import { CONFIG_CONTEXT_KEY, type DeploymentConfig, parseDeploymentConfig } from
  * every channel works here.
  */
 
-/** The project's cdk.json, next to bin/. */
-export const PROJECT_CDK_JSON = new URL('../../cdk.json', import.meta.url);
+/** The project's cdk.json, at the project root. */
+export const PROJECT_CDK_JSON = new URL('../cdk.json', import.meta.url);
 
 /** The deployment config of a cdk.json, validated as `cdk synth` validates it. */
 export function projectDeploymentConfig(file: URL | string = PROJECT_CDK_JSON): DeploymentConfig {

@@ -55,3 +55,50 @@ export function apiGatewayV2Event(request: HttpApiRequest): APIGatewayProxyEvent
     isBase64Encoded: bytes.length > 0 && !isText,
   };
 }
+
+/** What API Gateway's JWT authorizer adds to a request it let through: the token's claims and scopes. */
+export function withJwtClaims(
+  event: APIGatewayProxyEventV2,
+  claims: Record<string, string | number>,
+  scopes: readonly string[] = [],
+): APIGatewayProxyEventV2 {
+  return {
+    ...event,
+    requestContext: {
+      ...event.requestContext,
+      authorizer: { jwt: { claims, scopes: [...scopes] } },
+    } as APIGatewayProxyEventV2['requestContext'],
+  };
+}
+
+export interface WebSocketFrame {
+  /** `$connect`, `$disconnect`, or the route the body's `action` selects (`send`, `typing`, …). */
+  readonly routeKey: string;
+  readonly connectionId: string;
+  /** What the `$connect` authorizer put in its context (the visitor's or the agent's ids). */
+  readonly authorizer: Record<string, string>;
+  readonly body?: string;
+  readonly at: Date;
+}
+
+/**
+ * The event an API Gateway WebSocket API hands the route's Lambda for one frame, with the
+ * authorizer's context as API Gateway passes it on (its `principalId` beside the context's keys).
+ */
+export function webSocketEvent(frame: WebSocketFrame) {
+  const { routeKey, authorizer } = frame;
+  return {
+    requestContext: {
+      routeKey,
+      eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
+      connectionId: frame.connectionId,
+      requestTimeEpoch: frame.at.getTime(),
+      domainName: '127.0.0.1',
+      stage: '$default',
+      apiId: 'sandbox',
+      authorizer: { ...authorizer, principalId: authorizer.visitorId ?? authorizer.agentId },
+    },
+    isBase64Encoded: false,
+    ...(frame.body === undefined ? {} : { body: frame.body }),
+  };
+}
