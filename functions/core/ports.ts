@@ -257,6 +257,25 @@ export interface ProviderMessageIndex {
 }
 
 /**
+ * The last write of a sent message's record, in one call: the reference that leads back to the
+ * message (its email Message-ID for replies, its provider id for delivery statuses) and the
+ * ledger's final outcome. Both are plain puts, safe to repeat: the ledger already holds the send.
+ */
+export interface SentRecordCompletion {
+  complete(input: {
+    readonly ledgerKey: string;
+    readonly outcome: unknown;
+    readonly now: Date;
+    readonly emailReference?: { readonly messageId: string; readonly reference: EmailReference };
+    readonly providerReference?: {
+      readonly channel: Channel;
+      readonly providerMessageId: string;
+      readonly reference: ProviderMessageReference;
+    };
+  }): Promise<void>;
+}
+
+/**
  * Orders. The stored state of an order only moves forward in event time: `apply`
  * writes only when the event is newer than the one that set the current state.
  */
