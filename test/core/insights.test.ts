@@ -227,12 +227,15 @@ describe('recordOutbound and first responses', () => {
       answering: { openedAt: FRIDAY_1730, channel: 'email', answered: true },
     });
 
+    const unread = {
+      get: async () => {
+        reads += 1;
+        return undefined;
+      },
+    };
+
     // Act
-    await recordOutbound(
-      { ...deps, conversations: { get: async () => ((reads += 1), undefined) } },
-      reply,
-      now,
-    );
+    await recordOutbound({ ...deps, conversations: unread }, reply, now);
 
     // Assess
     expect(reads).toBe(0);
