@@ -93,6 +93,8 @@ export interface IdentityWindows {
   /** Keeps the latest `at`: an older or redelivered message changes nothing. */
   recordInbound(identity: Identity, channel: Channel, at: string): Promise<void>;
   lastInboundAt(identity: Identity, channel: Channel): Promise<string | undefined>;
+  /** The latest of several identities' last inbound on `channel`, in one read where the store can. */
+  latestInboundAt?(identities: readonly Identity[], channel: Channel): Promise<string | undefined>;
 }
 
 export interface CustomerDirectory {
