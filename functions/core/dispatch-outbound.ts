@@ -171,9 +171,19 @@ function onceById<T>(read: (id: string) => Promise<T>): (id: string) => Promise<
   };
 }
 
-/** `target` with some methods replaced; the rest (prototype methods included) stay the target's own. */
+/**
+ * `target` with some methods replaced. Everything else, state included, stays the target's own:
+ * what its methods change lands on the target, not on a copy.
+ */
 function delegate<T extends object>(target: T, overrides: Partial<T>): T {
-  return Object.assign(Object.create(target) as T, overrides);
+  return new Proxy(target, {
+    get: (object, property) => {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof T];
+      const value: unknown = Reflect.get(object, property);
+      // Bound to the target itself, so its methods see their own (private) state.
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
 }
 
 function outboundKey(request: OutboundRequest): string {
