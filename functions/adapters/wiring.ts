@@ -54,6 +54,7 @@ import { DynamoOrderStore } from './dynamodb/order-store.ts';
 import { DynamoProviderMessageIndex } from './dynamodb/provider-messages.ts';
 import { DynamoReminderStore } from './dynamodb/reminder-store.ts';
 import { DynamoSelfServiceLog } from './dynamodb/self-service-log.ts';
+import { DynamoSentRecordCompletion } from './dynamodb/sent-record-completion.ts';
 import { DynamoVoiceContacts } from './dynamodb/voice-contacts.ts';
 import { AGENT_CHANNELS_VARIABLE, AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE } from './http/agent-routes.ts';
 import { derivedIds, systemClock } from './ids.ts';
@@ -411,6 +412,7 @@ export function dispatcherDeps(
     consent: new DynamoConsentLedger(documentClient(clients.dynamo), settings.tableName),
     deferredSends: deferredSendsFor(clients.scheduler, settings.deferredSends),
     providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
+    sentRecords: new DynamoSentRecordCompletion(documentClient(clients.dynamo), settings.tableName),
     social: settings.support.social,
     // Agent replies' first responses; due deadline checks are held with the same scheduler.
     insights: insightsDeps(clients, settings, clock, {

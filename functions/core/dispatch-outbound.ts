@@ -17,6 +17,7 @@ import type {
   IdentityWindows,
   ProviderMessageIndex,
   SentMessage,
+  SentRecordCompletion,
 } from './ports.ts';
 import { deferForQuietHours, type QuietHoursPolicy } from './quiet-hours.ts';
 
@@ -44,6 +45,8 @@ export interface DispatchOutboundDeps {
   readonly leaseSeconds?: number;
   /** Whether a chat visitor saw a message: an email copy of one they saw is not sent. */
   readonly chatReceipts?: ChatReceipts;
+  /** Writes a sent message's reference and final ledger outcome in one call; absent: one write each. */
+  readonly sentRecords?: SentRecordCompletion;
 }
 
 export interface DispatchOutcome {
@@ -65,7 +68,8 @@ export interface DispatchResult extends DispatchOutcome {
  * a redelivery writes the same timeline entry instead of sending again.
  */
 interface AcceptedSend {
-  readonly request: OutboundRequest;
+  /** Only when the window policy changed it: otherwise the redelivered queue message is the request. */
+  readonly request?: OutboundRequest;
   readonly sentAt: string;
   readonly providerMessageId: string;
   readonly emailMessageId?: string;
@@ -93,16 +97,19 @@ class SentButUnrecordedError extends RetryableError {}
  * write only completes the record.
  */
 export async function dispatchOutbound(
-  deps: DispatchOutboundDeps,
+  dispatchDeps: DispatchOutboundDeps,
   request: OutboundRequest,
 ): Promise<DispatchResult> {
+  const deps = readingOnce(dispatchDeps);
   const key = outboundKey(request);
   const now = deps.clock.now();
   const leaseSeconds = deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   const claim = await deps.ledger.claim<UnrecordedOutcome>(key, now, leaseSeconds);
   if (claim.status === 'done') {
     const { accepted, ...outcome } = claim.outcome;
-    if (claim.unfinished && accepted) await completeRecord(deps, key, accepted);
+    if (claim.unfinished && accepted) {
+      await completeRecord(deps, key, { ...accepted, request: accepted.request ?? request });
+    }
     return { ...outcome, duplicate: true };
   }
   if (claim.status === 'in-progress') {
@@ -120,6 +127,63 @@ export async function dispatchOutbound(
     if (!(error instanceof SentButUnrecordedError)) await deps.ledger.release(key).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The deps with their reads made once per dispatch: consent, the messaging window, quiet hours
+ * and the first-response count each read the customer or the conversation, and one read serves
+ * them all. Writes go to the stores themselves.
+ */
+function readingOnce(deps: DispatchOutboundDeps): DispatchOutboundDeps {
+  const customers = onceById((id) => deps.customers.get(id));
+  const conversations = onceById((id) => deps.conversations.get(id));
+  const insightsConversations = deps.insights?.conversations;
+  return {
+    ...deps,
+    customers: delegate(deps.customers, { get: customers }),
+    conversations: delegate(deps.conversations, { get: conversations }),
+    ...(deps.insights && insightsConversations
+      ? {
+          insights: {
+            ...deps.insights,
+            // The same table: the conversation the window check read serves the first response.
+            conversations: delegate(insightsConversations, {
+              get:
+                insightsConversations === deps.conversations
+                  ? conversations
+                  : onceById((id) => insightsConversations.get(id)),
+            }),
+          },
+        }
+      : {}),
+  };
+}
+
+function onceById<T>(read: (id: string) => Promise<T>): (id: string) => Promise<T> {
+  const reads = new Map<string, Promise<T>>();
+  return (id) => {
+    let pending = reads.get(id);
+    if (!pending) {
+      pending = read(id);
+      reads.set(id, pending);
+    }
+    return pending;
+  };
+}
+
+/**
+ * `target` with some methods replaced. Everything else, state included, stays the target's own:
+ * what its methods change lands on the target, not on a copy.
+ */
+function delegate<T extends object>(target: T, overrides: Partial<T>): T {
+  return new Proxy(target, {
+    get: (object, property) => {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof T];
+      const value: unknown = Reflect.get(object, property);
+      // Bound to the target itself, so its methods see their own (private) state.
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
 }
 
 function outboundKey(request: OutboundRequest): string {
@@ -165,11 +229,11 @@ async function send(
     if (!(error instanceof PermanentDeliveryError)) throw error;
     return refused(deps, request, now, error);
   }
-  const accepted: AcceptedSend = {
+  const accepted = {
     request,
     sentAt: now.toISOString(),
     providerMessageId: sent.providerMessageId,
-    emailMessageId: sent.emailMessageId,
+    ...(sent.emailMessageId === undefined ? {} : { emailMessageId: sent.emailMessageId }),
   };
   const fallback = request.fallback ? { fallback: { channel: request.channel, ...request.fallback } } : {};
   const outcome: DispatchOutcome = { status: 'sent', providerMessageId: sent.providerMessageId, ...fallback };
@@ -177,7 +241,9 @@ async function send(
   // key): the ledger learns it first, in one write, so no delivery of this message sends it again.
   let marked: boolean;
   try {
-    const unrecorded: UnrecordedOutcome = { ...outcome, accepted };
+    // The ledger item stays small (one write unit) unless the window policy changed the request.
+    const { request: _asQueued, ...owed } = accepted;
+    const unrecorded: UnrecordedOutcome = { ...outcome, accepted: request === queued ? owed : accepted };
     marked = await deps.ledger.complete(key, unrecorded, now, { unfinished: true });
   } catch (error) {
     // The claim stays until its lease ends: retries within it wait instead of sending again.
@@ -191,40 +257,65 @@ async function send(
 }
 
 /**
- * Everything written about an accepted send, each write idempotent (a conditional timeline put,
- * key-addressed references), then the ledger's outcome without the owed record.
+ * Everything written about an accepted send, each write safe to repeat (a conditional timeline
+ * put, key-addressed references), then the ledger's outcome without the owed record. The
+ * references and that outcome are one call where the store takes them together.
  */
 async function completeRecord(
   deps: DispatchOutboundDeps,
   key: string,
-  accepted: AcceptedSend,
+  accepted: AcceptedSend & { readonly request: OutboundRequest },
 ): Promise<void> {
   const { request, providerMessageId } = accepted;
   const sentAt = new Date(accepted.sentAt);
   try {
-    await record(deps, request, sentAt, { status: 'sent', providerMessageId });
-    if (deps.providerMessages && request.conversationId && request.channel !== 'email') {
-      // Delivery statuses name the provider's id only; this leads them back to the message.
-      await deps.providerMessages.record(request.channel, providerMessageId, {
-        conversationId: request.conversationId,
-        messageId: request.id,
-        at: accepted.sentAt,
-      });
-    }
-    if (accepted.emailMessageId && request.conversationId) {
-      // Replies to our mail carry this id in In-Reply-To: it must lead back to the conversation.
-      await deps.conversations.recordEmailReference(accepted.emailMessageId, {
-        conversationId: request.conversationId,
-        customerId: request.customerId,
-      });
-    }
-    if (deps.insights) {
-      // It went out: a failed count must not send it again through a retry.
+    const stored = await record(deps, request, sentAt, { status: 'sent', providerMessageId });
+    if (deps.insights && stored) {
+      // Counted by the delivery that stored the timeline entry, so one that only completes the
+      // record does not count it again. It went out: a failed count must not send it again.
       await recordOutbound(deps.insights, request, sentAt).catch((error: unknown) =>
         deps.insights?.onFailure?.(error),
       );
     }
+    const { conversationId } = request;
+    // Replies to our mail carry its Message-ID in In-Reply-To: it must lead back to the conversation.
+    const emailReference =
+      accepted.emailMessageId && conversationId
+        ? {
+            messageId: accepted.emailMessageId,
+            reference: { conversationId, customerId: request.customerId },
+          }
+        : undefined;
+    // Delivery statuses name the provider's id only; this leads them back to the message.
+    const providerReference =
+      deps.providerMessages && conversationId && request.channel !== 'email'
+        ? {
+            channel: request.channel,
+            providerMessageId,
+            reference: { conversationId, messageId: request.id, at: accepted.sentAt },
+          }
+        : undefined;
     const outcome: DispatchOutcome = { status: 'sent', providerMessageId };
+    if (deps.sentRecords) {
+      await deps.sentRecords.complete({
+        ledgerKey: key,
+        outcome,
+        now: deps.clock.now(),
+        ...(emailReference ? { emailReference } : {}),
+        ...(providerReference ? { providerReference } : {}),
+      });
+      return;
+    }
+    if (providerReference) {
+      await deps.providerMessages?.record(
+        providerReference.channel,
+        providerReference.providerMessageId,
+        providerReference.reference,
+      );
+    }
+    if (emailReference) {
+      await deps.conversations.recordEmailReference(emailReference.messageId, emailReference.reference);
+    }
     await deps.ledger.complete(key, outcome, deps.clock.now());
   } catch (error) {
     throw new SentButUnrecordedError(
@@ -279,14 +370,17 @@ async function suppressionReason(
   return undefined;
 }
 
-/** Puts the outbound message on its conversation's timeline with its delivery state. */
+/**
+ * Puts the outbound message on its conversation's timeline with its delivery state. False when
+ * it was there already (a redelivery completing the record); true as well without a conversation.
+ */
 async function record(
   deps: DispatchOutboundDeps,
   request: OutboundRequest,
   now: Date,
   delivery: { status: DeliveryStatus; providerMessageId?: string; reason?: string },
-): Promise<void> {
-  if (!request.conversationId) return;
+): Promise<boolean> {
+  if (!request.conversationId) return true;
   const message: Message = {
     id: request.id,
     conversationId: request.conversationId,
@@ -304,5 +398,5 @@ async function record(
     agentId: request.agentId,
     ...(request.fallback ? { fallback: request.fallback } : {}),
   };
-  await deps.conversations.appendMessage(message);
+  return deps.conversations.appendMessage(message);
 }

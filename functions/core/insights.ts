@@ -163,44 +163,94 @@ export async function recordOutbound(
   request: OutboundRequest,
   sentAt: Date,
 ): Promise<void> {
-  await deps.insights.add(request.channel, sentAt, { [COUNTER.outbound(request.kind)]: 1 });
-  if (request.kind !== 'agent-reply' || !request.conversationId || !deps.conversations) return;
-  const conversation = await deps.conversations.get(request.conversationId);
-  if (!conversation) return;
-  await recordFirstResponse(deps, conversation, sentAt);
+  const outbound = { [COUNTER.outbound(request.kind)]: 1 };
+  const answered = await answeredConversation(deps, request);
+  const first = answered ? await firstResponseOf(deps, answered, sentAt) : undefined;
+  // One counter write when both land in the same channel-hour item (the usual case).
+  if (first && answered?.channel === request.channel) {
+    await deps.insights.add(request.channel, sentAt, { ...outbound, ...first.counters });
+  } else {
+    await deps.insights.add(request.channel, sentAt, outbound);
+    if (first && answered) await deps.insights.add(answered.channel, sentAt, first.counters);
+  }
+  if (first && answered && first.minutes > deps.config.firstResponseTargetMinutes) {
+    // Rare: the escalation wants the whole conversation.
+    const conversation = await deps.conversations?.get(answered.id);
+    if (!conversation) return;
+    await breach(
+      deps,
+      conversation,
+      'first-response',
+      sentAt,
+      `first response after ${first.minutes} business minutes`,
+    );
+  }
+}
+
+/** What the first-response count needs of the conversation an agent reply answers. */
+interface AnsweredConversation {
+  readonly id: string;
+  readonly channel: Channel;
+  readonly createdAt: string;
+  readonly firstResponseAt?: string;
+}
+
+/**
+ * The conversation an agent reply answers, when its first response may still be open: from the
+ * request when it says (no read; an answered one needs nothing), else read.
+ */
+async function answeredConversation(
+  deps: InsightsDeps,
+  request: OutboundRequest,
+): Promise<AnsweredConversation | undefined> {
+  if (request.kind !== 'agent-reply' || !request.conversationId) return undefined;
+  if (request.answering) {
+    if (request.answering.answered) return undefined;
+    return {
+      id: request.conversationId,
+      channel: request.answering.channel,
+      createdAt: request.answering.openedAt,
+    };
+  }
+  return deps.conversations?.get(request.conversationId);
 }
 
 /** How long the conversation has been open at `at`, in whole business minutes. */
-function businessMinutesOpen(deps: InsightsDeps, conversation: Conversation, at: Date): number {
+function businessMinutesOpen(
+  deps: InsightsDeps,
+  conversation: Pick<Conversation, 'createdAt'>,
+  at: Date,
+): number {
   return roundMinutes(
     businessMinutesBetween(new Date(conversation.createdAt), at, deps.config.businessHours),
   );
 }
 
-async function recordFirstResponse(deps: InsightsDeps, conversation: Conversation, at: Date): Promise<void> {
+/**
+ * Marks the conversation's first response once (a second reply, or this one redelivered, finds
+ * the mark set) and returns the counters it adds; undefined when it was not the first.
+ */
+async function firstResponseOf(
+  deps: InsightsDeps,
+  conversation: AnsweredConversation,
+  at: Date,
+): Promise<{ readonly minutes: number; readonly counters: Record<string, number> } | undefined> {
   const minutes = businessMinutesOpen(deps, conversation, at);
-  // Once per conversation: a second reply, or this one redelivered, finds the mark set.
   const first = deps.responseTimes
     ? await deps.responseTimes.recordFirstResponse(conversation.id, {
         at: at.toISOString(),
         businessMinutes: minutes,
       })
     : conversation.firstResponseAt === undefined;
-  if (!first) return;
-  await deps.insights.add(conversation.channel, at, {
-    [COUNTER.firstResponses]: 1,
-    [COUNTER.firstResponseMinutes]: minutes,
-    [COUNTER.firstResponseBucket(firstResponseBucketOf(minutes))]: 1,
-  });
-  if (minutes > deps.config.firstResponseTargetMinutes) {
-    await breach(
-      deps,
-      conversation,
-      'first-response',
-      at,
-      `first response after ${minutes} business minutes`,
-    );
-  }
+  if (!first) return undefined;
+  return {
+    minutes,
+    counters: {
+      [COUNTER.firstResponses]: 1,
+      [COUNTER.firstResponseMinutes]: minutes,
+      [COUNTER.firstResponseBucket(firstResponseBucketOf(minutes))]: 1,
+    },
+  };
 }
 
 /** A conversation closed: its resolution time, and a breach when it took longer than the target. */

@@ -125,9 +125,12 @@ async function lastInboundAt(
       ? answered
       : await deps.conversations.latestOpenConversation(request.customerId, request.channel);
   const times = [answered?.lastInboundAt, conversation?.lastInboundAt];
-  if (deps.identityWindows) {
+  const windows = deps.identityWindows;
+  if (windows?.latestInboundAt) {
+    times.push(await windows.latestInboundAt(addresseeIdentities(request), request.channel));
+  } else if (windows) {
     for (const identity of addresseeIdentities(request)) {
-      times.push(await deps.identityWindows.lastInboundAt(identity, request.channel));
+      times.push(await windows.lastInboundAt(identity, request.channel));
     }
   }
   const ms = times

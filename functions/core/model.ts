@@ -329,6 +329,16 @@ export interface OutboundRequest {
   /** Agent replies: the agent who wrote it (JWT `sub`), kept on the timeline message. */
   readonly agentId?: string;
   /**
+   * Agent replies: the answered conversation as it was when the reply was queued, so the
+   * dispatcher counts the first response without reading it (absent on older queue messages:
+   * then it reads). `answered`: it had its first response already, which never changes back.
+   */
+  readonly answering?: {
+    readonly openedAt: string;
+    readonly channel: Channel;
+    readonly answered: boolean;
+  };
+  /**
    * Chat continuity: this is an email copy of the chat message with this id, sent only if the
    * visitor has not seen that message in the widget by then.
    */

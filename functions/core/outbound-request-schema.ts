@@ -26,6 +26,9 @@ export const outboundRequestSchema = z.object({
   headers: z.record(z.string().max(200), z.string().max(998)),
   requestedAt: z.iso.datetime(),
   agentId: z.string().min(1).max(200).optional(),
+  answering: z
+    .object({ openedAt: z.iso.datetime(), channel: z.enum(CHANNELS), answered: z.boolean() })
+    .optional(),
   unlessSeenInChat: z.string().min(1).max(200).optional(),
   template: z
     .object({

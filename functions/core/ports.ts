@@ -93,6 +93,8 @@ export interface IdentityWindows {
   /** Keeps the latest `at`: an older or redelivered message changes nothing. */
   recordInbound(identity: Identity, channel: Channel, at: string): Promise<void>;
   lastInboundAt(identity: Identity, channel: Channel): Promise<string | undefined>;
+  /** The latest of several identities' last inbound on `channel`, in one read where the store can. */
+  latestInboundAt?(identities: readonly Identity[], channel: Channel): Promise<string | undefined>;
 }
 
 export interface CustomerDirectory {
@@ -254,6 +256,25 @@ export interface ProviderMessageIndex {
     reference: ProviderMessageReference,
     update: { readonly status: DeliveryStatus; readonly at: string; readonly reason?: string },
   ): Promise<boolean>;
+}
+
+/**
+ * The last write of a sent message's record, in one call: the reference that leads back to the
+ * message (its email Message-ID for replies, its provider id for delivery statuses) and the
+ * ledger's final outcome. Both are plain puts, safe to repeat: the ledger already holds the send.
+ */
+export interface SentRecordCompletion {
+  complete(input: {
+    readonly ledgerKey: string;
+    readonly outcome: unknown;
+    readonly now: Date;
+    readonly emailReference?: { readonly messageId: string; readonly reference: EmailReference };
+    readonly providerReference?: {
+      readonly channel: Channel;
+      readonly providerMessageId: string;
+      readonly reference: ProviderMessageReference;
+    };
+  }): Promise<void>;
 }
 
 /**

@@ -455,6 +455,9 @@ export async function measureDispatcher(
     text: 'Your parcel left our warehouse this morning; it should reach you tomorrow.',
     headers: {},
     requestedAt: engine.clock.now().toISOString(),
+    agentId: 'bench-agent',
+    // As the agent API queues it: the conversation (opened just before) has no first response yet.
+    answering: { openedAt: engine.clock.now().toISOString(), channel: 'email', answered: false },
   });
   const dispatcherOnly = (reading: Record<string, MeterReading>) =>
     Object.fromEntries(Object.entries(reading).filter(([fn]) => fn === 'dispatcher'));

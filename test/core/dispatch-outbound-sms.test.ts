@@ -95,6 +95,23 @@ describe('dispatchOutbound for SMS', () => {
     },
   );
 
+  it('reads the customer once for a proactive SMS: consent and quiet hours share the read', async () => {
+    // Prepare
+    let reads = 0;
+    const get = deps.customers.get.bind(deps.customers);
+    deps.customers.get = (id) => {
+      reads += 1;
+      return get(id);
+    };
+
+    // Act
+    const result = await dispatchOutbound(deps, smsRequest({ id: 'one-customer-read' }));
+
+    // Assess
+    expect(result.status).toBe('sent');
+    expect(reads).toBe(1);
+  });
+
   it('still sends the STOP confirmation (a conversational reply) after the opt-out', async () => {
     // Prepare
     optOut();

@@ -179,6 +179,71 @@ describe('recordOutbound and first responses', () => {
     expect(escalations.raised).toEqual([]);
   });
 
+  it('counts a first response from what the queued reply says, without reading the conversation, in one counter write', async () => {
+    // Prepare: the conversation is not readable, so any read would show.
+    let reads = 0;
+    let writes = 0;
+    const add = counters.add.bind(counters);
+    const reply = acknowledgementRequest({
+      id: 'r1',
+      kind: 'agent-reply',
+      answering: { openedAt: FRIDAY_1730, channel: 'email', answered: false },
+    });
+    const countingDeps: InsightsDeps = {
+      ...deps,
+      conversations: {
+        get: async () => {
+          reads += 1;
+          return undefined;
+        },
+      },
+      insights: {
+        ...counters,
+        read: counters.read.bind(counters),
+        add: (...a) => {
+          writes += 1;
+          return add(...a);
+        },
+      },
+    };
+
+    // Act
+    await recordOutbound(countingDeps, reply, now);
+
+    // Assess
+    expect(reads).toBe(0);
+    expect(writes).toBe(1);
+    expect(counters.total('email', COUNTER.firstResponses)).toBe(1);
+    expect(counters.total('email', COUNTER.firstResponseMinutes)).toBe(60);
+    expect(counters.total('email', 'outbound:agent-reply')).toBe(1);
+  });
+
+  it('counts a reply to an answered conversation as outbound only, with no read and no first-response write', async () => {
+    // Prepare
+    let reads = 0;
+    const reply = acknowledgementRequest({
+      id: 'r2',
+      kind: 'agent-reply',
+      answering: { openedAt: FRIDAY_1730, channel: 'email', answered: true },
+    });
+
+    const unread = {
+      get: async () => {
+        reads += 1;
+        return undefined;
+      },
+    };
+
+    // Act
+    await recordOutbound({ ...deps, conversations: unread }, reply, now);
+
+    // Assess
+    expect(reads).toBe(0);
+    expect(counters.total('email', COUNTER.firstResponses)).toBe(0);
+    expect(counters.total('email', 'outbound:agent-reply')).toBe(1);
+    expect(conversations.conversations.get('conv-1')?.firstResponseBusinessMinutes).toBeUndefined();
+  });
+
   it('escalates and counts a breach when the first answer comes after the target, once with the deadline check', async () => {
     // Prepare: Monday 12:00 in Istanbul is 30 + 180 = 210 business minutes after Friday 17:30.
     now = new Date('2026-11-23T09:00:00.000Z');

@@ -4,6 +4,7 @@ import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
+import { DynamoChannelInsights } from '../../functions/adapters/dynamodb/channel-insights.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
@@ -95,6 +96,76 @@ describe('dispatcher handler on DynamoDB Local and the local SES', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }, { itemIdentifier: 'm-2' }]);
     expect((await store.listMessages('conv-1')).some((m) => m.id === 'ack-good')).toBe(true);
+  });
+});
+
+describe('dispatcher handler: one provider send per outbound message', () => {
+  const handler = () =>
+    makeDispatcherHandler(() => dispatcherDeps(standIns.clients, settings, { now: () => NOW }));
+  const mailsWithSubject = async (subject: string) => (await sentMail()).filter((m) => m.subject === subject);
+
+  it('sends once when two deliveries of the same message run at the same time, and the retry finds it sent', async () => {
+    // Prepare
+    const request = acknowledgement('ack-concurrent');
+    const body = JSON.stringify({ ...request, subject: 'Re: two deliveries at once' });
+
+    // Act
+    const [one, two] = await Promise.all([
+      handler()(sqsEvent([body]), lambdaContext('dispatcher')),
+      handler()(sqsEvent([body]), lambdaContext('dispatcher')),
+    ]);
+    const retried = await handler()(sqsEvent([body]), lambdaContext('dispatcher'));
+
+    // Assess: the one that found the claim held was given back to the queue; its retry sends nothing.
+    expect(one.batchItemFailures.length + two.batchItemFailures.length).toBeLessThanOrEqual(1);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await mailsWithSubject('Re: two deliveries at once')).toHaveLength(1);
+    const timeline = await store.listMessages('conv-1');
+    expect(timeline.filter((m) => m.id === 'ack-concurrent')).toEqual([
+      expect.objectContaining({ deliveryStatus: 'sent' }),
+    ]);
+    expect(await store.findByEmailReference(['ack-concurrent@support.example.com'])).toEqual({
+      conversationId: 'conv-1',
+      customerId: 'cust-1',
+    });
+  });
+
+  it("records an agent reply's first response and counts it once when the reply is delivered twice", async () => {
+    // Prepare: an unanswered conversation, and the reply as the agent API queues it.
+    await store.create({
+      id: 'conv-first-response',
+      customerId: 'cust-1',
+      channel: 'email',
+      status: 'open',
+      createdAt: '2026-11-23T09:30:00.000Z',
+      lastMessageAt: '2026-11-23T09:30:00.000Z',
+    });
+    const body = JSON.stringify(
+      acknowledgementRequest({
+        id: 'agent-reply-first',
+        kind: 'agent-reply',
+        conversationId: 'conv-first-response',
+        subject: 'Re: your parcel',
+        headers: {},
+        agentId: 'agent-1',
+        answering: { openedAt: '2026-11-23T09:30:00.000Z', channel: 'email', answered: false },
+      }),
+    );
+
+    // Act
+    const first = await handler()(sqsEvent([body]), lambdaContext('dispatcher'));
+    const again = await handler()(sqsEvent([body]), lambdaContext('dispatcher'));
+
+    // Assess
+    expect([first.batchItemFailures, again.batchItemFailures]).toEqual([[], []]);
+    expect(await mailsWithSubject('Re: your parcel')).toHaveLength(1);
+    expect(await store.get('conv-first-response')).toMatchObject({
+      firstResponseAt: NOW.toISOString(),
+      lastAgentReplyAt: NOW.toISOString(),
+    });
+    const insights = new DynamoChannelInsights(documentClient(standIns.clients.dynamo), standIns.tableName);
+    const [hour] = await insights.read({ from: NOW, to: NOW });
+    expect(hour?.counters).toMatchObject({ 'outbound:agent-reply': 1, firstResponses: 1 });
   });
 });
 

@@ -371,7 +371,7 @@ describe('a write after the provider accepted the send', () => {
   it.each(FAULTS.flatMap((f) => WRITES_AFTER_SEND.map((w) => [f.channel, w.write, f, w] as const)))(
     '%s: the %s fails once → one send, and the redelivery completes the record',
     async (channel, _write, fault, write) => {
-      // Prepare: the provider takes everything; the first PutItem of this write fails for good
+      // Prepare: the provider takes everything; the first write of this item fails for good
       // (not retried by the SDK), as a throttled table would once the SDK's retries ran out.
       const request = {
         ...(acknowledgements.get(channel) as OutboundRequest),
@@ -380,8 +380,9 @@ describe('a write after the provider accepted the send', () => {
       fault.accepting();
       let failed = 0;
       const faulty = dynamoWithFaults(inject('dynamoEndpoint'), ({ operation, body }): DynamoFault => {
+        // The references go out in one batch with the ledger's outcome.
         const hit =
-          operation === 'PutItem' &&
+          (operation === 'PutItem' || operation === 'BatchWriteItem') &&
           body.includes(write.marker(channel)) &&
           body.includes(request.id) &&
           failed === 0;

@@ -61,6 +61,11 @@ export async function newestConversationsOf(
   return conversations;
 }
 
+/** The stored email reference: a reply's In-Reply-To or References lead back to the conversation. */
+export function emailReferenceItem(messageId: string, reference: EmailReference): Record<string, unknown> {
+  return { ...keys.emailReference(messageId), entity: 'email-reference', ...reference };
+}
+
 export class DynamoConversationStore implements ConversationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -207,10 +212,7 @@ export class DynamoConversationStore implements ConversationStore {
 
   async recordEmailReference(messageId: string, reference: EmailReference): Promise<void> {
     await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.emailReference(messageId), entity: 'email-reference', ...reference },
-      }),
+      new PutCommand({ TableName: this.tableName, Item: emailReferenceItem(messageId, reference) }),
     );
   }
 

@@ -14,6 +14,20 @@ interface EventRecord {
   unfinished?: boolean;
 }
 
+/**
+ * A completed event as `complete` leaves it, for a write that puts it whole (beside other puts
+ * of the same batch): done, with its outcome, kept for the redelivery window.
+ */
+export function completedEventItem(key: string, outcome: unknown, now: Date): Record<string, unknown> {
+  return {
+    ...keys.event(key),
+    state: 'done',
+    outcome,
+    completedAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + EVENT_RECORD_TTL_SECONDS,
+  };
+}
+
 /** The event ledger on the conversation table: one conditional write decides who goes first. */
 export class DynamoEventLedger implements EventLedger {
   constructor(

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Channel, Identity } from '../../core/model.ts';
 import type { IdentityWindows } from '../../core/ports.ts';
 import { updateWhenCondition } from './conditional-update.ts';
@@ -37,5 +42,40 @@ export class DynamoIdentityWindows implements IdentityWindows {
     );
     const value = Item?.[attributeFor(channel)];
     return typeof value === 'string' ? value : undefined;
+  }
+
+  async latestInboundAt(identities: readonly Identity[], channel: Channel): Promise<string | undefined> {
+    if (identities.length <= 1) {
+      const [only] = identities;
+      return only ? this.lastInboundAt(only, channel) : undefined;
+    }
+    const times: string[] = [];
+    let keysLeft: Record<string, unknown>[] | undefined = identities.map((identity) =>
+      keys.identity(identity),
+    );
+    // BatchGet may leave keys unprocessed under load; a few more rounds get them.
+    for (let round = 0; keysLeft && keysLeft.length > 0 && round < 5; round++) {
+      const result: BatchGetCommandOutput = await this.db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: {
+              Keys: keysLeft,
+              ProjectionExpression: '#at',
+              ExpressionAttributeNames: { '#at': attributeFor(channel) },
+            },
+          },
+        }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const value = item[attributeFor(channel)];
+        if (typeof value === 'string') times.push(value);
+      }
+      keysLeft = result.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    // Stored times may differ in precision: the latest by time, not by text.
+    return times.reduce<string | undefined>(
+      (latest, at) => (latest === undefined || Date.parse(at) > Date.parse(latest) ? at : latest),
+      undefined,
+    );
   }
 }

@@ -12,6 +12,22 @@ export function providerMessageKey(channel: Channel, providerMessageId: string) 
 /** Statuses come for weeks at most (a read receipt days later); the reference then expires. */
 const REFERENCE_TTL_SECONDS = 90 * 24 * 3600;
 
+/** The stored reference: where a delivery status of `providerMessageId` finds its message. */
+export function providerMessageItem(
+  channel: Channel,
+  providerMessageId: string,
+  reference: ProviderMessageReference,
+): Record<string, unknown> {
+  return {
+    ...providerMessageKey(channel, providerMessageId),
+    entity: 'provider-message',
+    conversationId: reference.conversationId,
+    messageId: reference.messageId,
+    at: reference.at,
+    expiresAt: Math.floor(Date.parse(reference.at) / 1000) + REFERENCE_TTL_SECONDS,
+  };
+}
+
 export class DynamoProviderMessageIndex implements ProviderMessageIndex {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -26,14 +42,7 @@ export class DynamoProviderMessageIndex implements ProviderMessageIndex {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...providerMessageKey(channel, providerMessageId),
-          entity: 'provider-message',
-          conversationId: reference.conversationId,
-          messageId: reference.messageId,
-          at: reference.at,
-          expiresAt: Math.floor(Date.parse(reference.at) / 1000) + REFERENCE_TTL_SECONDS,
-        },
+        Item: providerMessageItem(channel, providerMessageId, reference),
       }),
     );
   }

@@ -143,6 +143,11 @@ export async function replyToConversation(deps: ReplyDeps, input: ReplyInput): P
     headers: {},
     requestedAt: deps.clock.now().toISOString(),
     agentId: input.agent.id,
+    answering: {
+      openedAt: conversation.createdAt,
+      channel: conversation.channel,
+      answered: conversation.firstResponseAt !== undefined,
+    },
     ...(attachments.length > 0 ? { attachments } : {}),
   });
   return {

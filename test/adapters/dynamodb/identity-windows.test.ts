@@ -40,4 +40,25 @@ describe('DynamoIdentityWindows on DynamoDB Local', () => {
     // Assess
     expect(await windows.lastInboundAt(unknown, 'messenger')).toBeUndefined();
   });
+
+  it("reads several identities' windows in one call and answers the latest", async () => {
+    // Prepare: the same number as a phone and as a WhatsApp identity, and one not stored at all.
+    const whatsapp = { kind: 'whatsapp' as const, value: '905321234567' };
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...keys.identity(whatsapp), entity: 'identity', customerId: 'cust-1' },
+      }),
+    );
+    await windows.recordInbound(PHONE, 'whatsapp', '2026-11-23T10:00:00.000Z');
+    await windows.recordInbound(whatsapp, 'whatsapp', '2026-11-23T11:30:00.000Z');
+    const absent = { kind: 'whatsapp' as const, value: '000' };
+
+    // Act
+    const latest = await windows.latestInboundAt([PHONE, whatsapp, absent], 'whatsapp');
+
+    // Assess
+    expect(latest).toBe('2026-11-23T11:30:00.000Z');
+    expect(await windows.latestInboundAt([absent], 'whatsapp')).toBeUndefined();
+  });
 });
