@@ -5,7 +5,7 @@ import {
 } from './auto-reply-policy.ts';
 import { addBusinessMinutes } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
-import { type EscalationDeps, escalateInbound } from './escalation.ts';
+import { countsTowardsRepeatedContacts, type EscalationDeps, escalateInbound } from './escalation.ts';
 import { DEFAULT_LEASE_SECONDS } from './event-lease.ts';
 import { handleOnce } from './exactly-once.ts';
 import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
@@ -234,7 +234,16 @@ async function storeAndAcknowledge(
   };
   const reopen =
     (conversation.status === 'closed' || conversation.status === 'pending') && surveyAnswer === undefined;
-  const appended = await deps.conversations.appendMessage(stored, { reopen: reopen && !quarantined });
+  // The escalation rule's tally rides on the conversation update that stores the message. A
+  // survey score is not a contact.
+  const countedContact =
+    deps.escalation !== undefined &&
+    surveyAnswer === undefined &&
+    countsTowardsRepeatedContacts(deps.escalation, conversation, message);
+  const appended = await deps.conversations.appendMessage(stored, {
+    reopen: reopen && !quarantined,
+    ...(countedContact ? { contactKey: inboundKey } : {}),
+  });
   // Counted once: a retry finds the message stored and counts nothing, so a failed count is
   // reported rather than thrown (a retry could not make up for it).
   if (appended && deps.insights) {
@@ -383,7 +392,14 @@ async function storeAndAcknowledge(
   // everything before it done (ids are derived) and finishes the escalation. A survey score is
   // not a contact.
   if (deps.escalation && !surveyAnswer) {
-    await escalateInbound(deps.escalation, { conversation, message, inboundKey });
+    await escalateInbound(deps.escalation, {
+      conversation,
+      message,
+      inboundKey,
+      ...(appended?.unansweredContacts === undefined
+        ? {}
+        : { unansweredContacts: appended.unansweredContacts }),
+    });
   }
 
   return {
