@@ -162,10 +162,48 @@ function taskDescription(
     .slice(0, 4096);
 }
 
+/** Spam, quarantined and reaction-only messages are not contacts: the rule neither counts nor escalates them. */
+function isContact(
+  conversation: Pick<Conversation, 'status'>,
+  message: Pick<InboundMessage, 'flags' | 'email'>,
+): boolean {
+  if (conversation.status === 'quarantined') return false;
+  if (message.email && (message.email.verdicts.spam === 'FAIL' || message.email.verdicts.virus === 'FAIL')) {
+    return false;
+  }
+  return !message.flags?.includes('reaction');
+}
+
+/**
+ * Whether the rule would count this message among the contacts since the last answer: a contact
+ * without sensitive words (those escalate at once, uncounted). The conversation store can count it
+ * in the write that stores the message (`AppendEffect.contactKey`).
+ */
+export function countsTowardsRepeatedContacts(
+  deps: Pick<EscalationDeps, 'config'>,
+  conversation: Pick<Conversation, 'status'>,
+  message: Pick<InboundMessage, 'text' | 'subject' | 'flags' | 'email'>,
+): boolean {
+  return isContact(conversation, message) && sensitiveTermOf(deps, message) === undefined;
+}
+
+function sensitiveTermOf(
+  deps: Pick<EscalationDeps, 'config'>,
+  message: Pick<InboundMessage, 'text' | 'subject'>,
+): string | undefined {
+  return findSensitiveTerm(
+    `${message.subject ?? ''} ${message.text}`,
+    deps.config?.sensitiveWords ?? SENSITIVE_WORDS,
+  );
+}
+
 /**
  * The escalation rule for one inbound contact: sensitive words in it escalate at once; otherwise
  * the contact is counted, and the Nth contact without an answer escalates. Spam, quarantined and
  * reaction-only messages are not contacts. Returns the reason that escalated, if any.
+ *
+ * `unansweredContacts`: the count the conversation store took while storing the message; absent,
+ * the escalation log counts it (one write of its own).
  */
 export async function escalateInbound(
   deps: EscalationDeps,
@@ -173,19 +211,13 @@ export async function escalateInbound(
     readonly conversation: Conversation;
     readonly message: Pick<InboundMessage, 'text' | 'subject' | 'flags' | 'email'>;
     readonly inboundKey: string;
+    readonly unansweredContacts?: number;
   },
 ): Promise<EscalationReason | undefined> {
   const { conversation, message, inboundKey } = input;
-  if (conversation.status === 'quarantined') return undefined;
-  if (message.email && (message.email.verdicts.spam === 'FAIL' || message.email.verdicts.virus === 'FAIL')) {
-    return undefined;
-  }
-  if (message.flags?.includes('reaction')) return undefined;
+  if (!isContact(conversation, message)) return undefined;
 
-  const term = findSensitiveTerm(
-    `${message.subject ?? ''} ${message.text}`,
-    deps.config?.sensitiveWords ?? SENSITIVE_WORDS,
-  );
+  const term = sensitiveTermOf(deps, message);
   if (term) {
     await raiseEscalation(deps, {
       conversation,
@@ -200,7 +232,9 @@ export async function escalateInbound(
   // Counted since the last answer a person gave, so every answer starts the count again
   // (conversations answered before lastAgentReplyAt was recorded count from their first answer).
   const since = conversation.lastAgentReplyAt ?? conversation.firstResponseAt ?? 'unanswered';
-  const count = await deps.escalations.countUnansweredContact(conversation.id, since, inboundKey);
+  const count =
+    input.unansweredContacts ??
+    (await deps.escalations.countUnansweredContact(conversation.id, since, inboundKey));
   if (count < threshold) return undefined;
   await raiseEscalation(deps, {
     conversation,

@@ -148,15 +148,31 @@ export interface EmailReference {
   readonly customerId: string;
 }
 
+/** What storing a message does to its conversation beside moving its clocks. */
+export interface AppendEffect {
+  readonly reopen?: boolean;
+  /**
+   * Counts this inbound contact on the conversation, in the same write, among the contacts since
+   * the last answer a person gave (the escalation rule's tally); `key` makes a redelivery count once.
+   */
+  readonly contactKey?: string;
+}
+
+/** A message stored for the first time. */
+export interface AppendedMessage {
+  /** With `contactKey`: the contacts since the last answer, this one included, where the store counted them. */
+  readonly unansweredContacts?: number;
+}
+
 export interface ConversationStore {
   get(conversationId: string): Promise<Conversation | undefined>;
   /** Creates it unless it exists; returns the stored one either way. */
   create(conversation: Conversation): Promise<Conversation>;
   /**
    * Stores the message unless it is already there, and moves its conversation's timestamps.
-   * Returns false when it was already stored (then nothing else changes).
+   * Returns undefined when it was already stored (then nothing else changes).
    */
-  appendMessage(message: Message, effect?: { readonly reopen?: boolean }): Promise<boolean>;
+  appendMessage(message: Message, effect?: AppendEffect): Promise<AppendedMessage | undefined>;
   /** The first of these email Message-IDs that belongs to one of our conversations. */
   findByEmailReference(messageIds: readonly string[]): Promise<EmailReference | undefined>;
   recordEmailReference(messageId: string, reference: EmailReference): Promise<void>;

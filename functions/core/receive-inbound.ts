@@ -5,7 +5,7 @@ import {
 } from './auto-reply-policy.ts';
 import { addBusinessMinutes } from './business-hours.ts';
 import type { SupportConfig } from './config.ts';
-import { type EscalationDeps, escalateInbound } from './escalation.ts';
+import { countsTowardsRepeatedContacts, type EscalationDeps, escalateInbound } from './escalation.ts';
 import { DEFAULT_LEASE_SECONDS } from './event-lease.ts';
 import { handleOnce } from './exactly-once.ts';
 import { DEFAULT_FAQ, type FaqMatch, matchFaq } from './faq.ts';
@@ -34,6 +34,7 @@ import type {
 import { SENDER_NOT_NORMALISED, SPECIAL_RATE_SENDER } from './model.ts';
 import { answerOrderQuestion, ORDER_STATUS_FAQ_ID } from './order-status-answer.ts';
 import type {
+  AppendedMessage,
   AttachmentStore,
   AutoResponseBudget,
   AutoResponseBudgetScope,
@@ -142,24 +143,92 @@ export async function receiveInbound(
   );
 }
 
+/**
+ * The steps of one inbound event, in the order a retry relies on: every step before the
+ * acknowledgement is idempotent (ids derived from the event key), so a redelivery after a crash
+ * finishes what the first delivery could not.
+ */
 async function storeAndAcknowledge(
   deps: ReceiveInboundDeps,
   input: ReceiveInboundInput,
   inboundKey: string,
   now: Date,
 ): Promise<InboundOutcome> {
-  const { message } = input;
-  const { config } = deps;
-  const nowIso = now.toISOString();
+  const sender = await identifySender(deps, input.message, now);
+  const placed = await storeInConversation(deps, input, sender, inboundKey, now);
+  await recordAroundMessage(deps, input.message, sender, placed);
+  const reasons = await autoReplySkips(deps, input.message, sender, placed, inboundKey, now);
+  const reply =
+    reasons.length === 0
+      ? await acknowledge(deps, input.message, sender, placed, inboundKey, now)
+      : undefined;
+  if (reply?.skipped) reasons.push(reply.skipped);
+  // Last, so trouble creating a Connect task never holds the acknowledgement back; a retry finds
+  // everything before it done (ids are derived) and finishes the escalation. A survey score is
+  // not a contact.
+  if (deps.escalation && !placed.surveyAnswer) {
+    await escalateInbound(deps.escalation, {
+      conversation: placed.conversation,
+      message: input.message,
+      inboundKey,
+      ...(placed.appended?.unansweredContacts === undefined
+        ? {}
+        : { unansweredContacts: placed.appended.unansweredContacts }),
+    });
+  }
+  return {
+    customerId: sender.customer.id,
+    conversationId: placed.conversation.id,
+    messageId: placed.stored.id,
+    autoReply: {
+      queued: reply?.queued === true,
+      reasons,
+      ...(reply?.faq ? { faq: reply.faq.id } : {}),
+      ...(reply?.article ? { article: reply.article.slug } : {}),
+    },
+  };
+}
 
+/** Who wrote: the customer, the language they wrote in, and whether the mail may be forged. */
+interface Sender {
+  readonly customer: Customer;
+  readonly detected: Language | undefined;
+  readonly unauthenticated: boolean;
+}
+
+async function identifySender(deps: ReceiveInboundDeps, message: InboundMessage, now: Date): Promise<Sender> {
   // A keyword ("STOP") says nothing about the language the customer reads.
   const detected = message.sms?.keyword
     ? undefined
-    : detectLanguage(message.text || message.subject || '', config.languages);
+    : detectLanguage(message.text || message.subject || '', deps.config.languages);
   // A From that may be forged names the customer by address alone: the mail is kept, flagged,
   // in a conversation of its own, and changes nothing about the customer it claims to be.
   const unauthenticated = isUnauthenticatedMail(message);
-  const customer = await resolveCustomer(deps, message, nowIso, detected);
+  const customer = await resolveCustomer(deps, message, now.toISOString(), detected);
+  return { customer, detected, unauthenticated };
+}
+
+/** Where the message went and what storing it did. */
+interface Placed {
+  readonly conversation: Conversation;
+  readonly isNew: boolean;
+  readonly stored: Message;
+  readonly surveyAnswer: Awaited<ReturnType<typeof findSurveyAnswer>>;
+  /** Undefined when a delivery before this one stored the message already. */
+  readonly appended: AppendedMessage | undefined;
+}
+
+/** Threads the message, keeps its attachments, creates the conversation if new, stores the message, counts it. */
+async function storeInConversation(
+  deps: ReceiveInboundDeps,
+  input: ReceiveInboundInput,
+  sender: Sender,
+  inboundKey: string,
+  now: Date,
+): Promise<Placed> {
+  const { message } = input;
+  const { config } = deps;
+  const { customer, detected, unauthenticated } = sender;
   const newConversationId = deps.ids.derive('conversation', inboundKey);
   // A survey answer joins its (closed) conversation before threading could start a new one.
   const surveyAnswer = unauthenticated ? undefined : await findSurveyAnswer(deps, message, customer.id, now);
@@ -234,7 +303,16 @@ async function storeAndAcknowledge(
   };
   const reopen =
     (conversation.status === 'closed' || conversation.status === 'pending') && surveyAnswer === undefined;
-  const appended = await deps.conversations.appendMessage(stored, { reopen: reopen && !quarantined });
+  // The escalation rule's tally rides on the conversation update that stores the message. A
+  // survey score is not a contact.
+  const countedContact =
+    deps.escalation !== undefined &&
+    surveyAnswer === undefined &&
+    countsTowardsRepeatedContacts(deps.escalation, conversation, message);
+  const appended = await deps.conversations.appendMessage(stored, {
+    reopen: reopen && !quarantined,
+    ...(countedContact ? { contactKey: inboundKey } : {}),
+  });
   // Counted once: a retry finds the message stored and counts nothing, so a failed count is
   // reported rather than thrown (a retry could not make up for it).
   if (appended && deps.insights) {
@@ -242,6 +320,19 @@ async function storeAndAcknowledge(
       (error: unknown) => deps.insights?.onFailure?.(error),
     );
   }
+  return { conversation, isNew: thread.isNew, stored, surveyAnswer, appended };
+}
+
+/** What the message changes beside its conversation: the survey score, the messaging window, threading references, the customer's language. */
+async function recordAroundMessage(
+  deps: ReceiveInboundDeps,
+  message: InboundMessage,
+  sender: Sender,
+  placed: Placed,
+): Promise<void> {
+  const { customer, detected, unauthenticated } = sender;
+  const { surveyAnswer, stored } = placed;
+  const conversationId = placed.conversation.id;
   if (surveyAnswer) await recordSurveyAnswer(deps, surveyAnswer, stored);
   if (deps.identityWindows && WINDOWED_CHANNELS.has(message.channel)) {
     // The window opens for the sender, whatever conversation the message landed on.
@@ -255,7 +346,22 @@ async function storeAndAcknowledge(
   if (detected && detected !== customer.detectedLanguage && !unauthenticated) {
     await deps.customers.recordDetectedLanguage(customer.id, detected);
   }
+}
 
+/** Why this message gets no acknowledgement (empty: it may get one); answers an SMS keyword on the way. */
+async function autoReplySkips(
+  deps: ReceiveInboundDeps,
+  message: InboundMessage,
+  sender: Sender,
+  placed: Placed,
+  inboundKey: string,
+  now: Date,
+): Promise<AutoReplySkip[]> {
+  const { config } = deps;
+  const { customer } = sender;
+  const { surveyAnswer } = placed;
+  const conversationId = placed.conversation.id;
+  const thread = { isNew: placed.isNew };
   const reasons: AutoReplySkip[] = [
     ...autoReplySuppressions({ from: message.from, email: message.email }, [
       config.supportAddress,
@@ -282,121 +388,109 @@ async function storeAndAcknowledge(
     reasons.push('opted-out');
   }
 
-  let queued = false;
-  let faq: FaqMatch | undefined;
-  let article: LinkedArticle | undefined;
-  if (reasons.length === 0) {
-    const slot = await deps.customers.claimAutoReplySlot(
-      customer.id,
-      now,
-      config.autoReplyWindowMinutes,
-      inboundKey,
-    );
-    // The budget is taken after the customer's slot, so one customer writing often spends none
-    // of it; a slot taken while over budget stays taken, which errs towards sending less.
-    if (!slot) reasons.push('window');
-    else if (
-      deps.autoResponseBudget &&
-      (await deps.autoResponseBudget.take(budgetScopes(message, config), now))
-    ) {
-      reasons.push('over-budget');
-    } else {
-      const language = chooseReplyLanguage(
-        {
-          preferred: customer.language ?? message.chat?.browserLanguage,
-          detected,
-          previous: customer.detectedLanguage ?? message.languageHint,
-        },
-        config,
-      );
-      // Not by SMS: an FAQ answer is several segments (UCS-2 for Turkish), and a shop pays per
-      // segment for every first message; the SMS acknowledgement stays one segment where it can.
-      const question = `${message.subject ?? ''} ${message.text}`;
-      const help = deps.helpCenter;
-      // The shop's own FAQ answers first; the built-in one only stands in without a help center.
-      const asked = help
-        ? config.faq && matchFaq(question, language, config.faq)
-        : matchFaq(question, language, config.faq ?? DEFAULT_FAQ);
-      const found = help && !asked ? answerFromHelpCenter(help, question, language) : {};
-      article = found.article;
-      faq = message.channel === 'sms' ? undefined : asked || undefined;
-      // An anonymous chat visitor proved nothing about who they are: no order is named to them.
-      const mayHearOrders = message.channel !== 'chat' || message.chat?.identified !== undefined;
-      if (deps.orders && mayHearOrders) {
-        // The stored status of the customer's order beats the generic answer, on every channel
-        // (SMS included: the status is what the customer texted for).
-        const orderQuestion =
-          article?.intent === 'order-status'
-            ? { id: ORDER_STATUS_FAQ_ID, answer: article.summary, language }
-            : asked || undefined;
-        const status = await answerOrderQuestion(deps.orders, {
-          customerId: customer.id,
-          text: question,
-          language,
-          faq: orderQuestion,
-        });
-        if (status) {
-          faq = status;
-          // The order's own data is the answer; the article explains the status around it.
-          if (help && (!article || article.intent === 'order-status')) {
-            article = articleForOrderStatus(help, status.orderStatus, language);
-          }
-        }
+  return reasons;
+}
+
+/** The acknowledgement, once the customer's window slot and the hourly budget allow it. */
+async function acknowledge(
+  deps: ReceiveInboundDeps,
+  message: InboundMessage,
+  sender: Sender,
+  placed: Placed,
+  inboundKey: string,
+  now: Date,
+): Promise<{ queued: boolean; skipped?: AutoReplySkip; faq?: FaqMatch; article?: LinkedArticle }> {
+  const { config } = deps;
+  const { customer, detected } = sender;
+  const { conversation } = placed;
+  const conversationId = conversation.id;
+  const slot = await deps.customers.claimAutoReplySlot(
+    customer.id,
+    now,
+    config.autoReplyWindowMinutes,
+    inboundKey,
+  );
+  // The budget is taken after the customer's slot, so one customer writing often spends none
+  // of it; a slot taken while over budget stays taken, which errs towards sending less.
+  if (!slot) return { queued: false, skipped: 'window' };
+  if (deps.autoResponseBudget && (await deps.autoResponseBudget.take(budgetScopes(message, config), now))) {
+    return { queued: false, skipped: 'over-budget' };
+  }
+  const language = chooseReplyLanguage(
+    {
+      preferred: customer.language ?? message.chat?.browserLanguage,
+      detected,
+      previous: customer.detectedLanguage ?? message.languageHint,
+    },
+    config,
+  );
+  // Not by SMS: an FAQ answer is several segments (UCS-2 for Turkish), and a shop pays per
+  // segment for every first message; the SMS acknowledgement stays one segment where it can.
+  const question = `${message.subject ?? ''} ${message.text}`;
+  const help = deps.helpCenter;
+  // The shop's own FAQ answers first; the built-in one only stands in without a help center.
+  const asked = help
+    ? config.faq && matchFaq(question, language, config.faq)
+    : matchFaq(question, language, config.faq ?? DEFAULT_FAQ);
+  const found = help && !asked ? answerFromHelpCenter(help, question, language) : {};
+  let article = found.article;
+  let faq = message.channel === 'sms' ? undefined : asked || undefined;
+  // An anonymous chat visitor proved nothing about who they are: no order is named to them.
+  const mayHearOrders = message.channel !== 'chat' || message.chat?.identified !== undefined;
+  if (deps.orders && mayHearOrders) {
+    // The stored status of the customer's order beats the generic answer, on every channel
+    // (SMS included: the status is what the customer texted for).
+    const orderQuestion =
+      article?.intent === 'order-status'
+        ? { id: ORDER_STATUS_FAQ_ID, answer: article.summary, language }
+        : asked || undefined;
+    const status = await answerOrderQuestion(deps.orders, {
+      customerId: customer.id,
+      text: question,
+      language,
+      faq: orderQuestion,
+    });
+    if (status) {
+      faq = status;
+      // The order's own data is the answer; the article explains the status around it.
+      if (help && (!article || article.intent === 'order-status')) {
+        article = articleForOrderStatus(help, status.orderStatus, language);
       }
-      // A generated answer stands in for the summary only where the summary would be said.
-      let generated: GroundedAnswer | undefined;
-      if (help?.answers && article && !faq && message.channel !== 'sms') {
-        generated = await composeGroundedAnswer(help, help.answers, {
-          question,
-          language,
-          matches: help.knowledgeBase.rank(question, language, 3),
-        });
-      }
-      if (help)
-        await countSelfService(help, {
-          article,
-          answered: faq !== undefined,
-          question,
-          language,
-          message,
-          conversationId,
-          now,
-        });
-      await deps.outbound.enqueue(
-        acknowledgement(deps, {
-          message,
-          conversation,
-          customer,
-          language,
-          inboundKey,
-          now,
-          faq,
-          article,
-          generated,
-        }),
-      );
-      queued = true;
     }
   }
-
-  // Last, so trouble creating a Connect task never holds the acknowledgement back; a retry finds
-  // everything before it done (ids are derived) and finishes the escalation. A survey score is
-  // not a contact.
-  if (deps.escalation && !surveyAnswer) {
-    await escalateInbound(deps.escalation, { conversation, message, inboundKey });
+  // A generated answer stands in for the summary only where the summary would be said.
+  let generated: GroundedAnswer | undefined;
+  if (help?.answers && article && !faq && message.channel !== 'sms') {
+    generated = await composeGroundedAnswer(help, help.answers, {
+      question,
+      language,
+      matches: help.knowledgeBase.rank(question, language, 3),
+    });
   }
-
-  return {
-    customerId: customer.id,
-    conversationId,
-    messageId,
-    autoReply: {
-      queued,
-      reasons,
-      ...(faq ? { faq: faq.id } : {}),
-      ...(article ? { article: article.slug } : {}),
-    },
-  };
+  if (help)
+    await countSelfService(help, {
+      article,
+      answered: faq !== undefined,
+      question,
+      language,
+      message,
+      conversationId,
+      now,
+    });
+  await deps.outbound.enqueue(
+    acknowledgement(deps, {
+      message,
+      conversation,
+      customer,
+      language,
+      inboundKey,
+      now,
+      faq,
+      article,
+      generated,
+    }),
+  );
+  return { queued: true, ...(faq ? { faq } : {}), ...(article ? { article } : {}) };
 }
 
 async function resolveCustomer(

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  countsTowardsRepeatedContacts,
   type EscalationDeps,
   escalateInbound,
   findSensitiveTerm,
@@ -180,6 +181,27 @@ describe('escalateInbound', () => {
     });
   });
 
+  it('takes the count the conversation store took with the message, and counts nothing itself', async () => {
+    // Act
+    const below = await escalateInbound(deps, {
+      conversation: conversation(),
+      message: { text: 'Cevap yok' },
+      inboundKey: 'k2',
+      unansweredContacts: 2,
+    });
+    const reached = await escalateInbound(deps, {
+      conversation: conversation(),
+      message: { text: 'Alo?' },
+      inboundKey: 'k3',
+      unansweredContacts: 3,
+    });
+
+    // Assess
+    expect([below, reached]).toEqual([undefined, 'repeated-contacts']);
+    expect(escalations.tallies.size).toBe(0);
+    expect(escalations.list()[0]).toMatchObject({ detail: '3 contacts without an answer' });
+  });
+
   it('starts counting again after a person answered', async () => {
     // Prepare
     for (const key of ['k1', 'k2']) {
@@ -264,5 +286,27 @@ describe('escalateInbound', () => {
     expect([spam, quarantined, reaction]).toEqual([undefined, undefined, undefined]);
     expect(escalations.list()).toHaveLength(0);
     expect(escalations.tallies.size).toBe(0);
+  });
+});
+
+describe('countsTowardsRepeatedContacts', () => {
+  it.each([
+    ['a plain question is a contact', conversation(), { text: 'Siparişim nerede?' }, true],
+    [
+      'a message with sensitive words is not counted (it escalates at once)',
+      conversation(),
+      { text: 'Avukatıma gideceğim' },
+      false,
+    ],
+    ['a reaction is not a contact', conversation(), { text: '👍', flags: ['reaction'] }, false],
+    [
+      'a message in a quarantined conversation is not a contact',
+      conversation({ status: 'quarantined' }),
+      { text: 'hello' },
+      false,
+    ],
+  ] as const)('%s', (_case, inConversation, message, expected) => {
+    // Act / Assess
+    expect(countsTowardsRepeatedContacts({}, inConversation, message)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayV2Event } from '../../bin/sandbox/api-gateway-event.ts';
-import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { ConfigurationError } from '../../functions/core/errors.ts';
 import { makeChatConfirmHandler } from '../../functions/handlers/chat-confirm.ts';
 

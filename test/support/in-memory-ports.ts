@@ -8,6 +8,8 @@ import type {
   OutboundRequest,
 } from '../../functions/core/model.ts';
 import type {
+  AppendEffect,
+  AppendedMessage,
   AttachmentStore,
   AutoResponseBudget,
   AutoResponseBudgetScope,
@@ -136,9 +138,9 @@ export class MemoryConversations implements ConversationStore {
     return conversation;
   }
 
-  async appendMessage(message: Message, effect: { reopen?: boolean } = {}) {
+  async appendMessage(message: Message, effect: AppendEffect = {}): Promise<AppendedMessage | undefined> {
     const key = `${message.conversationId}#${message.at}#${message.id}`;
-    if (this.messages.has(key)) return false;
+    if (this.messages.has(key)) return undefined;
     this.messages.set(key, message);
     const conversation = this.conversations.get(message.conversationId);
     if (conversation && conversation.lastMessageAt <= message.at) {
@@ -159,7 +161,8 @@ export class MemoryConversations implements ConversationStore {
         ...(effect.reopen ? { status: 'open' as const } : {}),
       });
     }
-    return true;
+    // The contact tally is left to the escalation log here.
+    return {};
   }
 
   async findByEmailReference(messageIds: readonly string[]) {

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { previewOf } from '../../core/agent/rows.ts';
 import type { Channel, Conversation, Message } from '../../core/model.ts';
-import type { ConversationStore, EmailReference } from '../../core/ports.ts';
+import type { AppendEffect, AppendedMessage, ConversationStore, EmailReference } from '../../core/ports.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import {
   customerIndexKey,
@@ -21,6 +21,14 @@ import {
 } from './keys.ts';
 import { queryItems } from './query-items.ts';
 import { conversationTable } from './table-definition.ts';
+
+/** The contact keys since the last answer, on the conversation item (a string set: a redelivery adds nothing). */
+const UNANSWERED_CONTACTS = 'unansweredContactKeys';
+
+function contactCount(attributes: Record<string, unknown> | undefined): number | undefined {
+  const counted = attributes?.[UNANSWERED_CONTACTS];
+  return counted instanceof Set ? counted.size : undefined;
+}
 
 export function conversationFromItem(item: Record<string, unknown>): Conversation {
   return withoutStorageAttributes<Conversation>(item);
@@ -34,7 +42,10 @@ export function messageFromItem(item: Record<string, unknown>): Message {
 /** How many of a customer's newest conversations are looked at to find the open one. */
 export const OPEN_CONVERSATION_LOOKBACK = 10;
 
-/** The customer's `limit` most recently active conversations, newest first (the by-customer index). */
+/**
+ * The customer's `limit` most recently opened conversations, newest first (the by-customer index
+ * is sorted by creation, so a message never moves its key there), returned by last activity.
+ */
 export async function newestConversationsOf(
   db: DynamoDBDocumentClient,
   tableName: string,
@@ -58,7 +69,7 @@ export async function newestConversationsOf(
     conversations.push(...(page.Items ?? []).map(conversationFromItem));
     startKey = page.LastEvaluatedKey;
   } while (startKey && conversations.length < limit);
-  return conversations;
+  return conversations.sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt));
 }
 
 /** The stored email reference: a reply's In-Reply-To or References lead back to the conversation. */
@@ -89,7 +100,7 @@ export class DynamoConversationStore implements ConversationStore {
             entity: 'conversation',
             ...withoutUndefined(conversation),
             gsi1pk: customerIndexKey(conversation.customerId),
-            gsi1sk: conversation.lastMessageAt,
+            gsi1sk: conversation.createdAt,
             gsi2pk: statusIndexKey(conversation.status, conversation.id),
             gsi2sk: conversation.lastMessageAt,
           },
@@ -103,7 +114,7 @@ export class DynamoConversationStore implements ConversationStore {
     }
   }
 
-  async appendMessage(message: Message, effect: { readonly reopen?: boolean } = {}): Promise<boolean> {
+  async appendMessage(message: Message, effect: AppendEffect = {}): Promise<AppendedMessage | undefined> {
     try {
       await this.db.send(
         new PutCommand({
@@ -117,22 +128,24 @@ export class DynamoConversationStore implements ConversationStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
-    await this.touchConversation(message, effect.reopen === true);
-    return true;
+    return this.touchConversation(message, effect);
   }
 
   /**
    * Moves the conversation's clocks forward; a message that arrives late never moves them back.
-   * The same update writes the queue row's preview, and a customer's message wakes a snoozed
-   * conversation: the inbox's rows cost no call on this path.
+   * The same update writes the queue row's preview, counts the contact for the escalation rule,
+   * and a customer's message wakes a snoozed conversation: the inbox's rows and the tally cost no
+   * call of their own on this path.
    */
-  private async touchConversation(message: Message, reopen: boolean): Promise<void> {
+  private async touchConversation(message: Message, effect: AppendEffect): Promise<AppendedMessage> {
     // gsi3sk keeps the assignee index in order; without gsi3pk (unassigned) it indexes nothing.
-    const sets = ['lastMessageAt = :at', 'gsi1sk = :at', 'gsi2sk = :at', 'gsi3sk = :at'];
+    // The by-customer key (creation) never moves: a moved index key costs two writes, not one.
+    const sets = ['lastMessageAt = :at', 'gsi2sk = :at', 'gsi3sk = :at'];
     const removes: string[] = [];
+    const adds: string[] = [];
     const values: Record<string, unknown> = { ':at': message.at };
     const names: Record<string, string> = {};
     const preview = previewOf(message);
@@ -151,26 +164,57 @@ export class DynamoConversationStore implements ConversationStore {
     }
     if (message.direction === 'outbound' && message.kind === 'agent-reply') {
       sets.push('firstResponseAt = if_not_exists(firstResponseAt, :at)', 'lastAgentReplyAt = :at');
+      // An answer starts the escalation rule's count again.
+      removes.push(UNANSWERED_CONTACTS);
     }
-    if (reopen) {
+    const contact = effect.contactKey === undefined ? undefined : new Set([effect.contactKey]);
+    if (contact) {
+      adds.push(`${UNANSWERED_CONTACTS} :contact`);
+      values[':contact'] = contact;
+    }
+    if (effect.reopen === true) {
       sets.push('#status = :open', 'gsi2pk = :openKey');
       names['#status'] = 'status';
       values[':open'] = 'open';
       values[':openKey'] = statusIndexKey('open', message.conversationId);
     }
     try {
-      await this.db.send(
+      const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.conversation(message.conversationId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: [
+            `SET ${sets.join(', ')}`,
+            ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
+            ...(adds.length > 0 ? [`ADD ${adds.join(', ')}`] : []),
+          ].join(' '),
           ConditionExpression: 'attribute_exists(pk) AND lastMessageAt <= :at',
           ExpressionAttributeValues: values,
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ...(contact ? { ReturnValues: 'UPDATED_NEW' as const } : {}),
         }),
       );
+      return contact ? { unansweredContacts: contactCount(result.Attributes) } : {};
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+    }
+    // A late message moves no clock, and is still a contact.
+    if (!contact) return {};
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.conversation(message.conversationId),
+          UpdateExpression: `ADD ${UNANSWERED_CONTACTS} :contact`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':contact': contact },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return { unansweredContacts: contactCount(result.Attributes) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return {};
     }
   }
 

@@ -141,6 +141,8 @@ const STORAGE_ATTRIBUTES = new Set([
   'expiresAt',
   // The labels' optimistic lock (inbox-conversations.ts).
   'labelsVersion',
+  // The escalation rule's tally on the conversation (conversation-store.ts).
+  'unansweredContactKeys',
 ]);
 
 export function withoutStorageAttributes<T>(item: Record<string, unknown>): T {

@@ -11,7 +11,7 @@ export const conversationTable = {
   /** What its change stream carries, where one is on (agents' live updates; the sandbox emulates it). */
   streamViewType: 'NEW_AND_OLD_IMAGES',
   indexes: {
-    /** A customer's conversations, newest activity first: `CUSTOMER#<id>` / `<lastMessageAt>`. */
+    /** A customer's conversations, newest first: `CUSTOMER#<id>` / `<createdAt>` (a message moves no key here). */
     byCustomer: { name: 'byCustomer', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** The agent queue: `STATUS#<status>#<shard>` / `<lastMessageAt>`, sharded to spread writes. */
     byStatus: { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },

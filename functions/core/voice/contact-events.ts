@@ -1,5 +1,5 @@
 import type { SupportConfig } from '../config.ts';
-import { type EscalationDeps, escalateInbound } from '../escalation.ts';
+import { countsTowardsRepeatedContacts, type EscalationDeps, escalateInbound } from '../escalation.ts';
 import { DEFAULT_LEASE_SECONDS } from '../event-lease.ts';
 import { handleOnce } from '../exactly-once.ts';
 import { type InsightsDeps, recordInbound } from '../insights.ts';
@@ -117,15 +117,29 @@ async function record(
     flags: [`call-${event.eventType.toLowerCase().replace(/_/g, '-')}`, ...(missed ? ['missed-call'] : [])],
   };
   const reopen = conversation.status === 'closed' || conversation.status === 'pending';
-  const appended = await deps.conversations.appendMessage(message, { reopen });
+  // A call is a contact too: the third unanswered one on an issue escalates it. It is counted in
+  // the write that stores it, as a written message is.
+  const contact = { text: '', flags: message.flags };
+  const escalating =
+    event.eventType === 'INITIATED' && deps.escalation !== undefined && message.direction === 'inbound';
+  const counted =
+    escalating &&
+    deps.escalation !== undefined &&
+    countsTowardsRepeatedContacts(deps.escalation, conversation, contact);
+  const appended = await deps.conversations.appendMessage(message, {
+    reopen,
+    ...(counted ? { contactKey: key } : {}),
+  });
   if (appended) await countCall(deps, event, message, conversation, known);
 
-  if (event.eventType === 'INITIATED' && deps.escalation && message.direction === 'inbound') {
-    // A call is a contact too: the third unanswered one on an issue escalates it.
+  if (escalating && deps.escalation) {
     await escalateInbound(deps.escalation, {
       conversation,
-      message: { text: '', flags: message.flags },
+      message: contact,
       inboundKey: key,
+      ...(appended?.unansweredContacts === undefined
+        ? {}
+        : { unansweredContacts: appended.unansweredContacts }),
     });
   }
 

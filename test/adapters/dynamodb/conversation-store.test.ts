@@ -1,5 +1,11 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoConversationStore } from '../../../functions/adapters/dynamodb/conversation-store.ts';
+import {
+  DynamoConversationStore,
+  newestConversationsOf,
+} from '../../../functions/adapters/dynamodb/conversation-store.ts';
+import { customerIndexKey } from '../../../functions/adapters/dynamodb/keys.ts';
+import { conversationTable } from '../../../functions/adapters/dynamodb/table-definition.ts';
 import type { Conversation } from '../../../functions/core/model.ts';
 import { inboundMessage, openConversation } from '../../support/conversation-builders.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
@@ -144,5 +150,62 @@ describe('DynamoConversationStore on DynamoDB Local', () => {
 
     // Assess
     expect(open?.id).toBe('conv-new');
+  });
+
+  it('counts each contact once in the write that stores it, and starts again after an agent reply', async () => {
+    // Prepare
+    await store.create(conversation('conv-tally'));
+    const first = await store.appendMessage(message('conv-tally', 't1', '2026-11-23T10:01:00.000Z'), {
+      contactKey: 'inbound#sms#t1',
+    });
+    const second = await store.appendMessage(message('conv-tally', 't2', '2026-11-23T10:02:00.000Z'), {
+      contactKey: 'inbound#sms#t2',
+    });
+    await store.appendMessage({
+      ...message('conv-tally', 'r1', '2026-11-23T10:03:00.000Z'),
+      direction: 'outbound',
+      kind: 'agent-reply',
+    });
+
+    // Act
+    const afterAnswer = await store.appendMessage(message('conv-tally', 't3', '2026-11-23T10:04:00.000Z'), {
+      contactKey: 'inbound#sms#t3',
+    });
+    const late = await store.appendMessage(message('conv-tally', 't0', '2026-11-23T10:00:30.000Z'), {
+      contactKey: 'inbound#sms#t0',
+    });
+
+    // Assess
+    expect([first?.unansweredContacts, second?.unansweredContacts]).toEqual([1, 2]);
+    expect(afterAnswer?.unansweredContacts).toBe(1);
+    expect(late?.unansweredContacts).toBe(2);
+    expect((await store.get('conv-tally'))?.lastMessageAt).toBe('2026-11-23T10:04:00.000Z');
+  });
+
+  it('keeps the by-customer index key at the creation time when messages arrive', async () => {
+    // Prepare
+    const customerId = 'cust-history';
+    await store.create(conversation('conv-h-old', { customerId, createdAt: '2026-11-20T10:00:00.000Z' }));
+    await store.create(conversation('conv-h-new', { customerId, createdAt: '2026-11-22T10:00:00.000Z' }));
+
+    // Act
+    await store.appendMessage(message('conv-h-old', 'h1', '2026-11-23T11:00:00.000Z'));
+    const page = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: conversationTable.indexes.byCustomer.name,
+        KeyConditionExpression: 'gsi1pk = :customer',
+        ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
+        ScanIndexForward: false,
+      }),
+    );
+    const history = await newestConversationsOf(table.db, table.tableName, customerId, 10);
+
+    // Assess
+    expect(page.Items?.map((item) => item.gsi1sk)).toEqual([
+      '2026-11-22T10:00:00.000Z',
+      '2026-11-20T10:00:00.000Z',
+    ]);
+    expect(history.map((c) => c.id)).toEqual(['conv-h-old', 'conv-h-new']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayV2Event } from '../../../bin/sandbox/api-gateway-event.ts';
+import { apiGatewayV2Event } from '../../../local/events/api-gateway.ts';
 import { BODY_LIMITS, headerValue, readRequestBody } from '../../../functions/adapters/http/request.ts';
 import { InvalidInputError, PayloadTooLargeError } from '../../../functions/core/errors.ts';
 
