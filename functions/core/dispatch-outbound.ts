@@ -398,5 +398,5 @@ async function record(
     agentId: request.agentId,
     ...(request.fallback ? { fallback: request.fallback } : {}),
   };
-  return deps.conversations.appendMessage(message);
+  return (await deps.conversations.appendMessage(message)) !== undefined;
 }
