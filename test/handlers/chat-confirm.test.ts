@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
-import { lambdaContext } from '../../local/lambda-context.ts';
 import { ConfigurationError } from '../../functions/core/errors.ts';
 import { makeChatConfirmHandler } from '../../functions/handlers/chat-confirm.ts';
+import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 
 const confirmLink = (query: Record<string, string>) =>
   apiGatewayV2Event({ method: 'GET', path: '/chat/confirm', headers: {}, query });

@@ -2,8 +2,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiGatewayV2Event } from '../../../local/events/api-gateway.ts';
-import { lambdaContext } from '../../../local/lambda-context.ts';
 import { httpErrorMapping } from '../../../functions/adapters/http/error-mapping.ts';
 import { pageResponse } from '../../../functions/adapters/http/responses.ts';
 import { logger } from '../../../functions/adapters/observability.ts';
@@ -19,6 +17,8 @@ import {
   ThrottledError,
   UnauthorizedError,
 } from '../../../functions/core/errors.ts';
+import { apiGatewayV2Event } from '../../../local/events/api-gateway.ts';
+import { lambdaContext } from '../../../local/lambda-context.ts';
 
 const OPTIONS = {
   refusedLog: 'test request refused',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayV2Event } from '../../../local/events/api-gateway.ts';
 import { BODY_LIMITS, headerValue, readRequestBody } from '../../../functions/adapters/http/request.ts';
 import { InvalidInputError, PayloadTooLargeError } from '../../../functions/core/errors.ts';
+import { apiGatewayV2Event } from '../../../local/events/api-gateway.ts';
 
 describe('reading an HTTP request body', () => {
   it('keeps the bytes as sent when API Gateway hands them over base64-encoded, for the signature check', () => {
