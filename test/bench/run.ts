@@ -26,7 +26,7 @@
  *   result; `--before` adds the before/after table);
  * - the budgets of the issue, each with its figure, limit, ratio and pass/miss;
  * - `--only bundles` measures the functions alone (bundles and init, no store, no events), for
- *   `--functions` named ones or all; with `--json` it prints their figures.
+ *   `--functions` named ones or all (`--runs 0`: bytes only); with `--json` it prints their figures.
  *
  * The store is AWS's DynamoDB Local (it reports consumed capacity the way DynamoDB does, and runs
  * in its own process); `--store dynalite` uses the sandbox's in-process dynalite instead.
@@ -76,7 +76,7 @@ if (args.includes('--only')) {
   if (argValue('--only') !== 'bundles') throw new Error('--only takes bundles');
   const { measureFunctions } = await import('./bundles.ts');
   const named = argValue('--functions')?.split(',');
-  const functions = await measureFunctions(numberArg('--runs', 7, 1), named);
+  const functions = await measureFunctions(numberArg('--runs', 7, 0), named);
   if (asJson) printResult(`${JSON.stringify({ functions })}\n`);
   else printFunctions(functions);
   process.exit(0);

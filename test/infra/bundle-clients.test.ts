@@ -86,3 +86,24 @@ describe('code loaded with import() stays off the cold path', () => {
     expect(coldPath).toContain('postal-mime');
   }, 60_000);
 });
+
+// The phone metadata (190 KiB) only where a number from outside is normalised into an identity.
+describe('libphonenumber on the cold path', () => {
+  it.each([
+    ['inbound-sms', true],
+    ['order-events', true],
+    ['dispatcher', false],
+    ['chat-authorizer', false],
+    ['agent-api', false],
+  ])(
+    '%s loads it: %s',
+    async (handler, loads) => {
+      // Act
+      const { coldPath } = await packagesOf(handler);
+
+      // Assess
+      expect(coldPath.has('libphonenumber-js')).toBe(loads);
+    },
+    60_000,
+  );
+});
