@@ -85,6 +85,17 @@ describe('code loaded with import() stays off the cold path', () => {
     }
     expect(coldPath).toContain('postal-mime');
   }, 60_000);
+
+  it('voice-events loads Connect and the phone metadata only for a caller it never saw', async () => {
+    // Act
+    const { coldPath, lazy } = await packagesOf('voice-events');
+
+    // Assess
+    for (const name of ['@aws-sdk/client-connect', 'libphonenumber-js']) {
+      expect(lazy, name).toContain(name);
+      expect(coldPath, name).not.toContain(name);
+    }
+  }, 60_000);
 });
 
 // The phone metadata (190 KiB) only where a number from outside is normalised into an identity.
