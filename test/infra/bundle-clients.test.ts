@@ -86,6 +86,15 @@ describe('code loaded with import() stays off the cold path', () => {
     expect(coldPath).toContain('postal-mime');
   }, 60_000);
 
+  it('the dispatcher loads the MIME composer only with its first email', async () => {
+    // Act
+    const { coldPath, lazy } = await packagesOf('dispatcher');
+
+    // Assess
+    expect(lazy).toContain('nodemailer');
+    expect(coldPath).not.toContain('nodemailer');
+  }, 60_000);
+
   it('voice-events loads Connect and the phone metadata only for a caller it never saw', async () => {
     // Act
     const { coldPath, lazy } = await packagesOf('voice-events');
