@@ -155,7 +155,7 @@ async function storeAndAcknowledge(
   // A keyword ("STOP") says nothing about the language the customer reads.
   const detected = message.sms?.keyword
     ? undefined
-    : detectLanguage(message.text || message.subject || '', config.languages);
+    : await detectLanguage(message.text || message.subject || '', config.languages);
   // A From that may be forged names the customer by address alone: the mail is kept, flagged,
   // in a conversation of its own, and changes nothing about the customer it claims to be.
   const unauthenticated = isUnauthenticatedMail(message);
