@@ -15,6 +15,7 @@ import {
 } from '../functions/core/config.ts';
 import { checkConfig } from '../functions/core/config-check.ts';
 import { DEFAULT_THROTTLES, throttleSchema } from './throttle.ts';
+import { toE164 } from '../functions/core/phone.ts';
 
 /**
  * Deployment settings of one switchboard installation, read from the cdk.json context key
@@ -430,6 +431,17 @@ export const deploymentConfigSchema = z
   }))
   .check(
     z.superRefine((config, ctx) => {
+      // The functions check only the shape of these (the metadata is too big for every cold
+      // start); a number whose range is not in use fails here instead.
+      for (const [index, number] of (config.support.sms?.ownNumbers ?? []).entries()) {
+        if (toE164(number) !== number) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sms', 'ownNumbers', index],
+            message: 'use a valid phone number in E.164 form, for example "+905321234567"',
+          });
+        }
+      }
       const bytes = Buffer.byteLength(JSON.stringify(config.support), 'utf8');
       if (bytes > SUPPORT_CONFIG_MAX_BYTES) {
         ctx.addIssue({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PermanentDeliveryError } from '../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
-import { isE164 } from '../../functions/core/phone.ts';
+import { toE164 } from '../../functions/core/phone.ts';
 import type { ChannelSender, DeferredSend, DeferredSends, SentMessage } from '../../functions/core/ports.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { ChannelSender, DeferredSend, DeferredSends, SentMessage } from '..
  */
 export class SandboxSmsSender implements ChannelSender {
   async send(request: OutboundRequest): Promise<SentMessage> {
-    if (!isE164(request.to)) {
+    if (toE164(request.to) !== request.to) {
       throw new PermanentDeliveryError('the destination is not a valid phone number in E.164 form');
     }
     return {

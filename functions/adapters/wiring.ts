@@ -615,7 +615,7 @@ export function voiceLookupDeps(
 
 /** Contact events: the timeline, DescribeContact for unknown contacts, the missed-call follow-up. */
 export function voiceEventsDeps(
-  clients: ClientsFor<'dynamo' | 'sqs' | 'scheduler' | 'sms' | 'connect'>,
+  clients: ClientsFor<'dynamo' | 'sqs' | 'scheduler' | 'sms'> & EscalationClients,
   settings: Settings,
   clock: Clock = systemClock,
 ): ContactEventDeps {

@@ -1,4 +1,3 @@
-import { francAll } from 'franc-min';
 import type { Language } from './model.ts';
 
 /**
@@ -23,6 +22,10 @@ import type { Language } from './model.ts';
  * Lexical profiles also exist for a few languages the shop may not support: when the clear leader
  * is one of those (German text to a Turkish/English shop), the answer is undefined rather than a
  * forced guess among the supported ones.
+ *
+ * franc-min (170 KiB of trigram profiles) loads only when its vote could change the answer: a
+ * lexical lead larger than the most franc could add is already the answer, and most support
+ * messages have one, so most cold starts never read the profiles.
  */
 
 interface LexicalProfile {
@@ -120,11 +123,26 @@ const PREPARED_PROFILES: ReadonlyMap<Language, PreparedProfile> = new Map(
   ]),
 );
 
+/** Points franc gives a language whose script alone decided (see {@link francEvidence}). */
+const SCRIPT_POINTS = 3;
+
+let franc: Promise<typeof import('franc-min')> | undefined;
+function loadFranc() {
+  franc ??= import('franc-min').catch((error: unknown) => {
+    franc = undefined;
+    throw error;
+  });
+  return franc;
+}
+
 /**
  * The language of `text` among `supported` (ISO 639-1), or undefined when the text does not say
  * clearly (too short, no known words, or most likely a language the shop does not answer in).
  */
-export function detectLanguage(text: string, supported: readonly Language[]): Language | undefined {
+export async function detectLanguage(
+  text: string,
+  supported: readonly Language[],
+): Promise<Language | undefined> {
   if (supported.length === 0) return undefined;
   // The opening of a message says enough, and a bound keeps a huge body cheap.
   const cleaned = withoutNonLanguage(text.slice(0, MAX_SAMPLE_LENGTH).normalize('NFC'));
@@ -140,15 +158,24 @@ export function detectLanguage(text: string, supported: readonly Language[]): La
   for (const [language, profile] of PREPARED_PROFILES) {
     addScore(language, lexicalScore(words, profile));
   }
-  const francVote = francEvidence(cleaned, supported, letterCount);
-  if (francVote !== undefined) addScore(francVote.language, francVote.points);
+  // franc adds at most this much, to one language: a lead that survives it going to the
+  // runner-up is the answer with or without franc.
+  const francMost = Math.max(SCRIPT_POINTS, letterCount / 25);
+  if (leadOf(scores).lead < francMost + MIN_LEAD) {
+    const francVote = francEvidence((await loadFranc()).francAll, cleaned, supported, letterCount);
+    if (francVote !== undefined) addScore(francVote.language, francVote.points);
+  }
 
-  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
-  const [leader, runnerUp] = ranked;
-  if (leader === undefined) return undefined;
-  const lead = leader[1] - (runnerUp?.[1] ?? 0);
-  if (lead < MIN_LEAD) return undefined;
-  return supported.includes(leader[0]) ? leader[0] : undefined;
+  const { leader, lead } = leadOf(scores);
+  if (leader === undefined || lead < MIN_LEAD) return undefined;
+  return supported.includes(leader) ? leader : undefined;
+}
+
+/** The best-scored language and its lead over the runner-up (its whole score when alone). */
+function leadOf(scores: ReadonlyMap<Language, number>): { leader?: Language; lead: number } {
+  const [leader, runnerUp] = [...scores.entries()].sort((a, b) => b[1] - a[1]);
+  if (leader === undefined) return { lead: 0 };
+  return { leader: leader[0], lead: leader[1] - (runnerUp?.[1] ?? 0) };
 }
 
 /**
@@ -184,6 +211,7 @@ function lexicalScore(words: readonly string[], profile: PreparedProfile): numbe
  * function words; on a long one it outweighs stray words shared with another language.
  */
 function francEvidence(
+  francAll: typeof import('franc-min').francAll,
   text: string,
   supported: readonly Language[],
   letterCount: number,
@@ -204,7 +232,7 @@ function francEvidence(
   // language): that is reliable even for two words, unless it is the Latin script, which every
   // Latin-alphabet text would "match".
   if (second === undefined) {
-    return latinShare(text) < 0.5 ? { language, points: 3 } : undefined;
+    return latinShare(text) < 0.5 ? { language, points: SCRIPT_POINTS } : undefined;
   }
   if (letterCount < FRANC_MIN_LETTERS) return undefined;
   const certainty = top[1] - second[1];

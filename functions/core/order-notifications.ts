@@ -131,3 +131,8 @@ function greetingName(name: string | undefined): string | undefined {
   const cleaned = name?.replace(/[\p{Cc}\s]+/gu, ' ').trim();
   return cleaned && cleaned.length <= 60 && !cleaned.includes('@') ? cleaned : undefined;
 }
+
+/** The status of `order` as one short text in `language` (the "where is my order" answer). */
+export function orderStatusText(order: Order, language: string): string {
+  return renderOrderNotification(order, { language, channel: 'whatsapp' }).text;
+}

@@ -1,6 +1,6 @@
 import type { FaqMatch } from './faq.ts';
 import type { Language, Order } from './model.ts';
-import { orderStatusText } from './orders.ts';
+import { orderStatusText } from './order-notifications.ts';
 import type { OrderStore } from './ports.ts';
 
 /**

@@ -26,8 +26,12 @@ import type {
 
 const notificationChannel = z.enum(NOTIFICATION_CHANNELS);
 
-/** The shop's customer as an order or reminder names it (DESIGN §5). */
-export const shopCustomerSchema = z
+/**
+ * The shop's customer as an order or reminder names it (DESIGN §5). Pure, like orderEventSchema:
+ * a function that loads this module for something else (the dispatcher firing reminders) drops
+ * the schemas, and with them the phone metadata they normalise with.
+ */
+export const shopCustomerSchema = /* @__PURE__ */ z
   .object({
     email: z
       .email({ message: 'must be an email address' })
@@ -61,33 +65,38 @@ export const shopCustomerSchema = z
   });
 export type ShopCustomer = z.infer<typeof shopCustomerSchema>;
 
-/** `POST /orders/events` (DESIGN §5). Unknown fields are allowed: shops send more than we read. */
-export const orderEventSchema = z.object({
-  eventId: z.string().min(1).max(200),
-  type: z.enum(ORDER_EVENT_TYPES),
-  occurredAt: z.iso.datetime({ offset: true }),
-  order: z.object({
-    id: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[\p{L}\p{N}._\-/#]+$/u, 'use letters, digits and . _ - / #'),
-    status: z.string().min(1).max(40).optional(),
-    carrier: z.string().min(1).max(80).optional(),
-    trackingNumber: z.string().min(1).max(80).optional(),
-    trackingUrl: z
-      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-      .max(2000)
-      .optional(),
-    estimatedDelivery: isoDate.optional(),
-    refundAmount: z.number().nonnegative().max(1e9).optional(),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'use an ISO 4217 code such as "TRY"')
-      .optional(),
-  }),
-  customer: shopCustomerSchema,
-});
+/**
+ * `POST /orders/events` (DESIGN §5). Unknown fields are allowed: shops send more than we read.
+ * Built inside a pure arrow: esbuild drops an unused pure call only when its arguments have no
+ * side effects, and the field schemas are calls.
+ */
+export const orderEventSchema = /* @__PURE__ */ (() =>
+  z.object({
+    eventId: z.string().min(1).max(200),
+    type: z.enum(ORDER_EVENT_TYPES),
+    occurredAt: z.iso.datetime({ offset: true }),
+    order: z.object({
+      id: z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[\p{L}\p{N}._\-/#]+$/u, 'use letters, digits and . _ - / #'),
+      status: z.string().min(1).max(40).optional(),
+      carrier: z.string().min(1).max(80).optional(),
+      trackingNumber: z.string().min(1).max(80).optional(),
+      trackingUrl: z
+        .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+        .max(2000)
+        .optional(),
+      estimatedDelivery: isoDate.optional(),
+      refundAmount: z.number().nonnegative().max(1e9).optional(),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'use an ISO 4217 code such as "TRY"')
+        .optional(),
+    }),
+    customer: shopCustomerSchema,
+  }))();
 export type OrderEvent = z.infer<typeof orderEventSchema>;
 
 export interface OrderEventDeps {
@@ -258,9 +267,4 @@ async function notify(
   };
   await deps.outbound.enqueue(request);
   return { queued: true, channel: choice.channel, outboundId: request.id };
-}
-
-/** The status of `order` as one short text in `language` (the "where is my order" answer). */
-export function orderStatusText(order: Order, language: string): string {
-  return renderOrderNotification(order, { language, channel: 'whatsapp' }).text;
 }

@@ -14,10 +14,6 @@ export function toE164(raw: string): string | undefined {
   return parsed.number;
 }
 
-export function isE164(value: string): boolean {
-  return toE164(value) === value;
-}
-
 /**
  * International networks, satellite and premium-rate ranges (+870, +878, +881, +882, +883, +888,
  * +979) and numbers libphonenumber types as premium rate or shared cost: a reply there costs the

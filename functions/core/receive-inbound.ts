@@ -200,7 +200,7 @@ async function identifySender(deps: ReceiveInboundDeps, message: InboundMessage,
   // A keyword ("STOP") says nothing about the language the customer reads.
   const detected = message.sms?.keyword
     ? undefined
-    : detectLanguage(message.text || message.subject || '', deps.config.languages);
+    : await detectLanguage(message.text || message.subject || '', deps.config.languages);
   // A From that may be forged names the customer by address alone: the mail is kept, flagged,
   // in a conversation of its own, and changes nothing about the customer it claims to be.
   const unauthenticated = isUnauthenticatedMail(message);

@@ -45,7 +45,9 @@ const reminderId = z.string().regex(REMINDER_ID, REMINDER_ID_RULE);
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000);
 
-export const createReminderSchema = z
+// Pure: the dispatcher fires reminders and never parses a request; unused, the schemas (and the
+// phone metadata shopCustomerSchema normalises with) drop out of its bundle.
+export const createReminderSchema = /* @__PURE__ */ z
   .object({
     action: z.literal('create'),
     id: reminderId,
@@ -71,7 +73,7 @@ export const createReminderSchema = z
 export const cancelReminderSchema = z.object({ action: z.literal('cancel'), id: reminderId });
 
 /** `POST /reminders` (DESIGN §5): create or cancel. */
-export const reminderRequestSchema = z.union([createReminderSchema, cancelReminderSchema]);
+export const reminderRequestSchema = /* @__PURE__ */ z.union([createReminderSchema, cancelReminderSchema]);
 export type ReminderRequest = z.infer<typeof reminderRequestSchema>;
 export type CreateReminder = z.infer<typeof createReminderSchema>;
 

@@ -105,9 +105,13 @@ export function topContributors(built: BuiltFunction, count = 5): FunctionFigure
 
 /**
  * Bundles every handler and a baseline that only creates a DynamoDB client, then measures how
- * long a fresh process takes to load each: the part of a cold start the code decides.
+ * long a fresh process takes to load each: the part of a cold start the code decides. `only`
+ * names the handlers to measure (all when left out).
  */
-export async function measureFunctions(runs = 7): Promise<Record<string, FunctionFigures>> {
+export async function measureFunctions(
+  runs = 7,
+  only?: readonly string[],
+): Promise<Record<string, FunctionFigures>> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   try {
     const baselineEntry = join(dir, 'baseline.mjs');
@@ -117,8 +121,12 @@ export async function measureFunctions(runs = 7): Promise<Record<string, Functio
     );
     const baseline = await bundle(baselineEntry, join(dir, 'baseline'));
     const figures: Record<string, FunctionFigures> = {};
-    for (const name of readdirSync(HANDLERS).filter((f) => f.endsWith('.ts'))) {
+    const handlers = readdirSync(HANDLERS).filter((f) => f.endsWith('.ts'));
+    const unknown = only?.filter((fn) => !handlers.includes(`${fn}.ts`)) ?? [];
+    if (unknown.length > 0) throw new Error(`no handler named ${unknown.join(', ')}`);
+    for (const name of handlers) {
       const fn = name.replace(/\.ts$/, '');
+      if (only && !only.includes(fn)) continue;
       const outdir = join(dir, fn);
       mkdirSync(outdir, { recursive: true });
       const built = await bundle(join(HANDLERS, name), outdir);

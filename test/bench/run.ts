@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --json] [-- --events N] [-- --path-events N] [-- --runs N] [-- --store dynalite]
- * [-- --channels email,sms] [-- --markdown [--from result.json] [--before earlier.json]]`:
+ * [-- --channels email,sms] [-- --markdown [--from result.json] [--before earlier.json]]
+ * [-- --only bundles [--functions dispatcher,inbound-sms]]`:
  * what each inbound message costs on its way through the real handlers and core, on the
  * sandbox's local stand-ins. Per inbound channel (email, sms, whatsapp, messenger,
  * connect event when the voice channel is there, chat) and for the dispatcher; and the chat
@@ -23,7 +24,9 @@
  *   bundle that only creates a DynamoDB client), measured the same way in the same run;
  * - `--markdown` writes docs/benchmark.md (from a fresh run, or from `--from` a saved --json
  *   result; `--before` adds the before/after table);
- * - the budgets of the issue, each with its figure, limit, ratio and pass/miss.
+ * - the budgets of the issue, each with its figure, limit, ratio and pass/miss;
+ * - `--only bundles` measures the functions alone (bundles and init, no store, no events), for
+ *   `--functions` named ones or all (`--runs 0`: bytes only); with `--json` it prints their figures.
  *
  * The store is AWS's DynamoDB Local (it reports consumed capacity the way DynamoDB does, and runs
  * in its own process); `--store dynalite` uses the sandbox's in-process dynalite instead.
@@ -51,18 +54,6 @@ const readJson = async (file: string) => {
   return JSON.parse(readFileSync(file, 'utf8'));
 };
 
-// Tables from a saved result: no run at all.
-const from = argValue('--from');
-if (from !== undefined) {
-  if (!args.includes('--markdown')) throw new Error('--from only goes with --markdown');
-  await writeMarkdown(await readJson(from));
-  process.exit(0);
-}
-
-const { runBench } = await import('./bench.ts');
-const { CHANNEL_EVENTS } = await import('./channel-events.ts');
-type BenchChannel = keyof typeof CHANNEL_EVENTS;
-
 const numberArg = (name: string, fallback: number, minimum: number) => {
   const at = args.indexOf(name);
   if (at < 0) return fallback;
@@ -71,6 +62,30 @@ const numberArg = (name: string, fallback: number, minimum: number) => {
     throw new Error(`${name} wants a whole number of at least ${minimum}`);
   return value;
 };
+
+// Tables from a saved result: no run at all.
+const from = argValue('--from');
+if (from !== undefined) {
+  if (!args.includes('--markdown')) throw new Error('--from only goes with --markdown');
+  await writeMarkdown(await readJson(from));
+  process.exit(0);
+}
+
+// Bundles and init alone: seconds instead of minutes while working on a function's cold path.
+if (args.includes('--only')) {
+  if (argValue('--only') !== 'bundles') throw new Error('--only takes bundles');
+  const { measureFunctions } = await import('./bundles.ts');
+  const named = argValue('--functions')?.split(',');
+  const functions = await measureFunctions(numberArg('--runs', 7, 0), named);
+  if (asJson) printResult(`${JSON.stringify({ functions })}\n`);
+  else printFunctions(functions);
+  process.exit(0);
+}
+
+const { runBench } = await import('./bench.ts');
+const { CHANNEL_EVENTS } = await import('./channel-events.ts');
+type BenchChannel = keyof typeof CHANNEL_EVENTS;
+
 const storeAt = args.indexOf('--store');
 const store = storeAt >= 0 ? args[storeAt + 1] : 'dynamodb-local';
 if (store !== 'dynamodb-local' && store !== 'dynalite')
@@ -119,16 +134,7 @@ if (asJson) {
       `p99 ${result.contactFlowLookup.p99Ms} ms`,
     );
   }
-  console.log('\nfunctions (minified ESM bundle; median load time of fresh Node processes)');
-  for (const [name, f] of Object.entries(result.functions)) {
-    line(
-      `  ${name.padEnd(16)}`,
-      `${(f.bundleBytes / 1024).toFixed(0).padStart(6)} KiB cold path (${(f.totalBundleBytes / 1024).toFixed(0)} KiB all chunks)`,
-      `init ${f.initMs} ms`,
-      `baseline ${f.baselineInitMs} ms`,
-      `ratio ${(f.initMs / f.baselineInitMs).toFixed(2)}`,
-    );
-  }
+  printFunctions(result.functions);
   line(
     '\nchat widget (gzipped)',
     `loader ${result.widgetLoaderBytesGzip} bytes`,
@@ -142,6 +148,24 @@ if (asJson) {
       `${v.measured} vs ${v.limit}`,
       `ratio ${v.ratio}`,
     );
+  }
+}
+
+/** Each function's cold path, init and ratio, one line each, and its top contributors. */
+function printFunctions(functions: Record<string, import('./bundles.ts').FunctionFigures>) {
+  console.log('\nfunctions (minified ESM bundle; median load time of fresh Node processes)');
+  for (const [name, f] of Object.entries(functions)) {
+    console.log(
+      [
+        `  ${name.padEnd(16)}`,
+        `${(f.bundleBytes / 1024).toFixed(0).padStart(6)} KiB cold path (${(f.totalBundleBytes / 1024).toFixed(0)} KiB all chunks)`,
+        `init ${f.initMs} ms`,
+        `baseline ${f.baselineInitMs} ms`,
+        `ratio ${(f.initMs / f.baselineInitMs).toFixed(2)}`,
+      ].join('  '),
+    );
+    const top = f.topContributors.map((c) => `${c.package} ${(c.bytes / 1024).toFixed(0)} KiB`);
+    console.log(`    ${top.join(', ')}`);
   }
 }
 

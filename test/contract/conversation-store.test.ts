@@ -70,7 +70,8 @@ describe.each(implementations)('ConversationStore ($name)', ({ make }) => {
     const again = await store.appendMessage(message);
 
     // Assess
-    expect([first, again]).toEqual([true, false]);
+    expect(first).toBeDefined();
+    expect(again).toBeUndefined();
     expect(await store.get(stored.id)).toMatchObject({
       lastMessageAt: TEN,
       lastInboundAt: TEN,
@@ -90,7 +91,7 @@ describe.each(implementations)('ConversationStore ($name)', ({ make }) => {
     const late = await store.appendMessage(inboundMessage(stored.id, uniqueId('m'), TEN, { text: 'first' }));
 
     // Assess
-    expect(late).toBe(true);
+    expect(late).toBeDefined();
     expect(await store.get(stored.id)).toMatchObject({ lastMessageAt: ELEVEN, preview: { text: 'second' } });
   });
 

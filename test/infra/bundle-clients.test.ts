@@ -74,6 +74,8 @@ describe('code loaded with import() stays off the cold path', () => {
       '@aws-sdk/client-secrets-manager',
       'html-to-text',
       'htmlparser2',
+      // Language detection's trigram profiles: only for text the word lists leave undecided.
+      'franc-min',
     ];
     for (const name of deferred) expect(lazy, name).toContain(name);
     // ... but not in the chunks a cold start reads, where a single-file build had put them.
@@ -85,4 +87,45 @@ describe('code loaded with import() stays off the cold path', () => {
     }
     expect(coldPath).toContain('postal-mime');
   }, 60_000);
+
+  it('the dispatcher loads the MIME composer only with its first email', async () => {
+    // Act
+    const { coldPath, lazy } = await packagesOf('dispatcher');
+
+    // Assess
+    expect(lazy).toContain('nodemailer');
+    expect(coldPath).not.toContain('nodemailer');
+  }, 60_000);
+
+  it('voice-events loads Connect and the phone metadata only for a caller it never saw', async () => {
+    // Act
+    const { coldPath, lazy } = await packagesOf('voice-events');
+
+    // Assess
+    for (const name of ['@aws-sdk/client-connect', 'libphonenumber-js']) {
+      expect(lazy, name).toContain(name);
+      expect(coldPath, name).not.toContain(name);
+    }
+  }, 60_000);
+});
+
+// The phone metadata (190 KiB) only where a number from outside is normalised into an identity.
+describe('libphonenumber on the cold path', () => {
+  it.each([
+    ['inbound-sms', true],
+    ['order-events', true],
+    ['dispatcher', false],
+    ['chat-authorizer', false],
+    ['agent-api', false],
+  ])(
+    '%s loads it: %s',
+    async (handler, loads) => {
+      // Act
+      const { coldPath } = await packagesOf(handler);
+
+      // Assess
+      expect(coldPath.has('libphonenumber-js')).toBe(loads);
+    },
+    60_000,
+  );
 });

@@ -1,22 +1,25 @@
-import type { ConnectClient } from '@aws-sdk/client-connect';
 import { RetryableError } from '../../core/errors.ts';
 import type { ConnectContactDetails, ConnectContacts } from '../../core/ports.ts';
+import type { ConnectClientSource } from './on-demand-tasks.ts';
 
 /**
  * DescribeContact on the configured instance, for contact events whose caller we never saw. The
  * command comes from the on-demand Connect module: a static import here would put Connect's SDK
- * on the cold path of every function whose wiring names this class (wiring.ts is shared).
+ * on the cold path of every function whose wiring names this class (wiring.ts is shared). The
+ * client may be built on the first describe too: most contact events come from callers the
+ * lookup already remembered, and never need Connect.
  */
 export class ConnectApiContacts implements ConnectContacts {
   constructor(
-    private readonly connect: ConnectClient,
+    private readonly connect: ConnectClientSource,
     private readonly instanceId: string,
   ) {}
 
   async describe(contactId: string): Promise<ConnectContactDetails | undefined> {
     const { DescribeContactCommand } = await import('./connect-tasks-module.ts');
+    const connect = typeof this.connect === 'function' ? await this.connect() : this.connect;
     try {
-      const { Contact } = await this.connect.send(
+      const { Contact } = await connect.send(
         new DescribeContactCommand({ InstanceId: this.instanceId, ContactId: contactId }),
       );
       if (!Contact) return undefined;

@@ -8,7 +8,7 @@ import type { SmsConfig } from '../../core/config.ts';
 import { DestinationOptedOutError } from '../../core/consent.ts';
 import { PermanentDeliveryError, ProviderError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
-import { isE164 } from '../../core/phone.ts';
+import { hasE164Shape } from '../../core/phone-shape.ts';
 import type { ChannelSender, SentMessage } from '../../core/ports.ts';
 
 /** End User Messaging refuses bodies longer than this many characters. */
@@ -45,7 +45,9 @@ export class EndUserMessagingSmsSender implements ChannelSender {
   ) {}
 
   async send(request: OutboundRequest): Promise<SentMessage> {
-    if (!isE164(request.to)) {
+    // Destinations are stored identities, normalised when they arrived; a range End User
+    // Messaging does not serve comes back as a permanent validation failure.
+    if (!hasE164Shape(request.to)) {
       throw new PermanentDeliveryError('the destination is not a valid phone number in E.164 form');
     }
     if (Array.from(request.text).length > MAX_SMS_BODY_LENGTH) {

@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { InvalidInputError, PermanentDeliveryError } from '../../core/errors.ts';
 import { isSendableAddress, normalizeMessageId, toSingleLine, toVisibleSingleLine } from './header-values.ts';
 
@@ -21,6 +20,19 @@ export interface OutboundEmail {
   date: Date;
   /** Files sent with the mail (multipart/mixed), each as its own part with its declared type. */
   attachments?: readonly { filename: string; contentType: string; content: Uint8Array }[];
+}
+
+/**
+ * The composer (133 KiB minified, half of it nodemailer's table of MIME types) loads with the
+ * first email: a dispatcher that starts for an SMS or WhatsApp send never reads it.
+ */
+let mailComposer: Promise<typeof import('nodemailer/lib/mail-composer')> | undefined;
+function loadMailComposer() {
+  mailComposer ??= import('nodemailer/lib/mail-composer').catch((error: unknown) => {
+    mailComposer = undefined;
+    throw error;
+  });
+  return mailComposer;
 }
 
 const MAX_SUBJECT_LENGTH = 250;
@@ -162,6 +174,7 @@ export async function composeOutboundEmail(mail: OutboundEmail): Promise<Uint8Ar
   const headers = extraHeadersOf(mail.headers);
   if (mail.language !== undefined) headers['Content-Language'] = mail.language;
 
+  const { default: MailComposer } = await loadMailComposer();
   const composer = new MailComposer({
     from: { name: withoutEncodedWords(toVisibleSingleLine(mail.from.name, MAX_NAME_LENGTH)), address: from },
     // Objects, not strings: a string would go through the address parser, which splits on commas.

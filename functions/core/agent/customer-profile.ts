@@ -2,7 +2,7 @@ import type { SupportConfig } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import { chooseReplyLanguage } from '../language.ts';
 import type { Channel, ConsentRecord, ConsentState, Conversation, Customer, Identity } from '../model.ts';
-import { orderStatusText } from '../orders.ts';
+import { orderStatusText } from '../order-notifications.ts';
 import type {
   AgentConversations,
   Clock,

@@ -4,7 +4,6 @@ import { DEFAULT_LEASE_SECONDS } from '../event-lease.ts';
 import { handleOnce } from '../exactly-once.ts';
 import { type InsightsDeps, recordInbound } from '../insights.ts';
 import type { Channel, Conversation, Customer, Message } from '../model.ts';
-import { toE164 } from '../phone.ts';
 import type {
   Clock,
   ConnectContacts,
@@ -173,6 +172,8 @@ async function resolveCaller(
   let phone = known?.phone;
   if (!phone && deps.connect) {
     const described = await deps.connect.describe(event.contactId);
+    // The phone metadata only on this path (a caller the lookup never saw), not on every cold start.
+    const { toE164 } = await import('../phone.ts');
     phone = described?.customerPhone ? toE164(described.customerPhone) : undefined;
   }
   if (!phone) return undefined;

@@ -49,6 +49,27 @@ describe('ConnectApiContacts', () => {
     });
   });
 
+  it('asks a client built on demand for it only when it describes a contact', async () => {
+    // Prepare
+    connect.on(DescribeContactCommand).resolves({
+      Contact: { Id: 'c-2', CustomerEndpoint: { Type: 'TELEPHONE_NUMBER', Address: '+905337654321' } },
+    });
+    let built = 0;
+    const contacts = new ConnectApiContacts(async () => {
+      built += 1;
+      return client;
+    }, INSTANCE_ID);
+    const builtBefore = built;
+
+    // Act
+    const first = await contacts.describe('c-2');
+
+    // Assess
+    expect(builtBefore).toBe(0);
+    expect(first?.customerPhone).toBe('+905337654321');
+    expect(built).toBe(1);
+  });
+
   it('answers undefined for a contact Connect does not know, and retryable for throttling', async () => {
     // Prepare
     connect
