@@ -211,6 +211,6 @@ export class HelpCenter extends Construct {
 
   /** HELP_BASE_URL: acknowledgements of `fn` link help-center articles there. */
   bindSiteUrl(fn: SupportFunction): void {
-    fn.lambdaFunction.addEnvironment('HELP_BASE_URL', this.baseUrl);
+    fn.setEnvironment('HELP_BASE_URL', this.baseUrl);
   }
 }

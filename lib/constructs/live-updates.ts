@@ -55,8 +55,8 @@ export class LiveUpdates extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(30),
     }).bindConversationStore(props.store, 'readWrite', 'liveUpdates');
-    this.consumer.lambdaFunction.addEnvironment(AGENT_SOCKETS_VARIABLE, 'true');
-    props.webSocketApi.routes.lambdaFunction.addEnvironment(AGENT_SOCKETS_VARIABLE, 'true');
+    this.consumer.setEnvironment(AGENT_SOCKETS_VARIABLE, 'true');
+    props.webSocketApi.routes.setEnvironment(AGENT_SOCKETS_VARIABLE, 'true');
     props.webSocketApi.grantPostToConnections(this.consumer);
     props.webSocketApi.addRoutes(AGENT_SOCKET_ROUTES);
 
