@@ -59,9 +59,9 @@ export function everyOptionConfig(): DeploymentConfigInput {
 }
 
 export interface FunctionDescription {
-  /** The handler file's name: `inbound-email`. */
+  /** The function's name (its handler's and its composition module's): `inbound-email`. */
   readonly name: string;
-  /** The handler file, relative to the project: `functions/handlers/inbound-email.ts`. */
+  /** The Lambda entry point, relative to the project: `functions/composition/inbound-email.ts`. */
   readonly entry: string;
   /** The construct path: `Switchboard/InboundEmail/Function`. */
   readonly constructPath: string;
@@ -95,7 +95,8 @@ export function describeFunctions(config: DeploymentConfigInput = everyOptionCon
       .findAll()
       .filter((c): c is SupportFunction => c instanceof SupportFunction);
     const entries = supportFunctions.map((fn) => relative(PROJECT_ROOT, fn.entry));
-    const ports = handlerPorts(entries);
+    // The entry is the function's composition module; its ports are what its handler takes.
+    const ports = handlerPorts(supportFunctions.map((fn) => handlerFileOf(fn.functionName)));
     const functions = supportFunctions.map((fn, index): FunctionDescription => {
       const cfn = fn.lambdaFunction.node.defaultChild as CfnFunction;
       const resolved = Stack.of(fn).resolve(cfn.environment) as
@@ -109,7 +110,7 @@ export function describeFunctions(config: DeploymentConfigInput = everyOptionCon
         logicalId: Stack.of(fn).getLogicalId(cfn),
         environment: Object.keys(resolved?.variables ?? {}),
         schema: FUNCTION_SCHEMAS[fn.functionName],
-        ports: ports.get(entry) ?? [],
+        ports: ports.get(handlerFileOf(fn.functionName)) ?? [],
       };
     });
     const template = assembly.getStackByName(stack.stackName).template as {
@@ -124,6 +125,11 @@ export function describeFunctions(config: DeploymentConfigInput = everyOptionCon
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The handler a function's composition module wires: `functions/handlers/<name>.ts`. */
+export function handlerFileOf(name: string): string {
+  return `functions/handlers/${name}.ts`;
 }
 
 /**
@@ -330,7 +336,9 @@ a variable turned on (the "every channel" block of [configuration.md](configurat
 \`sms.configurationSetName\`, \`shop.legacyBodySignature\`, \`chat.attachments\`, \`agents.repliesOnlyByAssignee\`, the
 Connect task flow, conversation link and VIP list, and \`support.assistant\`). A deployment without
 a channel or option has fewer. "Ports" are the interfaces the handler's dependencies name
-(\`functions/core/ports.ts\` and the few the adapters define), read off its \`make…Handler\` factory.
+(\`functions/core/ports.ts\` and the use cases' own), read off the \`make…Handler\` factory of
+\`functions/handlers/<name>.ts\`; the entry point is \`functions/composition/<name>.ts\`, which names
+the function's clients and settings and builds those ports.
 
 The same listing, in the terminal: \`npm run -s functions\`. The sandbox and the tests set the
 variables marked local only.

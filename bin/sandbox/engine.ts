@@ -15,12 +15,10 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { LocalAnswerComposer } from '../../functions/adapters/knowledge-base/local-answer-composer.ts';
 import { describeError } from '../../functions/adapters/observability.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
-import {
-  dispatcherDeps,
-  inboundEmailDeps,
-  inboundSmsDeps,
-  type Settings,
-} from '../../functions/adapters/wiring.ts';
+import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
+import { inboundEmailDeps } from '../../functions/composition/inbound-email.ts';
+import { inboundSmsDeps } from '../../functions/composition/inbound-sms.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { type ChannelReport, channelReport, MAX_REPORT_DAYS } from '../../functions/core/insights.ts';
 import type { Channel, OutboundRequest } from '../../functions/core/model.ts';
@@ -213,7 +211,7 @@ export class SandboxEngine {
   ) {
     // The help center's address is known once the server listens; links read it when composed.
     const helpSite = { baseUrl: sandboxHelpBaseUrl() };
-    const settings: Settings = {
+    const settings: LocalSettings = {
       tableName: standIns.tableName,
       mailBucket: standIns.mailBucket,
       rawMailPrefix: 'inbound/',

@@ -263,14 +263,17 @@ export const FUNCTION_SCHEMAS = {
     ...PLATFORM,
     AGENT_JWT_ISSUER: 'optional',
     AGENT_JWT_AUDIENCE: 'optional',
-    CHAT_IDENTITY_SECRET_ARN: 'required',
+    // Absent where only agents connect (no chat): visitors are refused.
+    CHAT_IDENTITY_SECRET_ARN: 'optional',
   },
   'chat-websocket': {
     ...PLATFORM,
-    ...TABLE,
+    TABLE_NAME: 'required',
     CHAT_CONNECTIONS_ENDPOINT: 'required',
-    OUTBOUND_QUEUE_URL: 'required',
-    CHAT_IDENTITY_SECRET_ARN: 'required',
+    // The visitors' routes need these three (chat deployed); agents' sockets alone do not.
+    SUPPORT_CONFIG: 'optional',
+    OUTBOUND_QUEUE_URL: 'optional',
+    CHAT_IDENTITY_SECRET_ARN: 'optional',
     AGENT_SOCKETS_ENABLED: 'optional',
     HELP_BASE_URL: 'optional',
     // The widget's uploads, where `chat.attachments` is configured.
@@ -334,6 +337,20 @@ export type VariableOf<F extends FunctionName> = keyof (typeof FUNCTION_SCHEMAS)
 export type EnvironmentOf<F extends FunctionName> = {
   readonly [V in VariablesOf<F, 'required'> & string]: string;
 } & { readonly [V in VariablesOf<F, 'optional'> & string]?: string };
+
+/**
+ * One variable a part of a function needs although its schema calls it optional (the chat routes
+ * of a function that also serves agents alone): a ConfigurationError naming it when it is absent.
+ */
+export function requireVariable(
+  fn: FunctionName,
+  name: string,
+  value: string | undefined,
+  why: string,
+): string {
+  if (!value) throw new ConfigurationError(`the ${fn} function needs ${name} in its environment ${why}`);
+  return value;
+}
 
 /** Does `fn` read `variable`? (The constructs ask before they set one.) */
 export function readsVariable(fn: FunctionName, variable: FunctionEnvironmentVariable): boolean {

@@ -2,12 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { chatGatewayClient, chatSettingsFromEnvironment } from '../adapters/apigateway/chat-gateway.ts';
-import { agentApiClients } from '../adapters/function-clients.ts';
 import { type AgentRouteKey, matchAgentRoute, routeKey } from '../adapters/http/agent-routes.ts';
 import { headerValue, respond } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { agentApiDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type AgentUploadDeps, offerAgentUpload } from '../core/agent/attachments.ts';
 import {
   createCannedResponse,
@@ -440,15 +437,6 @@ export function makeAgentApiHandler(getDeps: () => AgentApiHandlerDeps) {
     },
   ).use(injectLambdaContext(logger, { resetKeys: true }));
 }
-
-export const handler = makeAgentApiHandler(
-  once(() =>
-    agentApiDeps(
-      { ...agentApiClients(), chatGateway: chatGatewayClient(chatSettingsFromEnvironment()) },
-      settingsFromEnvironment(),
-    ),
-  ),
-);
 
 function pathId(params: Record<string, string>): string {
   let raw: string;

@@ -1,11 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { chatConfirmDeps, chatIdentitySecretFromEnvironment } from '../adapters/chat-wiring.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type ConfirmEmailLinkDeps, confirmEmailLink } from '../core/chat/email-link.ts';
 import { InvalidInputError } from '../core/errors.ts';
 
@@ -41,13 +38,3 @@ export function makeChatConfirmHandler(getDeps: () => ConfirmEmailLinkDeps) {
     }
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
-
-export const handler = makeChatConfirmHandler(
-  once(() =>
-    chatConfirmDeps(
-      { dynamo: new DynamoDBClient({}) },
-      settingsFromEnvironment(),
-      chatIdentitySecretFromEnvironment(),
-    ),
-  ),
-);

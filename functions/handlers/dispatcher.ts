@@ -3,16 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { dispatcherClients } from '../adapters/function-clients.ts';
 import { countDispatch, countMetric, METRIC, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { type DeadLetters, SqsDeadLetters, withDeadLetters } from '../adapters/sqs/dead-letters.ts';
-import { type RetryBackoff, SqsRetryBackoff } from '../adapters/sqs/retry-backoff.ts';
-import { dispatcherDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
+import { withDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { checkResponseDeadline, responseDeadlineOf } from '../core/insights.ts';
 import { outboundRequestSchema } from '../core/outbound-request-schema.ts';
+import type { DeadLetters, RetryBackoff } from '../core/ports.ts';
 import { type FireReminderDeps, fireReminder, reminderQueueMessageOf } from '../core/reminders.ts';
 
 /** The body as JSON, or undefined (parseOutboundRecord then says why it is refused). */
@@ -128,14 +126,3 @@ export function makeDispatcherHandler(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsMiddleware());
 }
-
-const clients = once(dispatcherClients);
-const settings = once(() => settingsFromEnvironment());
-export const handler = makeDispatcherHandler(
-  once(() => dispatcherDeps(clients(), settings())),
-  once(() => new SqsRetryBackoff(clients().sqs)),
-  once(() => {
-    const deadLetters = settings().deadLetters;
-    return deadLetters && new SqsDeadLetters(clients().sqs, deadLetters);
-  }),
-);

@@ -3,10 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { helpFeedbackClients } from '../adapters/function-clients.ts';
 import { headerValue, rawBody, respond } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { helpFeedbackDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import {
   type ArticleFeedbackDeps,
@@ -105,7 +103,3 @@ function clientOf(event: APIGatewayProxyEventV2): string {
     : (event.requestContext?.http?.sourceIp ?? 'unknown');
   return createHash('sha256').update(address).digest('hex').slice(0, 24);
 }
-
-const deps = once(() => helpFeedbackDeps(helpFeedbackClients(), settingsFromEnvironment()));
-
-export const handler = makeHelpFeedbackHandler(deps);

@@ -1,11 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { metaWebhookDeps } from '../adapters/meta/meta-settings.ts';
-import type { MetaSecrets } from '../adapters/meta/secrets.ts';
-import type { WebhookQueue } from '../adapters/meta/webhook-queue.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { verifyMetaSignature, verifyTokenMatches } from '../channels/meta/signature.ts';
+import type { MetaSecrets, WebhookQueue } from '../core/ports.ts';
 
 export interface MetaWebhookDeps {
   readonly secrets: MetaSecrets;
@@ -105,11 +103,3 @@ function headerValue(
 function respond(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
-
-let deps: MetaWebhookDeps | undefined;
-// Built on the first request (not imported from the composition root, which would pull the
-// table and mail clients into this small bundle).
-export const handler = makeMetaWebhookHandler(() => {
-  deps ??= metaWebhookDeps();
-  return deps;
-});

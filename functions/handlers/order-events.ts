@@ -1,14 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { orderEventsClients } from '../adapters/function-clients.ts';
 import { invalidInput, parseJsonBody, respond, signedShopBody } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import { once, orderEventsDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock, ShopSecret } from '../core/ports.ts';
 
 export interface OrderEventsHandlerDeps {
   readonly secret: ShopSecret;
@@ -74,7 +71,3 @@ export function makeOrderEventsHandler(getDeps: () => OrderEventsHandlerDeps) {
     },
   ).use(injectLambdaContext(logger, { resetKeys: true }));
 }
-
-export const handler = makeOrderEventsHandler(
-  once(() => orderEventsDeps(orderEventsClients(), settingsFromEnvironment())),
-);

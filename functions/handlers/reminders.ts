@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { remindersClients } from '../adapters/function-clients.ts';
 import {
   invalidInput,
   parseJsonBody,
@@ -10,10 +9,8 @@ import {
   signedShopBody,
 } from '../adapters/http/shop-request.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import { once, remindersDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock, ShopSecret } from '../core/ports.ts';
 import {
   cancelReminder,
   createReminder,
@@ -101,7 +98,3 @@ function answer(result: ReminderAnswer): APIGatewayProxyStructuredResultV2 {
   }
   return respond(200, result);
 }
-
-export const handler = makeRemindersHandler(
-  once(() => remindersDeps(remindersClients(), settingsFromEnvironment())),
-);

@@ -38,9 +38,9 @@ import { personalDataProtectionPolicy } from './log-data-protection.ts';
 import type { MailAccess, MailStorage } from './mail-storage.ts';
 import { grantSendToQueue } from './permissions.ts';
 
-/** Absolute path of a Lambda entry point under `functions/handlers/`. */
+/** Absolute path of a Lambda entry point: its composition module, `functions/composition/<name>.ts`. */
 export function handlerEntry(name: FunctionName): string {
-  return fileURLToPath(new URL(`../../functions/handlers/${name}.ts`, import.meta.url));
+  return fileURLToPath(new URL(`../../functions/composition/${name}.ts`, import.meta.url));
 }
 
 /** The function an entry point is, by its file name (`…/inbound-email.ts`: `inbound-email`). */

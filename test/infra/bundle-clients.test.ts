@@ -20,7 +20,7 @@ afterAll(() => {
 async function packagesOf(handler: string): Promise<{ coldPath: Set<string>; lazy: Set<string> }> {
   const outdir = join(dir, handler);
   const { metafile } = await build({
-    ...functionBuildOptions(join(ROOT, 'functions', 'handlers', `${handler}.ts`), outdir),
+    ...functionBuildOptions(join(ROOT, 'functions', 'composition', `${handler}.ts`), outdir),
     logLevel: 'silent',
   });
   const files = bundleFiles(metafile, outdir);

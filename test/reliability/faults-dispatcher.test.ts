@@ -17,9 +17,10 @@ import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conve
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamodb/provider-messages.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
-import { type DeadLetters, SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
-import { dispatcherDeps } from '../../functions/adapters/wiring.ts';
+import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
+import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
+import type { DeadLetters } from '../../functions/core/ports.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { settingsFor } from '../support/builders.ts';
 import { CHANNEL_CASES, NOW, type Rig, startRig } from './channel-cases.ts';

@@ -6,7 +6,7 @@ import { lambdaContext } from '../../bin/sandbox/lambda-context.ts';
 import { sqsEventOfBodies } from '../../bin/sandbox/sqs-event.ts';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { itemPrefixesOf, type TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
-import { agentApiDeps } from '../../functions/adapters/wiring.ts';
+import { agentApiDeps } from '../../functions/composition/agent-api.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
 import { settingsFor } from '../support/builders.ts';
 import { CHANNEL_CASES, NOW, type Rig, startRig, stopRig } from './channel-cases.ts';
