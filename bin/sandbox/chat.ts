@@ -31,8 +31,8 @@ import { makeChatConfirmHandler } from '../../functions/handlers/chat-confirm.ts
 import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
 import { apiGatewayV2Event } from './api-gateway-event.ts';
 import { acceptPresignedPost } from './chat-uploads.ts';
-import type { SandboxClock } from './engine.ts';
 import { lambdaContext } from './lambda-context.ts';
+import type { SandboxClock } from './sandbox-clock.ts';
 import { SANDBOX_AWS_SECRET_ACCESS_KEY, type StandIns } from './stand-ins.ts';
 
 /** The secret the sandbox signs chat identities with, as a shop's backend would with its own. */
