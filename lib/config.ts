@@ -14,8 +14,8 @@ import {
   supportSettingsSchema,
 } from '../functions/core/config.ts';
 import { checkConfig } from '../functions/core/config-check.ts';
-import { DEFAULT_THROTTLES, throttleSchema } from './throttle.ts';
 import { toE164 } from '../functions/core/phone.ts';
+import { DEFAULT_THROTTLES, throttleSchema } from './throttle.ts';
 
 /**
  * Deployment settings of one switchboard installation, read from the cdk.json context key

@@ -4,17 +4,24 @@ import { join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import ts from 'typescript';
-import { type EnvironmentVariable, FUNCTION_ENVIRONMENT } from '../../functions/adapters/environment.ts';
+import {
+  type EnvironmentVariable,
+  FUNCTION_ENVIRONMENT,
+  FUNCTION_SCHEMAS,
+  type FunctionSchema,
+  type Requirement,
+} from '../../functions/adapters/environment.ts';
 import { type DeploymentConfigInput, parseDeploymentConfig } from '../../lib/config.ts';
 import { SupportFunction } from '../../lib/constructs/support-function.ts';
 import { addSwitchboard } from '../../lib/switchboard-app.ts';
 import { EVERY_CHANNEL, lightProgram, PROJECT_ROOT } from './configuration.ts';
 
 /**
- * What each Lambda function of the stack is, read from the code: its entry, the environment its
- * construct sets (synthesized with every channel and option on, without bundling, as the infra
- * tests do) with each variable's meaning from functions/adapters/environment.ts, and the ports its
- * handler's dependencies name (the TypeScript compiler on the `make…Handler` factory's parameters).
+ * What each Lambda function of the stack is, read from the code: its entry, its environment schema
+ * (FUNCTION_SCHEMAS in functions/adapters/environment.ts: each variable required or optional, with
+ * its meaning) beside what its construct sets (synthesized with every channel and option on,
+ * without bundling, as the infra tests do), and the ports its handler's dependencies name (the
+ * TypeScript compiler on the `make…Handler` factory's parameters).
  */
 
 /** Every channel plus the options that add variables of their own, so every variable shows. */
@@ -32,6 +39,7 @@ export function everyOptionConfig(): DeploymentConfigInput {
       configurationSetName: 'support',
     },
     shop: { legacyBodySignature: true },
+    chat: { ...EVERY_CHANNEL.chat, allowedOrigins: ['https://shop.example'], attachments: {} },
     sourceMapStackTraces: true,
     agents: {
       jwt: { ...EVERY_CHANNEL.agents.jwt, audience: [...EVERY_CHANNEL.agents.jwt.audience] },
@@ -51,9 +59,9 @@ export function everyOptionConfig(): DeploymentConfigInput {
 }
 
 export interface FunctionDescription {
-  /** The handler file's name: `inbound-email`. */
+  /** The function's name (its handler's and its composition module's): `inbound-email`. */
   readonly name: string;
-  /** The handler file, relative to the project: `functions/handlers/inbound-email.ts`. */
+  /** The Lambda entry point, relative to the project: `functions/composition/inbound-email.ts`. */
   readonly entry: string;
   /** The construct path: `Switchboard/InboundEmail/Function`. */
   readonly constructPath: string;
@@ -61,6 +69,8 @@ export interface FunctionDescription {
   readonly logicalId: string;
   /** The variables the construct sets, in the order it sets them. */
   readonly environment: readonly string[];
+  /** What the function reads (its settings loader), required or optional: FUNCTION_SCHEMAS. */
+  readonly schema: FunctionSchema;
   /** The port interfaces the handler's dependencies name, sorted. */
   readonly ports: readonly string[];
 }
@@ -85,7 +95,8 @@ export function describeFunctions(config: DeploymentConfigInput = everyOptionCon
       .findAll()
       .filter((c): c is SupportFunction => c instanceof SupportFunction);
     const entries = supportFunctions.map((fn) => relative(PROJECT_ROOT, fn.entry));
-    const ports = handlerPorts(entries);
+    // The entry is the function's composition module; its ports are what its handler takes.
+    const ports = handlerPorts(supportFunctions.map((fn) => handlerFileOf(fn.functionName)));
     const functions = supportFunctions.map((fn, index): FunctionDescription => {
       const cfn = fn.lambdaFunction.node.defaultChild as CfnFunction;
       const resolved = Stack.of(fn).resolve(cfn.environment) as
@@ -93,12 +104,13 @@ export function describeFunctions(config: DeploymentConfigInput = everyOptionCon
         | undefined;
       const entry = entries[index] ?? '';
       return {
-        name: entry.replace(/^.*\//, '').replace(/\.ts$/, ''),
+        name: fn.functionName,
         entry,
         constructPath: fn.node.path,
         logicalId: Stack.of(fn).getLogicalId(cfn),
         environment: Object.keys(resolved?.variables ?? {}),
-        ports: ports.get(entry) ?? [],
+        schema: FUNCTION_SCHEMAS[fn.functionName],
+        ports: ports.get(handlerFileOf(fn.functionName)) ?? [],
       };
     });
     const template = assembly.getStackByName(stack.stackName).template as {
@@ -113,6 +125,11 @@ export function describeFunctions(config: DeploymentConfigInput = everyOptionCon
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The handler a function's composition module wires: `functions/handlers/<name>.ts`. */
+export function handlerFileOf(name: string): string {
+  return `functions/handlers/${name}.ts`;
 }
 
 /**
@@ -230,14 +247,53 @@ function meaningOf(variable: string): string {
   return known?.meaning ?? '(not in functions/adapters/environment.ts)';
 }
 
+function isLocalOnly(variable: string): boolean {
+  return (
+    (FUNCTION_ENVIRONMENT as Record<string, EnvironmentVariable | undefined>)[variable]?.localOnly === true
+  );
+}
+
+/**
+ * A function's variables: those its construct sets in that order, then those of its schema it
+ * did not set (local only, or an option this deployment lacks), each with its requirement.
+ */
+export function variablesOf(
+  fn: FunctionDescription,
+): { name: string; requirement: Requirement; set: boolean }[] {
+  const schema = fn.schema as Record<string, Requirement | undefined>;
+  const unset = Object.keys(schema).filter((name) => !fn.environment.includes(name));
+  return [
+    ...fn.environment.map((name) => ({
+      name,
+      requirement: schema[name] ?? ('optional' as const),
+      set: true,
+    })),
+    ...unset.map((name) => ({ name, requirement: schema[name] ?? ('optional' as const), set: false })),
+  ];
+}
+
+/** `required`, `optional`, and for what the construct did not set: why. */
+function requirementNote(variable: { name: string; requirement: Requirement; set: boolean }): string {
+  if (variable.set) return variable.requirement;
+  return isLocalOnly(variable.name)
+    ? `${variable.requirement}, local only`
+    : `${variable.requirement}, not set`;
+}
+
 /** The listing `npm run -s functions` prints. */
 export function renderFunctionsText(functions: readonly FunctionDescription[]): string {
-  const width = Math.max(...functions.flatMap((fn) => fn.environment.map((v) => v.length)));
+  const width = Math.max(...functions.flatMap((fn) => Object.keys(fn.schema).map((v) => v.length)));
+  const noteWidth = Math.max(
+    ...functions.flatMap((fn) => variablesOf(fn).map((v) => requirementNote(v).length)),
+  );
   return functions
     .map((fn) =>
       [
         `${fn.name}  ${fn.entry}  (${fn.constructPath})`,
-        ...fn.environment.map((v) => `  env   ${v.padEnd(width)}  ${meaningOf(v).replace(/`/g, '')}`),
+        ...variablesOf(fn).map(
+          (v) =>
+            `  env   ${v.name.padEnd(width)}  ${requirementNote(v).padEnd(noteWidth)}  ${meaningOf(v.name).replace(/`/g, '')}`,
+        ),
         `  ports ${fn.ports.join(', ') || '(none)'}`,
       ].join('\n'),
     )
@@ -262,21 +318,27 @@ export function renderEnvironmentPage(functions: readonly FunctionDescription[])
       '',
       `Ports: ${fn.ports.map((p) => `\`${p}\``).join(', ') || 'none'}.`,
       '',
-      '| variable | meaning |',
-      '|---|---|',
-      ...fn.environment.map((v) => `| \`${v}\` | ${cell(meaningOf(v))} |`),
+      '| variable | read as | meaning |',
+      '|---|---|---|',
+      ...variablesOf(fn).map((v) => `| \`${v.name}\` | ${requirementNote(v)} | ${cell(meaningOf(v.name))} |`),
     ].join('\n'),
   );
   return `<!-- Generated by \`npm run docs\` (bin/docs/functions.ts) from the synthesized stack, functions/adapters/environment.ts and the handlers' types. Do not edit; \`npm test\` fails while this file differs. -->
 
 # Environment of each function
 
-What each Lambda function gets from its construct, with every channel and every option that adds
+What each Lambda function reads — its schema in \`FUNCTION_SCHEMAS\`
+(\`functions/adapters/environment.ts\`): a *required* variable missing at cold start stops the
+function with a \`ConfigurationError\` naming it, an *optional* one switches a feature off — and
+what its construct sets (\`SupportFunction.setEnvironment\` refuses a variable the schema does not
+name), with every channel and every option that adds
 a variable turned on (the "every channel" block of [configuration.md](configuration.md), plus
-\`sms.configurationSetName\`, \`shop.legacyBodySignature\`, \`agents.repliesOnlyByAssignee\`, the
+\`sms.configurationSetName\`, \`shop.legacyBodySignature\`, \`chat.attachments\`, \`agents.repliesOnlyByAssignee\`, the
 Connect task flow, conversation link and VIP list, and \`support.assistant\`). A deployment without
 a channel or option has fewer. "Ports" are the interfaces the handler's dependencies name
-(\`functions/core/ports.ts\` and the few the adapters define), read off its \`make…Handler\` factory.
+(\`functions/core/ports.ts\` and the use cases' own), read off the \`make…Handler\` factory of
+\`functions/handlers/<name>.ts\`; the entry point is \`functions/composition/<name>.ts\`, which names
+the function's clients and settings and builds those ports.
 
 The same listing, in the terminal: \`npm run -s functions\`. The sandbox and the tests set the
 variables marked local only.

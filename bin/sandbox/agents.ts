@@ -6,7 +6,8 @@ import {
   type AgentRouteMatch,
   matchAgentRoute,
 } from '../../functions/adapters/http/agent-routes.ts';
-import { agentApiDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import { agentApiDeps } from '../../functions/composition/agent-api.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { AgentTokenCheck, AgentTokenVerifier } from '../../functions/core/agent/live-updates.ts';
 import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
 import type { Clock } from '../../functions/core/ports.ts';
@@ -56,7 +57,7 @@ export class SandboxAgents {
 
   constructor(
     standIns: StandIns,
-    settings: Settings,
+    settings: LocalSettings,
     private readonly clock: Clock,
     token = process.env.SANDBOX_AGENT_TOKEN,
     /** The chat's sockets, for `POST /conversations/{id}/typing` and the read ticks. */

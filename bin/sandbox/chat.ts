@@ -8,16 +8,18 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { AGENT_SOCKET_ROUTES } from '../../functions/adapters/apigateway/agent-socket-context.ts';
 import { ApiGatewayChatGateway, ChatSender } from '../../functions/adapters/apigateway/chat-gateway.ts';
-import { chatConfirmDeps, chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
 import { DynamoAgentConversations } from '../../functions/adapters/dynamodb/agent-conversations.ts';
 import { DynamoChatConnections } from '../../functions/adapters/dynamodb/chat-connections.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
-import { agentSocketDeps } from '../../functions/adapters/live-updates-wiring.ts';
 import { S3ChatUploads } from '../../functions/adapters/s3/chat-uploads.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
-import { chatContinuity, type Settings } from '../../functions/adapters/wiring.ts';
 import { MAX_FRAME_BYTES, visitorIdSchema } from '../../functions/channels/chat/frames.ts';
 import { signChatIdentityToken } from '../../functions/channels/chat/identity-token.ts';
+import { chatConfirmDeps } from '../../functions/composition/chat-confirm.ts';
+import { chatRouteDeps } from '../../functions/composition/chat-websocket.ts';
+import { agentSocketDeps } from '../../functions/composition/shared/agent-sockets.ts';
+import { chatContinuity } from '../../functions/composition/shared/sending.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { AgentSocketDeps, AgentTokenVerifier } from '../../functions/core/agent/live-updates.ts';
 import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
 import type { DeferredSends } from '../../functions/core/ports.ts';
@@ -30,7 +32,7 @@ import { type ChatRouteResult, makeChatWebSocketHandler } from '../../functions/
 import { apiGatewayV2Event, webSocketEvent } from '../../local/events/api-gateway.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { acceptPresignedPost } from './chat-uploads.ts';
-import type { SandboxClock } from './engine.ts';
+import type { SandboxClock } from './sandbox-clock.ts';
 import { SANDBOX_AWS_SECRET_ACCESS_KEY, type StandIns } from './stand-ins.ts';
 
 /** The secret the sandbox signs chat identities with, as a shop's backend would with its own. */
@@ -120,7 +122,7 @@ export class SandboxChat {
 
   /** The handlers on the engine's settings; `drain` runs the queues after each frame, as Lambda's pollers would. */
   bind(
-    settings: Settings,
+    settings: LocalSettings,
     drain: () => Promise<void>,
     deferredSends: DeferredSends,
     /** Checks `?agentToken=` on connect: the sandbox's own agent tokens. */
@@ -135,7 +137,7 @@ export class SandboxChat {
     const gateway = new ApiGatewayChatGateway(client);
     const secret = new StaticShopSecret(SANDBOX_CHAT_IDENTITY_SECRET);
     this.confirmation = makeChatConfirmHandler(() =>
-      chatConfirmDeps(this.standIns.clients, settings, secret, this.clock),
+      chatConfirmDeps(this.standIns.clients, { ...settings, identitySecret: secret }, this.clock),
     );
     this.authorizer = makeChatAuthorizerHandler({
       visitorSecret: () => secret,
@@ -143,7 +145,12 @@ export class SandboxChat {
       clock: this.clock,
     });
     this.agentDeps = agentSocketDeps(this.standIns.clients.dynamo, gateway, settings.tableName, this.clock);
-    const routeDeps = chatRouteDeps(this.standIns.clients, gateway, settings, secret, this.clock);
+    const routeDeps = chatRouteDeps(
+      this.standIns.clients,
+      gateway,
+      { ...settings, identitySecret: secret },
+      this.clock,
+    );
     // Browsers POST the files to the sandbox's own port: the S3 stand-in takes no POST uploads.
     const deps = routeDeps.uploads
       ? {
@@ -166,7 +173,7 @@ export class SandboxChat {
       connections: new DynamoChatConnections(db, settings.tableName),
       gateway,
       // Email copies of unseen answers wait in the scheduler twin: `.clock.json` files fire them.
-      continuity: chatContinuity(db, settings, deferredSends),
+      continuity: chatContinuity(this.standIns.clients, settings, deferredSends),
     });
     this.typingDeps = {
       clock: this.clock,

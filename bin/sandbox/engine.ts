@@ -15,16 +15,14 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { LocalAnswerComposer } from '../../functions/adapters/knowledge-base/local-answer-composer.ts';
 import { describeError } from '../../functions/adapters/observability.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
-import {
-  dispatcherDeps,
-  inboundEmailDeps,
-  inboundSmsDeps,
-  type Settings,
-} from '../../functions/adapters/wiring.ts';
+import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
+import { inboundEmailDeps } from '../../functions/composition/inbound-email.ts';
+import { inboundSmsDeps } from '../../functions/composition/inbound-sms.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { type ChannelReport, channelReport, MAX_REPORT_DAYS } from '../../functions/core/insights.ts';
 import type { Channel, OutboundRequest } from '../../functions/core/model.ts';
-import type { ChannelSender, Clock, SentMessage } from '../../functions/core/ports.ts';
+import type { ChannelSender, SentMessage } from '../../functions/core/ports.ts';
 import { firstIssue } from '../../functions/core/validation.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
@@ -42,20 +40,17 @@ import { ChatRejection, SandboxChat } from './chat.ts';
 import { SANDBOX_CONNECT_SETTINGS } from './connect-stand-in.ts';
 import { SandboxHelpCenter, sandboxHelpBaseUrl } from './help-center.ts';
 import { SandboxMeta } from './meta.ts';
-import { buildReport, type Report } from './report.ts';
+import { buildReport, type DeadLetter, type OutboxEntry, type Report } from './report.ts';
+import type { SandboxClock } from './sandbox-clock.ts';
+
+// The report's entries, where the e2e tests have always imported them from.
+export type { DeadLetter, OutboxEntry, SandboxClock };
+
 import { SandboxShop } from './shop.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns, startStandIns } from './stand-ins.ts';
 import { SandboxTableStream } from './stream-stand-in.ts';
 import { SandboxVoice } from './voice.ts';
-
-/** The sandbox's clock: the engine moves it forward (`.clock.json`, `POST /sandbox/clock`) and spaces events. */
-export interface SandboxClock extends Clock {
-  /** Moves the clock to `next` if that is later; never back. */
-  advanceTo(next: Date): void;
-  /** Marks that one event was processed: later ones come after it on every timeline. */
-  tick(milliseconds: number): void;
-}
 
 /** A clock the replay moves: `--now` starts it, `.clock.json` files move it forward. */
 export class ReplayClock implements SandboxClock {
@@ -107,39 +102,6 @@ export class LiveClock implements SandboxClock {
 
 /** Each event file arrives this long after the one before, so timelines keep the file order. */
 const EVENT_SPACING_MS = 1_000;
-
-export interface OutboxEntry {
-  readonly channel: string;
-  readonly to: string;
-  readonly kind: string;
-  readonly conversationId?: string;
-  readonly customerId: string;
-  readonly subject?: string;
-  readonly text: string;
-  readonly headers: Record<string, string>;
-  readonly language: string;
-  readonly sentAt: string;
-  readonly outboundId: string;
-  /** The WhatsApp template it went out as (outside the 24-hour window). */
-  readonly template?: string;
-  /** Help-center articles the text links. */
-  readonly articles?: readonly { readonly slug: string; readonly url: string }[];
-  /** Files an agent's email answer carried (the sent MIME has them as parts). */
-  readonly attachments?: readonly {
-    readonly filename: string;
-    readonly contentType: string;
-    readonly size: number;
-  }[];
-}
-
-export interface DeadLetter {
-  readonly queue: string;
-  readonly outboundId?: string;
-  readonly kind?: string;
-  readonly receiveCount: number;
-  /** Why it failed, when the consumer dead-lettered it itself (its `failureReason` attribute). */
-  readonly reason?: string;
-}
 
 export interface EventResult {
   readonly file: string;
@@ -216,7 +178,7 @@ export class SandboxEngine {
   ) {
     // The help center's address is known once the server listens; links read it when composed.
     const helpSite = { baseUrl: sandboxHelpBaseUrl() };
-    const settings: Settings = {
+    const settings: LocalSettings = {
       tableName: standIns.tableName,
       mailBucket: standIns.mailBucket,
       rawMailPrefix: 'inbound/',

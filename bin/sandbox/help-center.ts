@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { helpFeedbackDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import { helpFeedbackDeps } from '../../functions/composition/help-feedback.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { makeHelpFeedbackHandler } from '../../functions/handlers/help-feedback.ts';
 import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
@@ -27,7 +28,7 @@ export class SandboxHelpCenter {
 
   constructor(
     standIns: StandIns,
-    settings: Settings,
+    settings: LocalSettings,
     clock: Clock,
     /** Read by the acknowledgements when they link an article. */
     readonly site: { baseUrl: string },

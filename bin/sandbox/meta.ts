@@ -8,12 +8,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { MetaSettings } from '../../functions/adapters/meta/meta-settings.ts';
-import { type MetaSecretName, StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
+import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
-import { type Settings, socialInboundDeps } from '../../functions/adapters/wiring.ts';
 import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import { signMetaBody } from '../../functions/channels/meta/signature.ts';
-import type { Clock } from '../../functions/core/ports.ts';
+import { socialInboundDeps } from '../../functions/composition/inbound-social.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
+import type { Clock, MetaSecretName } from '../../functions/core/ports.ts';
 import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
 import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
@@ -105,7 +106,7 @@ export class SandboxMeta {
   }
 
   /** Wires the consumer to the same table and outbound queue as every other sandbox function. */
-  bindConsumer(settings: Settings, clock: Clock): void {
+  bindConsumer(settings: LocalSettings, clock: Clock): void {
     const deps = socialInboundDeps(this.standIns.clients, settings, clock);
     const deadLetters = new SqsDeadLetters(
       this.standIns.clients.sqs,

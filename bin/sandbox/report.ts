@@ -9,7 +9,39 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys.ts';
 import type { ChannelReport } from '../../functions/core/insights.ts';
 import type { Identity, Message, Order, Reminder } from '../../functions/core/model.ts';
-import type { DeadLetter, OutboxEntry } from './engine.ts';
+
+export interface OutboxEntry {
+  readonly channel: string;
+  readonly to: string;
+  readonly kind: string;
+  readonly conversationId?: string;
+  readonly customerId: string;
+  readonly subject?: string;
+  readonly text: string;
+  readonly headers: Record<string, string>;
+  readonly language: string;
+  readonly sentAt: string;
+  readonly outboundId: string;
+  /** The WhatsApp template it went out as (outside the 24-hour window). */
+  readonly template?: string;
+  /** Help-center articles the text links. */
+  readonly articles?: readonly { readonly slug: string; readonly url: string }[];
+  /** Files an agent's email answer carried (the sent MIME has them as parts). */
+  readonly attachments?: readonly {
+    readonly filename: string;
+    readonly contentType: string;
+    readonly size: number;
+  }[];
+}
+
+export interface DeadLetter {
+  readonly queue: string;
+  readonly outboundId?: string;
+  readonly kind?: string;
+  readonly receiveCount: number;
+  /** Why it failed, when the consumer dead-lettered it itself (its `failureReason` attribute). */
+  readonly reason?: string;
+}
 
 export interface Report {
   customers: Array<{

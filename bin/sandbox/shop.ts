@@ -3,8 +3,9 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
 import { systemClock } from '../../functions/adapters/ids.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
-import { orderEventsDeps, type Settings } from '../../functions/adapters/wiring.ts';
 import { shopTimestamp, signShopRequest } from '../../functions/channels/shop-signature.ts';
+import { orderEventsDeps } from '../../functions/composition/order-events.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { Channel } from '../../functions/core/model.ts';
 import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
@@ -43,13 +44,17 @@ export class SandboxShop {
 
   constructor(
     standIns: StandIns,
-    settings: Settings,
+    settings: LocalSettings,
     private readonly clock: Clock,
     channels: ReadonlySet<Channel>,
     deferredSends: DeferredSends,
   ) {
     const secret = new StaticShopSecret(SANDBOX_SHOP_SECRET);
-    const built = orderEventsDeps(standIns.clients, settings, clock, secret);
+    const built = orderEventsDeps(
+      standIns.clients,
+      { ...settings, shopSecret: secret, legacyBodySignature: false },
+      clock,
+    );
     // The same stores as the order events; the scheduler is the sandbox's twin, fired by the clock.
     const reminderDeps = {
       ...built.orders,

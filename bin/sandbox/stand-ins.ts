@@ -12,7 +12,7 @@ import {
   conversationTable,
   conversationTableCreateInput,
 } from '../../functions/adapters/dynamodb/table-definition.ts';
-import type { AwsClients } from '../../functions/adapters/wiring.ts';
+import type { AwsClients } from '../../functions/composition/shared/clients.ts';
 import { carryAstralCharacters } from './astral-sqs.ts';
 import { SandboxConnectApi } from './connect-stand-in.ts';
 

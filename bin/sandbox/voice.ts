@@ -1,4 +1,6 @@
-import { type Settings, voiceEventsDeps, voiceLookupDeps } from '../../functions/adapters/wiring.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
+import { voiceEventsDeps } from '../../functions/composition/voice-events.ts';
+import { voiceLookupDeps } from '../../functions/composition/voice-lookup.ts';
 import type { Channel } from '../../functions/core/model.ts';
 import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
 import { makeVoiceEventsHandler } from '../../functions/handlers/voice-events.ts';
@@ -19,7 +21,7 @@ export class SandboxVoice {
 
   constructor(
     standIns: StandIns,
-    settings: Settings,
+    settings: LocalSettings,
     clock: Clock,
     channels: ReadonlySet<Channel>,
     deferredSends: DeferredSends,

@@ -2,14 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { chatGatewayClient, chatSettingsFromEnvironment } from '../adapters/apigateway/chat-gateway.ts';
-import { agentApiClients } from '../adapters/function-clients.ts';
 import { type AgentRouteKey, matchAgentRoute, routeKey } from '../adapters/http/agent-routes.ts';
 import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
 import { BODY_LIMITS, headerValue, jsonOf, parseWith, readRequestBody } from '../adapters/http/request.ts';
 import { jsonResponse } from '../adapters/http/responses.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { agentApiDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type AgentUploadDeps, offerAgentUpload } from '../core/agent/attachments.ts';
 import {
   createCannedResponse,
@@ -422,15 +419,6 @@ function routeOf(event: APIGatewayProxyEventV2): Record<string, unknown> {
   const match = matchAgentRoute(method, event.rawPath ?? '');
   return { method, ...(match.kind === 'route' ? { route: routeKey(match.route) } : {}) };
 }
-
-export const handler = makeAgentApiHandler(
-  once(() =>
-    agentApiDeps(
-      { ...agentApiClients(), chatGateway: chatGatewayClient(chatSettingsFromEnvironment()) },
-      settingsFromEnvironment(),
-    ),
-  ),
-);
 
 function pathId(params: Record<string, string>): string {
   let raw: string;

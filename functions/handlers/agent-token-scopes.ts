@@ -42,5 +42,3 @@ export function makeAgentTokenScopesHandler() {
     };
   }).use(injectLambdaContext(logger));
 }
-
-export const handler = makeAgentTokenScopesHandler();

@@ -2,19 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { AGENT_TOKEN_PARAMETER, agentContext } from '../adapters/apigateway/agent-socket-context.ts';
-import {
-  agentTokenSettingsFromEnvironment,
-  JwksAgentTokenVerifier,
-} from '../adapters/auth/agent-token-verifier.ts';
-import { chatIdentitySecretFromEnvironment } from '../adapters/chat-wiring.ts';
 import { AGENT_READ_SCOPE } from '../adapters/http/agent-routes.ts';
 import { systemClock } from '../adapters/ids.ts';
 import { logger } from '../adapters/observability.ts';
-import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import { once } from '../adapters/wiring.ts';
 import { authorizeVisitor, visitorContext } from '../channels/chat/authorize-visitor.ts';
 import { type AgentTokenVerifier, authorizeAgent } from '../core/agent/live-updates.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock, ShopSecret } from '../core/ports.ts';
 
 /** The REQUEST authorizer event API Gateway sends for a WebSocket $connect. */
 const authorizerEventSchema = z.object({
@@ -93,14 +86,3 @@ export function makeChatAuthorizerHandler(deps: SocketAuthorizerDeps) {
     };
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
-
-export const handler = makeChatAuthorizerHandler({
-  visitorSecret: once(() =>
-    process.env.CHAT_IDENTITY_SECRET_ARN ? chatIdentitySecretFromEnvironment() : undefined,
-  ),
-  agentTokens: once(() => {
-    const settings = agentTokenSettingsFromEnvironment();
-    // One verifier per instance: its JWKS cache outlives the invocation.
-    return settings ? new JwksAgentTokenVerifier(settings) : undefined;
-  }),
-});

@@ -1,13 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { chatConfirmDeps, chatIdentitySecretFromEnvironment } from '../adapters/chat-wiring.ts';
 import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
 import { pageResponse } from '../adapters/http/responses.ts';
 import { logger } from '../adapters/observability.ts';
-import { once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type ConfirmEmailLinkDeps, confirmEmailLink } from '../core/chat/email-link.ts';
 import { InvalidInputError } from '../core/errors.ts';
 
@@ -44,13 +41,3 @@ export function makeChatConfirmHandler(getDeps: () => ConfirmEmailLinkDeps) {
       }),
     );
 }
-
-export const handler = makeChatConfirmHandler(
-  once(() =>
-    chatConfirmDeps(
-      { dynamo: new DynamoDBClient({}) },
-      settingsFromEnvironment(),
-      chatIdentitySecretFromEnvironment(),
-    ),
-  ),
-);

@@ -1,23 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { AGENT_SOCKET_ROUTES, agentFromContext } from '../adapters/apigateway/agent-socket-context.ts';
-import {
-  ApiGatewayChatGateway,
-  type ChatRouteDeps,
-  chatGatewayClient,
-  chatIdentitySecretFromEnvironment,
-  chatRouteDeps,
-  chatSettingsFromEnvironment,
-} from '../adapters/chat-wiring.ts';
-import { connectClientOnDemand } from '../adapters/connect/on-demand-tasks.ts';
-import { agentSocketDepsFromEnvironment } from '../adapters/live-updates-wiring.ts';
 import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { visitorFromContext } from '../channels/chat/authorize-visitor.ts';
 import { chatInboundMessage, parseClientFrame, signedIdentityOf } from '../channels/chat/frames.ts';
 import {
@@ -26,18 +12,22 @@ import {
   closeAgentConnection,
   openAgentConnection,
 } from '../core/agent/live-updates.ts';
-import { requestEmailLink } from '../core/chat/email-link.ts';
-import { suggestChatArticles } from '../core/chat/suggestions.ts';
+import { type RequestEmailLinkDeps, requestEmailLink } from '../core/chat/email-link.ts';
+import { type ChatSuggestionDeps, suggestChatArticles } from '../core/chat/suggestions.ts';
 import { relayVisitorTyping, VisitorTypingRelay } from '../core/chat/typing.ts';
-import { offerChatUpload, verifyChatAttachments } from '../core/chat/uploads.ts';
+import { type ChatUploadDeps, offerChatUpload, verifyChatAttachments } from '../core/chat/uploads.ts';
 import {
+  type ChatConnectionDeps,
+  type ChatHistoryDeps,
+  type ChatReadDeps,
+  type ChatSendDeps,
   closeChatConnection,
   markChatMessages,
   openChatConnection,
   receiveChatMessage,
   resyncChat,
 } from '../core/chat/visitor-chat.ts';
-import { ConfigurationError, InvalidInputError, RetryableError } from '../core/errors.ts';
+import { InvalidInputError, RetryableError } from '../core/errors.ts';
 
 /** What API Gateway hands a WebSocket route's integration (the fields the chat reads). */
 const routeEventSchema = z.object({
@@ -49,6 +39,17 @@ const routeEventSchema = z.object({
   }),
   body: z.string().nullish(),
 });
+
+/** The visitors' routes: the inbound path, the connections, the socket writer, links and uploads. */
+export type ChatRouteDeps = ChatSendDeps &
+  ChatHistoryDeps &
+  ChatReadDeps &
+  ChatConnectionDeps &
+  RequestEmailLinkDeps &
+  ChatUploadDeps & {
+    /** Articles while the visitor types (`suggest`); absent without a help center. */
+    readonly suggestions?: ChatSuggestionDeps;
+  };
 
 export interface ChatRouteResult {
   readonly statusCode: number;
@@ -254,26 +255,3 @@ async function agentRoute(
     }
   }
 }
-
-const dynamo = once(() => new DynamoDBClient({}));
-
-export const handler = makeChatWebSocketHandler(
-  once(() => {
-    const settings = settingsFromEnvironment();
-    const client = chatGatewayClient(chatSettingsFromEnvironment());
-    if (!client)
-      throw new ConfigurationError('the environment variable CHAT_CONNECTIONS_ENDPOINT is not set');
-    return chatRouteDeps(
-      {
-        dynamo: dynamo(),
-        sqs: new SQSClient({}),
-        s3: new S3Client({}),
-        connect: connectClientOnDemand,
-      },
-      new ApiGatewayChatGateway(client),
-      settings,
-      chatIdentitySecretFromEnvironment(),
-    );
-  }),
-  once(() => agentSocketDepsFromEnvironment(dynamo())),
-);

@@ -2,16 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dispatcherClients } from '../adapters/function-clients.ts';
 import { countDispatch, countMetric, METRIC, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { type DeadLetters, SqsDeadLetters, withDeadLetters } from '../adapters/sqs/dead-letters.ts';
-import { type RetryBackoff, SqsRetryBackoff } from '../adapters/sqs/retry-backoff.ts';
-import { dispatcherDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
+import { withDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { checkResponseDeadline } from '../core/insights.ts';
 import { parseOutboundQueueMessage } from '../core/outbound-request-schema.ts';
+import type { DeadLetters, RetryBackoff } from '../core/ports.ts';
 import { type FireReminderDeps, fireReminder } from '../core/reminders.ts';
 
 /**
@@ -105,14 +103,3 @@ export function makeDispatcherHandler(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsMiddleware());
 }
-
-const clients = once(dispatcherClients);
-const settings = once(() => settingsFromEnvironment());
-export const handler = makeDispatcherHandler(
-  once(() => dispatcherDeps(clients(), settings())),
-  once(() => new SqsRetryBackoff(clients().sqs)),
-  once(() => {
-    const deadLetters = settings().deadLetters;
-    return deadLetters && new SqsDeadLetters(clients().sqs, deadLetters);
-  }),
-);

@@ -3,12 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { helpFeedbackClients } from '../adapters/function-clients.ts';
 import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
 import { BODY_LIMITS, headerValue, jsonOf, readRequestBody } from '../adapters/http/request.ts';
 import { jsonResponse } from '../adapters/http/responses.ts';
 import { logger } from '../adapters/observability.ts';
-import { helpFeedbackDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import {
   type ArticleFeedbackDeps,
@@ -90,7 +88,3 @@ function clientOf(event: APIGatewayProxyEventV2): string {
     : (event.requestContext?.http?.sourceIp ?? 'unknown');
   return createHash('sha256').update(address).digest('hex').slice(0, 24);
 }
-
-const deps = once(() => helpFeedbackDeps(helpFeedbackClients(), settingsFromEnvironment()));
-
-export const handler = makeHelpFeedbackHandler(deps);

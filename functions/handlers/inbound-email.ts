@@ -1,19 +1,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { inboundEmailClients } from '../adapters/function-clients.ts';
 import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import {
-  type InboundEmailDeps,
-  inboundEmailDeps,
-  once,
-  settingsFromEnvironment,
-} from '../adapters/wiring.ts';
 import { parseInboundEmail } from '../channels/email/parse-inbound-email.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import type { VerdictStatus } from '../core/model.ts';
-import { type ReceiveInboundResult, receiveInbound } from '../core/receive-inbound.ts';
+import type { RawMailSource } from '../core/ports.ts';
+import {
+  type ReceiveInboundDeps,
+  type ReceiveInboundResult,
+  receiveInbound,
+} from '../core/receive-inbound.ts';
 
 const VERDICTS = [
   'PASS',
@@ -49,6 +47,11 @@ const sesReceiptEventSchema = z.object({
     )
     .min(1),
 });
+
+/** receiveInbound's dependencies and the raw MIME the receipt rule stored. */
+export interface InboundEmailDeps extends ReceiveInboundDeps {
+  readonly rawMail: RawMailSource;
+}
 
 export function makeInboundEmailHandler(getDeps: () => InboundEmailDeps) {
   return middy(async function receiveInboundEmail(event: unknown): Promise<ReceiveInboundResult[]> {
@@ -104,7 +107,3 @@ export function makeInboundEmailHandler(getDeps: () => InboundEmailDeps) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsMiddleware());
 }
-
-export const handler = makeInboundEmailHandler(
-  once(() => inboundEmailDeps(inboundEmailClients(), settingsFromEnvironment())),
-);

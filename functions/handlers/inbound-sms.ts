@@ -1,10 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { inboundClients } from '../adapters/function-clients.ts';
 import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { inboundSmsDeps, once, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { parseInboundSms } from '../channels/sms/parse-inbound-sms.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import {
@@ -68,7 +66,3 @@ export function makeInboundSmsHandler(getDeps: () => ReceiveInboundDeps) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsMiddleware());
 }
-
-export const handler = makeInboundSmsHandler(
-  once(() => inboundSmsDeps(inboundClients(), settingsFromEnvironment())),
-);

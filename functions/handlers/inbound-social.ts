@@ -2,15 +2,13 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { inboundClients } from '../adapters/function-clients.ts';
 import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { type DeadLetters, SqsDeadLetters, withDeadLetters } from '../adapters/sqs/dead-letters.ts';
-import { once, settingsFromEnvironment, socialInboundDeps } from '../adapters/wiring.ts';
+import { withDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { parseMetaWebhook } from '../channels/meta/parse-webhook.ts';
 import { recordDeliveryStatus } from '../core/delivery-status.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
-import type { ProviderMessageIndex } from '../core/ports.ts';
+import type { DeadLetters, ProviderMessageIndex } from '../core/ports.ts';
 import { type ReceiveInboundDeps, receiveInbound } from '../core/receive-inbound.ts';
 
 export interface SocialInboundDeps extends ReceiveInboundDeps {
@@ -109,13 +107,3 @@ export function makeInboundSocialHandler(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsMiddleware());
 }
-
-const clients = once(inboundClients);
-const settings = once(() => settingsFromEnvironment());
-export const handler = makeInboundSocialHandler(
-  once(() => socialInboundDeps(clients(), settings())),
-  once(() => {
-    const deadLetters = settings().deadLetters;
-    return deadLetters && new SqsDeadLetters(clients().sqs, deadLetters);
-  }),
-);

@@ -1,19 +1,16 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { conversationItemChangeOf } from '../adapters/dynamodb/live-update-items.ts';
-import { agentSocketDepsFromEnvironment } from '../adapters/live-updates-wiring.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { once } from '../adapters/wiring.ts';
 import {
   type AgentSocketDeps,
   broadcastToAgents,
   type ConversationItemChange,
   liveFramesOf,
 } from '../core/agent/live-updates.ts';
-import { ConfigurationError, InvalidInputError } from '../core/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 
 /** The parts of a DynamoDB Streams event the consumer reads (aws-lambda's DynamoDBStreamEvent). */
 const streamEventSchema = z.object({
@@ -64,11 +61,3 @@ export function makeLiveUpdatesHandler(getDeps: () => AgentSocketDeps) {
     }
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
-
-export const handler = makeLiveUpdatesHandler(
-  once(() => {
-    const deps = agentSocketDepsFromEnvironment(new DynamoDBClient({}));
-    if (!deps) throw new ConfigurationError('AGENT_SOCKETS_ENABLED is not set on the live-updates function');
-    return deps;
-  }),
-);

@@ -4,12 +4,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
 import { BODY_LIMITS, headerValue, readRequestBody } from '../adapters/http/request.ts';
 import { jsonResponse } from '../adapters/http/responses.ts';
-import { metaWebhookDeps } from '../adapters/meta/meta-settings.ts';
-import type { MetaSecrets } from '../adapters/meta/secrets.ts';
-import type { WebhookQueue } from '../adapters/meta/webhook-queue.ts';
 import { logger } from '../adapters/observability.ts';
 import { verifyMetaSignature, verifyTokenMatches } from '../channels/meta/signature.ts';
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from '../core/errors.ts';
+import type { MetaSecrets, WebhookQueue } from '../core/ports.ts';
 
 export interface MetaWebhookDeps {
   readonly secrets: MetaSecrets;
@@ -89,11 +87,3 @@ function isJson(text: string): boolean {
     return false;
   }
 }
-
-let deps: MetaWebhookDeps | undefined;
-// Built on the first request (not imported from the composition root, which would pull the
-// table and mail clients into this small bundle).
-export const handler = makeMetaWebhookHandler(() => {
-  deps ??= metaWebhookDeps();
-  return deps;
-});

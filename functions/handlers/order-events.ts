@@ -1,16 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { orderEventsClients } from '../adapters/function-clients.ts';
 import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
 import { parseJsonBody } from '../adapters/http/request.ts';
 import { jsonResponse } from '../adapters/http/responses.ts';
 import { signedShopBody } from '../adapters/http/shop-request.ts';
 import { logger } from '../adapters/observability.ts';
-import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import { once, orderEventsDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock, ShopSecret } from '../core/ports.ts';
 
 export interface OrderEventsHandlerDeps {
   readonly secret: ShopSecret;
@@ -66,7 +63,3 @@ export function makeOrderEventsHandler(getDeps: () => OrderEventsHandlerDeps) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpErrorMapping(ORDER_EVENT_ERRORS));
 }
-
-export const handler = makeOrderEventsHandler(
-  once(() => orderEventsDeps(orderEventsClients(), settingsFromEnvironment())),
-);

@@ -1,16 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { remindersClients } from '../adapters/function-clients.ts';
 import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
 import { parseJsonBody } from '../adapters/http/request.ts';
 import { jsonResponse } from '../adapters/http/responses.ts';
 import { checkShopSignature, signedShopBody } from '../adapters/http/shop-request.ts';
 import { logger } from '../adapters/observability.ts';
-import type { ShopSecret } from '../adapters/shop/shop-secret.ts';
-import { once, remindersDeps, settingsFromEnvironment } from '../adapters/wiring.ts';
 import { InvalidInputError } from '../core/errors.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock, ShopSecret } from '../core/ports.ts';
 import {
   cancelReminder,
   createReminder,
@@ -89,7 +86,3 @@ function answer(result: ReminderAnswer): APIGatewayProxyStructuredResultV2 {
   }
   return jsonResponse(200, result);
 }
-
-export const handler = makeRemindersHandler(
-  once(() => remindersDeps(remindersClients(), settingsFromEnvironment())),
-);

@@ -1,8 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { voiceEventsClients } from '../adapters/connect/voice-events-clients.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { once, settingsFromEnvironment, voiceEventsDeps } from '../adapters/wiring.ts';
 import { parseContactEvent } from '../channels/connect/contact-event.ts';
 import { RetryableError } from '../core/errors.ts';
 import {
@@ -52,7 +50,3 @@ export function makeVoiceEventsHandler(getDeps: () => ContactEventDeps) {
     }
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
-
-export const handler = makeVoiceEventsHandler(
-  once(() => voiceEventsDeps(voiceEventsClients(), settingsFromEnvironment())),
-);

@@ -1,8 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { voiceLookupClients } from '../adapters/function-clients.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { once, settingsFromEnvironment, voiceLookupDeps } from '../adapters/wiring.ts';
 import { parseContactFlowEvent } from '../channels/connect/contact-flow-event.ts';
 import {
   type CallerAttributes,
@@ -50,7 +48,3 @@ export function makeVoiceLookupHandler(getDeps: () => CallerLookupDeps) {
     }
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
-
-export const handler = makeVoiceLookupHandler(
-  once(() => voiceLookupDeps(voiceLookupClients(), settingsFromEnvironment())),
-);

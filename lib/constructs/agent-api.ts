@@ -90,10 +90,10 @@ export class AgentApi extends Construct implements Monitored {
       .bindSupportConfig(props.support);
     if (props.mailStorage) this.function.bindMailStorage(props.mailStorage, { agentUploads: true });
     if (props.channels) {
-      this.function.lambdaFunction.addEnvironment(AGENT_CHANNELS_VARIABLE, props.channels.join(','));
+      this.function.setEnvironment(AGENT_CHANNELS_VARIABLE, props.channels.join(','));
     }
     if (props.repliesOnlyByAssignee) {
-      this.function.lambdaFunction.addEnvironment(AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE, 'true');
+      this.function.setEnvironment(AGENT_REPLIES_ONLY_BY_ASSIGNEE_VARIABLE, 'true');
     }
 
     this.authorizer = props.jwt

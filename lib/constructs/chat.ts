@@ -72,7 +72,7 @@ export class Chat extends Construct {
       "Shared with the shop's backend, which signs identities with it: rotated by the operator in both places at once, not by a rotation Lambda; the authorizer reads it again within five minutes.",
     );
 
-    this.authorizer.lambdaFunction.addEnvironment('CHAT_IDENTITY_SECRET_ARN', this.identitySecret.secretArn);
+    this.authorizer.setEnvironment('CHAT_IDENTITY_SECRET_ARN', this.identitySecret.secretArn);
     grantSecretRead(this.authorizer.lambdaFunction, this.identitySecret, props.encryption);
 
     this.routes.bindOutboundQueue(props.outboundQueue).bindSupportConfig(props.support);
@@ -82,7 +82,7 @@ export class Chat extends Construct {
       props.mailStorage.allowBrowserUploads(props.allowedOrigins);
     }
     // The routes sign the confirmation links of addresses visitors leave.
-    this.routes.lambdaFunction.addEnvironment('CHAT_IDENTITY_SECRET_ARN', this.identitySecret.secretArn);
+    this.routes.setEnvironment('CHAT_IDENTITY_SECRET_ARN', this.identitySecret.secretArn);
     grantSecretRead(this.routes.lambdaFunction, this.identitySecret, props.encryption);
 
     if (props.httpApi) {
@@ -95,10 +95,7 @@ export class Chat extends Construct {
       })
         .bindConversationStore(props.store, 'readWrite', 'chatConfirm')
         .bindSupportConfig(props.support);
-      this.confirmation.lambdaFunction.addEnvironment(
-        'CHAT_IDENTITY_SECRET_ARN',
-        this.identitySecret.secretArn,
-      );
+      this.confirmation.setEnvironment('CHAT_IDENTITY_SECRET_ARN', this.identitySecret.secretArn);
       grantSecretRead(this.confirmation.lambdaFunction, this.identitySecret, props.encryption);
       props.httpApi.addPublicRoute('ChatConfirm', {
         path: '/chat/confirm',

@@ -102,12 +102,11 @@ export class DeferredSends extends Construct implements Monitored {
    * SCHEDULE_* variables the function's wiring reads.
    */
   grantScheduling(fn: SupportFunction): void {
-    const lambda = fn.lambdaFunction;
-    lambda.addEnvironment('SCHEDULE_GROUP', this.groupName);
-    lambda.addEnvironment('SCHEDULE_TARGET_QUEUE_ARN', this.#queue.queueArn);
-    lambda.addEnvironment('SCHEDULE_ROLE_ARN', this.targetRole.roleArn);
-    lambda.addEnvironment('SCHEDULE_KMS_KEY_ARN', this.#encryption.key.keyArn);
-    lambda.addEnvironment('SCHEDULE_DEAD_LETTER_QUEUE_ARN', this.deadLetterQueue.queueArn);
+    fn.setEnvironment('SCHEDULE_GROUP', this.groupName);
+    fn.setEnvironment('SCHEDULE_TARGET_QUEUE_ARN', this.#queue.queueArn);
+    fn.setEnvironment('SCHEDULE_ROLE_ARN', this.targetRole.roleArn);
+    fn.setEnvironment('SCHEDULE_KMS_KEY_ARN', this.#encryption.key.keyArn);
+    fn.setEnvironment('SCHEDULE_DEAD_LETTER_QUEUE_ARN', this.deadLetterQueue.queueArn);
     const schedules = this.scheduleArn('*');
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({

@@ -213,7 +213,7 @@ export class HelpCenter extends Construct implements Monitored {
 
   /** HELP_BASE_URL: acknowledgements of `fn` link help-center articles there. */
   bindSiteUrl(fn: SupportFunction): void {
-    fn.lambdaFunction.addEnvironment('HELP_BASE_URL', this.baseUrl);
+    fn.setEnvironment('HELP_BASE_URL', this.baseUrl);
   }
 
   /** The distribution's address as an output. */

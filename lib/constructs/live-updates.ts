@@ -12,7 +12,6 @@ import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AGENT_SOCKET_ROUTES } from '../../functions/adapters/apigateway/agent-socket-context.ts';
 import { LIVE_UPDATE_FILTER_PATTERN } from '../../functions/adapters/dynamodb/live-update-items.ts';
-import { AGENT_SOCKETS_VARIABLE } from '../../functions/adapters/live-updates-wiring.ts';
 import { acknowledgeFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
@@ -58,8 +57,8 @@ export class LiveUpdates extends Construct implements Monitored {
       memorySize: 256,
       timeout: Duration.seconds(30),
     }).bindConversationStore(props.store, 'readWrite', 'liveUpdates');
-    this.consumer.lambdaFunction.addEnvironment(AGENT_SOCKETS_VARIABLE, 'true');
-    props.webSocketApi.routes.lambdaFunction.addEnvironment(AGENT_SOCKETS_VARIABLE, 'true');
+    this.consumer.setEnvironment('AGENT_SOCKETS_ENABLED', 'true');
+    props.webSocketApi.routes.setEnvironment('AGENT_SOCKETS_ENABLED', 'true');
     props.webSocketApi.grantPostToConnections(this.consumer);
     props.webSocketApi.addRoutes(AGENT_SOCKET_ROUTES);
 

@@ -71,7 +71,7 @@ export class Orders extends Construct implements Monitored {
       .bindSupportConfig(props.support);
     grantShopSecret(this.function, this.shopSecret, props.encryption, props.legacyBodySignature);
     if (props.whatsappPhoneNumberId) {
-      this.function.lambdaFunction.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', props.whatsappPhoneNumberId);
+      this.function.setEnvironment('WHATSAPP_PHONE_NUMBER_ID', props.whatsappPhoneNumberId);
     }
 
     props.httpApi.addPublicRoute('OrderEvents', {
@@ -110,8 +110,8 @@ export function grantShopSecret(
   encryption: Encryption,
   legacyBodySignature = false,
 ): void {
-  fn.lambdaFunction.addEnvironment('SHOP_SECRET_ARN', secret.secretArn);
-  if (legacyBodySignature) fn.lambdaFunction.addEnvironment('SHOP_LEGACY_BODY_SIGNATURE', 'true');
+  fn.setEnvironment('SHOP_SECRET_ARN', secret.secretArn);
+  if (legacyBodySignature) fn.setEnvironment('SHOP_LEGACY_BODY_SIGNATURE', 'true');
   const grantee: IGrantable = fn.lambdaFunction;
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),

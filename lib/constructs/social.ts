@@ -93,9 +93,9 @@ export class Social extends Construct implements Monitored {
       timeout: Duration.seconds(10),
     });
     const webhook = this.webhook.lambdaFunction;
-    webhook.addEnvironment('META_APP_SECRET_ARN', this.appSecret.secretArn);
-    webhook.addEnvironment('META_VERIFY_TOKEN_ARN', this.verifyToken.secretArn);
-    webhook.addEnvironment('META_INBOUND_QUEUE_URL', this.inboundQueue.queueUrl);
+    this.webhook.setEnvironment('META_APP_SECRET_ARN', this.appSecret.secretArn);
+    this.webhook.setEnvironment('META_VERIFY_TOKEN_ARN', this.verifyToken.secretArn);
+    this.webhook.setEnvironment('META_INBOUND_QUEUE_URL', this.inboundQueue.queueUrl);
     grantSecretRead(webhook, this.appSecret, props.encryption);
     grantSecretRead(webhook, this.verifyToken, props.encryption);
     grantSendToQueue(webhook, this.inboundQueue);
@@ -115,8 +115,10 @@ export class Social extends Construct implements Monitored {
     const dispatcher = props.dispatcher.lambdaFunction;
     dispatcher.addEnvironment('META_ACCESS_TOKEN_ARN', this.accessToken.secretArn);
     dispatcher.addEnvironment('META_GRAPH_API_VERSION', props.graphApiVersion ?? GRAPH_API_VERSION);
+    props.dispatcher.setEnvironment('META_ACCESS_TOKEN_ARN', this.accessToken.secretArn);
+    props.dispatcher.setEnvironment('META_GRAPH_API_VERSION', props.graphApiVersion ?? 'v21.0');
     if (props.whatsappPhoneNumberId)
-      dispatcher.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', props.whatsappPhoneNumberId);
+      props.dispatcher.setEnvironment('WHATSAPP_PHONE_NUMBER_ID', props.whatsappPhoneNumberId);
     grantSecretRead(dispatcher, this.accessToken, props.encryption);
 
     props.httpApi.addPublicRoute('MetaWebhook', {

@@ -21,6 +21,12 @@ import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { buildSync } from 'esbuild';
 import type { TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
+import {
+  FUNCTION_SCHEMAS,
+  type FunctionEnvironmentVariable,
+  type FunctionName,
+  readsVariable,
+} from '../../functions/adapters/environment.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, leaseSecondsFor } from '../../functions/core/event-lease.ts';
 import { SUPPORT_CONFIG_MAX_BYTES } from '../config.ts';
@@ -32,9 +38,18 @@ import { personalDataProtectionPolicy } from './log-data-protection.ts';
 import type { MailAccess, MailStorage } from './mail-storage.ts';
 import { grantSendToQueue } from './permissions.ts';
 
-/** Absolute path of a Lambda entry point under `functions/handlers/`. */
-export function handlerEntry(name: string): string {
-  return fileURLToPath(new URL(`../../functions/handlers/${name}.ts`, import.meta.url));
+/** Absolute path of a Lambda entry point: its composition module, `functions/composition/<name>.ts`. */
+export function handlerEntry(name: FunctionName): string {
+  return fileURLToPath(new URL(`../../functions/composition/${name}.ts`, import.meta.url));
+}
+
+/** The function an entry point is, by its file name (`…/inbound-email.ts`: `inbound-email`). */
+export function functionNameOf(entry: string): FunctionName {
+  const name = entry.replace(/^.*\//, '').replace(/\.ts$/, '');
+  if (!(name in FUNCTION_SCHEMAS)) {
+    throw new Error(`${entry} is no function of FUNCTION_SCHEMAS (functions/adapters/environment.ts)`);
+  }
+  return name as FunctionName;
 }
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -129,6 +144,8 @@ export interface FailedInvocationOptions {
 export class SupportFunction extends Construct {
   /** The handler file (absolute path): what `npm run -s functions` lists the function by. */
   readonly entry: string;
+  /** Which function this is: its environment schema is FUNCTION_SCHEMAS[functionName]. */
+  readonly functionName: FunctionName;
   readonly lambdaFunction: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
@@ -136,6 +153,7 @@ export class SupportFunction extends Construct {
   constructor(scope: Construct, id: string, props: SupportFunctionProps) {
     super(scope, id);
     this.entry = props.entry;
+    this.functionName = functionNameOf(props.entry);
 
     props.encryption?.allowCloudWatchLogs();
     this.logGroup = new LogGroup(this, 'Logs', {
@@ -195,14 +213,12 @@ export class SupportFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'switchboard',
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        ...(props.sourceMapStackTraces ? { NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS } : {}),
-        // A claim outlives one attempt of this function and ends before the platform's next try.
-        EVENT_LEASE_SECONDS: String(leaseSecondsFor(timeout.toSeconds())),
-      },
     });
+    this.setEnvironment('POWERTOOLS_SERVICE_NAME', props.serviceName ?? 'switchboard');
+    this.setEnvironment('POWERTOOLS_LOG_LEVEL', props.logLevel ?? 'INFO');
+    if (props.sourceMapStackTraces) this.setEnvironment('NODE_OPTIONS', SOURCE_MAPS_NODE_OPTIONS);
+    // A claim outlives one attempt of this function and ends before the platform's next try.
+    this.setEnvironment('EVENT_LEASE_SECONDS', String(leaseSecondsFor(timeout.toSeconds())));
     // Tracing is switched on at the resource level: the L2 `tracing` prop would put the X-Ray `*`
     // statement into the default policy, and acknowledging it there would also hide any other `*`.
     const cfnFunction = resourceOf(this.lambdaFunction);
@@ -221,6 +237,21 @@ export class SupportFunction extends Construct {
   }
 
   /**
+   * Sets one variable of the function's environment. Only a variable its schema names
+   * (FUNCTION_SCHEMAS in functions/adapters/environment.ts): the settings loader reads exactly
+   * those, so a variable set here and read by nothing fails the synth instead of being ignored.
+   */
+  setEnvironment(variable: FunctionEnvironmentVariable, value: string): this {
+    if (!readsVariable(this.functionName, variable)) {
+      throw new Error(
+        `the ${this.functionName} function reads no ${variable}: add it to FUNCTION_SCHEMAS['${this.functionName}'] (functions/adapters/environment.ts) or do not set it`,
+      );
+    }
+    this.lambdaFunction.addEnvironment(variable, value);
+    return this;
+  }
+
+  /**
    * TABLE_NAME, plus item access to the conversation table and its indexes: only to the items of
    * the key prefixes `items` names in FUNCTION_ITEMS (functions/adapters/dynamodb/key-prefixes.ts).
    */
@@ -229,16 +260,16 @@ export class SupportFunction extends Construct {
     access: ConversationStoreAccess,
     items: TableFunction,
   ): this {
-    this.lambdaFunction.addEnvironment('TABLE_NAME', store.tableName);
+    this.setEnvironment('TABLE_NAME', store.tableName);
     store.grantItemAccess(this.lambdaFunction, access, items);
     return this;
   }
 
   /** MAIL_BUCKET, RAW_MAIL_PREFIX and ATTACHMENT_PREFIX, plus object access per prefix. */
   bindMailStorage(storage: MailStorage, access: MailAccess): this {
-    this.lambdaFunction.addEnvironment('MAIL_BUCKET', storage.bucket.bucketName);
-    this.lambdaFunction.addEnvironment('RAW_MAIL_PREFIX', storage.rawMailPrefix);
-    this.lambdaFunction.addEnvironment('ATTACHMENT_PREFIX', storage.attachmentPrefix);
+    this.setEnvironment('MAIL_BUCKET', storage.bucket.bucketName);
+    this.setEnvironment('RAW_MAIL_PREFIX', storage.rawMailPrefix);
+    this.setEnvironment('ATTACHMENT_PREFIX', storage.attachmentPrefix);
     storage.grantMailAccess(this.lambdaFunction, access);
     for (const pattern of storage.objectArnPatterns(access)) {
       acknowledgeFinding(
@@ -252,7 +283,7 @@ export class SupportFunction extends Construct {
 
   /** OUTBOUND_QUEUE_URL, plus the right to send to that queue. */
   bindOutboundQueue(queue: IQueue): this {
-    this.lambdaFunction.addEnvironment('OUTBOUND_QUEUE_URL', queue.queueUrl);
+    this.setEnvironment('OUTBOUND_QUEUE_URL', queue.queueUrl);
     grantSendToQueue(this.lambdaFunction, queue);
     return this;
   }
@@ -266,7 +297,7 @@ export class SupportFunction extends Construct {
         `SUPPORT_CONFIG would be ${bytes} bytes; at most ${SUPPORT_CONFIG_MAX_BYTES} fit in a Lambda environment`,
       );
     }
-    this.lambdaFunction.addEnvironment('SUPPORT_CONFIG', json);
+    this.setEnvironment('SUPPORT_CONFIG', json);
     return this;
   }
 
@@ -279,7 +310,7 @@ export class SupportFunction extends Construct {
   bindEmailSending(mailDomain: string, configurationSet?: IConfigurationSet): this {
     const resources = [sesIdentityArn(mailDomain)];
     if (configurationSet) {
-      this.lambdaFunction.addEnvironment('SES_CONFIGURATION_SET', configurationSet.configurationSetName);
+      this.setEnvironment('SES_CONFIGURATION_SET', configurationSet.configurationSetName);
       resources.push(
         `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${configurationSet.configurationSetName}`,
       );
@@ -318,8 +349,8 @@ export class SupportFunction extends Construct {
   consumeQueue(queue: IQueue, options: QueueConsumerOptions = {}): this {
     const redrive = queue instanceof Queue ? queue.deadLetterQueue : undefined;
     if (redrive) {
-      this.lambdaFunction.addEnvironment('DEAD_LETTER_QUEUE_URL', redrive.queue.queueUrl);
-      this.lambdaFunction.addEnvironment('MAX_RECEIVE_COUNT', String(redrive.maxReceiveCount));
+      this.setEnvironment('DEAD_LETTER_QUEUE_URL', redrive.queue.queueUrl);
+      this.setEnvironment('MAX_RECEIVE_COUNT', String(redrive.maxReceiveCount));
       grantSendToQueue(this.lambdaFunction, redrive.queue);
     }
     this.lambdaFunction.addEventSource(

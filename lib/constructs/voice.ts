@@ -81,12 +81,9 @@ export class Voice extends Construct implements Monitored {
       // Reads, and the one UpdateItem that records the contact: nothing else.
       .bindConversationStore(props.store, 'readUpdate', 'voiceLookup')
       .bindSupportConfig(props.support);
-    this.lookupFunction.lambdaFunction.addEnvironment('CONNECT_INSTANCE_ID', this.instanceId);
+    this.lookupFunction.setEnvironment('CONNECT_INSTANCE_ID', this.instanceId);
     if (props.connect.vipCustomerIds.length > 0) {
-      this.lookupFunction.lambdaFunction.addEnvironment(
-        'CONNECT_VIP_CUSTOMER_IDS',
-        props.connect.vipCustomerIds.join(','),
-      );
+      this.lookupFunction.setEnvironment('CONNECT_VIP_CUSTOMER_IDS', props.connect.vipCustomerIds.join(','));
     }
     // Only this instance's flows may invoke the lookup.
     this.lookupFunction.lambdaFunction.addPermission('ConnectInstanceInvokes', {
@@ -118,7 +115,7 @@ export class Voice extends Construct implements Monitored {
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support)
       .sendFailedInvocationsTo(this.failedEventQueue, { retryAttempts: props.retryAttempts ?? 2 });
-    this.eventsFunction.lambdaFunction.addEnvironment('CONNECT_INSTANCE_ID', this.instanceId);
+    this.eventsFunction.setEnvironment('CONNECT_INSTANCE_ID', this.instanceId);
     const contacts = `${this.instanceArn}/contact/*`;
     this.eventsFunction.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['connect:DescribeContact'], resources: [contacts] }),
@@ -180,11 +177,10 @@ export class Voice extends Construct implements Monitored {
   grantTaskCreation(fn: SupportFunction): void {
     const flowId = this.#connect.taskContactFlowId;
     if (!flowId) return;
-    const lambda = fn.lambdaFunction;
-    lambda.addEnvironment('CONNECT_INSTANCE_ID', this.instanceId);
-    lambda.addEnvironment('CONNECT_TASK_FLOW_ID', flowId);
+    fn.setEnvironment('CONNECT_INSTANCE_ID', this.instanceId);
+    fn.setEnvironment('CONNECT_TASK_FLOW_ID', flowId);
     if (this.#connect.conversationUrlTemplate) {
-      lambda.addEnvironment('CONNECT_CONVERSATION_URL', this.#connect.conversationUrlTemplate);
+      fn.setEnvironment('CONNECT_CONVERSATION_URL', this.#connect.conversationUrlTemplate);
     }
     const contacts = `${this.instanceArn}/contact/*`;
     fn.role.addToPrincipalPolicy(

@@ -69,11 +69,8 @@ export class SupportWebSocketApi extends Construct {
       timeout: Duration.seconds(5),
     });
     if (props.agentTokens) {
-      this.authorizer.lambdaFunction.addEnvironment('AGENT_JWT_ISSUER', props.agentTokens.issuer);
-      this.authorizer.lambdaFunction.addEnvironment(
-        'AGENT_JWT_AUDIENCE',
-        props.agentTokens.audience.join(','),
-      );
+      this.authorizer.setEnvironment('AGENT_JWT_ISSUER', props.agentTokens.issuer);
+      this.authorizer.setEnvironment('AGENT_JWT_AUDIENCE', props.agentTokens.audience.join(','));
     }
 
     this.routes = new SupportFunction(this, 'Routes', {
@@ -153,7 +150,7 @@ export class SupportWebSocketApi extends Construct {
    */
   grantPostToConnections(fn: SupportFunction): void {
     const connections = `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.api.apiId}/${this.stage.stageName}/POST/@connections/*`;
-    fn.lambdaFunction.addEnvironment('CHAT_CONNECTIONS_ENDPOINT', this.stage.callbackUrl);
+    fn.setEnvironment('CHAT_CONNECTIONS_ENDPOINT', this.stage.callbackUrl);
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections] }),
     );

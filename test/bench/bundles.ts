@@ -13,7 +13,8 @@ import {
 } from '../../lib/constructs/function-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const HANDLERS = join(ROOT, 'functions', 'handlers');
+/** The Lambda entry points: one composition module per function. */
+const HANDLERS = join(ROOT, 'functions', 'composition');
 
 export interface BuiltFunction {
   /** The entry chunk Lambda loads. */

@@ -8,7 +8,8 @@ import { DynamoChannelInsights } from '../../functions/adapters/dynamodb/channel
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
-import { dispatcherDeps, type Settings } from '../../functions/adapters/wiring.ts';
+import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { sqsEventFrom, sqsEventOfBodies } from '../../local/events/sqs.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
@@ -16,7 +17,7 @@ import { acknowledgementRequest, settingsFor } from '../support/builders.ts';
 
 const NOW = new Date('2026-11-23T10:00:05.000Z');
 let standIns: StandIns;
-let settings: Settings;
+let settings: LocalSettings;
 let store: DynamoConversationStore;
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
-import { inboundEmailDeps } from '../../functions/adapters/wiring.ts';
+import { inboundEmailDeps } from '../../functions/composition/inbound-email.ts';
 import { RetryableError } from '../../functions/core/errors.ts';
 import { type OutboundRequest, SENDER_NOT_NORMALISED } from '../../functions/core/model.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';

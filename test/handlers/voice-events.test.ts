@@ -8,7 +8,7 @@ import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoVoiceContacts } from '../../functions/adapters/dynamodb/voice-contacts.ts';
-import { voiceEventsDeps } from '../../functions/adapters/wiring.ts';
+import { voiceEventsDeps } from '../../functions/composition/voice-events.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
 import type { ContactEventResult } from '../../functions/core/voice/contact-events.ts';

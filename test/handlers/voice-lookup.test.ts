@@ -6,7 +6,7 @@ import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/custo
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store.ts';
 import { DynamoVoiceContacts } from '../../functions/adapters/dynamodb/voice-contacts.ts';
-import { voiceLookupDeps } from '../../functions/adapters/wiring.ts';
+import { voiceLookupDeps } from '../../functions/composition/voice-lookup.ts';
 import { ConfigurationError } from '../../functions/core/errors.ts';
 import { makeVoiceLookupHandler } from '../../functions/handlers/voice-lookup.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';

@@ -20,7 +20,7 @@ afterAll(() => {
 async function packagesOf(handler: string): Promise<{ coldPath: Set<string>; lazy: Set<string> }> {
   const outdir = join(dir, handler);
   const { metafile } = await build({
-    ...functionBuildOptions(join(ROOT, 'functions', 'handlers', `${handler}.ts`), outdir),
+    ...functionBuildOptions(join(ROOT, 'functions', 'composition', `${handler}.ts`), outdir),
     logLevel: 'silent',
   });
   const files = bundleFiles(metafile, outdir);
@@ -63,7 +63,7 @@ describe('SDK clients on the cold path of the function bundles', () => {
 });
 
 describe('code loaded with import() stays off the cold path', () => {
-  it('inbound-email loads Connect, Bedrock, Secrets Manager and the HTML converter only when it uses them', async () => {
+  it('inbound-email loads Connect, Bedrock and the HTML converter only when it uses them, and carries no Secrets Manager', async () => {
     // Act
     const { coldPath, lazy } = await packagesOf('inbound-email');
 
@@ -71,7 +71,6 @@ describe('code loaded with import() stays off the cold path', () => {
     const deferred = [
       '@aws-sdk/client-connect',
       '@aws-sdk/client-bedrock-runtime',
-      '@aws-sdk/client-secrets-manager',
       'html-to-text',
       'htmlparser2',
       // Language detection's trigram profiles: only for text the word lists leave undecided.
@@ -80,6 +79,9 @@ describe('code loaded with import() stays off the cold path', () => {
     for (const name of deferred) expect(lazy, name).toContain(name);
     // ... but not in the chunks a cold start reads, where a single-file build had put them.
     for (const name of deferred) expect(coldPath, name).not.toContain(name);
+    // It reads no secret: its composition module builds no secret adapter.
+    expect(coldPath).not.toContain('@aws-sdk/client-secrets-manager');
+    expect(lazy).not.toContain('@aws-sdk/client-secrets-manager');
     // The MIME parser needs no charset tables of its own (the runtime's TextDecoder decodes).
     for (const name of ['mailparser', 'iconv-lite', 'libmime', 'encoding-japanese']) {
       expect(coldPath, name).not.toContain(name);

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { IConstruct } from 'constructs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeDeferredSends } from '../../functions/adapters/scheduler/eventbridge-deferred-sends.ts';
-import { schedulerSettingsFromEnvironment } from '../../functions/adapters/sms/sms-wiring.ts';
+import { schedulerSettingsFromEnvironment } from '../../functions/composition/shared/settings.ts';
 import { leaseSecondsFor } from '../../functions/core/event-lease.ts';
 import type { DeploymentConfigInput } from '../../lib/config.ts';
 import { acknowledgementRequest } from '../support/builders.ts';

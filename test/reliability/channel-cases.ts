@@ -4,32 +4,30 @@ import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aw
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { StandIns } from '../../bin/sandbox/stand-ins.ts';
-import { chatRouteDeps } from '../../functions/adapters/chat-wiring.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoReminderStore } from '../../functions/adapters/dynamodb/reminder-store.ts';
 import { conversationTableCreateInput } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { StaticShopSecret } from '../../functions/adapters/shop/shop-secret.ts';
-import { type DeadLetters, isPermanentFailure } from '../../functions/adapters/sqs/dead-letters.ts';
-import {
-  type AwsClients,
-  dispatcherDeps,
-  inboundEmailDeps,
-  inboundSmsDeps,
-  orderEventsDeps,
-  type Settings,
-  socialInboundDeps,
-  voiceEventsDeps,
-  voiceLookupDeps,
-} from '../../functions/adapters/wiring.ts';
+import { isPermanentFailure } from '../../functions/adapters/sqs/dead-letters.ts';
 import { chatInboundMessage, parseClientFrame } from '../../functions/channels/chat/frames.ts';
 import { parseContactEvent } from '../../functions/channels/connect/contact-event.ts';
 import { parseInboundEmail } from '../../functions/channels/email/parse-inbound-email.ts';
 import { parseMetaWebhook } from '../../functions/channels/meta/parse-webhook.ts';
 import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
+import { chatRouteDeps } from '../../functions/composition/chat-websocket.ts';
+import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
+import { inboundEmailDeps } from '../../functions/composition/inbound-email.ts';
+import { inboundSmsDeps } from '../../functions/composition/inbound-sms.ts';
+import { socialInboundDeps } from '../../functions/composition/inbound-social.ts';
+import { orderEventsDeps } from '../../functions/composition/order-events.ts';
+import type { AwsClients } from '../../functions/composition/shared/clients.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
+import { voiceEventsDeps } from '../../functions/composition/voice-events.ts';
+import { voiceLookupDeps } from '../../functions/composition/voice-lookup.ts';
 import type { ChatGateway, ChatServerFrame } from '../../functions/core/chat/ports.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
 import { orderEventSchema } from '../../functions/core/orders.ts';
-import type { Clock } from '../../functions/core/ports.ts';
+import type { Clock, DeadLetters } from '../../functions/core/ports.ts';
 import { reminderRequestSchema } from '../../functions/core/reminders.ts';
 import { makeChatWebSocketHandler } from '../../functions/handlers/chat-websocket.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
@@ -397,7 +395,7 @@ export async function startRig(
   const tableName = `rel-${id}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 200);
   await standIns.clients.dynamo.send(new CreateTableCommand(conversationTableCreateInput(tableName)));
   const clients: AwsClients = { ...standIns.clients, dynamo: options.dynamo ?? standIns.clients.dynamo };
-  const settings: Settings = { ...settingsFor(standIns), tableName, support: sandboxSupportConfig };
+  const settings: LocalSettings = { ...settingsFor(standIns), tableName, support: sandboxSupportConfig };
   const clock = options.clock ?? { now: () => NOW };
   const outbound = new MemoryQueue();
   const deferredSends = new MemoryDeferredSends();
@@ -406,7 +404,11 @@ export async function startRig(
   const sms = { ...inboundSmsDeps(clients, settings, clock), outbound };
   const social = { ...socialInboundDeps(clients, settings, clock), outbound };
   const secret = new StaticShopSecret(SHOP_SECRET);
-  const shop = orderEventsDeps(clients, settings, clock, secret);
+  const shop = orderEventsDeps(
+    clients,
+    { ...settings, shopSecret: secret, legacyBodySignature: false },
+    clock,
+  );
   const channels = new Set(['email', 'sms', 'whatsapp'] as const);
   const dispatch = {
     ...dispatcherDeps(clients, settings, clock),
@@ -423,7 +425,10 @@ export async function startRig(
       return 'gone';
     },
   };
-  const chat = { ...chatRouteDeps(clients, gateway, settings, secret, clock), outbound };
+  const chat = {
+    ...chatRouteDeps(clients, gateway, { ...settings, identitySecret: secret }, clock),
+    outbound,
+  };
   return {
     id,
     tableName,

@@ -14,10 +14,11 @@ import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conve
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamodb/provider-messages.ts';
 import { StaticMetaSecrets } from '../../functions/adapters/meta/secrets.ts';
-import { type DeadLetters, SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
-import { dispatcherDeps } from '../../functions/adapters/wiring.ts';
+import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
+import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
+import type { DeadLetters } from '../../functions/core/ports.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { sandboxSupportConfig } from '../../local/config.ts';
 import { sqsEventFrom, sqsEventOfBodies } from '../../local/events/sqs.ts';

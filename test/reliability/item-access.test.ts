@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { itemPrefixesOf, type TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
-import { agentApiDeps } from '../../functions/adapters/wiring.ts';
+import { agentApiDeps } from '../../functions/composition/agent-api.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
 import { apiGatewayV2Event, withJwtClaims } from '../../local/events/api-gateway.ts';
 import { sqsEventOfBodies } from '../../local/events/sqs.ts';

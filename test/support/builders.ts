@@ -1,10 +1,10 @@
 import type { StandIns } from '../../bin/sandbox/stand-ins.ts';
-import type { Settings } from '../../functions/adapters/wiring.ts';
+import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
 import { sandboxSupportConfig } from '../../local/config.ts';
 
 /** The functions' settings for a set of local stand-ins, as the sandbox uses them. */
-export function settingsFor(standIns: StandIns): Settings {
+export function settingsFor(standIns: StandIns): LocalSettings {
   return {
     tableName: standIns.tableName,
     mailBucket: standIns.mailBucket,

@@ -1,7 +1,7 @@
 import { ConfigurationError, PermanentDeliveryError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
-import type { ChannelSender, SentMessage } from '../../core/ports.ts';
-import { accessTokenFor, type MetaSecrets } from './secrets.ts';
+import type { ChannelSender, MetaSecrets, SentMessage } from '../../core/ports.ts';
+import { accessTokenFor } from './secrets.ts';
 
 export interface GraphApiSettings {
   /** `https://graph.facebook.com` in the cloud; the sandbox points it at its local stand-in. */

@@ -2,10 +2,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { GRAPH_API_VERSION } from '../../channels/meta/graph-api.ts';
 import { ConfigurationError } from '../../core/errors.ts';
 import type { Channel } from '../../core/model.ts';
-import type { ChannelSender } from '../../core/ports.ts';
+import type { ChannelSender, MetaSecrets } from '../../core/ports.ts';
 import { GraphApiSender, type GraphApiSettings } from './graph-sender.ts';
-import { type MetaSecrets, SecretsManagerMetaSecrets } from './secrets.ts';
-import { SqsWebhookQueue, type WebhookQueue } from './webhook-queue.ts';
+import { SecretsManagerMetaSecrets } from './secrets.ts';
 
 /** What the Meta channels need at run time; absent when a deployment does not connect Meta. */
 export interface MetaSettings {
@@ -48,20 +47,4 @@ export function metaSenders(meta: MetaSettings | undefined): Partial<Record<Chan
   if (!meta) return {};
   const graph = new GraphApiSender(meta.graph, meta.secrets);
   return { whatsapp: graph, messenger: graph, instagram: graph };
-}
-
-/**
- * The webhook function's dependencies: its two secrets and the queue. Built apart from the
- * composition root on purpose: no table, no support config, a small bundle that starts fast and
- * can do nothing but verify and enqueue.
- */
-export function metaWebhookDeps(
-  env: NodeJS.ProcessEnv = process.env,
-  sqs: SQSClient = new SQSClient({}),
-): { readonly secrets: MetaSecrets; readonly queue: WebhookQueue } {
-  const meta = metaSettingsFromEnvironment(env);
-  if (!meta?.inboundQueueUrl) {
-    throw new ConfigurationError('META_INBOUND_QUEUE_URL and the Meta secret ARNs must be set');
-  }
-  return { secrets: meta.secrets, queue: new SqsWebhookQueue(sqs, meta.inboundQueueUrl) };
 }

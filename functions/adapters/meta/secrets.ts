@@ -1,11 +1,5 @@
 import { ConfigurationError } from '../../core/errors.ts';
-
-/** The three Meta credentials switchboard needs. */
-export type MetaSecretName = 'appSecret' | 'verifyToken' | 'accessToken';
-
-export interface MetaSecrets {
-  get(name: MetaSecretName): Promise<string>;
-}
+import type { MetaSecretName, MetaSecrets } from '../../core/ports.ts';
 
 /** How long a secret is reused before it is read again: a rotated secret is picked up within this. */
 const CACHE_SECONDS = 300;

@@ -1,9 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-
-/** Where a verified webhook delivery waits for the consumer: the raw body, unparsed. */
-export interface WebhookQueue {
-  enqueue(rawBody: string, attributes: { readonly object?: string }): Promise<void>;
-}
+import type { WebhookQueue } from '../../core/ports.ts';
 
 export class SqsWebhookQueue implements WebhookQueue {
   constructor(

@@ -1,9 +1,9 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError, PermanentDeliveryError } from '../../core/errors.ts';
-import type { AttachmentStore } from '../../core/ports.ts';
+import type { AttachmentStore, RawMailSource } from '../../core/ports.ts';
 
 /** SES writes each received mail under the receipt rule's prefix, named by its SES message id. */
-export class S3RawMailSource {
+export class S3RawMailSource implements RawMailSource {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,

@@ -1,14 +1,7 @@
 import * as z from 'zod';
 import type { ShopSigningKeys } from '../../channels/shop-signature.ts';
 import { ConfigurationError } from '../../core/errors.ts';
-
-/**
- * The keys the shop signs its requests with (HMAC-SHA256, X-Signature-SHA256): the current one,
- * and during a rotation the previous one too.
- */
-export interface ShopSecret {
-  keys(): Promise<ShopSigningKeys>;
-}
+import type { ShopSecret } from '../../core/ports.ts';
 
 const rotatingKeysSchema = z.object({
   current: z.string().trim().min(1),
@@ -75,19 +68,4 @@ export class StaticShopSecret implements ShopSecret {
   async keys(): Promise<ShopSigningKeys> {
     return this.value;
   }
-}
-
-/** SHOP_SECRET_ARN, set by the CDK stack on the functions behind the shop's routes. */
-export function shopSecretFromEnvironment(env: NodeJS.ProcessEnv = process.env): ShopSecret {
-  const arn = env.SHOP_SECRET_ARN;
-  if (!arn) throw new ConfigurationError('the environment variable SHOP_SECRET_ARN is not set');
-  return new SecretsManagerShopSecret(arn);
-}
-
-/**
- * SHOP_LEGACY_BODY_SIGNATURE=true (the `shop.legacyBodySignature` setting): also accept the old
- * signature of the body alone from requests without X-Signature-Timestamp. Off by default.
- */
-export function legacyBodySignatureFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.SHOP_LEGACY_BODY_SIGNATURE === 'true';
 }

@@ -1,25 +1,13 @@
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { ConfigurationError, InvalidInputError } from '../../core/errors.ts';
+import type { DeadLetters } from '../../core/ports.ts';
 import { describeError, logger, maskPersonalData } from '../observability.ts';
 
 /** The consumer's dead-letter queue and the source queue's maxReceiveCount (its redrive policy). */
 export interface DeadLetterSettings {
   readonly queueUrl: string;
   readonly maxReceiveCount: number;
-}
-
-/** Dead-letters a record on its last allowed attempt, with the reason it failed. */
-export interface DeadLetters {
-  /** True when this receive is the last one the queue's redrive policy allows. */
-  isFinalAttempt(record: SQSRecord): boolean;
-  /**
-   * On the final attempt, or at once for input that can never succeed (InvalidInputError), puts
-   * the record on the DLQ with its failure reason and answers true (the record is handled: SQS
-   * deletes it). Otherwise, or when the send fails, false: the record goes back to its queue, and
-   * SQS's redrive still dead-letters it (without the reason).
-   */
-  deadLetter(record: SQSRecord, error: unknown): Promise<boolean>;
 }
 
 /** SQS allows ten message attributes; ours come first. */

@@ -1,10 +1,6 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-
-/** Holds a failed record back before its next try, longer each time. */
-export interface RetryBackoff {
-  delay(record: SQSRecord): Promise<void>;
-}
+import type { RetryBackoff } from '../../core/ports.ts';
 
 const FIRST_RETRY_SECONDS = 30;
 /** Lambda's SQS poller cannot wait longer for a record than the queue's visibility timeout allows; 15 min is plenty. */

@@ -67,8 +67,9 @@ describe('npm run -s functions', () => {
     const text = renderFunctionsText(synthesized.functions);
 
     // Assess
-    expect(text).toMatch(/^inbound-email {2}functions\/handlers\/inbound-email\.ts/m);
-    expect(text).toMatch(/^ {2}env {3}TABLE_NAME +The conversation table/m);
+    expect(text).toMatch(/^inbound-email {2}functions\/composition\/inbound-email\.ts/m);
+    expect(text).toMatch(/^ {2}env {3}TABLE_NAME +required +The conversation table/m);
+    expect(text).toMatch(/^ {2}env {3}META_GRAPH_BASE_URL +optional, local only +Graph API base URL/m);
     expect(text).toMatch(/^ {2}ports Clock, /m);
     expect(text).not.toContain('(not in functions/adapters/environment.ts)');
   });

@@ -3,14 +3,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { OnDemandAnswerComposer } from '../../../functions/adapters/bedrock/on-demand-answer-composer.ts';
-import {
-  inboundEmailDeps,
-  inboundSmsDeps,
-  settingsFromEnvironment,
-  socialInboundDeps,
-} from '../../../functions/adapters/wiring.ts';
-import { sandboxSupportConfig } from '../../../local/config.ts';
+import { OnDemandAnswerComposer } from '../../functions/adapters/bedrock/on-demand-answer-composer.ts';
+import { inboundEmailDeps, inboundEmailSettings } from '../../functions/composition/inbound-email.ts';
+import { inboundSmsDeps } from '../../functions/composition/inbound-sms.ts';
+import { socialInboundDeps } from '../../functions/composition/inbound-social.ts';
+import { sandboxSupportConfig } from '../../local/config.ts';
 
 const clients = {
   dynamo: new DynamoDBClient({ region: 'eu-central-1' }),
@@ -25,11 +22,16 @@ const ASSISTANT = {
   maxAnswerCharacters: 400,
 };
 
+/** The environment the constructs give the inbound functions, read by the email function's loader. */
 function settings(support: object) {
-  return settingsFromEnvironment({
+  return inboundEmailSettings({
     TABLE_NAME: 'switchboard-test',
     SUPPORT_CONFIG: JSON.stringify(support),
     HELP_BASE_URL: 'https://help.shop.example',
+    MAIL_BUCKET: 'switchboard-mail',
+    RAW_MAIL_PREFIX: 'inbound/',
+    ATTACHMENT_PREFIX: 'attachments/',
+    OUTBOUND_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/111122223333/outbound',
   });
 }
 
