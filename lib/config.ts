@@ -14,7 +14,7 @@ import {
   supportSettingsSchema,
 } from '../functions/core/config.ts';
 import { checkConfig } from '../functions/core/config-check.ts';
-import { toE164 } from '../functions/core/phone.ts';
+import { toE164 } from '../functions/core/customers/phone.ts';
 import { DEFAULT_THROTTLES, throttleSchema } from './throttle.ts';
 
 /**

@@ -336,7 +336,7 @@ a variable turned on (the "every channel" block of [configuration.md](configurat
 \`sms.configurationSetName\`, \`shop.legacyBodySignature\`, \`chat.attachments\`, \`agents.repliesOnlyByAssignee\`, the
 Connect task flow, conversation link and VIP list, and \`support.assistant\`). A deployment without
 a channel or option has fewer. "Ports" are the interfaces the handler's dependencies name
-(\`functions/core/ports.ts\` and the use cases' own), read off the \`make…Handler\` factory of
+(\`functions/core/ports/\` and the use cases' own), read off the \`make…Handler\` factory of
 \`functions/handlers/<name>.ts\`; the entry point is \`functions/composition/<name>.ts\`, which names
 the function's clients and settings and builds those ports.
 

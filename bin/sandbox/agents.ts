@@ -10,7 +10,7 @@ import { agentApiDeps } from '../../functions/composition/agent-api.ts';
 import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { AgentTokenCheck, AgentTokenVerifier } from '../../functions/core/agent/live-updates.ts';
 import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
-import type { Clock } from '../../functions/core/ports.ts';
+import type { Clock } from '../../functions/core/ports/runtime.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
 import { apiGatewayV2Event, withJwtClaims } from '../../local/events/api-gateway.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';

@@ -5,7 +5,7 @@ import {
   type CannedResponseInput,
   createCannedResponse,
 } from '../../functions/core/agent/canned-responses.ts';
-import type { Clock } from '../../functions/core/ports.ts';
+import type { Clock } from '../../functions/core/ports/runtime.ts';
 
 /** The agent the seeded canned responses are recorded as written by. */
 const SEEDED_BY = 'sandbox-seed';

@@ -22,7 +22,7 @@ import { chatContinuity } from '../../functions/composition/shared/sending.ts';
 import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { AgentSocketDeps, AgentTokenVerifier } from '../../functions/core/agent/live-updates.ts';
 import type { AgentTypingDeps } from '../../functions/core/chat/typing.ts';
-import type { DeferredSends } from '../../functions/core/ports.ts';
+import type { DeferredSends } from '../../functions/core/ports/outbound.ts';
 import {
   type ChatAuthorizerResult,
   makeChatAuthorizerHandler,

@@ -20,9 +20,13 @@ import { inboundEmailDeps } from '../../functions/composition/inbound-email.ts';
 import { inboundSmsDeps } from '../../functions/composition/inbound-sms.ts';
 import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { SupportConfig } from '../../functions/core/config.ts';
-import { type ChannelReport, channelReport, MAX_REPORT_DAYS } from '../../functions/core/insights.ts';
 import type { Channel, OutboundRequest } from '../../functions/core/model.ts';
-import type { ChannelSender, SentMessage } from '../../functions/core/ports.ts';
+import type { ChannelSender, SentMessage } from '../../functions/core/ports/outbound.ts';
+import {
+  type ChannelReport,
+  channelReport,
+  MAX_REPORT_DAYS,
+} from '../../functions/core/service-levels/insights.ts';
 import { firstIssue } from '../../functions/core/validation.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';

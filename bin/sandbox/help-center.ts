@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { helpFeedbackDeps } from '../../functions/composition/help-feedback.ts';
 import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
-import type { Clock } from '../../functions/core/ports.ts';
+import type { Clock } from '../../functions/core/ports/runtime.ts';
 import { makeHelpFeedbackHandler } from '../../functions/handlers/help-feedback.ts';
 import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../functions/core/ports.ts';
+import type { Clock } from '../../functions/core/ports/runtime.ts';
 
 /** The sandbox's clock: the engine moves it forward (`.clock.json`, `POST /sandbox/clock`) and spaces events. */
 export interface SandboxClock extends Clock {

@@ -7,7 +7,8 @@ import { shopTimestamp, signShopRequest } from '../../functions/channels/shop-si
 import { orderEventsDeps } from '../../functions/composition/order-events.ts';
 import type { LocalSettings } from '../../functions/composition/shared/settings.ts';
 import type { Channel } from '../../functions/core/model.ts';
-import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
+import type { DeferredSends } from '../../functions/core/ports/outbound.ts';
+import type { Clock } from '../../functions/core/ports/runtime.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';
 import { makeRemindersHandler } from '../../functions/handlers/reminders.ts';
 import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';

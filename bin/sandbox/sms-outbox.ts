@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
+import { toE164 } from '../../functions/core/customers/phone.ts';
 import { PermanentDeliveryError } from '../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
-import { toE164 } from '../../functions/core/phone.ts';
-import type { ChannelSender, DeferredSend, DeferredSends, SentMessage } from '../../functions/core/ports.ts';
+import type {
+  ChannelSender,
+  DeferredSend,
+  DeferredSends,
+  SentMessage,
+} from '../../functions/core/ports/outbound.ts';
 
 /**
  * The sandbox's End User Messaging: there is no local SMS service, so this twin checks what the

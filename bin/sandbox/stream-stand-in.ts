@@ -3,7 +3,7 @@ import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/cl
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { passesLiveUpdateFilter } from '../../functions/adapters/dynamodb/live-update-items.ts';
 import { conversationTable } from '../../functions/adapters/dynamodb/table-definition.ts';
-import type { Clock } from '../../functions/core/ports.ts';
+import type { Clock } from '../../functions/core/ports/runtime.ts';
 import { dynamoDbStreamRecord } from '../../local/events/dynamodb-stream.ts';
 
 type Key = Record<string, AttributeValue>;

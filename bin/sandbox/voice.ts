@@ -2,7 +2,8 @@ import type { LocalSettings } from '../../functions/composition/shared/settings.
 import { voiceEventsDeps } from '../../functions/composition/voice-events.ts';
 import { voiceLookupDeps } from '../../functions/composition/voice-lookup.ts';
 import type { Channel } from '../../functions/core/model.ts';
-import type { Clock, DeferredSends } from '../../functions/core/ports.ts';
+import type { DeferredSends } from '../../functions/core/ports/outbound.ts';
+import type { Clock } from '../../functions/core/ports/runtime.ts';
 import { makeVoiceEventsHandler } from '../../functions/handlers/voice-events.ts';
 import { makeVoiceLookupHandler } from '../../functions/handlers/voice-lookup.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock, IdSource } from '../core/ports.ts';
+import type { Clock, IdSource } from '../core/ports/runtime.ts';
 
 /**
  * Ids derived from what they identify (sha-256, base32, 20 characters = 100 bits), so the

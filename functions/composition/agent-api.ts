@@ -31,7 +31,7 @@ import { S3ChatUploads } from '../adapters/s3/chat-uploads.ts';
 import { SqsOutboundQueue } from '../adapters/sqs/outbound-queue.ts';
 import { AGENT_UPLOAD_FOLDER } from '../core/agent/attachments.ts';
 import type { Channel } from '../core/model.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import {
   type AgentApiHandlerDeps,
   type AgentCustomerDeps,

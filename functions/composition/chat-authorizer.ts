@@ -5,7 +5,7 @@ import {
 import { readEnvironment } from '../adapters/environment.ts';
 import { SecretsManagerShopSecret } from '../adapters/shop/shop-secret.ts';
 import type { AgentTokenVerifier } from '../core/agent/live-updates.ts';
-import type { ShopSecret } from '../core/ports.ts';
+import type { ShopSecret } from '../core/ports/secrets.ts';
 import { makeChatAuthorizerHandler } from '../handlers/chat-authorizer.ts';
 import { once } from './shared/clients.ts';
 

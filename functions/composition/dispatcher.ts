@@ -19,8 +19,9 @@ import { S3AttachmentContent } from '../adapters/s3/mail-storage.ts';
 import { SesEmailSender } from '../adapters/ses/ses-email-sender.ts';
 import { deadLetterSettingsFromEnvironment, SqsDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { SqsRetryBackoff } from '../adapters/sqs/retry-backoff.ts';
-import type { Clock, DeadLetters, RetryBackoff } from '../core/ports.ts';
-import type { FireReminderDeps } from '../core/reminders.ts';
+import type { DeadLetters, RetryBackoff } from '../core/ports/queues.ts';
+import type { Clock } from '../core/ports/runtime.ts';
+import type { FireReminderDeps } from '../core/reminders/reminders.ts';
 import { makeDispatcherHandler } from '../handlers/dispatcher.ts';
 import { type ClientsFor, type EscalationClients, once } from './shared/clients.ts';
 import {
@@ -74,7 +75,7 @@ export function dispatcherDeps(
   return {
     clock,
     ...tableStores(clients, settings),
-    // Due reminders arrive on the outbound queue too (core/reminders.ts).
+    // Due reminders arrive on the outbound queue too (core/reminders/reminders.ts).
     ids: derivedIds,
     config: settings.support,
     reminders: new DynamoReminderStore(documentClient(clients.dynamo), settings.tableName),

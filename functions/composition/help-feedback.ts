@@ -5,7 +5,7 @@ import { readEnvironment } from '../adapters/environment.ts';
 import { derivedIds, systemClock } from '../adapters/ids.ts';
 import { bundledKnowledgeBase } from '../adapters/knowledge-base/bundled-knowledge-base.ts';
 import type { ArticleFeedbackDeps } from '../core/knowledge-base/feedback.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import { makeHelpFeedbackHandler } from '../handlers/help-feedback.ts';
 import { type ClientsFor, once } from './shared/clients.ts';
 import { type Settings, tableSettings } from './shared/settings.ts';

@@ -6,7 +6,7 @@ import { connectClientOnDemand } from '../adapters/connect/on-demand-tasks.ts';
 import { readEnvironment } from '../adapters/environment.ts';
 import { systemClock } from '../adapters/ids.ts';
 import { S3AttachmentStore, S3RawMailSource } from '../adapters/s3/mail-storage.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import { type InboundEmailDeps, makeInboundEmailHandler } from '../handlers/inbound-email.ts';
 import { type ClientsFor, type EscalationClients, once } from './shared/clients.ts';
 import {

@@ -4,8 +4,8 @@ import { connectSettingsFromEnvironment } from '../adapters/connect/connect-sett
 import { connectClientOnDemand } from '../adapters/connect/on-demand-tasks.ts';
 import { readEnvironment } from '../adapters/environment.ts';
 import { systemClock } from '../adapters/ids.ts';
-import type { Clock } from '../core/ports.ts';
-import type { ReceiveInboundDeps } from '../core/receive-inbound.ts';
+import type { ReceiveInboundDeps } from '../core/conversations/receive-inbound.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import { makeInboundSmsHandler } from '../handlers/inbound-sms.ts';
 import { type ClientsFor, type EscalationClients, once } from './shared/clients.ts';
 import { helpFrom, type Settings, tableSettings, type WithOutboundQueue } from './shared/settings.ts';

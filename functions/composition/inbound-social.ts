@@ -7,7 +7,8 @@ import { DynamoProviderMessageIndex } from '../adapters/dynamodb/provider-messag
 import { readEnvironment } from '../adapters/environment.ts';
 import { systemClock } from '../adapters/ids.ts';
 import { deadLetterSettingsFromEnvironment, SqsDeadLetters } from '../adapters/sqs/dead-letters.ts';
-import type { Clock, DeadLetters } from '../core/ports.ts';
+import type { DeadLetters } from '../core/ports/queues.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import { makeInboundSocialHandler, type SocialInboundDeps } from '../handlers/inbound-social.ts';
 import { type ClientsFor, type EscalationClients, once } from './shared/clients.ts';
 import { helpFrom, type Settings, tableSettings, type WithOutboundQueue } from './shared/settings.ts';

@@ -6,7 +6,7 @@ import { readEnvironment } from '../adapters/environment.ts';
 import { derivedIds, systemClock } from '../adapters/ids.ts';
 import { SecretsManagerShopSecret } from '../adapters/shop/shop-secret.ts';
 import { SqsOutboundQueue } from '../adapters/sqs/outbound-queue.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import { makeOrderEventsHandler, type OrderEventsHandlerDeps } from '../handlers/order-events.ts';
 import { type ClientsFor, once } from './shared/clients.ts';
 import { sendableChannels } from './shared/sending.ts';

@@ -10,7 +10,7 @@ import {
   type SchedulerSettings,
 } from '../adapters/scheduler/eventbridge-deferred-sends.ts';
 import { SecretsManagerShopSecret } from '../adapters/shop/shop-secret.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import { makeRemindersHandler, type RemindersHandlerDeps } from '../handlers/reminders.ts';
 import { type ClientsFor, once } from './shared/clients.ts';
 

@@ -9,7 +9,7 @@ import { DynamoVoiceContacts } from '../adapters/dynamodb/voice-contacts.ts';
 import { readEnvironment } from '../adapters/environment.ts';
 import { derivedIds, systemClock } from '../adapters/ids.ts';
 import { SqsOutboundQueue } from '../adapters/sqs/outbound-queue.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import type { ContactEventDeps } from '../core/voice/contact-events.ts';
 import { makeVoiceEventsHandler } from '../handlers/voice-events.ts';
 import { type ClientsFor, type EscalationClients, once } from './shared/clients.ts';

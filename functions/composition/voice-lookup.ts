@@ -6,7 +6,7 @@ import { DynamoOrderStore } from '../adapters/dynamodb/order-store.ts';
 import { DynamoVoiceContacts } from '../adapters/dynamodb/voice-contacts.ts';
 import { readEnvironment } from '../adapters/environment.ts';
 import { derivedIds, systemClock } from '../adapters/ids.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
 import type { CallerLookupDeps } from '../core/voice/caller-lookup.ts';
 import { makeVoiceLookupHandler } from '../handlers/voice-lookup.ts';
 import { type ClientsFor, once } from './shared/clients.ts';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
+import { faqSchema } from './auto-reply/faq.ts';
 import { describeIssues } from './config-check.ts';
-import { faqSchema } from './faq.ts';
-import { hasE164Shape } from './phone-shape.ts';
+import { hasE164Shape } from './customers/phone-shape.ts';
 
 /**
  * What the functions need to know about the shop at run time. The CDK app validates the same

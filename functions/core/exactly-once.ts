@@ -1,5 +1,5 @@
 import { RetryableError } from './errors.ts';
-import type { EventLedger, EventRetention } from './ports.ts';
+import type { EventLedger, EventRetention } from './ports/event-ledger.ts';
 
 /** One event as the ledger knows it: its deterministic key and how long one delivery may hold it. */
 export interface LedgerClaim {

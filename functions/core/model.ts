@@ -234,7 +234,7 @@ export interface MailAutomationSignals {
 /**
  * What the raw headers say about who vouched for a mail, as organizational domains (RFC 7489
  * §3.2: `mail.shop.co.uk` → `shop.co.uk`), for alignment with the From domain (see
- * core/mail-authentication.ts).
+ * core/customers/mail-authentication.ts).
  */
 export interface MailAuthenticationHints {
   /** Of the From address. */

@@ -43,10 +43,10 @@ import {
 import { snoozeConversation } from '../core/agent/snooze.ts';
 import { type AgentTypingDeps, signalAgentTyping } from '../core/chat/typing.ts';
 import { InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors.ts';
-import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/insights.ts';
 import type { SelfServiceStore } from '../core/knowledge-base/self-service.ts';
 import { type SelfServiceReportDeps, selfServiceReport } from '../core/knowledge-base/self-service-report.ts';
 import { CHANNELS, type Conversation, type Message } from '../core/model.ts';
+import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/service-levels/insights.ts';
 
 export interface AgentApiHandlerDeps {
   readonly agent: AgentDeps;

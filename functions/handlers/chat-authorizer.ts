@@ -7,7 +7,8 @@ import { systemClock } from '../adapters/ids.ts';
 import { logger } from '../adapters/observability.ts';
 import { authorizeVisitor, visitorContext } from '../channels/chat/authorize-visitor.ts';
 import { type AgentTokenVerifier, authorizeAgent } from '../core/agent/live-updates.ts';
-import type { Clock, ShopSecret } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
+import type { ShopSecret } from '../core/ports/secrets.ts';
 
 /** The REQUEST authorizer event API Gateway sends for a WebSocket $connect. */
 const authorizerEventSchema = z.object({

@@ -5,12 +5,12 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { countDispatch, countMetric, METRIC, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { withDeadLetters } from '../adapters/sqs/dead-letters.ts';
-import { type DispatchOutboundDeps, dispatchOutbound } from '../core/dispatch-outbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
-import { checkResponseDeadline } from '../core/insights.ts';
-import { parseOutboundQueueMessage } from '../core/outbound-request-schema.ts';
-import type { DeadLetters, RetryBackoff } from '../core/ports.ts';
-import { type FireReminderDeps, fireReminder } from '../core/reminders.ts';
+import { type DispatchOutboundDeps, dispatchOutbound } from '../core/outbound/dispatch.ts';
+import { parseOutboundQueueMessage } from '../core/outbound/request-schema.ts';
+import type { DeadLetters, RetryBackoff } from '../core/ports/queues.ts';
+import { type FireReminderDeps, fireReminder } from '../core/reminders/reminders.ts';
+import { checkResponseDeadline } from '../core/service-levels/insights.ts';
 
 /**
  * `getBackoff` delays the next try of a record that failed for a passing reason; without it the

@@ -4,14 +4,14 @@ import * as z from 'zod';
 import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { parseInboundEmail } from '../channels/email/parse-inbound-email.ts';
-import { InvalidInputError, RetryableError } from '../core/errors.ts';
-import type { VerdictStatus } from '../core/model.ts';
-import type { RawMailSource } from '../core/ports.ts';
 import {
   type ReceiveInboundDeps,
   type ReceiveInboundResult,
   receiveInbound,
-} from '../core/receive-inbound.ts';
+} from '../core/conversations/receive-inbound.ts';
+import { InvalidInputError, RetryableError } from '../core/errors.ts';
+import type { VerdictStatus } from '../core/model.ts';
+import type { RawMailSource } from '../core/ports/conversations.ts';
 
 const VERDICTS = [
   'PASS',

@@ -4,12 +4,12 @@ import * as z from 'zod';
 import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { parseInboundSms } from '../channels/sms/parse-inbound-sms.ts';
-import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import {
   type ReceiveInboundDeps,
   type ReceiveInboundResult,
   receiveInbound,
-} from '../core/receive-inbound.ts';
+} from '../core/conversations/receive-inbound.ts';
+import { InvalidInputError, RetryableError } from '../core/errors.ts';
 
 /** The SNS notification Lambda receives for each message End User Messaging publishes. */
 const snsEventSchema = z.object({

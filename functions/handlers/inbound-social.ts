@@ -6,10 +6,11 @@ import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { withDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { parseMetaWebhook } from '../channels/meta/parse-webhook.ts';
-import { recordDeliveryStatus } from '../core/delivery-status.ts';
+import { type ReceiveInboundDeps, receiveInbound } from '../core/conversations/receive-inbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
-import type { DeadLetters, ProviderMessageIndex } from '../core/ports.ts';
-import { type ReceiveInboundDeps, receiveInbound } from '../core/receive-inbound.ts';
+import { recordDeliveryStatus } from '../core/outbound/delivery-status.ts';
+import type { ProviderMessageIndex } from '../core/ports/outbound.ts';
+import type { DeadLetters } from '../core/ports/queues.ts';
 
 export interface SocialInboundDeps extends ReceiveInboundDeps {
   readonly providerMessages: ProviderMessageIndex;

@@ -7,7 +7,8 @@ import { jsonResponse } from '../adapters/http/responses.ts';
 import { logger } from '../adapters/observability.ts';
 import { verifyMetaSignature, verifyTokenMatches } from '../channels/meta/signature.ts';
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from '../core/errors.ts';
-import type { MetaSecrets, WebhookQueue } from '../core/ports.ts';
+import type { WebhookQueue } from '../core/ports/queues.ts';
+import type { MetaSecrets } from '../core/ports/secrets.ts';
 
 export interface MetaWebhookDeps {
   readonly secrets: MetaSecrets;

@@ -6,8 +6,9 @@ import { parseJsonBody } from '../adapters/http/request.ts';
 import { jsonResponse } from '../adapters/http/responses.ts';
 import { signedShopBody } from '../adapters/http/shop-request.ts';
 import { logger } from '../adapters/observability.ts';
-import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders.ts';
-import type { Clock, ShopSecret } from '../core/ports.ts';
+import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../core/orders/order-events.ts';
+import type { Clock } from '../core/ports/runtime.ts';
+import type { ShopSecret } from '../core/ports/secrets.ts';
 
 export interface OrderEventsHandlerDeps {
   readonly secret: ShopSecret;

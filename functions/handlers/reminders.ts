@@ -7,7 +7,8 @@ import { jsonResponse } from '../adapters/http/responses.ts';
 import { checkShopSignature, signedShopBody } from '../adapters/http/shop-request.ts';
 import { logger } from '../adapters/observability.ts';
 import { InvalidInputError } from '../core/errors.ts';
-import type { Clock, ShopSecret } from '../core/ports.ts';
+import type { Clock } from '../core/ports/runtime.ts';
+import type { ShopSecret } from '../core/ports/secrets.ts';
 import {
   cancelReminder,
   createReminder,
@@ -16,7 +17,7 @@ import {
   type ReminderAnswer,
   type ReminderDeps,
   reminderRequestSchema,
-} from '../core/reminders.ts';
+} from '../core/reminders/reminders.ts';
 
 export interface RemindersHandlerDeps {
   readonly secret: ShopSecret;

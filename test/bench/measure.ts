@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SandboxEngine } from '../../bin/sandbox/engine.ts';
-import type { ReceiveInboundResult } from '../../functions/core/receive-inbound.ts';
+import type { ReceiveInboundResult } from '../../functions/core/conversations/receive-inbound.ts';
 import { AwsCallMeter, difference, type MeterReading } from './aws-call-meter.ts';
 import { type CallMixBaseline, replayCallMix } from './call-mix.ts';
 import {

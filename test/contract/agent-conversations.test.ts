@@ -8,7 +8,7 @@ import type {
   ConversationStore,
   ListPosition,
   SurveyAnswers,
-} from '../../functions/core/ports.ts';
+} from '../../functions/core/ports/conversations.ts';
 import { inboundMessage, openConversation } from '../support/conversation-builders.ts';
 import { MemoryAgentConversations } from '../support/in-memory-agent-ports.ts';
 import { inMemoryAndDynamoDb, uniqueId } from './implementations.ts';

@@ -7,7 +7,7 @@ import type {
   ConsentHistoryReader,
   ConsentLedger,
   CustomerDirectory,
-} from '../../functions/core/ports.ts';
+} from '../../functions/core/ports/customers.ts';
 import { MemoryCustomers } from '../support/in-memory-ports.ts';
 import { MemoryConsentLedger } from '../support/in-memory-sms-ports.ts';
 import { inMemoryAndDynamoDb, uniqueId } from './implementations.ts';

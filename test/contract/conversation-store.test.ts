@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import type { Conversation, Message } from '../../functions/core/model.ts';
-import type { ConversationStore } from '../../functions/core/ports.ts';
+import type { ConversationStore } from '../../functions/core/ports/conversations.ts';
 import { inboundMessage, openConversation } from '../support/conversation-builders.ts';
 import { MemoryConversations } from '../support/in-memory-ports.ts';
 import { inMemoryAndDynamoDb, uniqueId } from './implementations.ts';

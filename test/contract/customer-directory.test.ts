@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import type { Customer, Identity } from '../../functions/core/model.ts';
-import type { CustomerDirectory } from '../../functions/core/ports.ts';
+import type { CustomerDirectory } from '../../functions/core/ports/customers.ts';
 import { MemoryCustomers } from '../support/in-memory-ports.ts';
 import { inMemoryAndDynamoDb, uniqueId } from './implementations.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoEventLedger } from '../../functions/adapters/dynamodb/event-ledger.ts';
-import type { EventLedger } from '../../functions/core/ports.ts';
+import type { EventLedger } from '../../functions/core/ports/event-ledger.ts';
 import { MemoryLedger } from '../support/in-memory-ports.ts';
 import { inMemoryAndDynamoDb, uniqueId } from './implementations.ts';
 

@@ -15,7 +15,8 @@ import type {
   ReadMarkers,
 } from '../../functions/core/agent/inbox-ports.ts';
 import type { Conversation, Message } from '../../functions/core/model.ts';
-import type { ConversationStore, CustomerDirectory } from '../../functions/core/ports.ts';
+import type { ConversationStore } from '../../functions/core/ports/conversations.ts';
+import type { CustomerDirectory } from '../../functions/core/ports/customers.ts';
 import { openConversation } from '../support/conversation-builders.ts';
 import {
   MemoryAgentConversations,

@@ -3,7 +3,7 @@ import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqsOutboundQueue } from '../../functions/adapters/sqs/outbound-queue.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
-import type { OutboundQueue } from '../../functions/core/ports.ts';
+import type { OutboundQueue } from '../../functions/core/ports/outbound.ts';
 import { receiveBodies } from '../../local/queue-polling.ts';
 import { acknowledgementRequest } from '../support/builders.ts';
 import { MemoryQueue } from '../support/in-memory-ports.ts';

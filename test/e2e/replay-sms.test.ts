@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../bin/sandbox/report.ts';
-import { countSmsSegments } from '../../functions/core/sms-segments.ts';
+import { countSmsSegments } from '../../functions/core/sms/segments.ts';
 import { ReportView, replayFolder } from '../support/replay-report.ts';
 import { runSandbox } from '../support/sandbox-process.ts';
 

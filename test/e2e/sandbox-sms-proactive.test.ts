@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxEngine } from '../../bin/sandbox/engine.ts';
+import type { ReceiveInboundResult } from '../../functions/core/conversations/receive-inbound.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
-import type { ReceiveInboundResult } from '../../functions/core/receive-inbound.ts';
 import { projectRoot } from '../support/sandbox-process.ts';
 
 /**

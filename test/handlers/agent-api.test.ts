@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation } from '../../functions/core/model.ts';
-import type { ChannelInsights } from '../../functions/core/ports.ts';
+import type { ChannelInsights } from '../../functions/core/ports/service-levels.ts';
 import { makeAgentApiHandler } from '../../functions/handlers/agent-api.ts';
 import { sandboxSupportConfig } from '../../local/config.ts';
 import { apiGatewayV2Event, withJwtClaims } from '../../local/events/api-gateway.ts';

@@ -15,9 +15,9 @@ import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/custo
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
 import { inboundSmsDeps } from '../../functions/composition/inbound-sms.ts';
+import type { ReceiveInboundResult } from '../../functions/core/conversations/receive-inbound.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
-import type { ReceiveInboundResult } from '../../functions/core/receive-inbound.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
 import { inboundSmsNotification } from '../../local/events/sns.ts';

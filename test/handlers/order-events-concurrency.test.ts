@@ -9,7 +9,11 @@ import { keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store.ts';
 import { derivedIds } from '../../functions/adapters/ids.ts';
 import type { Channel } from '../../functions/core/model.ts';
-import { type OrderEventDeps, orderEventSchema, receiveOrderEvent } from '../../functions/core/orders.ts';
+import {
+  type OrderEventDeps,
+  orderEventSchema,
+  receiveOrderEvent,
+} from '../../functions/core/orders/order-events.ts';
 import { sandboxSupportConfig } from '../../local/config.ts';
 import { createTestTable } from '../support/dynamo-table.ts';
 import { MemoryQueue } from '../support/in-memory-ports.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../functions/core/errors.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
-import type { ChannelSender } from '../../functions/core/ports.ts';
+import type { ChannelSender } from '../../functions/core/ports/outbound.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { sqsEventOfBodies } from '../../local/events/sqs.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';

@@ -18,7 +18,7 @@ import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
 import { GRAPH_API_VERSION } from '../../functions/channels/meta/graph-api.ts';
 import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
 import type { OutboundRequest } from '../../functions/core/model.ts';
-import type { DeadLetters } from '../../functions/core/ports.ts';
+import type { DeadLetters } from '../../functions/core/ports/queues.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { sandboxSupportConfig } from '../../local/config.ts';
 import { sqsEventFrom, sqsEventOfBodies } from '../../local/events/sqs.ts';

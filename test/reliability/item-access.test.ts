@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type StandIns, startStandIns } from '../../bin/sandbox/stand-ins.ts';
 import { itemPrefixesOf, type TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';

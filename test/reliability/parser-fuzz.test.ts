@@ -11,8 +11,8 @@ import { parseContactFlowEvent } from '../../functions/channels/connect/contact-
 import { signMetaBody } from '../../functions/channels/meta/signature.ts';
 import { MAX_SMS_TEXT_LENGTH, parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
-import { orderEventSchema } from '../../functions/core/orders.ts';
-import { reminderRequestSchema } from '../../functions/core/reminders.ts';
+import { orderEventSchema } from '../../functions/core/orders/order-events.ts';
+import { reminderRequestSchema } from '../../functions/core/reminders/reminders.ts';
 import { processMetaDelivery } from '../../functions/handlers/inbound-social.ts';
 import { makeMetaWebhookHandler } from '../../functions/handlers/meta-webhook.ts';
 import { makeOrderEventsHandler } from '../../functions/handlers/order-events.ts';

@@ -8,7 +8,7 @@ import { documentClient } from '../../functions/adapters/dynamodb/document-clien
 import { parseInboundEmail } from '../../functions/channels/email/parse-inbound-email.ts';
 import { parseMetaWebhook } from '../../functions/channels/meta/parse-webhook.ts';
 import { parseInboundSms } from '../../functions/channels/sms/parse-inbound-sms.ts';
-import { orderEventSchema } from '../../functions/core/orders.ts';
+import { orderEventSchema } from '../../functions/core/orders/order-events.ts';
 import { sandboxSupportConfig } from '../../local/config.ts';
 import { startDynamoDbLocal } from '../support/local-dynamodb.ts';
 

@@ -1,7 +1,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach } from 'vitest';
-import type { AgentTask } from '../../functions/core/ports.ts';
+import type { AgentTask } from '../../functions/core/ports/service-levels.ts';
 
 export const CONNECT_INSTANCE_ID = '5a1db0c5-0000-4000-8000-00000000c0de';
 export const CONNECT_TASK_FLOW_ID = '7a5cf10e-0000-4000-8000-00000000a5c0';

@@ -10,11 +10,11 @@ import type { SupportConfig } from '../../functions/core/config.ts';
 import type { Channel, Conversation, ConversationStatus, Message } from '../../functions/core/model.ts';
 import type {
   AgentConversations,
-  Clock,
   ConversationQuery,
   ListPosition,
   SurveyAnswers,
-} from '../../functions/core/ports.ts';
+} from '../../functions/core/ports/conversations.ts';
+import type { Clock } from '../../functions/core/ports/runtime.ts';
 import { MemoryConversations, type MemoryCustomers, readableIds } from './in-memory-ports.ts';
 
 /**

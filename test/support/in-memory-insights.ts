@@ -1,13 +1,12 @@
 import type { Channel, Conversation, ResponseDeadlineDue } from '../../functions/core/model.ts';
+import type { DeferredSend, DeferredSends } from '../../functions/core/ports/outbound.ts';
 import type {
   ChannelHourCounters,
   ChannelInsights,
-  DeferredSend,
-  DeferredSends,
   InsightCounters,
   ResponseDeadlines,
   ResponseTimes,
-} from '../../functions/core/ports.ts';
+} from '../../functions/core/ports/service-levels.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -107,7 +106,7 @@ export class MemoryDeferredSends implements DeferredSends {
   }
 }
 
-/** Records every escalation; the same event key escalates once, like core/escalation.ts. */
+/** Records every escalation; the same event key escalates once, like core/conversations/escalation.ts. */
 export class MemoryEscalations {
   readonly raised: Array<{ conversationId: string; reason: string; eventKey: string; detail?: string }> = [];
 

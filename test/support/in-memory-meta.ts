@@ -1,6 +1,6 @@
-import { statusesBefore } from '../../functions/core/delivery-status.ts';
 import type { Channel, DeliveryStatus } from '../../functions/core/model.ts';
-import type { ProviderMessageIndex, ProviderMessageReference } from '../../functions/core/ports.ts';
+import { statusesBefore } from '../../functions/core/outbound/delivery-status.ts';
+import type { ProviderMessageIndex, ProviderMessageReference } from '../../functions/core/ports/outbound.ts';
 import type { MemoryConversations } from './in-memory-ports.ts';
 
 /** The provider message index on top of the in-memory conversation store, for core tests. */

@@ -7,23 +7,18 @@ import type {
   Message,
   OutboundRequest,
 } from '../../functions/core/model.ts';
+import type { AutoResponseBudget, AutoResponseBudgetScope } from '../../functions/core/ports/auto-reply.ts';
 import type {
   AppendEffect,
   AppendedMessage,
   AttachmentStore,
-  AutoResponseBudget,
-  AutoResponseBudgetScope,
-  ChannelSender,
-  CompleteOptions,
   ConversationStore,
-  CustomerDirectory,
   EmailReference,
-  EventClaim,
-  EventLedger,
-  IdSource,
-  OutboundQueue,
-  SentMessage,
-} from '../../functions/core/ports.ts';
+} from '../../functions/core/ports/conversations.ts';
+import type { CustomerDirectory } from '../../functions/core/ports/customers.ts';
+import type { CompleteOptions, EventClaim, EventLedger } from '../../functions/core/ports/event-ledger.ts';
+import type { ChannelSender, OutboundQueue, SentMessage } from '../../functions/core/ports/outbound.ts';
+import type { IdSource } from '../../functions/core/ports/runtime.ts';
 
 /** In-memory twins of the core's ports, for unit tests of the use-cases without I/O. */
 

@@ -1,5 +1,6 @@
 import type { Customer, Identity, Order, Reminder } from '../../functions/core/model.ts';
-import type { CustomerLinks, OrderStore, ReminderStore } from '../../functions/core/ports.ts';
+import type { CustomerLinks } from '../../functions/core/ports/customers.ts';
+import type { OrderStore, ReminderStore } from '../../functions/core/ports/orders.ts';
 import { type MemoryConversations, MemoryCustomers } from './in-memory-ports.ts';
 
 /** In-memory customers whose reads follow `mergedInto`, as the DynamoDB directory's do. */

@@ -3,9 +3,8 @@ import type {
   ConsentHistoryEntry,
   ConsentHistoryReader,
   ConsentLedger,
-  DeferredSend,
-  DeferredSends,
-} from '../../functions/core/ports.ts';
+} from '../../functions/core/ports/customers.ts';
+import type { DeferredSend, DeferredSends } from '../../functions/core/ports/outbound.ts';
 import type { MemoryCustomers } from './in-memory-ports.ts';
 
 /** The consent ledger on the in-memory customers: compare-and-set on the version, like DynamoDB's condition. */

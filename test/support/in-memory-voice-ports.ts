@@ -1,13 +1,11 @@
 import type { Escalation } from '../../functions/core/model.ts';
+import type { AgentTask, AgentTasks, EscalationLog } from '../../functions/core/ports/service-levels.ts';
 import type {
-  AgentTask,
-  AgentTasks,
   ConnectContactDetails,
   ConnectContacts,
-  EscalationLog,
   VoiceContactRecord,
   VoiceContacts,
-} from '../../functions/core/ports.ts';
+} from '../../functions/core/ports/voice.ts';
 import type { MemoryConversations } from './in-memory-ports.ts';
 
 /** Contact records, with the same first-writer-wins rule as the DynamoDB adapter. */

@@ -9,7 +9,7 @@ import type { ChatGateway, ChatServerFrame } from '../../core/chat/ports.ts';
 import { type ChatDeliveryDeps, deliverChatMessage } from '../../core/chat/visitor-chat.ts';
 import { PermanentDeliveryError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
-import type { ChannelSender, SentMessage } from '../../core/ports.ts';
+import type { ChannelSender, SentMessage } from '../../core/ports/outbound.ts';
 
 /**
  * PostToConnection on the WebSocket API's management endpoint; 410 Gone means the socket closed.

@@ -1,6 +1,6 @@
 import { signEmailLinkToken, verifyEmailLinkToken } from '../../channels/chat/identity-token.ts';
 import type { EmailLinkClaims, EmailLinkSigner } from '../../core/chat/email-link.ts';
-import type { ShopSecret } from '../../core/ports.ts';
+import type { ShopSecret } from '../../core/ports/secrets.ts';
 
 /** Confirmation links, signed with the chat identity secret (apart from identity tokens). */
 export class HmacEmailLinkSigner implements EmailLinkSigner {

@@ -1,5 +1,5 @@
 import { RetryableError } from '../../core/errors.ts';
-import type { ConnectContactDetails, ConnectContacts } from '../../core/ports.ts';
+import type { ConnectContactDetails, ConnectContacts } from '../../core/ports/voice.ts';
 import type { ConnectClientSource } from './on-demand-tasks.ts';
 
 /**

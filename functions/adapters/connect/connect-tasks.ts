@@ -1,6 +1,6 @@
 import { type ConnectClient, StartTaskContactCommand } from '@aws-sdk/client-connect';
 import { RetryableError } from '../../core/errors.ts';
-import type { AgentTask, AgentTasks } from '../../core/ports.ts';
+import type { AgentTask, AgentTasks } from '../../core/ports/service-levels.ts';
 
 /**
  * Escalations as Amazon Connect tasks (StartTaskContact) routed by the configured flow. The

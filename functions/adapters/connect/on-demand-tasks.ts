@@ -1,5 +1,5 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
-import type { AgentTask, AgentTasks } from '../../core/ports.ts';
+import type { AgentTask, AgentTasks } from '../../core/ports/service-levels.ts';
 
 /** A client built when it is first needed: a cold path loads its SDK package only then. */
 export type OnDemand<T> = () => Promise<T>;

@@ -4,7 +4,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mergeNewestFirst, type Positioned, type SortedPartition } from '../../core/agent/paging.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Channel, Conversation, ConversationStatus, Message } from '../../core/model.ts';
-import type { AgentConversations, ConversationQuery, ListPosition, SurveyAnswers } from '../../core/ports.ts';
+import type {
+  AgentConversations,
+  ConversationQuery,
+  ListPosition,
+  SurveyAnswers,
+} from '../../core/ports/conversations.ts';
 import { updateWhenCondition } from './conditional-update.ts';
 import {
   conversationFromItem,

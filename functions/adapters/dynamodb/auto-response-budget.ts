@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AutoResponseBudget, AutoResponseBudgetScope } from '../../core/ports.ts';
+import type { AutoResponseBudget, AutoResponseBudgetScope } from '../../core/ports/auto-reply.ts';
 import { isConditionFailure, keys } from './keys.ts';
 
 /** Counters outlive their hour by a day, for looking back at a flood; then TTL removes them. */

@@ -1,7 +1,11 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError } from '../../core/errors.ts';
 import { CHANNELS, type Channel } from '../../core/model.ts';
-import type { ChannelHourCounters, ChannelInsights, InsightCounters } from '../../core/ports.ts';
+import type {
+  ChannelHourCounters,
+  ChannelInsights,
+  InsightCounters,
+} from '../../core/ports/service-levels.ts';
 import { keys } from './keys.ts';
 import { queryItems } from './query-items.ts';
 

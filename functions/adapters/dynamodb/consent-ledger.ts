@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel, ConsentRecord } from '../../core/model.ts';
-import type { ConsentHistoryEntry, ConsentHistoryReader, ConsentLedger } from '../../core/ports.ts';
+import type { ConsentHistoryEntry, ConsentHistoryReader, ConsentLedger } from '../../core/ports/customers.ts';
 import { CONSENT_PREFIX, isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 import { queryItems } from './query-items.ts';
 

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../../core/model.ts';
-import type { ConversationMerges } from '../../core/ports.ts';
+import type { ConversationMerges } from '../../core/ports/conversations.ts';
 import { conversationFromItem } from './conversation-store.ts';
 import { isConditionFailure, keys, statusIndexKey } from './keys.ts';
 

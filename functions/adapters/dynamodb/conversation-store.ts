@@ -9,7 +9,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { previewOf } from '../../core/agent/rows.ts';
 import type { Channel, Conversation, Message } from '../../core/model.ts';
-import type { AppendEffect, AppendedMessage, ConversationStore, EmailReference } from '../../core/ports.ts';
+import type {
+  AppendEffect,
+  AppendedMessage,
+  ConversationStore,
+  EmailReference,
+} from '../../core/ports/conversations.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import {
   customerIndexKey,

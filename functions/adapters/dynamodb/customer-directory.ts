@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../../core/errors.ts';
 import type { Customer, Identity, Language } from '../../core/model.ts';
-import type { CustomerDirectory } from '../../core/ports.ts';
+import type { CustomerDirectory } from '../../core/ports/customers.ts';
 import { derivedIds } from '../ids.ts';
 import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 
@@ -21,7 +21,7 @@ export function customerFromItem(item: Record<string, unknown>): Customer {
 const MAX_ALIAS_HOPS = 5;
 
 /**
- * The id receiveInbound gives the customer an identity creates (core/receive-inbound.ts derives
+ * The id receiveInbound gives the customer an identity creates (core/conversations/receive-inbound.ts derives
  * it from the identity): most identities lead to exactly that customer.
  */
 export const customerIdCreatedBy = (identity: Identity): string =>

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer, Identity } from '../../core/model.ts';
-import type { CustomerLinks } from '../../core/ports.ts';
+import type { CustomerLinks } from '../../core/ports/customers.ts';
 import { updateWhenCondition } from './conditional-update.ts';
 import { customerFromItem } from './customer-directory.ts';
 import { customerIndexKey, isConditionFailure, keys } from './keys.ts';

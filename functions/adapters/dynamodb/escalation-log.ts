@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Escalation } from '../../core/model.ts';
-import type { EscalationLog } from '../../core/ports.ts';
+import type { EscalationLog } from '../../core/ports/service-levels.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 

@@ -1,7 +1,12 @@
 import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { CompleteOptions, EventClaim, EventLedger, EventRetention } from '../../core/ports.ts';
+import type {
+  CompleteOptions,
+  EventClaim,
+  EventLedger,
+  EventRetention,
+} from '../../core/ports/event-ledger.ts';
 import { isConditionFailure, keys } from './keys.ts';
 
 /** Every upstream we read redelivers within days; 30 days outlives them all (SNS retries longest). */

@@ -5,7 +5,7 @@ import {
   GetCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Channel, Identity } from '../../core/model.ts';
-import type { IdentityWindows } from '../../core/ports.ts';
+import type { IdentityWindows } from '../../core/ports/customers.ts';
 import { updateWhenCondition } from './conditional-update.ts';
 import { keys } from './keys.ts';
 

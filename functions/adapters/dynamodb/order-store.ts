@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../core/model.ts';
-import type { CustomerOrders, OrderStore } from '../../core/ports.ts';
+import type { CustomerOrders, OrderStore } from '../../core/ports/orders.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import { isConditionFailure, keys, ORDER_PREFIX, withoutStorageAttributes } from './keys.ts';
 import { queryItems } from './query-items.ts';

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { statusesBefore } from '../../core/delivery-status.ts';
 import type { Channel, DeliveryStatus } from '../../core/model.ts';
-import type { ProviderMessageIndex, ProviderMessageReference } from '../../core/ports.ts';
+import { statusesBefore } from '../../core/outbound/delivery-status.ts';
+import type { ProviderMessageIndex, ProviderMessageReference } from '../../core/ports/outbound.ts';
 import { isConditionFailure, keys } from './keys.ts';
 
 /** `PROVIDERMSG#<channel>#<provider id>`: where a delivery status finds our message (like EMAILREF for mail). */

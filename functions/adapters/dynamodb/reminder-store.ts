@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Reminder } from '../../core/model.ts';
-import type { ReminderStore } from '../../core/ports.ts';
+import type { ReminderStore } from '../../core/ports/orders.ts';
 import { updateWhenCondition } from './conditional-update.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';

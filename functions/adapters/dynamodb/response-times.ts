@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ResponseDeadlineDue } from '../../core/model.ts';
-import type { ResponseTimes } from '../../core/ports.ts';
+import type { ResponseTimes } from '../../core/ports/service-levels.ts';
 import { updateWhenCondition } from './conditional-update.ts';
 import { keys } from './keys.ts';
 

@@ -5,7 +5,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../../core/errors.ts';
-import type { SentRecordCompletion } from '../../core/ports.ts';
+import type { SentRecordCompletion } from '../../core/ports/outbound.ts';
 import { emailReferenceItem } from './conversation-store.ts';
 import { completedEventItem } from './event-ledger.ts';
 import { providerMessageItem } from './provider-messages.ts';

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../../core/model.ts';
-import type { VoiceContactRecord, VoiceContacts } from '../../core/ports.ts';
+import type { VoiceContactRecord, VoiceContacts } from '../../core/ports/voice.ts';
 import { updateWhenCondition } from './conditional-update.ts';
 import { newestConversationsOf, OPEN_CONVERSATION_LOOKBACK } from './conversation-store.ts';
 import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';

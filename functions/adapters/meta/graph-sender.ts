@@ -1,6 +1,7 @@
 import { ConfigurationError, PermanentDeliveryError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
-import type { ChannelSender, MetaSecrets, SentMessage } from '../../core/ports.ts';
+import type { ChannelSender, SentMessage } from '../../core/ports/outbound.ts';
+import type { MetaSecrets } from '../../core/ports/secrets.ts';
 import { accessTokenFor } from './secrets.ts';
 
 export interface GraphApiSettings {

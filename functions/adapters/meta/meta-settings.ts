@@ -1,8 +1,8 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { GRAPH_API_VERSION } from '../../channels/meta/graph-api.ts';
 import { ConfigurationError } from '../../core/errors.ts';
 import type { Channel } from '../../core/model.ts';
-import type { ChannelSender, MetaSecrets } from '../../core/ports.ts';
+import type { ChannelSender } from '../../core/ports/outbound.ts';
+import type { MetaSecrets } from '../../core/ports/secrets.ts';
 import { GraphApiSender, type GraphApiSettings } from './graph-sender.ts';
 import { SecretsManagerMetaSecrets } from './secrets.ts';
 

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../core/errors.ts';
-import type { MetaSecretName, MetaSecrets } from '../../core/ports.ts';
+import type { MetaSecretName, MetaSecrets } from '../../core/ports/secrets.ts';
 
 /** How long a secret is reused before it is read again: a rotated secret is picked up within this. */
 const CACHE_SECONDS = 300;

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { WebhookQueue } from '../../core/ports.ts';
+import type { WebhookQueue } from '../../core/ports/queues.ts';
 
 export class SqsWebhookQueue implements WebhookQueue {
   constructor(

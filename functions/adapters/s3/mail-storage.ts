@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError, PermanentDeliveryError } from '../../core/errors.ts';
-import type { AttachmentStore, RawMailSource } from '../../core/ports.ts';
+import type { AttachmentStore, RawMailSource } from '../../core/ports/conversations.ts';
 
 /** SES writes each received mail under the receipt rule's prefix, named by its SES message id. */
 export class S3RawMailSource implements RawMailSource {

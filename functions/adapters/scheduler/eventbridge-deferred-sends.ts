@@ -6,7 +6,7 @@ import {
   ResourceNotFoundException,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import type { DeferredSend, DeferredSends } from '../../core/ports.ts';
+import type { DeferredSend, DeferredSends } from '../../core/ports/outbound.ts';
 
 export interface SchedulerSettings {
   /** The schedule group every deferred send goes into (deleting the group deletes them all). */

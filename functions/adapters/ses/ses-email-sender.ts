@@ -3,7 +3,8 @@ import { composeOutboundEmail, replyTokenAddress } from '../../channels/email/co
 import type { SupportConfig } from '../../core/config.ts';
 import { PermanentDeliveryError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
-import type { ChannelSender, Clock, SentMessage } from '../../core/ports.ts';
+import type { ChannelSender, SentMessage } from '../../core/ports/outbound.ts';
+import type { Clock } from '../../core/ports/runtime.ts';
 
 /** SES answers that will not change on a retry: the message or its address is refused. */
 const PERMANENT_SES_ERRORS = new Set([

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ShopSigningKeys } from '../../channels/shop-signature.ts';
 import { ConfigurationError } from '../../core/errors.ts';
-import type { ShopSecret } from '../../core/ports.ts';
+import type { ShopSecret } from '../../core/ports/secrets.ts';
 
 const rotatingKeysSchema = z.object({
   current: z.string().trim().min(1),

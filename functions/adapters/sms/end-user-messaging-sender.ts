@@ -5,11 +5,11 @@ import {
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { SmsConfig } from '../../core/config.ts';
-import { DestinationOptedOutError } from '../../core/consent.ts';
+import { DestinationOptedOutError } from '../../core/customers/consent.ts';
+import { hasE164Shape } from '../../core/customers/phone-shape.ts';
 import { PermanentDeliveryError, ProviderError, RetryableError } from '../../core/errors.ts';
 import type { OutboundRequest } from '../../core/model.ts';
-import { hasE164Shape } from '../../core/phone-shape.ts';
-import type { ChannelSender, SentMessage } from '../../core/ports.ts';
+import type { ChannelSender, SentMessage } from '../../core/ports/outbound.ts';
 
 /** End User Messaging refuses bodies longer than this many characters. */
 export const MAX_SMS_BODY_LENGTH = 1_600;

@@ -1,7 +1,7 @@
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { ConfigurationError, InvalidInputError } from '../../core/errors.ts';
-import type { DeadLetters } from '../../core/ports.ts';
+import type { DeadLetters } from '../../core/ports/queues.ts';
 import { describeError, logger, maskPersonalData } from '../observability.ts';
 
 /** The consumer's dead-letter queue and the source queue's maxReceiveCount (its redrive policy). */

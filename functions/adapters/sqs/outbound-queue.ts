@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { OutboundRequest } from '../../core/model.ts';
-import type { OutboundQueue } from '../../core/ports.ts';
+import type { OutboundQueue } from '../../core/ports/outbound.ts';
 
 export class SqsOutboundQueue implements OutboundQueue {
   constructor(

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { RetryableError } from '../../core/errors.ts';
 import type { ResponseDeadlineDue } from '../../core/model.ts';
-import type { ResponseDeadlines } from '../../core/ports.ts';
+import type { ResponseDeadlines } from '../../core/ports/service-levels.ts';
 
 /**
  * Response-deadline checks go on the outbound queue: the dispatcher already has the scheduler

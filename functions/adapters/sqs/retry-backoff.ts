@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import type { RetryBackoff } from '../../core/ports.ts';
+import type { RetryBackoff } from '../../core/ports/queues.ts';
 
 const FIRST_RETRY_SECONDS = 30;
 /** Lambda's SQS poller cannot wait longer for a record than the queue's visibility timeout allows; 15 min is plenty. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import PostalMime, { type Address, type Attachment, type Mailbox } from 'postal-mime';
-import { SUPPRESSING_PRECEDENCE } from '../../core/auto-reply-policy.ts';
+import { SUPPRESSING_PRECEDENCE } from '../../core/auto-reply/policy.ts';
+import { domainOf } from '../../core/customers/mail-authentication.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { domainOf } from '../../core/mail-authentication.ts';
 import type {
   AttachmentRef,
   EmailThreadingHints,

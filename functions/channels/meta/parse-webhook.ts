@@ -1,8 +1,8 @@
-import type { DeliveryStatusReport } from '../../core/delivery-status.ts';
+import { toE164 } from '../../core/customers/phone.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { AttachmentRef, Channel, Identity, InboundMessage } from '../../core/model.ts';
 import { SENDER_NOT_NORMALISED } from '../../core/model.ts';
-import { toE164 } from '../../core/phone.ts';
+import type { DeliveryStatusReport } from '../../core/outbound/delivery-status.ts';
 import { languageOfPhoneCountry } from './language-hint.ts';
 
 /**

@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import type { ReceiveInboundInput } from '../../core/conversations/receive-inbound.ts';
+import { isSpecialRateNumber, toE164 } from '../../core/customers/phone.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { type InboundMessage, SENDER_NOT_NORMALISED, SPECIAL_RATE_SENDER } from '../../core/model.ts';
-import { isSpecialRateNumber, toE164 } from '../../core/phone.ts';
-import type { ReceiveInboundInput } from '../../core/receive-inbound.ts';
 import { matchSmsKeyword } from './keywords.ts';
 
 /**

@@ -4,7 +4,7 @@ import { DynamoAgentConnections } from '../../adapters/dynamodb/agent-connection
 import { documentClient } from '../../adapters/dynamodb/document-client.ts';
 import { systemClock } from '../../adapters/ids.ts';
 import type { AgentGateway, AgentSocketDeps } from '../../core/agent/live-updates.ts';
-import type { Clock } from '../../core/ports.ts';
+import type { Clock } from '../../core/ports/runtime.ts';
 
 /** Agents' sockets on the table and the WebSocket API's PostToConnection. */
 export function agentSocketDeps(

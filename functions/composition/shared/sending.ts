@@ -13,8 +13,9 @@ import { EndUserMessagingSmsSender } from '../../adapters/sms/end-user-messaging
 import type { ChatDeliveryDeps } from '../../core/chat/visitor-chat.ts';
 import type { SupportConfig } from '../../core/config.ts';
 import type { Channel } from '../../core/model.ts';
-import type { ChannelSender, Clock, DeferredSends } from '../../core/ports.ts';
-import type { QuietHoursPolicy } from '../../core/quiet-hours.ts';
+import type { QuietHoursPolicy } from '../../core/outbound/quiet-hours.ts';
+import type { ChannelSender, DeferredSends } from '../../core/ports/outbound.ts';
+import type { Clock } from '../../core/ports/runtime.ts';
 import type { ClientsFor } from './clients.ts';
 import type { Settings } from './settings.ts';
 

@@ -6,7 +6,7 @@ import { describeConfigIssues, type SupportConfig, supportConfigSchema } from '.
 import { ConfigurationError } from '../../core/errors.ts';
 import type { AnswerComposer } from '../../core/knowledge-base/generated-answer.ts';
 import { CHANNELS, type Channel } from '../../core/model.ts';
-import type { ShopSecret } from '../../core/ports.ts';
+import type { ShopSecret } from '../../core/ports/secrets.ts';
 
 /**
  * What the dependency builders read besides clients: each function's module fills the part its

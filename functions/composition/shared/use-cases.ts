@@ -19,14 +19,16 @@ import { countMetric, METRIC, withBreachMetrics } from '../../adapters/metrics.t
 import { describeError, logger } from '../../adapters/observability.ts';
 import { SqsOutboundQueue } from '../../adapters/sqs/outbound-queue.ts';
 import { SqsResponseDeadlines } from '../../adapters/sqs/response-deadlines.ts';
+import { type EscalationDeps, raiseEscalation } from '../../core/conversations/escalation.ts';
+import type { ReceiveInboundDeps } from '../../core/conversations/receive-inbound.ts';
+import type { SurveyAnswerDeps } from '../../core/conversations/survey.ts';
 import { ConfigurationError } from '../../core/errors.ts';
-import { type EscalationDeps, raiseEscalation } from '../../core/escalation.ts';
-import type { InsightsDeps } from '../../core/insights.ts';
 import type { GeneratedAnswerDeps } from '../../core/knowledge-base/generated-answer.ts';
 import type { HelpCenterDeps } from '../../core/knowledge-base/self-service.ts';
-import type { AttachmentStore, Clock, DeferredSends } from '../../core/ports.ts';
-import type { ReceiveInboundDeps } from '../../core/receive-inbound.ts';
-import type { SurveyAnswerDeps } from '../../core/survey.ts';
+import type { AttachmentStore } from '../../core/ports/conversations.ts';
+import type { DeferredSends } from '../../core/ports/outbound.ts';
+import type { Clock } from '../../core/ports/runtime.ts';
+import type { InsightsDeps } from '../../core/service-levels/insights.ts';
 import type { ClientsFor, EscalationClients } from './clients.ts';
 import type { Settings, WithOutboundQueue } from './settings.ts';
 

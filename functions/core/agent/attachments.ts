@@ -1,7 +1,8 @@
 import { type ChatUploadStore, sanitizeFilename, storedUpload } from '../chat/uploads.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { AttachmentRef, Channel } from '../model.ts';
-import type { AgentConversations, Clock } from '../ports.ts';
+import type { AgentConversations } from '../ports/conversations.ts';
+import type { Clock } from '../ports/runtime.ts';
 
 /**
  * Files an agent sends with a reply go from the browser straight to the mail bucket (a presigned

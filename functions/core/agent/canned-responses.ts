@@ -1,5 +1,5 @@
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import type { Clock, IdSource } from '../ports.ts';
+import type { Clock, IdSource } from '../ports/runtime.ts';
 import type { Agent } from './conversations.ts';
 import type { CannedResponse, CannedResponseStore } from './inbox-ports.ts';
 

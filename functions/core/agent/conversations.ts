@@ -1,16 +1,12 @@
 import type { SupportConfig } from '../config.ts';
+import { queueSurvey, type SurveyOutcome } from '../conversations/survey.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { type InsightsDeps, recordResolution } from '../insights.ts';
 import type { Conversation, ConversationStatus, Customer, Message } from '../model.ts';
-import type {
-  AgentConversations,
-  Clock,
-  ConversationQuery,
-  CustomerDirectory,
-  IdSource,
-  OutboundQueue,
-} from '../ports.ts';
-import { queueSurvey, type SurveyOutcome } from '../survey.ts';
+import type { AgentConversations, ConversationQuery } from '../ports/conversations.ts';
+import type { CustomerDirectory } from '../ports/customers.ts';
+import type { OutboundQueue } from '../ports/outbound.ts';
+import type { Clock, IdSource } from '../ports/runtime.ts';
+import { type InsightsDeps, recordResolution } from '../service-levels/insights.ts';
 import { withMergedMessages } from './merge-conversations.ts';
 import { decodePageToken, encodePageToken } from './paging.ts';
 

@@ -1,18 +1,18 @@
+import { chooseReplyLanguage } from '../auto-reply/language.ts';
 import type { SupportConfig } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
-import { chooseReplyLanguage } from '../language.ts';
 import type { Channel, ConsentRecord, ConsentState, Conversation, Customer, Identity } from '../model.ts';
-import { orderStatusText } from '../order-notifications.ts';
+import { orderStatusText } from '../orders/notifications.ts';
+import type { QuietHoursPolicy } from '../outbound/quiet-hours.ts';
+import type { AgentConversations } from '../ports/conversations.ts';
 import type {
-  AgentConversations,
-  Clock,
   ConsentHistoryEntry,
   ConsentHistoryReader,
   CustomerDirectory,
-  CustomerOrders,
   IdentityWindows,
-} from '../ports.ts';
-import type { QuietHoursPolicy } from '../quiet-hours.ts';
+} from '../ports/customers.ts';
+import type { CustomerOrders } from '../ports/orders.ts';
+import type { Clock } from '../ports/runtime.ts';
 import { type ChannelReachability, lastInboundByChannel, reachability } from './reachability.ts';
 
 /** The sidebar shows the newest orders and conversations; CSAT is counted over a longer stretch. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../ports/runtime.ts';
 /**
  * What agents' open inboxes hear on the WebSocket API: short notices, never the data itself.
  * The app fetches what changed through the agent API, so a notice can be lost or repeated

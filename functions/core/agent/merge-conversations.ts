@@ -1,6 +1,8 @@
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Conversation, Message } from '../model.ts';
-import type { AgentConversations, Clock, ConversationMerges, CustomerDirectory } from '../ports.ts';
+import type { AgentConversations, ConversationMerges } from '../ports/conversations.ts';
+import type { CustomerDirectory } from '../ports/customers.ts';
+import type { Clock } from '../ports/runtime.ts';
 import type { Agent } from './conversations.ts';
 
 /** A timeline shows the messages of at most this many merged-in conversations. */

@@ -1,8 +1,8 @@
-import { changeConsent } from '../consent.ts';
-import { mergeCustomers, type ShopCustomerDeps } from '../customer-merge.ts';
+import { changeConsent } from '../customers/consent.ts';
+import { mergeCustomers, type ShopCustomerDeps } from '../customers/merge.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Channel, ConsentState, Customer } from '../model.ts';
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../ports/runtime.ts';
 import type { Agent } from './conversations.ts';
 
 export type MergeCustomersDeps = ShopCustomerDeps & { readonly clock: Clock };
@@ -18,7 +18,7 @@ export interface CustomerMergeResult {
 const PROFILE_FIELDS = ['name', 'language', 'timezone', 'preferredChannel'] as const;
 
 /**
- * An admin merges a duplicate customer into another: the shop's merge (customer-merge.ts) with the
+ * An admin merges a duplicate customer into another: the shop's merge (customers/merge.ts) with the
  * target chosen by a person. The source is marked first (`mergedInto`, so every read follows it at
  * once), then consent moves conservatively (an opt-out on either side wins), then conversations,
  * orders and identities; nothing is deleted. Each step is an idempotent conditional write, so a

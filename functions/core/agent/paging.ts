@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.ts';
-import type { ConversationQuery, ListPosition } from '../ports.ts';
+import type { ConversationQuery, ListPosition } from '../ports/conversations.ts';
 
 /** One item of a sorted partition and the position just after it. */
 export interface Positioned<T> {

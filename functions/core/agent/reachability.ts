@@ -1,8 +1,8 @@
 import type { SupportConfig } from '../config.ts';
-import { fallbackAllowed, MESSAGING_WINDOW_HOURS, WINDOWED_CHANNELS } from '../messaging-window.ts';
 import type { Channel, Customer, Identity } from '../model.ts';
-import type { IdentityWindows } from '../ports.ts';
-import { earliestSendTime, type QuietHoursPolicy, validZone } from '../quiet-hours.ts';
+import { fallbackAllowed, MESSAGING_WINDOW_HOURS, WINDOWED_CHANNELS } from '../outbound/messaging-window.ts';
+import { earliestSendTime, type QuietHoursPolicy, validZone } from '../outbound/quiet-hours.ts';
+import type { IdentityWindows } from '../ports/customers.ts';
 import { identityAddress } from './addressing.ts';
 
 /**
@@ -75,7 +75,7 @@ export function channelReachability(input: ReachabilityInput, channel: WritableC
   };
 }
 
-/** What the dispatcher does with a free-text send on a closed window (messaging-window.ts). */
+/** What the dispatcher does with a free-text send on a closed window (outbound/messaging-window.ts). */
 function windowFallback(input: ReachabilityInput, channel: Channel): Channel | 'template' | undefined {
   if (channel === 'whatsapp' && input.social?.whatsappTemplate) return 'template';
   for (const candidate of input.social?.fallbackChannels ?? ['sms', 'email']) {

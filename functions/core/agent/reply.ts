@@ -1,8 +1,8 @@
+import { chooseReplyLanguage } from '../auto-reply/language.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
-import { chooseReplyLanguage } from '../language.ts';
 import type { AttachmentRef, Channel, Conversation, Customer, Message, OutboundRequest } from '../model.ts';
-import type { IdentityWindows } from '../ports.ts';
-import type { QuietHoursPolicy } from '../quiet-hours.ts';
+import type { QuietHoursPolicy } from '../outbound/quiet-hours.ts';
+import type { IdentityWindows } from '../ports/customers.ts';
 import { answerAddress, answerSubject, answerThreading, lastInbound } from './addressing.ts';
 import {
   type AgentUploadDeps,

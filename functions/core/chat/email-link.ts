@@ -1,9 +1,11 @@
 import type { SupportConfig } from '../config.ts';
-import { resolveShopCustomer, type ShopCustomerDeps } from '../customer-merge.ts';
+import { resolveShopCustomer, type ShopCustomerDeps } from '../customers/merge.ts';
 import { InvalidInputError } from '../errors.ts';
 import { chatWidgetStrings } from '../i18n/chat-widget.ts';
 import type { Customer, Identity } from '../model.ts';
-import type { Clock, CustomerDirectory, IdSource, OutboundQueue } from '../ports.ts';
+import type { CustomerDirectory } from '../ports/customers.ts';
+import type { OutboundQueue } from '../ports/outbound.ts';
+import type { Clock, IdSource } from '../ports/runtime.ts';
 
 /**
  * An anonymous visitor who leaves an email is linked to it only once they click the link we mail

@@ -1,6 +1,6 @@
 import { type KnowledgeBase, suggestArticles } from '../knowledge-base/retrieval.ts';
 import type { Language } from '../model.ts';
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../ports/runtime.ts';
 import type { ChatGateway } from './ports.ts';
 
 /** At most this many articles: more is a search page, not a hint above the composer. */

@@ -2,7 +2,9 @@ import { lastInbound } from '../agent/addressing.ts';
 import { type AgentSocketDeps, broadcastToAgents } from '../agent/live-updates.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Identity } from '../model.ts';
-import type { AgentConversations, Clock, CustomerDirectory } from '../ports.ts';
+import type { AgentConversations } from '../ports/conversations.ts';
+import type { CustomerDirectory } from '../ports/customers.ts';
+import type { Clock } from '../ports/runtime.ts';
 import { type ChatConnections, type ChatGateway, visitorIdentity } from './ports.ts';
 
 export interface AgentTypingDeps {

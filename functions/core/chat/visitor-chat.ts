@@ -1,18 +1,19 @@
-import { addBusinessMinutes, isOpenAt } from '../business-hours.ts';
+import { chooseReplyLanguage } from '../auto-reply/language.ts';
 import type { SupportConfig } from '../config.ts';
+import type { ReceiveInboundInput } from '../conversations/receive-inbound.ts';
+import {
+  type ReceiveInboundDeps,
+  type ReceiveInboundResult,
+  receiveInbound,
+} from '../conversations/receive-inbound.ts';
 import { chatWidgetStrings } from '../i18n/chat-widget.ts';
 import { formatResponseDeadline } from '../i18n/index.ts';
-import { chooseReplyLanguage } from '../language.ts';
 import type { DeliveryStatus, Identity, Message, OutboundRequest } from '../model.ts';
-import type {
-  AgentConversations,
-  Clock,
-  CustomerDirectory,
-  DeferredSends,
-  ProviderMessageIndex,
-} from '../ports.ts';
-import type { ReceiveInboundInput } from '../receive-inbound.ts';
-import { type ReceiveInboundDeps, type ReceiveInboundResult, receiveInbound } from '../receive-inbound.ts';
+import type { AgentConversations } from '../ports/conversations.ts';
+import type { CustomerDirectory } from '../ports/customers.ts';
+import type { DeferredSends, ProviderMessageIndex } from '../ports/outbound.ts';
+import type { Clock } from '../ports/runtime.ts';
+import { addBusinessMinutes, isOpenAt } from '../service-levels/business-hours.ts';
 import { type ChatConnections, type ChatFrameMessage, type ChatGateway, visitorIdentity } from './ports.ts';
 
 /**

@@ -41,20 +41,20 @@ export interface Catalog {
       readonly url: string;
     }) => string;
   };
-  /** Order-status notifications, one message per event type (see core/order-notifications.ts). */
+  /** Order-status notifications, one message per event type (see core/orders/notifications.ts). */
   readonly orders: {
     readonly subject: (parts: OrderMessageParts) => string;
     /** The news itself, short enough for an SMS; email wraps it in a greeting and a notice. */
     readonly text: (parts: OrderMessageParts) => string;
   };
-  /** Reminders the shop schedules (see core/reminders.ts). */
+  /** Reminders the shop schedules (see core/reminders/reminders.ts). */
   readonly reminders: {
     readonly subject: (parts: ReminderMessageParts) => string;
     readonly text: (parts: ReminderMessageParts) => string;
   };
   /** Said to the customer in email notifications that nobody should answer to. */
   readonly notificationNotice: string;
-  /** The satisfaction survey after a conversation closes (see core/survey.ts); answered with a lone 1–5. */
+  /** The satisfaction survey after a conversation closes (see core/conversations/survey.ts); answered with a lone 1–5. */
   readonly survey: {
     /** Email subject when the conversation had none; `reference` is shown as is ("#K7Q2"). */
     readonly subject: (reference: string) => string;

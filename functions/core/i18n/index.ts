@@ -60,7 +60,7 @@ export interface AcknowledgementInput {
   /** Short conversation reference shown to the customer ("K7Q2" is shown as "#K7Q2"). */
   readonly reference: string;
   readonly channel: Channel;
-  /** An FAQ answer to the customer's question, said before the acknowledgement (see core/faq.ts). */
+  /** An FAQ answer to the customer's question, said before the acknowledgement (see core/auto-reply/faq.ts). */
   readonly faqAnswer?: string;
   /** A help-center article's page, linked after the answer (SMS: the link without the answer). */
   readonly articleUrl?: string;

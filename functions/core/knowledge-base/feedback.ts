@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { InvalidInputError, ThrottledError } from '../errors.ts';
-import type { Clock, IdSource } from '../ports.ts';
+import type { Clock, IdSource } from '../ports/runtime.ts';
 import type { KnowledgeBase } from './retrieval.ts';
 import type { SelfServiceStore } from './self-service.ts';
 

@@ -1,5 +1,5 @@
-import type { ReportRange } from '../insights.ts';
 import type { Language } from '../model.ts';
+import type { ReportRange } from '../service-levels/insights.ts';
 import type { SelfServiceStore } from './self-service.ts';
 
 /**

@@ -1,7 +1,10 @@
 import type { SupportConfig } from '../config.ts';
+import { toE164 } from '../customers/phone.ts';
 import type { Customer } from '../model.ts';
-import { toE164 } from '../phone.ts';
-import type { Clock, CustomerDirectory, IdSource, OrderStore, VoiceContacts } from '../ports.ts';
+import type { CustomerDirectory } from '../ports/customers.ts';
+import type { OrderStore } from '../ports/orders.ts';
+import type { Clock, IdSource } from '../ports/runtime.ts';
+import type { VoiceContacts } from '../ports/voice.ts';
 
 export interface CallerLookupDeps {
   readonly clock: Clock;

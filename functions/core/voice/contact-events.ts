@@ -1,21 +1,19 @@
 import type { SupportConfig } from '../config.ts';
-import { countsTowardsRepeatedContacts, type EscalationDeps, escalateInbound } from '../escalation.ts';
+import {
+  countsTowardsRepeatedContacts,
+  type EscalationDeps,
+  escalateInbound,
+} from '../conversations/escalation.ts';
 import { DEFAULT_LEASE_SECONDS } from '../event-lease.ts';
 import { handleOnce } from '../exactly-once.ts';
-import { type InsightsDeps, recordInbound } from '../insights.ts';
 import type { Channel, Conversation, Customer, Message } from '../model.ts';
-import type {
-  Clock,
-  ConnectContacts,
-  ConversationStore,
-  CustomerDirectory,
-  DeferredSends,
-  EventLedger,
-  IdSource,
-  OutboundQueue,
-  VoiceContactRecord,
-  VoiceContacts,
-} from '../ports.ts';
+import type { ConversationStore } from '../ports/conversations.ts';
+import type { CustomerDirectory } from '../ports/customers.ts';
+import type { EventLedger } from '../ports/event-ledger.ts';
+import type { DeferredSends, OutboundQueue } from '../ports/outbound.ts';
+import type { Clock, IdSource } from '../ports/runtime.ts';
+import type { ConnectContacts, VoiceContactRecord, VoiceContacts } from '../ports/voice.ts';
+import { type InsightsDeps, recordInbound } from '../service-levels/insights.ts';
 import { followUpMissedCall, type MissedCallOutcome } from './missed-call.ts';
 
 /** One Amazon Connect contact event, as functions/channels/connect normalizes it. */
@@ -173,7 +171,7 @@ async function resolveCaller(
   if (!phone && deps.connect) {
     const described = await deps.connect.describe(event.contactId);
     // The phone metadata only on this path (a caller the lookup never saw), not on every cold start.
-    const { toE164 } = await import('../phone.ts');
+    const { toE164 } = await import('../customers/phone.ts');
     phone = described?.customerPhone ? toE164(described.customerPhone) : undefined;
   }
   if (!phone) return undefined;

@@ -1,10 +1,11 @@
-import { isOpenAt, nextOpeningAt } from '../business-hours.ts';
 import type { SupportConfig } from '../config.ts';
+import { conversationReference } from '../conversations/receive-inbound.ts';
 import { catalogFor } from '../i18n/index.ts';
 import type { Channel, Conversation, Customer, OutboundRequest } from '../model.ts';
-import { cheaperSms, chooseNotificationChannel, notificationLanguage } from '../order-notifications.ts';
-import type { DeferredSends, IdSource, OutboundQueue } from '../ports.ts';
-import { conversationReference } from '../receive-inbound.ts';
+import { cheaperSms, chooseNotificationChannel, notificationLanguage } from '../orders/notifications.ts';
+import type { DeferredSends, OutboundQueue } from '../ports/outbound.ts';
+import type { IdSource } from '../ports/runtime.ts';
+import { isOpenAt, nextOpeningAt } from '../service-levels/business-hours.ts';
 
 export interface MissedCallDeps {
   readonly ids: IdSource;

@@ -9,7 +9,7 @@ import { ConnectApiContacts } from '../../../functions/adapters/connect/connect-
 import { connectSettingsFromEnvironment } from '../../../functions/adapters/connect/connect-settings.ts';
 import { ConnectAgentTasks } from '../../../functions/adapters/connect/connect-tasks.ts';
 import { ConfigurationError, RetryableError } from '../../../functions/core/errors.ts';
-import type { AgentTask } from '../../../functions/core/ports.ts';
+import type { AgentTask } from '../../../functions/core/ports/service-levels.ts';
 import {
   CONNECT_TASK_FLOW_ID as FLOW_ID,
   CONNECT_INSTANCE_ID as INSTANCE_ID,

@@ -1,7 +1,7 @@
 import { type ConnectClient, StartTaskContactCommand } from '@aws-sdk/client-connect';
 import { describe, expect, it, vi } from 'vitest';
 import { OnDemandAgentTasks } from '../../../functions/adapters/connect/on-demand-tasks.ts';
-import type { AgentTask } from '../../../functions/core/ports.ts';
+import type { AgentTask } from '../../../functions/core/ports/service-levels.ts';
 import {
   CONNECT_TASK_FLOW_ID as FLOW_ID,
   CONNECT_INSTANCE_ID as INSTANCE_ID,

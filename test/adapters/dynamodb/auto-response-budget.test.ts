@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAutoResponseBudget } from '../../../functions/adapters/dynamodb/auto-response-budget.ts';
 import { keys } from '../../../functions/adapters/dynamodb/keys.ts';
-import type { AutoResponseBudgetScope } from '../../../functions/core/ports.ts';
+import type { AutoResponseBudgetScope } from '../../../functions/core/ports/auto-reply.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;

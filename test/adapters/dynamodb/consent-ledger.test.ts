@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConsentLedger } from '../../../functions/adapters/dynamodb/consent-ledger.ts';
 import { DynamoCustomerDirectory } from '../../../functions/adapters/dynamodb/customer-directory.ts';
-import { type ConsentChange, changeConsent } from '../../../functions/core/consent.ts';
+import { type ConsentChange, changeConsent } from '../../../functions/core/customers/consent.ts';
 import type { ConsentRecord, Customer } from '../../../functions/core/model.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
 

@@ -4,8 +4,8 @@ import { DynamoConversationStore } from '../../../functions/adapters/dynamodb/co
 import { DynamoCustomerDirectory } from '../../../functions/adapters/dynamodb/customer-directory.ts';
 import { DynamoCustomerLinks } from '../../../functions/adapters/dynamodb/customer-links.ts';
 import { DynamoOrderStore } from '../../../functions/adapters/dynamodb/order-store.ts';
-import { changeConsent } from '../../../functions/core/consent.ts';
-import { resolveShopCustomer } from '../../../functions/core/customer-merge.ts';
+import { changeConsent } from '../../../functions/core/customers/consent.ts';
+import { resolveShopCustomer } from '../../../functions/core/customers/merge.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
 import { readableIds } from '../../support/in-memory-ports.ts';
 

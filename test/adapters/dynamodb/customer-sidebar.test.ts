@@ -8,7 +8,7 @@ import { DynamoIdentityWindows } from '../../../functions/adapters/dynamodb/iden
 import { DynamoOrderStore } from '../../../functions/adapters/dynamodb/order-store.ts';
 import { customerProfile } from '../../../functions/core/agent/customer-profile.ts';
 import { mergeCustomersByAgent } from '../../../functions/core/agent/merge-customers.ts';
-import { changeConsent } from '../../../functions/core/consent.ts';
+import { changeConsent } from '../../../functions/core/customers/consent.ts';
 import type { Channel, Order } from '../../../functions/core/model.ts';
 import { sandboxSupportConfig as supportConfig } from '../../../local/config.ts';
 import { openConversation } from '../../support/conversation-builders.ts';

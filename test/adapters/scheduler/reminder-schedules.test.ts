@@ -5,7 +5,7 @@ import {
   EventBridgeDeferredSends,
   scheduleName,
 } from '../../../functions/adapters/scheduler/eventbridge-deferred-sends.ts';
-import { reminderScheduleId } from '../../../functions/core/reminders.ts';
+import { reminderScheduleId } from '../../../functions/core/reminders/reminders.ts';
 
 const client = new SchedulerClient({
   region: 'eu-central-1',

@@ -11,7 +11,7 @@ import {
 import { replyToConversation } from '../../../functions/core/agent/reply.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../../functions/core/errors.ts';
 import type { Conversation, Customer, Message } from '../../../functions/core/model.ts';
-import type { ChannelInsights, InsightCounters } from '../../../functions/core/ports.ts';
+import type { ChannelInsights, InsightCounters } from '../../../functions/core/ports/service-levels.ts';
 import { sandboxSupportConfig } from '../../../local/config.ts';
 import { openConversation } from '../../support/conversation-builders.ts';
 import { MemoryAgentConversations } from '../../support/in-memory-agent-ports.ts';

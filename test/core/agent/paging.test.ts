@@ -7,7 +7,7 @@ import {
   type SortedPartition,
 } from '../../../functions/core/agent/paging.ts';
 import { InvalidInputError } from '../../../functions/core/errors.ts';
-import type { ListPosition } from '../../../functions/core/ports.ts';
+import type { ListPosition } from '../../../functions/core/ports/conversations.ts';
 
 interface Item {
   readonly id: string;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { receiveInbound } from '../../../functions/core/conversations/receive-inbound.ts';
 import {
   answerProblem,
   composeGroundedAnswer,
   factsIn,
 } from '../../../functions/core/knowledge-base/generated-answer.ts';
 import type { InboundMessage } from '../../../functions/core/model.ts';
-import { receiveInbound } from '../../../functions/core/receive-inbound.ts';
 import { ScriptedComposer } from '../../support/answer-composers.ts';
 import { memoryHelpCenter, starterKnowledgeBase, TEST_HELP_BASE_URL } from '../../support/help-center.ts';
 import { memoryInboundDeps } from '../../support/inbound-deps.ts';

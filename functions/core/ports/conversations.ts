@@ -1,0 +1,136 @@
+import type { Channel, Conversation, Message } from '../model.ts';
+
+/* Conversations, their messages and files, as the inbound paths and the agents see them. */
+
+export interface EmailReference {
+  readonly conversationId: string;
+  readonly customerId: string;
+}
+
+/** What storing a message does to its conversation beside moving its clocks. */
+export interface AppendEffect {
+  readonly reopen?: boolean;
+  /**
+   * Counts this inbound contact on the conversation, in the same write, among the contacts since
+   * the last answer a person gave (the escalation rule's tally); `key` makes a redelivery count once.
+   */
+  readonly contactKey?: string;
+}
+
+/** A message stored for the first time. */
+export interface AppendedMessage {
+  /** With `contactKey`: the contacts since the last answer, this one included, where the store counted them. */
+  readonly unansweredContacts?: number;
+}
+
+export interface ConversationStore {
+  get(conversationId: string): Promise<Conversation | undefined>;
+  /** Creates it unless it exists; returns the stored one either way. */
+  create(conversation: Conversation): Promise<Conversation>;
+  /**
+   * Stores the message unless it is already there, and moves its conversation's timestamps.
+   * Returns undefined when it was already stored (then nothing else changes).
+   */
+  appendMessage(message: Message, effect?: AppendEffect): Promise<AppendedMessage | undefined>;
+  /** The first of these email Message-IDs that belongs to one of our conversations. */
+  findByEmailReference(messageIds: readonly string[]): Promise<EmailReference | undefined>;
+  recordEmailReference(messageId: string, reference: EmailReference): Promise<void>;
+  latestOpenConversation(customerId: string, channel: Channel): Promise<Conversation | undefined>;
+}
+
+export interface AttachmentStore {
+  /** Stores the content and returns the object key it can be read back from. */
+  put(key: string, content: Uint8Array, contentType: string): Promise<string>;
+}
+
+/** Which conversations an agent lists; absent fields do not narrow. */
+export interface ConversationQuery {
+  readonly status?: import('../model.ts').ConversationStatus;
+  readonly channel?: Channel;
+  readonly assignee?: string;
+  /** Only conversations nobody is assigned to. */
+  readonly unassigned?: boolean;
+  /** Only conversations carrying this label. */
+  readonly label?: string;
+  /**
+   * `awake`: leaves out conversations snoozed past `now`; `snoozed`: only those. An expired snooze
+   * counts as awake, so nothing has to wake conversations up.
+   */
+  readonly snooze?: { readonly show: 'awake' | 'snoozed'; readonly now: string };
+}
+
+/**
+ * Where a listing stopped in each partition it reads (the status index is sharded): `start`, `end`,
+ * or after the item with this index sort key (`at`) and conversation id.
+ */
+export type ListPosition = 'start' | 'end' | { readonly at: string; readonly id: string };
+
+/**
+ * The agent's view of the conversation table: index reads (no scans) and the agent's
+ * writes, each one conditional update (no read first).
+ */
+export interface AgentConversations {
+  get(conversationId: string): Promise<Conversation | undefined>;
+  /** Newest activity first, at most `limit`; `after` continues from a previous page's `next`. */
+  list(
+    query: ConversationQuery,
+    page: { readonly limit: number; readonly after?: readonly ListPosition[] },
+  ): Promise<{ readonly items: readonly Conversation[]; readonly next?: readonly ListPosition[] }>;
+  /** The conversation's messages, oldest first. */
+  listMessages(conversationId: string): Promise<Message[]>;
+  /** The customer's conversations, newest activity first, at most `limit` (by-customer index). */
+  conversationsOf(customerId: string, limit: number): Promise<Conversation[]>;
+  /** Sets (or, with `assignee` undefined, removes) the assignee; undefined: no such conversation. */
+  assign(
+    conversationId: string,
+    change: { readonly assignee?: string; readonly at: string; readonly by: string },
+  ): Promise<Conversation | undefined>;
+  /**
+   * Moves the status (closing also stamps `closedAt`/`closedBy`); `changed` is false when it had
+   * that status already. Undefined: no such conversation.
+   */
+  changeStatus(
+    conversationId: string,
+    change: {
+      readonly status: import('../model.ts').ConversationStatus;
+      readonly at: string;
+      readonly by: string;
+    },
+  ): Promise<{ readonly conversation: Conversation; readonly changed: boolean } | undefined>;
+  /** Notes the survey on the conversation unless one is noted; false when one was. */
+  markSurveyQueued(conversationId: string, survey: NonNullable<Conversation['survey']>): Promise<boolean>;
+}
+
+/** Survey answers: find the survey a lone "1–5" answers, and keep the first answer. */
+export interface SurveyAnswers {
+  /**
+   * The customer's most recent conversation on `channel` whose survey was queued at or after
+   * `since` (answered or not); undefined when there is none.
+   */
+  surveyedConversation(customerId: string, channel: Channel, since: Date): Promise<Conversation | undefined>;
+  /** Stores the score unless one is stored; true when stored now or by this same message before. */
+  recordCsat(conversationId: string, csat: NonNullable<Conversation['csat']>): Promise<boolean>;
+}
+
+/**
+ * Merging a duplicate conversation into another: two ordered writes, each idempotent, so a retry
+ * after a crash between them completes the merge (no transactions: dynalite has none).
+ */
+export interface ConversationMerges {
+  /** Adds `sourceIds` to the target's `mergedFrom` (a set union); false: no such target. */
+  recordMergedFrom(targetId: string, sourceIds: readonly string[]): Promise<boolean>;
+  /**
+   * Closes the source and marks it merged into `targetId`, unless it is already; `changed` is
+   * false then. Undefined: no such source, or it was merged into another conversation.
+   */
+  markMerged(
+    sourceId: string,
+    targetId: string,
+    change: { readonly at: string; readonly by: string },
+  ): Promise<{ readonly conversation: Conversation; readonly changed: boolean } | undefined>;
+}
+
+/** The raw MIME of a received mail, by its SES message id (the receipt rule stored it first). */
+export interface RawMailSource {
+  read(sesMessageId: string): Promise<Uint8Array>;
+}

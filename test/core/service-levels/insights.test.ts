@@ -1,0 +1,581 @@
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type SupportConfig, supportConfigSchema } from '../../../functions/core/config.ts';
+import { receiveInbound } from '../../../functions/core/conversations/receive-inbound.ts';
+import { InvalidInputError } from '../../../functions/core/errors.ts';
+import type {
+  Conversation,
+  InboundMessage,
+  Message,
+  ResponseDeadlineDue,
+} from '../../../functions/core/model.ts';
+import { type DispatchOutboundDeps, dispatchOutbound } from '../../../functions/core/outbound/dispatch.ts';
+import {
+  COUNTER,
+  channelReport,
+  checkResponseDeadline,
+  FIRST_RESPONSE_BUCKETS,
+  firstResponseBucketOf,
+  type InsightsDeps,
+  medianFromHistogram,
+  parseReportRange,
+  recordCsat,
+  recordInbound,
+  recordOutbound,
+  recordResolution,
+  responseDeadlineOf,
+} from '../../../functions/core/service-levels/insights.ts';
+import { acknowledgementRequest } from '../../support/builders.ts';
+import { inboundSms, openConversation } from '../../support/conversation-builders.ts';
+import {
+  MemoryChannelInsights,
+  MemoryDeadlines,
+  MemoryDeferredSends,
+  MemoryEscalations,
+  MemoryResponseTimes,
+} from '../../support/in-memory-insights.ts';
+import {
+  MemoryConversations,
+  MemoryCustomers,
+  MemoryLedger,
+  MemoryQueue,
+  MemorySender,
+} from '../../support/in-memory-ports.ts';
+import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+
+// Istanbul (UTC+3, no DST), Monday to Friday 09:00–18:00; targets 120 and 960 business minutes.
+const config: SupportConfig = supportConfigSchema.parse({
+  mailDomain: 'support.example.com',
+  supportAddress: 'support@support.example.com',
+  fromName: 'Example Shop Support',
+  languages: ['tr', 'en'],
+  defaultLanguage: 'tr',
+  businessHours: {
+    timezone: 'Europe/Istanbul',
+    weekly: Object.fromEntries(
+      (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ open: '09:00', close: '18:00' }]]),
+    ),
+    holidays: [],
+  },
+  firstResponseTargetMinutes: 120,
+  resolutionTargetMinutes: 960,
+});
+
+// Friday 20 November 2026, 17:30 in Istanbul.
+const FRIDAY_1730 = '2026-11-20T14:30:00.000Z';
+
+/** An SMS to the support number received at 06:10 UTC (09:10 in Istanbul). */
+function smsAtTenPastSix(providerMessageId: string, phone: string, text: string): InboundMessage {
+  return inboundSms(providerMessageId, phone, text, new Date('2026-11-23T06:10:00.000Z'));
+}
+
+function conversation(overrides: Partial<Conversation> = {}): Conversation {
+  return openConversation({ createdAt: FRIDAY_1730, lastMessageAt: FRIDAY_1730, ...overrides });
+}
+
+let now: Date;
+let counters: MemoryChannelInsights;
+let conversations: MemoryConversations;
+let escalations: MemoryEscalations;
+let deferred: MemoryDeferredSends;
+let deadlines: MemoryDeadlines;
+let deps: InsightsDeps;
+
+beforeEach(async () => {
+  now = new Date('2026-11-23T06:30:00.000Z'); // Monday 09:30 in Istanbul
+  counters = new MemoryChannelInsights();
+  conversations = new MemoryConversations();
+  escalations = new MemoryEscalations();
+  deferred = new MemoryDeferredSends();
+  deadlines = new MemoryDeadlines();
+  deps = {
+    insights: counters,
+    config,
+    clock: { now: () => now },
+    conversations,
+    responseTimes: new MemoryResponseTimes(conversations.conversations),
+    deadlines,
+    deferredSends: deferred,
+    escalate: escalations.escalate,
+  };
+  await conversations.create(conversation());
+});
+
+describe('first-response histogram', () => {
+  it('puts a time into the first bucket whose upper bound holds it, beyond the last into inf', () => {
+    expect(firstResponseBucketOf(0)).toBe(1);
+    expect(firstResponseBucketOf(30)).toBe(30);
+    expect(firstResponseBucketOf(30.01)).toBe(45);
+    expect(firstResponseBucketOf(10_000)).toBe('inf');
+  });
+
+  it('interpolates the median inside the bucket that holds the middle rank', () => {
+    // Prepare: 4 in (15, 20], 4 in (20, 30], 2 in (30, 45]: rank 5 is the first of (20, 30].
+    const histogram = new Map<number | 'inf', number>([
+      [20, 4],
+      [30, 4],
+      [45, 2],
+    ]);
+
+    // Act
+    const median = medianFromHistogram(histogram);
+
+    // Assess: 20 + 10 × (5 − 4) / 4
+    expect(median).toBe(22.5);
+  });
+
+  it('gives null without responses and the lower bound when the median is in the open bucket', () => {
+    expect(medianFromHistogram(new Map())).toBeNull();
+    expect(medianFromHistogram(new Map<number | 'inf', number>([['inf', 3]]))).toBe(5760);
+  });
+
+  it('lands in the bucket of the true (lower) median for any set of response times', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 8_000, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        (times) => {
+          const histogram = new Map<number | 'inf', number>();
+          for (const t of times) {
+            const bucket = firstResponseBucketOf(t);
+            histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
+          }
+          const sorted = [...times].sort((a, b) => a - b);
+          const lowerMedian = sorted[Math.ceil(sorted.length / 2) - 1] ?? 0;
+          const bucket = firstResponseBucketOf(lowerMedian);
+          const bounds: readonly number[] = FIRST_RESPONSE_BUCKETS;
+          const index = bucket === 'inf' ? bounds.length : bounds.indexOf(bucket);
+          const lower = index === 0 ? 0 : (bounds[index - 1] ?? 0);
+          const upper = bucket === 'inf' ? lower : bucket;
+          const median = medianFromHistogram(histogram) ?? -1;
+          expect(median).toBeGreaterThanOrEqual(lower);
+          expect(median).toBeLessThanOrEqual(upper);
+        },
+      ),
+    );
+  });
+});
+
+describe('recordOutbound and first responses', () => {
+  it('counts an auto-reply as outbound only: it is not a first response', async () => {
+    // Act
+    await recordOutbound(deps, acknowledgementRequest(), now);
+
+    // Assess
+    expect(counters.count('email', '2026-11-23T06:00:00Z', 'outbound:auto-reply')).toBe(1);
+    expect(counters.total('email', COUNTER.firstResponses)).toBe(0);
+  });
+
+  it('measures the first agent reply in business minutes (Friday 17:30 → Monday 09:30 is 60) and counts it once', async () => {
+    // Act
+    await recordOutbound(deps, acknowledgementRequest({ id: 'r1', kind: 'agent-reply' }), now);
+    await recordOutbound(deps, acknowledgementRequest({ id: 'r2', kind: 'agent-reply' }), now);
+
+    // Assess
+    expect(counters.total('email', COUNTER.firstResponses)).toBe(1);
+    expect(counters.total('email', COUNTER.firstResponseMinutes)).toBe(60);
+    expect(counters.total('email', COUNTER.firstResponseBucket(60))).toBe(1);
+    expect(counters.total('email', 'outbound:agent-reply')).toBe(2);
+    expect(conversations.conversations.get('conv-1')?.firstResponseBusinessMinutes).toBe(60);
+    expect(escalations.raised).toEqual([]);
+  });
+
+  it('counts a first response from what the queued reply says, without reading the conversation, in one counter write', async () => {
+    // Prepare: the conversation is not readable, so any read would show.
+    let reads = 0;
+    let writes = 0;
+    const add = counters.add.bind(counters);
+    const reply = acknowledgementRequest({
+      id: 'r1',
+      kind: 'agent-reply',
+      answering: { openedAt: FRIDAY_1730, channel: 'email', answered: false },
+    });
+    const countingDeps: InsightsDeps = {
+      ...deps,
+      conversations: {
+        get: async () => {
+          reads += 1;
+          return undefined;
+        },
+      },
+      insights: {
+        ...counters,
+        read: counters.read.bind(counters),
+        add: (...a) => {
+          writes += 1;
+          return add(...a);
+        },
+      },
+    };
+
+    // Act
+    await recordOutbound(countingDeps, reply, now);
+
+    // Assess
+    expect(reads).toBe(0);
+    expect(writes).toBe(1);
+    expect(counters.total('email', COUNTER.firstResponses)).toBe(1);
+    expect(counters.total('email', COUNTER.firstResponseMinutes)).toBe(60);
+    expect(counters.total('email', 'outbound:agent-reply')).toBe(1);
+  });
+
+  it('counts a reply to an answered conversation as outbound only, with no read and no first-response write', async () => {
+    // Prepare
+    let reads = 0;
+    const reply = acknowledgementRequest({
+      id: 'r2',
+      kind: 'agent-reply',
+      answering: { openedAt: FRIDAY_1730, channel: 'email', answered: true },
+    });
+
+    const unread = {
+      get: async () => {
+        reads += 1;
+        return undefined;
+      },
+    };
+
+    // Act
+    await recordOutbound({ ...deps, conversations: unread }, reply, now);
+
+    // Assess
+    expect(reads).toBe(0);
+    expect(counters.total('email', COUNTER.firstResponses)).toBe(0);
+    expect(counters.total('email', 'outbound:agent-reply')).toBe(1);
+    expect(conversations.conversations.get('conv-1')?.firstResponseBusinessMinutes).toBeUndefined();
+  });
+
+  it('escalates and counts a breach when the first answer comes after the target, once with the deadline check', async () => {
+    // Prepare: Monday 12:00 in Istanbul is 30 + 180 = 210 business minutes after Friday 17:30.
+    now = new Date('2026-11-23T09:00:00.000Z');
+    const due: ResponseDeadlineDue = {
+      type: 'response-deadline',
+      conversationId: 'conv-1',
+      target: 'first-response',
+      due: '2026-11-23T07:30:00.000Z',
+    };
+
+    // Act
+    await recordOutbound(deps, acknowledgementRequest({ id: 'r1', kind: 'agent-reply' }), now);
+    const check = await checkResponseDeadline(deps, due);
+
+    // Assess
+    expect(escalations.raised).toEqual([
+      expect.objectContaining({ conversationId: 'conv-1', reason: 'first-response-breach' }),
+    ]);
+    expect(counters.total('email', COUNTER.breaches('first-response'))).toBe(1);
+    expect(check).toEqual({ status: 'breached', counted: false });
+  });
+
+  it('keeps a failed count from turning a sent message into a retry (the customer would get it twice)', async () => {
+    // Prepare
+    const failures: unknown[] = [];
+    const sender = new MemorySender();
+    const dispatchDeps: DispatchOutboundDeps = {
+      clock: { now: () => now },
+      ledger: new MemoryLedger(),
+      conversations,
+      customers: new MemoryCustomers(),
+      senders: { email: sender },
+      insights: {
+        ...deps,
+        insights: { add: async () => Promise.reject(new Error('throttled')), read: async () => [] },
+        onFailure: (error) => failures.push(error),
+      },
+    };
+
+    // Act
+    const result = await dispatchOutbound(dispatchDeps, acknowledgementRequest({ kind: 'agent-reply' }));
+
+    // Assess
+    expect(result.status).toBe('sent');
+    expect(sender.sent).toHaveLength(1);
+    expect(failures).toHaveLength(1);
+  });
+});
+
+describe('checkResponseDeadline', () => {
+  const due = (target: ResponseDeadlineDue['target'], at: string): ResponseDeadlineDue => ({
+    type: 'response-deadline',
+    conversationId: 'conv-1',
+    target,
+    due: at,
+  });
+
+  it('holds an early check in the scheduler until it is due', async () => {
+    // Act
+    const check = await checkResponseDeadline(deps, due('first-response', '2026-11-23T08:30:00.000Z'));
+
+    // Assess
+    expect(check).toEqual({ status: 'held', until: '2026-11-23T08:30:00.000Z' });
+    const [held] = [...deferred.scheduled.values()];
+    expect(held?.at.toISOString()).toBe('2026-11-23T08:30:00.000Z');
+    expect(held?.request).toEqual(due('first-response', '2026-11-23T08:30:00.000Z'));
+  });
+
+  it('hops through the queue at most 15 minutes at a time where no scheduler exists', async () => {
+    // Act
+    await checkResponseDeadline(
+      { ...deps, deferredSends: undefined },
+      due('first-response', '2026-11-23T08:30:00.000Z'),
+    );
+
+    // Assess
+    expect(deadlines.watched.map((w) => w.delaySeconds)).toEqual([900]);
+  });
+
+  it('finds a breach when nobody answered by the deadline, and counts it once however often it runs', async () => {
+    // Prepare
+    now = new Date('2026-11-23T07:30:00.000Z');
+
+    // Act
+    const first = await checkResponseDeadline(deps, due('first-response', '2026-11-23T07:30:00.000Z'));
+    const again = await checkResponseDeadline(deps, due('first-response', '2026-11-23T07:30:00.000Z'));
+
+    // Assess
+    expect(first).toEqual({ status: 'breached', counted: true });
+    expect(again).toEqual({ status: 'breached', counted: false });
+    expect(counters.count('email', '2026-11-23T07:00:00Z', COUNTER.breaches('first-response'))).toBe(1);
+    expect(escalations.raised).toHaveLength(1);
+  });
+
+  it('sees the target met when the answer came in time, or the conversation is closed', async () => {
+    // Prepare
+    now = new Date('2026-11-23T07:30:00.000Z');
+    await conversations.create(
+      conversation({ id: 'conv-answered', firstResponseAt: '2026-11-23T06:45:00.000Z' }),
+    );
+    await conversations.create(conversation({ id: 'conv-closed', status: 'closed' }));
+
+    // Act
+    const answered = await checkResponseDeadline(deps, {
+      ...due('first-response', '2026-11-23T07:30:00.000Z'),
+      conversationId: 'conv-answered',
+    });
+    const closed = await checkResponseDeadline(deps, {
+      ...due('resolution', '2026-11-23T07:30:00.000Z'),
+      conversationId: 'conv-closed',
+    });
+
+    // Assess
+    expect(answered.status).toBe('met');
+    expect(closed.status).toBe('met');
+    expect(escalations.raised).toEqual([]);
+  });
+
+  it('refuses a malformed deadline message with the field that is wrong', () => {
+    expect(() =>
+      responseDeadlineOf({
+        type: 'response-deadline',
+        conversationId: 'c',
+        target: 'x',
+        due: '2026-11-23T07:30:00Z',
+      }),
+    ).toThrow(expect.objectContaining({ field: 'target' }));
+    expect(responseDeadlineOf({ type: 'reminder', reminderId: 'r' })).toBeUndefined();
+  });
+});
+
+describe('recordInbound', () => {
+  function inboundMessage(overrides: Partial<Message> = {}): Message {
+    return {
+      id: 'm1',
+      conversationId: 'conv-1',
+      direction: 'inbound',
+      channel: 'email',
+      at: FRIDAY_1730,
+      text: 'Merhaba',
+      attachments: [],
+      ...overrides,
+    };
+  }
+
+  it('counts the message and the new conversation, and queues both deadlines in business time', async () => {
+    // Act
+    await recordInbound(deps, { message: inboundMessage(), conversation: conversation(), isNew: true });
+
+    // Assess
+    expect(counters.count('email', '2026-11-20T14:00:00Z', COUNTER.inbound)).toBe(1);
+    expect(counters.count('email', '2026-11-20T14:00:00Z', COUNTER.conversations)).toBe(1);
+    // 120 business minutes after Friday 17:30: 30 on Friday, 90 on Monday → Monday 10:30 (07:30Z).
+    // 960 after: 30 + 9 × 60 × 1 (Monday 540) + 390 on Tuesday → Tuesday 15:30 (12:30Z).
+    expect(deadlines.watched.map((w) => [w.due.target, w.due.due])).toEqual([
+      ['first-response', '2026-11-23T07:30:00.000Z'],
+      ['resolution', '2026-11-24T12:30:00.000Z'],
+    ]);
+  });
+
+  it('queues no deadline for a follow-up or for spam', async () => {
+    // Act
+    await recordInbound(deps, { message: inboundMessage(), conversation: conversation(), isNew: false });
+    await recordInbound(deps, {
+      message: inboundMessage({ id: 'm2' }),
+      conversation: conversation({ id: 'conv-spam', flags: ['spam'] }),
+      isNew: true,
+    });
+
+    // Assess
+    expect(deadlines.watched).toEqual([]);
+    expect(counters.total('email', COUNTER.inbound)).toBe(2);
+  });
+
+  it('counts nothing for a redelivered event through receiveInbound', async () => {
+    // Prepare
+    const message = smsAtTenPastSix('sms-1', '+905321234567', 'Merhaba, siparişim nerede?');
+    const inboundDeps = memoryInboundDeps(now, {
+      clock: { now: () => now },
+      config,
+      conversations,
+      insights: deps,
+    });
+
+    // Act
+    await receiveInbound(inboundDeps, { message, attachments: [] });
+    const again = await receiveInbound(inboundDeps, { message, attachments: [] });
+
+    // Assess
+    expect(again.duplicate).toBe(true);
+    expect(counters.count('sms', '2026-11-23T06:00:00Z', COUNTER.inbound)).toBe(1);
+    expect(counters.count('sms', '2026-11-23T06:00:00Z', COUNTER.conversations)).toBe(1);
+    expect(deadlines.watched).toHaveLength(2);
+  });
+});
+
+describe('receiveInbound with failing insights', () => {
+  it('stores and acknowledges the message and reports the failed count', async () => {
+    // Prepare
+    const failures: unknown[] = [];
+    const outbound = new MemoryQueue();
+    const inboundDeps = memoryInboundDeps(now, {
+      clock: { now: () => now },
+      config,
+      conversations,
+      outbound,
+      insights: {
+        ...deps,
+        insights: { add: async () => Promise.reject(new Error('throttled')), read: async () => [] },
+        onFailure: (error: unknown) => failures.push(error),
+      },
+    });
+    const message = smsAtTenPastSix('sms-2', '+905321234568', 'Merhaba');
+
+    // Act
+    const result = await receiveInbound(inboundDeps, { message, attachments: [] });
+
+    // Assess
+    expect(result.autoReply.queued).toBe(true);
+    expect(outbound.sent).toHaveLength(1);
+    expect(failures).toHaveLength(1);
+  });
+});
+
+describe('recordResolution and recordCsat', () => {
+  it('counts a resolution with its business minutes, and the same close once', async () => {
+    // Act: Monday 09:30 is 60 business minutes after Friday 17:30.
+    await recordResolution(deps, conversation(), now);
+    await recordResolution(deps, conversation(), now);
+
+    // Assess
+    expect(counters.total('email', COUNTER.resolutions)).toBe(1);
+    expect(counters.total('email', COUNTER.resolutionMinutes)).toBe(60);
+    expect(escalations.raised).toEqual([]);
+  });
+
+  it('escalates a resolution after the target', async () => {
+    // Act: Wednesday 09:00 → 30 + 540 + 540 = 1110 business minutes.
+    await recordResolution(deps, conversation(), new Date('2026-11-25T06:00:00.000Z'));
+
+    // Assess
+    expect(escalations.raised).toEqual([expect.objectContaining({ reason: 'resolution-breach' })]);
+    expect(counters.total('email', COUNTER.breaches('resolution'))).toBe(1);
+  });
+
+  it('adds a score to the channel CSAT and refuses one outside 1–5', async () => {
+    // Act
+    await recordCsat(deps, conversation({ channel: 'whatsapp' }), 5, now);
+    await recordCsat(deps, conversation({ channel: 'whatsapp' }), 3, now);
+
+    // Assess
+    expect(counters.total('whatsapp', COUNTER.csatCount)).toBe(2);
+    expect(counters.total('whatsapp', COUNTER.csatSum)).toBe(8);
+    await expect(recordCsat(deps, conversation(), 6, now)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(recordCsat(deps, conversation(), 2.5, now)).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
+
+describe('channelReport', () => {
+  beforeEach(async () => {
+    // Email: 3 in at 07:xxZ (10:00 Istanbul), 1 in and 2 out at 11:xxZ (14:00); SMS: 1 in at 07:xxZ.
+    for (let i = 0; i < 3; i++) await counters.add('email', new Date('2026-11-23T07:10:00Z'), { inbound: 1 });
+    await counters.add('email', new Date('2026-11-23T11:05:00Z'), { inbound: 1, conversations: 1 });
+    await counters.add('email', new Date('2026-11-23T11:06:00Z'), { 'outbound:auto-reply': 1 });
+    await counters.add('email', new Date('2026-11-23T11:30:00Z'), {
+      'outbound:agent-reply': 1,
+      firstResponses: 1,
+      firstResponseMinutes: 25,
+      'firstResponseBucket:30': 1,
+    });
+    await counters.add('sms', new Date('2026-11-23T07:40:00Z'), { inbound: 1, csatCount: 2, csatSum: 9 });
+    await counters.add('sms', new Date('2026-11-23T08:00:00Z'), { 'breaches:first-response': 1 });
+    // Outside the range asked for below.
+    await counters.add('email', new Date('2026-11-22T23:00:00Z'), { inbound: 7 });
+  });
+
+  it('reports volume, hour-of-day in the shop zone, peak hours, median first response, CSAT and breaches', async () => {
+    // Act
+    const report = await channelReport(deps, {
+      from: new Date('2026-11-23T00:00:00Z'),
+      to: new Date('2026-11-24T00:00:00Z'),
+    });
+
+    // Assess
+    expect(report.timeZone).toBe('Europe/Istanbul');
+    expect(report.channels.map((c) => c.channel)).toEqual(['email', 'sms']);
+    const email = report.channels.find((c) => c.channel === 'email');
+    expect(email?.volume).toEqual({
+      inbound: 4,
+      outbound: 2,
+      total: 6,
+      conversations: 1,
+      outboundByKind: { 'auto-reply': 1, 'agent-reply': 1 },
+    });
+    expect(email?.hourOfDay[10]).toBe(3);
+    expect(email?.hourOfDay[14]).toBe(3);
+    expect(email?.peakHours).toEqual([
+      { hour: 10, messages: 3 },
+      { hour: 14, messages: 3 },
+    ]);
+    expect(email?.hourly).toEqual([
+      { hour: '2026-11-23T07:00:00.000Z', inbound: 3, outbound: 0 },
+      { hour: '2026-11-23T11:00:00.000Z', inbound: 1, outbound: 2 },
+    ]);
+    expect(email?.firstResponse).toEqual({
+      count: 1,
+      medianBusinessMinutes: 25,
+      averageBusinessMinutes: 25,
+      targetBusinessMinutes: 120,
+      breaches: 0,
+    });
+    const sms = report.channels.find((c) => c.channel === 'sms');
+    expect(sms?.csat).toEqual({ count: 2, average: 4.5 });
+    expect(sms?.breaches).toBe(1);
+    expect(report.totals.volume.inbound).toBe(5);
+    expect(report.totals.peakHours[0]).toEqual({ hour: 10, messages: 4 });
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('refuses a range that is empty, reversed or longer than 93 days, naming the field', async () => {
+    await expect(
+      channelReport(deps, { from: new Date('2026-11-23T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z') }),
+    ).rejects.toMatchObject({ field: 'to' });
+    await expect(
+      channelReport(deps, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-06-01T00:00:00Z') }),
+    ).rejects.toMatchObject({ field: 'to' });
+    expect(() => parseReportRange({ from: 'yesterday' }, now)).toThrow(
+      expect.objectContaining({ field: 'from' }),
+    );
+  });
+
+  it('defaults the range to the 7 days up to now', () => {
+    expect(parseReportRange({}, now)).toEqual({ from: new Date('2026-11-16T06:30:00.000Z'), to: now });
+  });
+});
