@@ -46,7 +46,7 @@ import { InvalidInputError, NotFoundError, UnauthorizedError } from '../core/err
 import type { SelfServiceStore } from '../core/knowledge-base/self-service.ts';
 import { type SelfServiceReportDeps, selfServiceReport } from '../core/knowledge-base/self-service-report.ts';
 import { CHANNELS, type Conversation, type Message } from '../core/model.ts';
-import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/service-levels/insights.ts';
+import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/service-levels/report.ts';
 
 export interface AgentApiHandlerDeps {
   readonly agent: AgentDeps;

@@ -6,7 +6,7 @@ import type { AgentConversations, ConversationQuery } from '../ports/conversatio
 import type { CustomerDirectory } from '../ports/customers.ts';
 import type { OutboundQueue } from '../ports/outbound.ts';
 import type { Clock, IdSource } from '../ports/runtime.ts';
-import { type InsightsDeps, recordResolution } from '../service-levels/insights.ts';
+import { type InsightsDeps, recordResolution } from '../service-levels/counters.ts';
 import { withMergedMessages } from './merge-conversations.ts';
 import { decodePageToken, encodePageToken } from './paging.ts';
 

@@ -110,7 +110,7 @@ function truncate(text: string, max: number): string {
 
 /**
  * The response-time deadline a conversation is working against, from the same targets and
- * business hours as the breach checks (core/service-levels/insights.ts): the first response until an agent
+ * business hours as the breach checks (core/service-levels/deadlines.ts): the first response until an agent
  * answered, then the resolution. None for closed, quarantined or spam conversations, nor for a
  * conversation the customer never wrote in (a proactive notice).
  */
