@@ -7,6 +7,7 @@ import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
 import { BODY_LIMITS, headerValue, jsonOf, parseWith, readRequestBody } from '../adapters/http/request.ts';
 import { jsonResponse } from '../adapters/http/responses.ts';
 import { describeError, logger } from '../adapters/observability.ts';
+import type { Agent } from '../core/agent/agent.ts';
 import { type AgentUploadDeps, offerAgentUpload } from '../core/agent/attachments.ts';
 import {
   createCannedResponse,
@@ -16,7 +17,6 @@ import {
 } from '../core/agent/canned-responses.ts';
 import {
   AGENT_STATUSES,
-  type Agent,
   type AgentDeps,
   assignConversation,
   changeConversationStatus,

@@ -5,7 +5,8 @@ import type { Conversation, ConversationPreview, ConversationStatus, Message } f
 import type { AgentConversations, ConversationQuery, ListPosition } from '../ports/conversations.ts';
 import type { Clock, IdSource } from '../ports/runtime.ts';
 import { addBusinessMinutes, businessMinutesBetween } from '../service-levels/business-hours.ts';
-import { type Agent, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './conversations.ts';
+import type { Agent } from './agent.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './conversations.ts';
 import type { CannedResponseStore, CustomerNames, InboxConversations, ReadMarkers } from './inbox-ports.ts';
 import { withMergedMessages } from './merge-conversations.ts';
 import { decodeOffsetToken, decodePageToken, encodeOffsetToken, encodePageToken } from './paging.ts';
