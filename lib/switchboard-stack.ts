@@ -390,6 +390,7 @@ export class SwitchboardStack extends Stack {
       this.agentSignIn,
       this.voice,
       this.social,
+      this.chat,
       this.helpCenter,
     ];
     for (const part of monitored) part?.addMonitoring(this.observability);

@@ -26,7 +26,7 @@ import {
   type ChannelReport,
   channelReport,
   MAX_REPORT_DAYS,
-} from '../../functions/core/service-levels/insights.ts';
+} from '../../functions/core/service-levels/report.ts';
 import { firstIssue } from '../../functions/core/validation.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';

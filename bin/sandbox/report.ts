@@ -8,7 +8,7 @@ import { customerFromItem } from '../../functions/adapters/dynamodb/customer-dir
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
 import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys.ts';
 import type { Identity, Message, Order, Reminder } from '../../functions/core/model.ts';
-import type { ChannelReport } from '../../functions/core/service-levels/insights.ts';
+import type { ChannelReport } from '../../functions/core/service-levels/report.ts';
 
 export interface OutboxEntry {
   readonly channel: string;

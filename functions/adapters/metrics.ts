@@ -2,7 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Channel, OutboundKind } from '../core/model.ts';
 import type { ChannelHourCounters, ChannelInsights, InsightCounters } from '../core/ports/service-levels.ts';
-import { COUNTER } from '../core/service-levels/insights.ts';
+import { COUNTER } from '../core/service-levels/counters.ts';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE, type MetricName } from './metric-names.ts';
 import { logger } from './observability.ts';
 

@@ -7,6 +7,7 @@ import { httpErrorMapping } from '../adapters/http/error-mapping.ts';
 import { BODY_LIMITS, headerValue, jsonOf, parseWith, readRequestBody } from '../adapters/http/request.ts';
 import { jsonResponse } from '../adapters/http/responses.ts';
 import { describeError, logger } from '../adapters/observability.ts';
+import type { Agent } from '../core/agent/agent.ts';
 import { type AgentUploadDeps, offerAgentUpload } from '../core/agent/attachments.ts';
 import {
   createCannedResponse,
@@ -16,7 +17,6 @@ import {
 } from '../core/agent/canned-responses.ts';
 import {
   AGENT_STATUSES,
-  type Agent,
   type AgentDeps,
   assignConversation,
   changeConversationStatus,
@@ -46,7 +46,7 @@ import { InvalidInputError, NotFoundError, UnauthorizedError } from '../core/err
 import type { SelfServiceStore } from '../core/knowledge-base/self-service.ts';
 import { type SelfServiceReportDeps, selfServiceReport } from '../core/knowledge-base/self-service-report.ts';
 import { CHANNELS, type Conversation, type Message } from '../core/model.ts';
-import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/service-levels/insights.ts';
+import { channelReport, type InsightsReportDeps, parseReportRange } from '../core/service-levels/report.ts';
 
 export interface AgentApiHandlerDeps {
   readonly agent: AgentDeps;

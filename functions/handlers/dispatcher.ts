@@ -10,7 +10,7 @@ import { type DispatchOutboundDeps, dispatchOutbound } from '../core/outbound/di
 import { parseOutboundQueueMessage } from '../core/outbound/request-schema.ts';
 import type { DeadLetters, RetryBackoff } from '../core/ports/queues.ts';
 import { type FireReminderDeps, fireReminder } from '../core/reminders/reminders.ts';
-import { checkResponseDeadline } from '../core/service-levels/insights.ts';
+import { checkResponseDeadline } from '../core/service-levels/deadlines.ts';
 
 /**
  * `getBackoff` delays the next try of a record that failed for a passing reason; without it the

@@ -11,6 +11,7 @@ import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import type { SupportHttpApi } from './http-api.ts';
 import type { MailStorage } from './mail-storage.ts';
+import type { Monitored, Monitoring } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 import type { SupportWebSocketApi } from './websocket-api.ts';
 
@@ -42,7 +43,7 @@ export interface ChatProps {
  * check visitors' identities with, the confirmation link, and the dispatcher's right to post to
  * connections.
  */
-export class Chat extends Construct {
+export class Chat extends Construct implements Monitored {
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
   readonly identitySecret: Secret;
@@ -109,6 +110,23 @@ export class Chat extends Construct {
 
     props.webSocketApi.addRoutes(CHAT_ROUTES);
     this.grantPostToConnections(props.dispatcher);
+  }
+
+  /** Alarms on the functions a visitor's chat passes through, graphed on the dashboard. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnFunction(
+      'ChatAuthorizer',
+      this.authorizer.lambdaFunction,
+      'The chat connection authorizer',
+    );
+    monitoring.alarmOnFunction('ChatWebSocket', this.routes.lambdaFunction, 'The chat WebSocket routes');
+    if (this.confirmation) {
+      monitoring.alarmOnFunction(
+        'ChatConfirm',
+        this.confirmation.lambdaFunction,
+        "The chat visitor's email confirmation",
+      );
+    }
   }
 
   /** PostToConnection on the WebSocket API (SupportWebSocketApi.grantPostToConnections). */

@@ -216,8 +216,9 @@ export class HelpCenter extends Construct implements Monitored {
     fn.setEnvironment('HELP_BASE_URL', this.baseUrl);
   }
 
-  /** The distribution's address as an output. */
-  addMonitoring(_monitoring: Monitoring): void {
+  /** Alarms on the feedback function (graphed on the dashboard); the distribution's address as an output. */
+  addMonitoring(monitoring: Monitoring): void {
+    monitoring.alarmOnFunction('HelpFeedback', this.feedbackFunction.lambdaFunction, 'Help-center feedback');
     stackOutput(this, 'HelpCenterUrl', {
       value: `https://${this.distribution.distributionDomainName}`,
       description: "The help center distribution (point help.baseUrl's host at it, or use it as baseUrl)",

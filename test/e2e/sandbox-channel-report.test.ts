@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelFigures, ChannelReport } from '../../functions/core/service-levels/insights.ts';
+import type { ChannelFigures, ChannelReport } from '../../functions/core/service-levels/report.ts';
 import { sandboxServerForTests } from '../support/sandbox-server.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DispatchOutboundDeps } from '../../functions/core/outbound/dispatch.ts';
-import { COUNTER } from '../../functions/core/service-levels/insights.ts';
+import { COUNTER } from '../../functions/core/service-levels/counters.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { sandboxSupportConfig } from '../../local/config.ts';
 import { sqsEventOfBodies } from '../../local/events/sqs.ts';

@@ -28,7 +28,7 @@ import type { HelpCenterDeps } from '../../core/knowledge-base/self-service.ts';
 import type { AttachmentStore } from '../../core/ports/conversations.ts';
 import type { DeferredSends } from '../../core/ports/outbound.ts';
 import type { Clock } from '../../core/ports/runtime.ts';
-import type { InsightsDeps } from '../../core/service-levels/insights.ts';
+import type { InsightsDeps } from '../../core/service-levels/counters.ts';
 import type { ClientsFor, EscalationClients } from './clients.ts';
 import type { Settings, WithOutboundQueue } from './settings.ts';
 

@@ -1,6 +1,6 @@
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Clock, IdSource } from '../ports/runtime.ts';
-import type { Agent } from './conversations.ts';
+import type { Agent } from './agent.ts';
 import type { CannedResponse, CannedResponseStore } from './inbox-ports.ts';
 
 /**

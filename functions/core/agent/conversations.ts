@@ -6,7 +6,8 @@ import type { AgentConversations, ConversationQuery } from '../ports/conversatio
 import type { CustomerDirectory } from '../ports/customers.ts';
 import type { OutboundQueue } from '../ports/outbound.ts';
 import type { Clock, IdSource } from '../ports/runtime.ts';
-import { type InsightsDeps, recordResolution } from '../service-levels/insights.ts';
+import { type InsightsDeps, recordResolution } from '../service-levels/counters.ts';
+import type { Agent } from './agent.ts';
 import { withMergedMessages } from './merge-conversations.ts';
 import { decodePageToken, encodePageToken } from './paging.ts';
 
@@ -22,11 +23,6 @@ export interface AgentDeps {
   readonly insights?: InsightsDeps;
   /** Only the conversation's assignee may reply (the deployment's `agents.repliesOnlyByAssignee`). */
   readonly repliesOnlyByAssignee?: boolean;
-}
-
-/** Who acts: the agent's id from the authorizer (JWT `sub`, or the IAM principal). */
-export interface Agent {
-  readonly id: string;
 }
 
 export const DEFAULT_PAGE_SIZE = 25;

@@ -1,6 +1,6 @@
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Conversation } from '../model.ts';
-import type { Agent } from './conversations.ts';
+import type { Agent } from './agent.ts';
 import type { InboxDeps } from './rows.ts';
 
 /** A conversation carries at most this many labels: more is a tagging scheme, not a queue filter. */

@@ -3,7 +3,7 @@ import type { Conversation, Message } from '../model.ts';
 import type { AgentConversations, ConversationMerges } from '../ports/conversations.ts';
 import type { CustomerDirectory } from '../ports/customers.ts';
 import type { Clock } from '../ports/runtime.ts';
-import type { Agent } from './conversations.ts';
+import type { Agent } from './agent.ts';
 
 /** A timeline shows the messages of at most this many merged-in conversations. */
 export const MAX_MERGED_CONVERSATIONS = 20;

@@ -3,7 +3,7 @@ import { mergeCustomers, type ShopCustomerDeps } from '../customers/merge.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Channel, ConsentState, Customer } from '../model.ts';
 import type { Clock } from '../ports/runtime.ts';
-import type { Agent } from './conversations.ts';
+import type { Agent } from './agent.ts';
 
 export type MergeCustomersDeps = ShopCustomerDeps & { readonly clock: Clock };
 

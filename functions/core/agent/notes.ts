@@ -1,6 +1,6 @@
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Message } from '../model.ts';
-import type { Agent } from './conversations.ts';
+import type { Agent } from './agent.ts';
 import type { InboxDeps } from './rows.ts';
 
 /** A note is for colleagues: as long as a reply at most. */

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../errors.ts';
-import type { Agent } from './conversations.ts';
+import type { Agent } from './agent.ts';
 import type { InboxDeps } from './rows.ts';
 
 /** The read tick names at most this many of the visitor's newest messages (one small frame). */

@@ -4,13 +4,14 @@ import type { AttachmentRef, Channel, Conversation, Customer, Message, OutboundR
 import type { QuietHoursPolicy } from '../outbound/quiet-hours.ts';
 import type { IdentityWindows } from '../ports/customers.ts';
 import { answerAddress, answerSubject, answerThreading, lastInbound } from './addressing.ts';
+import type { Agent } from './agent.ts';
 import {
   type AgentUploadDeps,
   ATTACHMENT_CHANNELS,
   type AttachmentClaim,
   verifyAgentAttachments,
 } from './attachments.ts';
-import type { Agent, AgentDeps } from './conversations.ts';
+import type { AgentDeps } from './conversations.ts';
 import { channelReachability, lastInboundByChannel, type WritableChannel } from './reachability.ts';
 
 /** The composer's extras: picking the reply channel and attaching files. */

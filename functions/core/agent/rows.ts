@@ -5,7 +5,8 @@ import type { Conversation, ConversationPreview, ConversationStatus, Message } f
 import type { AgentConversations, ConversationQuery, ListPosition } from '../ports/conversations.ts';
 import type { Clock, IdSource } from '../ports/runtime.ts';
 import { addBusinessMinutes, businessMinutesBetween } from '../service-levels/business-hours.ts';
-import { type Agent, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './conversations.ts';
+import type { Agent } from './agent.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './conversations.ts';
 import type { CannedResponseStore, CustomerNames, InboxConversations, ReadMarkers } from './inbox-ports.ts';
 import { withMergedMessages } from './merge-conversations.ts';
 import { decodeOffsetToken, decodePageToken, encodeOffsetToken, encodePageToken } from './paging.ts';
@@ -110,7 +111,7 @@ function truncate(text: string, max: number): string {
 
 /**
  * The response-time deadline a conversation is working against, from the same targets and
- * business hours as the breach checks (core/service-levels/insights.ts): the first response until an agent
+ * business hours as the breach checks (core/service-levels/deadlines.ts): the first response until an agent
  * answered, then the resolution. None for closed, quarantined or spam conversations, nor for a
  * conversation the customer never wrote in (a proactive notice).
  */

@@ -1,6 +1,6 @@
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Conversation } from '../model.ts';
-import type { Agent } from './conversations.ts';
+import type { Agent } from './agent.ts';
 import type { InboxDeps } from './rows.ts';
 
 /** Snoozing further ahead is closing the conversation, not snoozing it. */

@@ -38,7 +38,7 @@ import type { OrderStore } from '../ports/orders.ts';
 import type { OutboundQueue } from '../ports/outbound.ts';
 import type { Clock, IdSource } from '../ports/runtime.ts';
 import { addBusinessMinutes } from '../service-levels/business-hours.ts';
-import { type InsightsDeps, recordInbound } from '../service-levels/insights.ts';
+import { type InsightsDeps, recordInbound } from '../service-levels/counters.ts';
 import { answerSmsKeyword } from '../sms/keyword.ts';
 import { countSmsSegments, fitOneSegment } from '../sms/segments.ts';
 import { countsTowardsRepeatedContacts, type EscalationDeps, escalateInbound } from './escalation.ts';

@@ -7,7 +7,7 @@ import type { AgentConversations, SurveyAnswers } from '../ports/conversations.t
 import type { CustomerDirectory } from '../ports/customers.ts';
 import type { OutboundQueue } from '../ports/outbound.ts';
 import type { Clock, IdSource } from '../ports/runtime.ts';
-import { type InsightsDeps, recordCsat } from '../service-levels/insights.ts';
+import { type InsightsDeps, recordCsat } from '../service-levels/counters.ts';
 
 /**
  * Satisfaction surveys: one short "how did we do, 1–5" on the conversation's channel

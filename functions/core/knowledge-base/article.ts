@@ -62,6 +62,17 @@ export interface KnowledgeBaseData {
   readonly indexes: Readonly<Record<string, unknown>>;
 }
 
+/** Where the help center is published. */
+export interface HelpCenterSite {
+  readonly baseUrl: string;
+}
+
+/** An article an outbound message links, as the outbox reports it. */
+export interface ArticleLink {
+  readonly slug: string;
+  readonly url: string;
+}
+
 /** An article's page: `<base>/<lang>/<slug>`, the route the help center and the sandbox serve. */
 export function articleUrl(baseUrl: string, language: string, slug: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/${language}/${slug}`;

@@ -1,7 +1,6 @@
 import type { Language } from '../model.ts';
-import { articleUrl } from './article.ts';
+import { type ArticleLink, articleUrl, type HelpCenterSite } from './article.ts';
 import type { ArticleMatch } from './retrieval.ts';
-import type { ArticleLink, HelpCenterDeps } from './self-service.ts';
 
 /**
  * Optional generated answers: a model writes the answer from the passages retrieval found
@@ -73,7 +72,7 @@ export function passageOf(match: ArticleMatch): string {
  * composer refused or failed, or its answer did not pass the checks. Never throws.
  */
 export async function composeGroundedAnswer(
-  help: HelpCenterDeps,
+  help: { readonly site: HelpCenterSite },
   deps: GeneratedAnswerDeps,
   input: {
     readonly question: string;

@@ -1,5 +1,5 @@
 import type { Language } from '../model.ts';
-import type { ReportRange } from '../service-levels/insights.ts';
+import type { ReportRange } from '../service-levels/report.ts';
 import type { SelfServiceStore } from './self-service.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Channel, Language } from '../model.ts';
-import { type ArticleRecord, articleUrl } from './article.ts';
+import { type ArticleLink, type ArticleRecord, articleUrl, type HelpCenterSite } from './article.ts';
 import type { GeneratedAnswerDeps } from './generated-answer.ts';
 import { type ArticleMatch, bestArticle, type KnowledgeBase } from './retrieval.ts';
 
@@ -67,18 +67,12 @@ export interface SelfServiceStore extends SelfServiceLog {
 export interface HelpCenterDeps {
   readonly knowledgeBase: KnowledgeBase;
   /** Read when an answer is composed (the sandbox learns its port only once it listens). */
-  readonly site: { readonly baseUrl: string };
+  readonly site: HelpCenterSite;
   readonly log?: SelfServiceLog;
   /** A counter that failed to update; the answer goes out regardless. */
   readonly onFailure?: (error: unknown) => void;
   /** Generated answers from the top passages (`support.assistant`); absent: the summary is said. */
   readonly answers?: GeneratedAnswerDeps;
-}
-
-/** An article an outbound message links, as the outbox reports it. */
-export interface ArticleLink {
-  readonly slug: string;
-  readonly url: string;
 }
 
 export interface LinkedArticle extends ArticleLink {

@@ -15,7 +15,7 @@ import type {
   SentRecordCompletion,
 } from '../ports/outbound.ts';
 import type { Clock } from '../ports/runtime.ts';
-import { type InsightsDeps, recordOutbound } from '../service-levels/insights.ts';
+import { type InsightsDeps, recordOutbound } from '../service-levels/counters.ts';
 import { applyMessagingWindow, WINDOWED_CHANNELS } from './messaging-window.ts';
 import { deferForQuietHours, type QuietHoursPolicy } from './quiet-hours.ts';
 

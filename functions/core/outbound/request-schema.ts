@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import { CHANNELS, type OutboundRequest } from '../model.ts';
 import { reminderQueueMessageSchema } from '../reminders/reminders.ts';
-import { responseDeadlineDueSchema } from '../service-levels/insights.ts';
+import { responseDeadlineDueSchema } from '../service-levels/deadlines.ts';
 import { firstIssue } from '../validation.ts';
 
 /** The outbound queue's message body. Anything that does not match is refused with its reason. */

@@ -2,7 +2,7 @@ import type { Channel, Escalation, ResponseDeadlineDue } from '../model.ts';
 
 /* Channel-hour counters, response times and deadlines, escalations and agent tasks. */
 
-/** Counter values by name (`inbound`, `outbound:agent-reply`, `firstResponseBucket:30`…; see core/service-levels/insights.ts). */
+/** Counter values by name (`inbound`, `outbound:agent-reply`, `firstResponseBucket:30`…; see core/service-levels/counters.ts). */
 export type InsightCounters = Readonly<Record<string, number>>;
 
 /** The counters of one channel in one UTC hour. */

@@ -13,7 +13,7 @@ import type { EventLedger } from '../ports/event-ledger.ts';
 import type { DeferredSends, OutboundQueue } from '../ports/outbound.ts';
 import type { Clock, IdSource } from '../ports/runtime.ts';
 import type { ConnectContacts, VoiceContactRecord, VoiceContacts } from '../ports/voice.ts';
-import { type InsightsDeps, recordInbound } from '../service-levels/insights.ts';
+import { type InsightsDeps, recordInbound } from '../service-levels/counters.ts';
 import { followUpMissedCall, type MissedCallOutcome } from './missed-call.ts';
 
 /** One Amazon Connect contact event, as functions/channels/connect normalizes it. */
