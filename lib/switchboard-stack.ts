@@ -390,6 +390,7 @@ export class SwitchboardStack extends Stack {
       this.agentSignIn,
       this.voice,
       this.social,
+      this.webSocketApi,
       this.chat,
       this.helpCenter,
     ];

@@ -23,7 +23,7 @@ import { type ChatRouteDeps, makeChatWebSocketHandler } from '../handlers/chat-w
 import { agentSocketDepsFrom } from './shared/agent-sockets.ts';
 import { type EscalationClients, once } from './shared/clients.ts';
 import { helpFrom, type Settings, supportConfigFrom, type WithOutboundQueue } from './shared/settings.ts';
-import { answeringHelpCenterDeps, consentLedger, inboundDeps, noAttachments } from './shared/use-cases.ts';
+import { answeringHelpCenterDeps, inboundDeps } from './shared/use-cases.ts';
 
 /** Every route of the WebSocket API: the table, the outbound queue, the mail bucket (uploads); Connect on demand. */
 export function chatWebSocketClients() {
@@ -73,11 +73,9 @@ export function chatRouteDeps(
   // A chat acknowledgement has room for an answer: generated like email's and social's.
   const helpCenter = answeringHelpCenterDeps(clients, settings);
   return {
-    ...inboundDeps(clients, settings, clock, {
-      attachments: noAttachments('chat attachments outside upload slots'),
-      helpCenter,
-    }),
-    consent: consentLedger(clients, settings),
+    // The visitor's files arrive through upload slots, stored before the message names them.
+    ...inboundDeps(clients, settings, clock, { helpCenter }),
+    inboundPath: 'chat',
     ...(helpCenter
       ? {
           suggestions: {

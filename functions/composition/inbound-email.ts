@@ -50,10 +50,9 @@ export function inboundEmailDeps(
   clock: Clock = systemClock,
 ): InboundEmailDeps {
   return {
-    ...inboundDeps(clients, settings, clock, {
-      attachments: new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix),
-      helpCenter: answeringHelpCenterDeps(clients, settings),
-    }),
+    ...inboundDeps(clients, settings, clock, { helpCenter: answeringHelpCenterDeps(clients, settings) }),
+    inboundPath: 'email',
+    attachments: new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix),
     rawMail: new S3RawMailSource(clients.s3, settings.mailBucket, settings.rawMailPrefix),
   };
 }

@@ -4,12 +4,12 @@ import { connectSettingsFromEnvironment } from '../adapters/connect/connect-sett
 import { connectClientOnDemand } from '../adapters/connect/on-demand-tasks.ts';
 import { readEnvironment } from '../adapters/environment.ts';
 import { systemClock } from '../adapters/ids.ts';
-import type { ReceiveInboundDeps } from '../core/conversations/receive-inbound.ts';
+import type { SmsInboundDeps } from '../core/conversations/receive-inbound.ts';
 import type { Clock } from '../core/ports/runtime.ts';
 import { makeInboundSmsHandler } from '../handlers/inbound-sms.ts';
 import { type ClientsFor, type EscalationClients, once } from './shared/clients.ts';
 import { helpFrom, type Settings, tableSettings, type WithOutboundQueue } from './shared/settings.ts';
-import { consentLedger, helpCenterDeps, inboundDeps, noAttachments } from './shared/use-cases.ts';
+import { consentLedger, helpCenterDeps, inboundDeps } from './shared/use-cases.ts';
 
 /** Inbound SMS: the table and the outbound queue; Connect on demand. */
 export function inboundSmsClients() {
@@ -33,13 +33,11 @@ export function inboundSmsDeps(
   clients: ClientsFor<'sqs'> & EscalationClients,
   settings: InboundSmsSettings,
   clock: Clock = systemClock,
-): ReceiveInboundDeps {
+): SmsInboundDeps {
   return {
-    ...inboundDeps(clients, settings, clock, {
-      // SMS has no attachments (MMS media are not part of End User Messaging's SNS payload).
-      attachments: noAttachments('SMS attachments'),
-      helpCenter: helpCenterDeps(clients, settings),
-    }),
+    ...inboundDeps(clients, settings, clock, { helpCenter: helpCenterDeps(clients, settings) }),
+    // SMS keeps no files: MMS media are not part of End User Messaging's SNS payload.
+    inboundPath: 'sms',
     consent: consentLedger(clients, settings),
   };
 }

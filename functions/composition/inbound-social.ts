@@ -3,6 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { connectSettingsFromEnvironment } from '../adapters/connect/connect-settings.ts';
 import { connectClientOnDemand } from '../adapters/connect/on-demand-tasks.ts';
 import { documentClient } from '../adapters/dynamodb/document-client.ts';
+import { DynamoIdentityWindows } from '../adapters/dynamodb/identity-windows.ts';
 import { DynamoProviderMessageIndex } from '../adapters/dynamodb/provider-messages.ts';
 import { readEnvironment } from '../adapters/environment.ts';
 import { systemClock } from '../adapters/ids.ts';
@@ -12,7 +13,7 @@ import type { Clock } from '../core/ports/runtime.ts';
 import { makeInboundSocialHandler, type SocialInboundDeps } from '../handlers/inbound-social.ts';
 import { type ClientsFor, type EscalationClients, once } from './shared/clients.ts';
 import { helpFrom, type Settings, tableSettings, type WithOutboundQueue } from './shared/settings.ts';
-import { answeringHelpCenterDeps, inboundDeps, noAttachments } from './shared/use-cases.ts';
+import { answeringHelpCenterDeps, inboundDeps } from './shared/use-cases.ts';
 
 /** The consumer of verified Meta webhook deliveries: the table and the outbound queue; Connect on demand. */
 export function inboundSocialClients() {
@@ -39,11 +40,11 @@ export function socialInboundDeps(
   clock: Clock = systemClock,
 ): SocialInboundDeps {
   return {
-    ...inboundDeps(clients, settings, clock, {
-      // Media stay with Meta as references; nothing is stored as an object.
-      attachments: noAttachments('social media'),
-      helpCenter: answeringHelpCenterDeps(clients, settings),
-    }),
+    // Media stay with Meta as references; nothing is stored as an object.
+    ...inboundDeps(clients, settings, clock, { helpCenter: answeringHelpCenterDeps(clients, settings) }),
+    inboundPath: 'meta',
+    // Read by the dispatcher: Meta's 24-hour window per sender.
+    identityWindows: new DynamoIdentityWindows(documentClient(clients.dynamo), settings.tableName),
     providerMessages: new DynamoProviderMessageIndex(documentClient(clients.dynamo), settings.tableName),
   };
 }

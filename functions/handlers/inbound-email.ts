@@ -5,7 +5,7 @@ import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { parseInboundEmail } from '../channels/email/parse-inbound-email.ts';
 import {
-  type ReceiveInboundDeps,
+  type EmailInboundDeps,
   type ReceiveInboundResult,
   receiveInbound,
 } from '../core/conversations/receive-inbound.ts';
@@ -49,7 +49,7 @@ const sesReceiptEventSchema = z.object({
 });
 
 /** receiveInbound's dependencies and the raw MIME the receipt rule stored. */
-export interface InboundEmailDeps extends ReceiveInboundDeps {
+export interface InboundEmailDeps extends EmailInboundDeps {
   readonly rawMail: RawMailSource;
 }
 

@@ -5,9 +5,9 @@ import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { parseInboundSms } from '../channels/sms/parse-inbound-sms.ts';
 import {
-  type ReceiveInboundDeps,
   type ReceiveInboundResult,
   receiveInbound,
+  type SmsInboundDeps,
 } from '../core/conversations/receive-inbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 
@@ -27,7 +27,7 @@ const snsEventSchema = z.object({
     .min(1),
 });
 
-export function makeInboundSmsHandler(getDeps: () => ReceiveInboundDeps) {
+export function makeInboundSmsHandler(getDeps: () => SmsInboundDeps) {
   return middy(async function receiveInboundSms(event: unknown): Promise<ReceiveInboundResult[]> {
     const parsed = snsEventSchema.safeParse(event);
     if (!parsed.success) {

@@ -6,13 +6,13 @@ import { countInbound, metricsMiddleware } from '../adapters/metrics.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import { withDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { parseMetaWebhook } from '../channels/meta/parse-webhook.ts';
-import { type ReceiveInboundDeps, receiveInbound } from '../core/conversations/receive-inbound.ts';
+import { type MetaInboundDeps, receiveInbound } from '../core/conversations/receive-inbound.ts';
 import { InvalidInputError, RetryableError } from '../core/errors.ts';
 import { recordDeliveryStatus } from '../core/outbound/delivery-status.ts';
 import type { ProviderMessageIndex } from '../core/ports/outbound.ts';
 import type { DeadLetters } from '../core/ports/queues.ts';
 
-export interface SocialInboundDeps extends ReceiveInboundDeps {
+export interface SocialInboundDeps extends MetaInboundDeps {
   readonly providerMessages: ProviderMessageIndex;
 }
 

@@ -112,14 +112,11 @@ export class Chat extends Construct implements Monitored {
     this.grantPostToConnections(props.dispatcher);
   }
 
-  /** Alarms on the functions a visitor's chat passes through, graphed on the dashboard. */
+  /**
+   * Alarms on the visitor's email confirmation, graphed on the dashboard; the WebSocket API
+   * alarms on the authorizer and the routes it owns (SupportWebSocketApi.addMonitoring).
+   */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnFunction(
-      'ChatAuthorizer',
-      this.authorizer.lambdaFunction,
-      'The chat connection authorizer',
-    );
-    monitoring.alarmOnFunction('ChatWebSocket', this.routes.lambdaFunction, 'The chat WebSocket routes');
     if (this.confirmation) {
       monitoring.alarmOnFunction(
         'ChatConfirm',

@@ -17,6 +17,7 @@ import { DEFAULT_THROTTLES, type Throttle } from '../throttle.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { Encryption } from './encryption.ts';
 import { accessLogGroup, acknowledgeSynchronousInvocation } from './http-api.ts';
+import type { Monitored, Monitoring } from './observability.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 export interface SupportWebSocketApiProps {
@@ -49,16 +50,19 @@ export interface SupportWebSocketApiProps {
  * Gateway itself refuses frames over 32 KB and closes connections after 2 hours (10 minutes
  * idle); widgets and inboxes reconnect and resync.
  */
-export class SupportWebSocketApi extends Construct {
+export class SupportWebSocketApi extends Construct implements Monitored {
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
   readonly authorizer: SupportFunction;
   readonly routes: SupportFunction;
   readonly accessLogs: LogGroup;
   private readonly integration: WebSocketLambdaIntegration;
+  /** Whether the visitors' chat routes are served here too, or agents' sockets alone. */
+  private readonly servesChat: boolean;
 
   constructor(scope: Construct, id: string, props: SupportWebSocketApiProps) {
     super(scope, id);
+    this.servesChat = props.routesTableAccess === 'chatRoutes';
 
     this.authorizer = new SupportFunction(this, 'Authorizer', {
       ...props.functionDefaults,
@@ -135,6 +139,29 @@ export class SupportWebSocketApi extends Construct {
     acknowledgeSynchronousInvocation(this.routes.lambdaFunction, 'the WebSocket API');
     acknowledgeSynchronousInvocation(this.authorizer.lambdaFunction, 'the WebSocket API ($connect)');
     this.acknowledgeRouteAuthorization(['$disconnect', '$default']);
+  }
+
+  /**
+   * Alarms on the authorizer and the routes function, graphed on the dashboard: named for the
+   * chat where visitors connect (their names from before agents shared the API), for the agents'
+   * sockets where only agents do.
+   */
+  addMonitoring(monitoring: Monitoring): void {
+    if (this.servesChat) {
+      monitoring.alarmOnFunction(
+        'ChatAuthorizer',
+        this.authorizer.lambdaFunction,
+        'The chat connection authorizer',
+      );
+      monitoring.alarmOnFunction('ChatWebSocket', this.routes.lambdaFunction, 'The chat WebSocket routes');
+    } else {
+      monitoring.alarmOnFunction(
+        'AgentSocketsAuthorizer',
+        this.authorizer.lambdaFunction,
+        "The agents' WebSocket connection authorizer",
+      );
+      monitoring.alarmOnFunction('AgentSockets', this.routes.lambdaFunction, "The agents' WebSocket routes");
+    }
   }
 
   /** Routes the frames' `action` picks, all served by the routes function. */

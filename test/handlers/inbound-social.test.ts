@@ -9,18 +9,11 @@ import {
   processMetaDelivery,
   type SocialInboundDeps,
 } from '../../functions/handlers/inbound-social.ts';
-import { sandboxSupportConfig } from '../../local/config.ts';
 import { sqsEventOfBodies } from '../../local/events/sqs.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { MemoryProviderMessages } from '../support/in-memory-meta.ts';
-import {
-  MemoryAttachments,
-  MemoryConversations,
-  MemoryCustomers,
-  MemoryLedger,
-  MemoryQueue,
-  readableIds,
-} from '../support/in-memory-ports.ts';
+import { MemoryConversations, type MemoryCustomers, type MemoryQueue } from '../support/in-memory-ports.ts';
+import { memoryMetaDeps } from '../support/inbound-deps.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/meta/${name}.json`, import.meta.url), 'utf8');
@@ -33,21 +26,18 @@ afterEach(() => {
   sqsMock.reset();
 });
 
-let deps: SocialInboundDeps & { conversations: MemoryConversations; outbound: MemoryQueue };
+let deps: SocialInboundDeps & {
+  customers: MemoryCustomers;
+  conversations: MemoryConversations;
+  outbound: MemoryQueue;
+};
 
 beforeEach(() => {
   const conversations = new MemoryConversations();
-  deps = {
-    clock: { now: () => new Date('2026-11-23T10:00:02.000Z') },
-    ids: readableIds,
-    config: sandboxSupportConfig,
-    ledger: new MemoryLedger(),
-    customers: new MemoryCustomers(),
+  deps = memoryMetaDeps(new Date('2026-11-23T10:00:02.000Z'), {
     conversations,
-    attachments: new MemoryAttachments(),
-    outbound: new MemoryQueue(),
     providerMessages: new MemoryProviderMessages(conversations),
-  };
+  });
 });
 
 const sqsEvent = (bodies: string[]) => sqsEventOfBodies(bodies, 'switchboard-social-inbound');

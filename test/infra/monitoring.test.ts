@@ -158,3 +158,64 @@ describe('alarms and outputs, each declared by the construct it is about', () =>
     for (const label of new Set(alarmed)) expect(body, label).toContain(`\\"label\\":\\"${label}\\"`);
   });
 });
+
+describe("the WebSocket functions' alarms, by what connects to them", () => {
+  /** The alarms of the WebSocket API's functions, the chat's and the live updates'. */
+  const socketAlarms = (template: Template) =>
+    alarmNames(template).filter((name) => /^(Chat|AgentSockets|LiveUpdates)/.test(name));
+  let chatOnly: Template;
+  let agentsOnly: Template;
+
+  beforeAll(() => {
+    // Prepare / Act
+    chatOnly = synthesizeSwitchboard({ config: { ...exampleConfig(), chat: {} } }).template;
+    agentsOnly = synthesizeSwitchboard({
+      config: {
+        ...exampleConfig(),
+        agents: {
+          jwt: {
+            issuer: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Example1',
+            audience: ['agent-app-client'],
+          },
+        },
+      },
+    }).template;
+  });
+
+  it('alarm on the chat authorizer, routes and confirmation where only the chat is deployed', () => {
+    // Assess
+    expect(socketAlarms(chatOnly)).toEqual(
+      [
+        'ChatAuthorizerErrors',
+        'ChatAuthorizerThrottles',
+        'ChatConfirmErrors',
+        'ChatConfirmThrottles',
+        'ChatWebSocketErrors',
+        'ChatWebSocketThrottles',
+      ].sort(),
+    );
+  });
+
+  it("alarm on the agents' socket authorizer, routes and live updates where only agents are deployed", () => {
+    // Assess
+    expect(socketAlarms(agentsOnly)).toEqual(
+      [
+        'AgentSocketsAuthorizerErrors',
+        'AgentSocketsAuthorizerThrottles',
+        'AgentSocketsErrors',
+        'AgentSocketsThrottles',
+        'LiveUpdatesDeadLetters',
+        'LiveUpdatesErrors',
+        'LiveUpdatesThrottles',
+      ].sort(),
+    );
+  });
+
+  it("graph the agents' socket functions on the dashboard where only agents are deployed", () => {
+    // Assess
+    const [dashboard] = Object.values(agentsOnly.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
+    for (const label of ['AgentSocketsAuthorizer', 'AgentSockets', 'LiveUpdates'])
+      expect(body, label).toContain(`\\"label\\":\\"${label}\\"`);
+  });
+});

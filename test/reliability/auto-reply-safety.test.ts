@@ -7,7 +7,7 @@ import { sandboxSupportConfig } from '../../local/config.ts';
 import { sesReceiptEvent } from '../../local/events/ses.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { MemoryConversations, MemoryQueue } from '../support/in-memory-ports.ts';
-import { memoryInboundDeps } from '../support/inbound-deps.ts';
+import { memoryEmailDeps } from '../support/inbound-deps.ts';
 
 /**
  * Mail written by machines never gets an automatic response (RFC 3834: no
@@ -72,7 +72,7 @@ async function receive(mail: Mail, verdicts: Verdicts = PASSING) {
   const conversations = new MemoryConversations();
   const outbound = new MemoryQueue();
   const rawMail = { read: async () => new Uint8Array(raw) } as unknown as S3RawMailSource;
-  const handler = makeInboundEmailHandler(() => memoryInboundDeps(NOW, { conversations, outbound, rawMail }));
+  const handler = makeInboundEmailHandler(() => memoryEmailDeps(NOW, { conversations, outbound, rawMail }));
   await handler(
     sesReceiptEvent({
       messageId: sesMessageId,

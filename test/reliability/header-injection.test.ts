@@ -19,7 +19,7 @@ import {
   MemoryLedger,
   MemoryQueue,
 } from '../support/in-memory-ports.ts';
-import { memoryInboundDeps } from '../support/inbound-deps.ts';
+import { memoryEmailDeps } from '../support/inbound-deps.ts';
 
 /**
  * Header injection: whatever a stranger puts into a display name, a subject, an address or a
@@ -162,7 +162,7 @@ async function acknowledgementOf(mail: HostileMail): Promise<string[]> {
   const outbound = new MemoryQueue();
   const raw = Buffer.from(rawMime(mail), 'utf8');
   const inbound = makeInboundEmailHandler(() =>
-    memoryInboundDeps(NOW, {
+    memoryEmailDeps(NOW, {
       ids: derivedIds,
       customers,
       conversations,

@@ -21,7 +21,7 @@ import { apiGatewayV2Event } from '../../local/events/api-gateway.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { MemoryProviderMessages } from '../support/in-memory-meta.ts';
 import { MemoryConversations } from '../support/in-memory-ports.ts';
-import { memoryInboundDeps } from '../support/inbound-deps.ts';
+import { memoryMetaDeps } from '../support/inbound-deps.ts';
 import { shopSignatureHeaders } from '../support/shop-signing.ts';
 
 /**
@@ -76,7 +76,7 @@ interface ParserCase {
 
 function socialDeps() {
   const conversations = new MemoryConversations();
-  return memoryInboundDeps(new Date('2026-11-23T10:00:02.000Z'), {
+  return memoryMetaDeps(new Date('2026-11-23T10:00:02.000Z'), {
     conversations,
     providerMessages: new MemoryProviderMessages(conversations),
   });

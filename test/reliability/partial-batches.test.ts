@@ -11,19 +11,12 @@ import type { ChannelSender } from '../../functions/core/ports/outbound.ts';
 import type { DeadLetters } from '../../functions/core/ports/queues.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundSocialHandler } from '../../functions/handlers/inbound-social.ts';
-import { sandboxSupportConfig } from '../../local/config.ts';
 import { sqsEventOfBodies } from '../../local/events/sqs.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { acknowledgementRequest } from '../support/builders.ts';
 import { MemoryProviderMessages } from '../support/in-memory-meta.ts';
-import {
-  MemoryAttachments,
-  MemoryConversations,
-  MemoryCustomers,
-  MemoryLedger,
-  MemoryQueue,
-  readableIds,
-} from '../support/in-memory-ports.ts';
+import { MemoryConversations, MemoryCustomers, MemoryLedger } from '../support/in-memory-ports.ts';
+import { memoryMetaDeps } from '../support/inbound-deps.ts';
 import { whatsappTextDelivery } from '../support/whatsapp-webhook.ts';
 
 /**
@@ -119,17 +112,12 @@ const CONSUMERS: readonly SqsConsumerCase[] = [
     consumer: (faults, deadLetters) => {
       const conversations = new MemoryConversations();
       const handler = makeInboundSocialHandler(
-        () => ({
-          clock: CLOCK,
-          ids: readableIds,
-          config: sandboxSupportConfig,
-          ledger: new FaultyLedger(faults),
-          customers: new MemoryCustomers(),
-          conversations,
-          attachments: new MemoryAttachments(),
-          outbound: new MemoryQueue(),
-          providerMessages: new MemoryProviderMessages(conversations),
-        }),
+        () =>
+          memoryMetaDeps(CLOCK.now(), {
+            ledger: new FaultyLedger(faults),
+            conversations,
+            providerMessages: new MemoryProviderMessages(conversations),
+          }),
         () => deadLetters,
       );
       const processed = () =>

@@ -1,5 +1,6 @@
-import type { Channel, DeliveryStatus } from '../../functions/core/model.ts';
+import type { Channel, DeliveryStatus, Identity } from '../../functions/core/model.ts';
 import { statusesBefore } from '../../functions/core/outbound/delivery-status.ts';
+import type { IdentityWindows } from '../../functions/core/ports/customers.ts';
 import type { ProviderMessageIndex, ProviderMessageReference } from '../../functions/core/ports/outbound.ts';
 import type { MemoryConversations } from './in-memory-ports.ts';
 
@@ -32,5 +33,20 @@ export class MemoryProviderMessages implements ProviderMessageIndex {
       flags: update.reason ? [...(message.flags ?? []), update.reason] : message.flags,
     });
     return true;
+  }
+}
+
+/** Each sender's last inbound time per channel (Meta's 24-hour window), newest kept. */
+export class MemoryIdentityWindows implements IdentityWindows {
+  readonly latest = new Map<string, string>();
+
+  async recordInbound(identity: Identity, channel: Channel, at: string): Promise<void> {
+    const key = `${identity.kind}#${identity.value}#${channel}`;
+    const known = this.latest.get(key);
+    if (known === undefined || known < at) this.latest.set(key, at);
+  }
+
+  async lastInboundAt(identity: Identity, channel: Channel): Promise<string | undefined> {
+    return this.latest.get(`${identity.kind}#${identity.value}#${channel}`);
   }
 }

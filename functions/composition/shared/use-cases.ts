@@ -20,12 +20,10 @@ import { describeError, logger } from '../../adapters/observability.ts';
 import { SqsOutboundQueue } from '../../adapters/sqs/outbound-queue.ts';
 import { SqsResponseDeadlines } from '../../adapters/sqs/response-deadlines.ts';
 import { type EscalationDeps, raiseEscalation } from '../../core/conversations/escalation.ts';
-import type { ReceiveInboundDeps } from '../../core/conversations/receive-inbound.ts';
+import type { InboundDeps } from '../../core/conversations/receive-inbound.ts';
 import type { SurveyAnswerDeps } from '../../core/conversations/survey.ts';
-import { ConfigurationError } from '../../core/errors.ts';
 import type { GeneratedAnswerDeps } from '../../core/knowledge-base/generated-answer.ts';
 import type { HelpCenterDeps } from '../../core/knowledge-base/self-service.ts';
-import type { AttachmentStore } from '../../core/ports/conversations.ts';
 import type { DeferredSends } from '../../core/ports/outbound.ts';
 import type { Clock } from '../../core/ports/runtime.ts';
 import type { InsightsDeps } from '../../core/service-levels/counters.ts';
@@ -179,27 +177,31 @@ function generatedAnswerDeps(settings: Settings): GeneratedAnswerDeps | undefine
   };
 }
 
-/** Channels whose messages carry no stored files: a put is a wiring mistake, said as such. */
-export function noAttachments(what: string): AttachmentStore {
-  return { put: async () => Promise.reject(new ConfigurationError(`${what} are not stored`)) };
-}
-
 /**
  * receiveInbound's dependencies on every channel: the table, the outbound queue, surveys,
- * escalations and insights. Each channel's module adds its attachments and help center.
+ * escalations and insights. Each channel's module adds its path, its own ports (attachments,
+ * consent, messaging windows) and its help center.
  */
 export function inboundDeps(
   clients: ClientsFor<'sqs'> & EscalationClients,
   settings: Settings & WithOutboundQueue,
   clock: Clock,
-  channel: { readonly attachments: AttachmentStore; readonly helpCenter: HelpCenterDeps | undefined },
-): ReceiveInboundDeps {
+  channel: { readonly helpCenter: HelpCenterDeps | undefined },
+): InboundDeps {
+  const { ledger, customers, conversations, orders, leaseSeconds, autoResponseBudget } = tableStores(
+    clients,
+    settings,
+  );
   return {
     clock,
     ids: derivedIds,
     config: settings.support,
-    ...tableStores(clients, settings),
-    attachments: channel.attachments,
+    ledger,
+    customers,
+    conversations,
+    orders,
+    leaseSeconds,
+    autoResponseBudget,
     outbound: new SqsOutboundQueue(clients.sqs, settings.outboundQueueUrl),
     helpCenter: channel.helpCenter,
     surveys: surveyAnswerDeps(clients, settings, clock),

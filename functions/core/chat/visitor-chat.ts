@@ -2,7 +2,7 @@ import { chooseReplyLanguage } from '../auto-reply/language.ts';
 import type { SupportConfig } from '../config.ts';
 import type { ReceiveInboundInput } from '../conversations/receive-inbound.ts';
 import {
-  type ReceiveInboundDeps,
+  type ChatInboundDeps,
   type ReceiveInboundResult,
   receiveInbound,
 } from '../conversations/receive-inbound.ts';
@@ -56,7 +56,7 @@ export async function closeChatConnection(
   await deps.connections.close(input.visitorId, input.connectionId);
 }
 
-export interface ChatSendDeps extends ReceiveInboundDeps {
+export interface ChatSendDeps extends ChatInboundDeps {
   readonly gateway: ChatGateway;
 }
 

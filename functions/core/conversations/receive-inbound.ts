@@ -45,37 +45,63 @@ import { countsTowardsRepeatedContacts, type EscalationDeps, escalateInbound } f
 import { findSurveyAnswer, recordSurveyAnswer, type SurveyAnswerDeps } from './survey.ts';
 import { threadInbound } from './threading.ts';
 
-export interface ReceiveInboundDeps {
+/**
+ * What the inbound path of every channel touches. Whether a shop escalates, surveys, answers
+ * orders or links a help center is its config's and its settings' say, never a missing port.
+ */
+export interface InboundDeps {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly config: SupportConfig;
   readonly ledger: EventLedger;
   readonly customers: CustomerDirectory;
   readonly conversations: ConversationStore;
-  readonly attachments: AttachmentStore;
   readonly outbound: OutboundQueue;
-  /** The consent ledger; needed where SMS keywords (STOP, START) arrive. */
-  readonly consent?: ConsentLedger;
-  /** Stored orders: "where is my order" is answered with the order's status when present. */
-  readonly orders?: Pick<OrderStore, 'get' | 'latestForCustomer'>;
-  /** The escalation rule (sensitive words, repeated contacts); absent: nothing escalates. */
-  readonly escalation?: EscalationDeps;
-  /** Satisfaction survey answers (a lone 1–5 after a survey); absent: none are recognised. */
-  readonly surveys?: SurveyAnswerDeps;
-  /** Channel counters and response-time deadlines; absent: nothing is counted. */
-  readonly insights?: InsightsDeps;
+  /** Stored orders: "where is my order" is answered with the order's status when one is stored. */
+  readonly orders: Pick<OrderStore, 'get' | 'latestForCustomer'>;
+  /** The escalation rule (sensitive words, repeated contacts), by its rules. */
+  readonly escalation: EscalationDeps;
+  /** Satisfaction survey answers (a lone 1–5 after a survey). */
+  readonly surveys: SurveyAnswerDeps;
+  /** Channel counters and response-time deadlines. */
+  readonly insights: InsightsDeps;
   /** How long one attempt holds an event's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
   readonly leaseSeconds?: number;
-  /** Hourly ceilings on automatic responses (`config.autoResponseBudget`); absent: none. */
-  readonly autoResponseBudget?: AutoResponseBudget;
+  /** Hourly ceilings on automatic responses (`config.autoResponseBudget`). */
+  readonly autoResponseBudget: AutoResponseBudget;
   /**
    * The help center: acknowledgements link its best article for the question (the summary with
-   * the link; SMS the link only). `support.faq` entries still answer first. Absent: the FAQ alone.
+   * the link; SMS the link only). `support.faq` entries still answer first. Undefined where the
+   * deployment configures no help center (`help`): the FAQ alone.
    */
-  readonly helpCenter?: HelpCenterDeps;
-  /** Where each sender's last message per channel is kept (Meta's 24-hour window); absent: not kept. */
-  readonly identityWindows?: IdentityWindows;
+  readonly helpCenter: HelpCenterDeps | undefined;
 }
+
+/** Inbound email: the files a mail carries are kept in the attachment store. */
+export interface EmailInboundDeps extends InboundDeps {
+  readonly inboundPath: 'email';
+  readonly attachments: AttachmentStore;
+}
+
+/** Inbound SMS: STOP and START change the consent ledger. */
+export interface SmsInboundDeps extends InboundDeps {
+  readonly inboundPath: 'sms';
+  readonly consent: ConsentLedger;
+}
+
+/** WhatsApp, Messenger and Instagram: each sender's last message opens Meta's 24-hour window. */
+export interface MetaInboundDeps extends InboundDeps {
+  readonly inboundPath: 'meta';
+  readonly identityWindows: IdentityWindows;
+}
+
+/** Live chat: uploads are stored by the chat itself, so nothing beyond every channel's ports. */
+export interface ChatInboundDeps extends InboundDeps {
+  readonly inboundPath: 'chat';
+}
+
+/** One inbound function's dependencies: its path names the channel and so the ports it has. */
+export type ReceiveInboundDeps = EmailInboundDeps | SmsInboundDeps | MetaInboundDeps | ChatInboundDeps;
 
 /** Attachment content as the channel parsed it; the core decides what is kept. */
 export interface InboundAttachmentContent {
@@ -157,7 +183,7 @@ async function storeAndAcknowledge(
   // Last, so trouble creating a Connect task never holds the acknowledgement back; a retry finds
   // everything before it done (ids are derived) and finishes the escalation. A survey score is
   // not a contact.
-  if (deps.escalation && !placed.surveyAnswer) {
+  if (!placed.surveyAnswer) {
     await escalateInbound(deps.escalation, {
       conversation: placed.conversation,
       message: input.message,
@@ -297,18 +323,16 @@ async function storeInConversation(
   // The escalation rule's tally rides on the conversation update that stores the message. A
   // survey score is not a contact.
   const countedContact =
-    deps.escalation !== undefined &&
-    surveyAnswer === undefined &&
-    countsTowardsRepeatedContacts(deps.escalation, conversation, message);
+    surveyAnswer === undefined && countsTowardsRepeatedContacts(deps.escalation, conversation, message);
   const appended = await deps.conversations.appendMessage(stored, {
     reopen: reopen && !quarantined,
     ...(countedContact ? { contactKey: inboundKey } : {}),
   });
   // Counted once: a retry finds the message stored and counts nothing, so a failed count is
   // reported rather than thrown (a retry could not make up for it).
-  if (appended && deps.insights) {
+  if (appended) {
     await recordInbound(deps.insights, { message: stored, conversation, isNew: thread.isNew }).catch(
-      (error: unknown) => deps.insights?.onFailure?.(error),
+      (error: unknown) => deps.insights.onFailure?.(error),
     );
   }
   return { conversation, isNew: thread.isNew, stored, surveyAnswer, appended };
@@ -325,7 +349,7 @@ async function recordAroundMessage(
   const { surveyAnswer, stored } = placed;
   const conversationId = placed.conversation.id;
   if (surveyAnswer) await recordSurveyAnswer(deps, surveyAnswer, stored);
-  if (deps.identityWindows && WINDOWED_CHANNELS.has(message.channel)) {
+  if (deps.inboundPath === 'meta' && WINDOWED_CHANNELS.has(message.channel)) {
     // The window opens for the sender, whatever conversation the message landed on.
     await deps.identityWindows.recordInbound(message.from, message.channel, message.receivedAt);
   }
@@ -370,7 +394,7 @@ async function autoReplySkips(
     (message.channel !== 'whatsapp' && message.flags?.includes(SENDER_NOT_NORMALISED));
   if (unanswerable) {
     reasons.push('unanswerable-sender');
-  } else if (message.sms?.keyword && !reasons.includes('own-address')) {
+  } else if (deps.inboundPath === 'sms' && message.sms?.keyword && !reasons.includes('own-address')) {
     reasons.push('sms-keyword');
     await answerSmsKeyword(deps, { message, customer, conversationId, inboundKey, now });
   } else if (message.channel === 'sms' && customer.consent.sms === 'opted-out') {
@@ -404,7 +428,7 @@ async function acknowledge(
   // The budget is taken after the customer's slot, so one customer writing often spends none
   // of it; a slot taken while over budget stays taken, which errs towards sending less.
   if (!slot) return { queued: false, skipped: 'window' };
-  if (deps.autoResponseBudget && (await deps.autoResponseBudget.take(budgetScopes(message, config), now))) {
+  if (await deps.autoResponseBudget.take(budgetScopes(message, config), now)) {
     return { queued: false, skipped: 'over-budget' };
   }
   const language = chooseReplyLanguage(
@@ -428,7 +452,7 @@ async function acknowledge(
   let faq = message.channel === 'sms' ? undefined : asked || undefined;
   // An anonymous chat visitor proved nothing about who they are: no order is named to them.
   const mayHearOrders = message.channel !== 'chat' || message.chat?.identified !== undefined;
-  if (deps.orders && mayHearOrders) {
+  if (mayHearOrders) {
     // The stored status of the customer's order beats the generic answer, on every channel
     // (SMS included: the status is what the customer texted for).
     const orderQuestion =
@@ -539,6 +563,9 @@ async function keepAttachments(
       kept.push({ ...meta, skippedReason: `not stored: more than ${limits.maxCount} attachments` });
     } else if (attachment.size > limits.maxBytesEach) {
       kept.push({ ...meta, skippedReason: `not stored: larger than ${limits.maxBytesEach} bytes` });
+    } else if (deps.inboundPath !== 'email') {
+      // Only mail carries files to keep: other channels' media are references, stored as they came.
+      kept.push({ ...meta, skippedReason: 'not stored: this channel keeps no files' });
     } else {
       const key = `${where.conversationId}/${where.messageId}/${index}-${attachment.filename}`;
       const objectKey = await deps.attachments.put(key, attachment.content, attachment.contentType);

@@ -169,11 +169,11 @@ export function parseSurveyScore(text: string): number | undefined {
   return NUMBER_WORDS[value];
 }
 
-/** What the inbound path needs to recognise answers; absent: no survey answers are recognised. */
+/** What the inbound path needs to recognise answers and count them. */
 export interface SurveyAnswerDeps {
   readonly store: SurveyAnswers;
-  /** Where a recognised score is counted (channel insights); absent: stored on the conversation only. */
-  readonly insights?: InsightsDeps;
+  /** Where a recognised score is counted (channel insights). */
+  readonly insights: InsightsDeps;
 }
 
 export interface SurveyAnswer {
@@ -187,12 +187,12 @@ export interface SurveyAnswer {
  * message joins that conversation, gets no acknowledgement and does not reopen it.
  */
 export async function findSurveyAnswer(
-  deps: { readonly surveys?: SurveyAnswerDeps; readonly config: SupportConfig },
+  deps: { readonly surveys: SurveyAnswerDeps; readonly config: SupportConfig },
   message: InboundMessage,
   customerId: string,
   now: Date,
 ): Promise<SurveyAnswer | undefined> {
-  if (!deps.surveys || message.channel === 'voice' || message.sms?.keyword) return undefined;
+  if (message.channel === 'voice' || message.sms?.keyword) return undefined;
   const score = parseSurveyScore(message.text);
   if (score === undefined) return undefined;
   const hours = deps.config.surveys?.answerWindowHours ?? DEFAULT_SURVEY_ANSWER_WINDOW_HOURS;
@@ -206,11 +206,10 @@ export async function findSurveyAnswer(
  * redelivered) changes nothing. Returns whether this message's score is the stored one.
  */
 export async function recordSurveyAnswer(
-  deps: { readonly surveys?: SurveyAnswerDeps },
+  deps: { readonly surveys: SurveyAnswerDeps },
   answer: SurveyAnswer,
   message: { readonly id: string; readonly at: string },
 ): Promise<boolean> {
-  if (!deps.surveys) return false;
   if (answer.conversation.csat && answer.conversation.csat.messageId !== message.id) return false;
   const stored = await deps.surveys.store.recordCsat(answer.conversation.id, {
     score: answer.score,
@@ -219,7 +218,7 @@ export async function recordSurveyAnswer(
   });
   // Counted once, when the score is first stored: a redelivery finds `csat` set and counts nothing
   // (a crash between the two writes loses one count rather than counting twice).
-  if (stored && !answer.conversation.csat && deps.surveys.insights) {
+  if (stored && !answer.conversation.csat) {
     await recordCsat(deps.surveys.insights, answer.conversation, answer.score, new Date(message.at));
   }
   return stored;

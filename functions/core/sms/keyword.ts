@@ -12,7 +12,7 @@ export interface SmsKeywordDeps {
   readonly ids: IdSource;
   readonly config: SupportConfig;
   readonly customers: Pick<CustomerDirectory, 'get'>;
-  readonly consent?: ConsentLedger;
+  readonly consent: ConsentLedger;
   readonly outbound: OutboundQueue;
 }
 
@@ -47,7 +47,6 @@ export async function answerSmsKeyword(
 
   let consent: ConsentChangeResult | undefined;
   if (keyword.action !== 'help') {
-    if (!deps.consent) throw new ConfigurationError('the inbound SMS function has no consent ledger');
     consent = await changeConsent(
       { customers: deps.customers, consent: deps.consent },
       {

@@ -5,7 +5,7 @@ import { receiveInbound } from '../../../functions/core/conversations/receive-in
 import type { InboundMessage, MailAuthenticationHints, MailVerdicts } from '../../../functions/core/model.ts';
 import { sandboxSupportConfig } from '../../../local/config.ts';
 import { MemoryAutoResponseBudget } from '../../support/in-memory-ports.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memoryEmailDeps } from '../../support/inbound-deps.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 const PASS: MailVerdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
@@ -55,10 +55,10 @@ function email(
   };
 }
 
-let deps: ReturnType<typeof memoryInboundDeps<{ autoResponseBudget: MemoryAutoResponseBudget }>>;
+let deps: ReturnType<typeof memoryEmailDeps<{ autoResponseBudget: MemoryAutoResponseBudget }>>;
 
 beforeEach(() => {
-  deps = memoryInboundDeps(NOW, { autoResponseBudget: new MemoryAutoResponseBudget() });
+  deps = memoryEmailDeps(NOW, { autoResponseBudget: new MemoryAutoResponseBudget() });
 });
 
 describe('receiveInbound of mail whose sender is not authenticated', () => {
@@ -145,7 +145,7 @@ describe('the acknowledgement of an email', () => {
 
 describe('auto-response budgets', () => {
   function withBudget(budget: SupportConfig['autoResponseBudget']) {
-    deps = memoryInboundDeps(NOW, {
+    deps = memoryEmailDeps(NOW, {
       autoResponseBudget: new MemoryAutoResponseBudget(),
       config: { ...sandboxSupportConfig, autoResponseBudget: budget },
     });

@@ -7,7 +7,7 @@ import type { InboundMessage } from '../../../functions/core/model.ts';
 import { inboundSms } from '../../support/conversation-builders.ts';
 import { type MemoryQueue, readableIds } from '../../support/in-memory-ports.ts';
 import { MemoryAgentTasks, MemoryEscalationLog } from '../../support/in-memory-voice-ports.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memorySmsDeps } from '../../support/inbound-deps.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 
@@ -22,7 +22,7 @@ let deps: ReceiveInboundDeps;
 beforeEach(() => {
   escalations = new MemoryEscalationLog();
   tasks = new MemoryAgentTasks();
-  deps = memoryInboundDeps(NOW, {
+  deps = memorySmsDeps(NOW, {
     escalation: { clock: { now: () => NOW }, ids: readableIds, escalations, agentTasks: tasks },
   });
 });
@@ -78,10 +78,13 @@ describe('receiveInbound with the escalation rule', () => {
     expect(escalations.list()).toHaveLength(1);
   });
 
-  it('escalates nothing without the rule wired in', async () => {
+  it('escalates nothing where the rules name no sensitive word and no repeated-contact tally is reached', async () => {
+    // Prepare
+    const rules = { sensitiveWords: {}, repeatedContacts: 99 };
+
     // Act
     const result = await receiveInbound(
-      { ...deps, escalation: undefined },
+      { ...deps, escalation: { ...deps.escalation, config: rules } },
       { message: sms('m1', 'lawyer'), attachments: [] },
     );
 

@@ -6,7 +6,7 @@ import { sandboxSupportConfig } from '../../../local/config.ts';
 import { memoryHelpCenter, TEST_HELP_BASE_URL } from '../../support/help-center.ts';
 import { readableIds } from '../../support/in-memory-ports.ts';
 import { MemoryOrders } from '../../support/in-memory-shop-ports.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memoryEmailDeps, memoryMetaDeps, memorySmsDeps } from '../../support/inbound-deps.ts';
 
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -47,7 +47,7 @@ describe('receiveInbound: answers from the help center', () => {
   it('puts the best article summary and its link into an email acknowledgement and reports the link', async () => {
     // Prepare
     const helpCenter = memoryHelpCenter();
-    const deps = memoryInboundDeps(NOW, { helpCenter });
+    const deps = memoryEmailDeps(NOW, { helpCenter });
 
     // Act
     const result = await receiveInbound(deps, {
@@ -69,7 +69,7 @@ describe('receiveInbound: answers from the help center', () => {
 
   it('sends only the link by SMS, in one segment', async () => {
     // Prepare
-    const deps = memoryInboundDeps(NOW, { helpCenter: memoryHelpCenter() });
+    const deps = memorySmsDeps(NOW, { helpCenter: memoryHelpCenter() });
 
     // Act
     await receiveInbound(deps, { message: short('sms', 'iademi nasil yaparim'), attachments: [] });
@@ -86,7 +86,7 @@ describe('receiveInbound: answers from the help center', () => {
   it('links nothing for an off-topic message and counts it as unanswered', async () => {
     // Prepare
     const helpCenter = memoryHelpCenter();
-    const deps = memoryInboundDeps(NOW, { helpCenter });
+    const deps = memoryMetaDeps(NOW, { helpCenter });
 
     // Act
     const result = await receiveInbound(deps, {
@@ -109,7 +109,7 @@ describe('receiveInbound: answers from the help center', () => {
       ...sandboxSupportConfig,
       faq: [{ id: 'returns', keywords: ['iade'], answers: { tr: 'İadeler için mağazamıza uğrayın.' } }],
     };
-    const deps = memoryInboundDeps(NOW, { helpCenter: memoryHelpCenter(), config });
+    const deps = memoryMetaDeps(NOW, { helpCenter: memoryHelpCenter(), config });
 
     // Act
     const result = await receiveInbound(deps, {
@@ -138,7 +138,7 @@ describe('receiveInbound: answers from the help center', () => {
       firstEventAt: '2026-11-21T10:00:00.000Z',
     };
     await orders.apply(shipped);
-    const deps = memoryInboundDeps(NOW, { helpCenter: memoryHelpCenter(), orders });
+    const deps = memoryMetaDeps(NOW, { helpCenter: memoryHelpCenter(), orders });
 
     // Act
     const result = await receiveInbound(deps, {
@@ -157,7 +157,7 @@ describe('receiveInbound: answers from the help center', () => {
 
   it('answers an English question with the English article', async () => {
     // Prepare
-    const deps = memoryInboundDeps(NOW, { helpCenter: memoryHelpCenter() });
+    const deps = memoryEmailDeps(NOW, { helpCenter: memoryHelpCenter() });
 
     // Act
     await receiveInbound(deps, {

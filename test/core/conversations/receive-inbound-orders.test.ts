@@ -6,7 +6,7 @@ import {
 import type { InboundMessage, Order } from '../../../functions/core/model.ts';
 import { type MemoryQueue, readableIds } from '../../support/in-memory-ports.ts';
 import { MemoryOrders } from '../../support/in-memory-shop-ports.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memoryMetaDeps, memorySmsDeps } from '../../support/inbound-deps.ts';
 
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -38,11 +38,14 @@ function message(channel: 'sms' | 'whatsapp', text: string): InboundMessage {
 }
 
 let deps: ReceiveInboundDeps & { outbound: MemoryQueue };
+/** The WhatsApp path, on the same stored orders. */
+let metaDeps: ReceiveInboundDeps & { outbound: MemoryQueue };
 
 beforeEach(async () => {
   const orders = new MemoryOrders();
   await orders.apply(SHIPPED);
-  deps = memoryInboundDeps(NOW, { orders });
+  deps = memorySmsDeps(NOW, { orders });
+  metaDeps = memoryMetaDeps(NOW, { orders });
 });
 
 describe('receiveInbound: where is my order', () => {
@@ -61,14 +64,14 @@ describe('receiveInbound: where is my order', () => {
 
   it('answers "kargom nerede" on WhatsApp with the latest order', async () => {
     // Act
-    const result = await receiveInbound(deps, {
+    const result = await receiveInbound(metaDeps, {
       message: message('whatsapp', 'Merhaba, kargom nerede?'),
       attachments: [],
     });
 
     // Assess
     expect(result.autoReply.faq).toBe('order-status');
-    expect(deps.outbound.sent[0]?.text).toContain(
+    expect(metaDeps.outbound.sent[0]?.text).toContain(
       '100234 numaralı siparişiniz Yurtiçi Kargo ile kargoya verildi.',
     );
   });

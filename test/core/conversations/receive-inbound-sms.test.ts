@@ -2,10 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { matchSmsKeyword } from '../../../functions/channels/sms/keywords.ts';
 import { supportConfigSchema } from '../../../functions/core/config.ts';
 import {
-  type ReceiveInboundDeps,
   receiveInbound,
+  type SmsInboundDeps,
 } from '../../../functions/core/conversations/receive-inbound.ts';
-import { ConfigurationError } from '../../../functions/core/errors.ts';
 import type { InboundMessage } from '../../../functions/core/model.ts';
 import { countSmsSegments } from '../../../functions/core/sms/segments.ts';
 import { sandboxSupportConfig } from '../../../local/config.ts';
@@ -15,7 +14,7 @@ import {
   type MemoryQueue,
 } from '../../support/in-memory-ports.ts';
 import { MemoryConsentLedger } from '../../support/in-memory-sms-ports.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memorySmsDeps } from '../../support/inbound-deps.ts';
 
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -35,7 +34,7 @@ function sms(id: string, text: string, overrides: Partial<InboundMessage> = {}):
   };
 }
 
-let deps: ReceiveInboundDeps & {
+let deps: SmsInboundDeps & {
   customers: MemoryCustomers;
   conversations: MemoryConversations;
   outbound: MemoryQueue;
@@ -44,7 +43,7 @@ let deps: ReceiveInboundDeps & {
 
 beforeEach(() => {
   const customers = new MemoryCustomers();
-  deps = memoryInboundDeps(NOW, { customers, consent: new MemoryConsentLedger(customers) });
+  deps = memorySmsDeps(NOW, { customers, consent: new MemoryConsentLedger(customers) });
 });
 
 describe('receiveInbound for SMS', () => {
@@ -237,14 +236,15 @@ describe('receiveInbound for SMS', () => {
     expect(deps.consent.entriesOf(again.customerId)).toHaveLength(1);
   });
 
-  it('refuses a keyword when no consent ledger is wired, so the event is retried, not lost', async () => {
+  it('cannot be wired without the consent ledger that STOP and START change', () => {
     // Prepare
     const { consent: _unused, ...withoutConsent } = deps;
 
     // Act
-    const attempt = receiveInbound(withoutConsent, { message: sms('m1', 'STOP'), attachments: [] });
+    // @ts-expect-error: the SMS path's deps require the consent ledger
+    const unwired: SmsInboundDeps = withoutConsent;
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(ConfigurationError);
+    expect(unwired).not.toHaveProperty('consent');
   });
 });

@@ -14,7 +14,7 @@ import type {
   MemoryLedger,
   MemoryQueue,
 } from '../../support/in-memory-ports.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memoryEmailDeps } from '../../support/inbound-deps.ts';
 
 const PASS: MailVerdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
@@ -52,7 +52,7 @@ let deps: ReceiveInboundDeps & {
 };
 
 beforeEach(() => {
-  deps = memoryInboundDeps(NOW);
+  deps = memoryEmailDeps(NOW);
 });
 
 describe('receiveInbound', () => {

@@ -23,7 +23,7 @@ import {
   MemorySender,
   readableIds,
 } from '../../support/in-memory-ports.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memorySmsDeps } from '../../support/inbound-deps.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 const PHONE = '+905321112233';
@@ -276,7 +276,7 @@ describe('receiveInbound with a survey answer', () => {
       }),
     );
     insights = new RecordingInsights();
-    deps = memoryInboundDeps(NOW, {
+    deps = memorySmsDeps(NOW, {
       customers,
       conversations,
       surveys: {

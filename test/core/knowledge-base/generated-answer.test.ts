@@ -8,7 +8,7 @@ import {
 import type { InboundMessage } from '../../../functions/core/model.ts';
 import { ScriptedComposer } from '../../support/answer-composers.ts';
 import { memoryHelpCenter, starterKnowledgeBase, TEST_HELP_BASE_URL } from '../../support/help-center.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memoryEmailDeps } from '../../support/inbound-deps.ts';
 
 // Monday 23 November 2026, 13:00 in Istanbul: the shop is open.
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -37,7 +37,7 @@ function email(text: string, subject = 'Soru'): InboundMessage {
 }
 
 function withComposer(composer: ScriptedComposer, fallbacks: string[] = []) {
-  return memoryInboundDeps(NOW, {
+  return memoryEmailDeps(NOW, {
     helpCenter: {
       ...memoryHelpCenter(),
       answers: { composer, onFallback: (reason: string) => fallbacks.push(reason) },

@@ -35,7 +35,7 @@ import {
   MemoryQueue,
   MemorySender,
 } from '../../support/in-memory-ports.ts';
-import { memoryInboundDeps } from '../../support/inbound-deps.ts';
+import { memorySmsDeps } from '../../support/inbound-deps.ts';
 
 // Istanbul (UTC+3, no DST), Monday to Friday 09:00–18:00; targets 120 and 960 business minutes.
 const config: SupportConfig = supportConfigSchema.parse({
@@ -288,7 +288,7 @@ describe('recordInbound', () => {
   it('counts nothing for a redelivered event through receiveInbound', async () => {
     // Prepare
     const message = smsAtTenPastSix('sms-1', '+905321234567', 'Merhaba, siparişim nerede?');
-    const inboundDeps = memoryInboundDeps(now, {
+    const inboundDeps = memorySmsDeps(now, {
       clock: { now: () => now },
       config,
       conversations,
@@ -312,7 +312,7 @@ describe('receiveInbound with failing insights', () => {
     // Prepare
     const failures: unknown[] = [];
     const outbound = new MemoryQueue();
-    const inboundDeps = memoryInboundDeps(now, {
+    const inboundDeps = memorySmsDeps(now, {
       clock: { now: () => now },
       config,
       conversations,
