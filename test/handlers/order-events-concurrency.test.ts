@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConsentLedger } from '../../functions/adapters/dynamodb/consent-ledger.ts';
+import { DynamoConversationStore } from '../../functions/adapters/dynamodb/conversation-store.ts';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamodb/customer-directory.ts';
 import { DynamoCustomerLinks } from '../../functions/adapters/dynamodb/customer-links.ts';
 import { DynamoEventLedger } from '../../functions/adapters/dynamodb/event-ledger.ts';
@@ -43,6 +44,7 @@ beforeAll(async () => {
     links: new DynamoCustomerLinks(db, tableName),
     consent: new DynamoConsentLedger(db, tableName),
     orders: new DynamoOrderStore(db, tableName),
+    conversations: new DynamoConversationStore(db, tableName),
     outbound,
     channels: new Set<Channel>(['email', 'sms']),
   };

@@ -49,3 +49,40 @@ export function inboundSms(
     sms: { destinationNumber: '+908501234567' },
   };
 }
+
+/**
+ * A first mail from Ayşe (ayse@example.com) to support, every check passed, as the inbound-email
+ * channel parses it: its provider id follows the text's length, so two questions are two events.
+ */
+export function inboundEmail(text: string, receivedAt: Date, subject = 'Soru'): InboundMessage {
+  return {
+    channel: 'email',
+    providerMessageId: `ses-${text.length}`,
+    from: { kind: 'email', value: 'ayse@example.com' },
+    fromName: 'Ayşe Yılmaz',
+    receivedAt: receivedAt.toISOString(),
+    subject,
+    text,
+    attachments: [],
+    email: {
+      threading: { messageId: '<m1@example.com>', inReplyTo: [], references: [] },
+      signals: { returnPath: 'ayse@example.com', subject },
+      verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
+      recipients: ['support@support.example.com'],
+    },
+  };
+}
+
+/** A short text from `phone` by SMS (to the support number) or WhatsApp, one event per channel. */
+export function inboundPhoneText(channel: 'sms' | 'whatsapp', phone: string, text: string, receivedAt: Date) {
+  const message: InboundMessage = {
+    channel,
+    providerMessageId: `${channel}-1`,
+    from: { kind: 'phone', value: phone },
+    receivedAt: receivedAt.toISOString(),
+    text,
+    attachments: [],
+    ...(channel === 'sms' ? { sms: { destinationNumber: '+908501234567' } } : {}),
+  };
+  return message;
+}

@@ -107,7 +107,7 @@ export interface OrderEventDeps {
   /** The channels the dispatcher can send on in this deployment. */
   readonly channels: ReadonlySet<Channel>;
   /** Where notifications go on the customer's timeline (one closed conversation per order). */
-  readonly conversations?: Pick<ConversationStore, 'create'>;
+  readonly conversations: Pick<ConversationStore, 'create'>;
   /** How long one attempt holds an event's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
   readonly leaseSeconds?: number;
 }
@@ -227,35 +227,30 @@ async function notify(
   });
   // The agent sees what the customer was told: every notice of one order goes on one conversation,
   // created closed (nothing for an agent to do) and reopened by a reply, which threads into it.
-  let conversationId: string | undefined;
-  if (deps.conversations) {
-    conversationId = deps.ids.derive('order-conversation', order.id);
-    await deps.conversations.create({
-      id: conversationId,
-      customerId: customer.id,
-      channel: choice.channel,
-      status: 'closed',
-      subject: content.subject,
-      language,
-      createdAt: now.toISOString(),
-      lastMessageAt: now.toISOString(),
-      flags: ['order-notifications'],
-    });
-  }
+  const conversationId = deps.ids.derive('order-conversation', order.id);
+  await deps.conversations.create({
+    id: conversationId,
+    customerId: customer.id,
+    channel: choice.channel,
+    status: 'closed',
+    subject: content.subject,
+    language,
+    createdAt: now.toISOString(),
+    lastMessageAt: now.toISOString(),
+    flags: ['order-notifications'],
+  });
   const request: OutboundRequest = {
     id: deps.ids.derive('order-status', event.eventId, choice.channel),
     kind: 'order-status',
     channel: choice.channel,
     customerId: customer.id,
-    ...(conversationId ? { conversationId } : {}),
+    conversationId,
     to: choice.to,
     language,
     subject: content.subject,
     text: content.text,
     // A reply to the notice (Reply-To token) lands on the order's conversation.
-    ...(choice.channel === 'email' && conversationId
-      ? { email: { references: [], replyToken: conversationId } }
-      : {}),
+    ...(choice.channel === 'email' ? { email: { references: [], replyToken: conversationId } } : {}),
     // RFC 3834: a notification is auto-generated (not a reply); mail robots must not answer it.
     headers: choice.channel === 'email' ? { 'Auto-Submitted': 'auto-generated' } : {},
     requestedAt: now.toISOString(),

@@ -47,9 +47,10 @@ export interface ContactEventDeps {
   readonly deferredSends?: DeferredSends;
   /** The channels this deployment can send on (the missed-call follow-up picks from them). */
   readonly channels: ReadonlySet<Channel>;
-  readonly escalation?: EscalationDeps;
-  /** Channel insights: each inbound call counts once, under voice. Absent: nothing is counted. */
-  readonly insights?: InsightsDeps;
+  /** The escalation rule: the third unanswered call on an issue escalates it. */
+  readonly escalation: EscalationDeps;
+  /** Channel insights: each inbound call counts once, under voice. */
+  readonly insights: InsightsDeps;
   /** How long one attempt holds an event's claim: its function's lease (event-lease.ts). @default DEFAULT_LEASE_SECONDS */
   readonly leaseSeconds?: number;
 }
@@ -117,19 +118,15 @@ async function record(
   // A call is a contact too: the third unanswered one on an issue escalates it. It is counted in
   // the write that stores it, as a written message is.
   const contact = { text: '', flags: message.flags };
-  const escalating =
-    event.eventType === 'INITIATED' && deps.escalation !== undefined && message.direction === 'inbound';
-  const counted =
-    escalating &&
-    deps.escalation !== undefined &&
-    countsTowardsRepeatedContacts(deps.escalation, conversation, contact);
+  const escalating = event.eventType === 'INITIATED' && message.direction === 'inbound';
+  const counted = escalating && countsTowardsRepeatedContacts(deps.escalation, conversation, contact);
   const appended = await deps.conversations.appendMessage(message, {
     reopen,
     ...(counted ? { contactKey: key } : {}),
   });
   if (appended) await countCall(deps, event, message, conversation, known);
 
-  if (escalating && deps.escalation) {
+  if (escalating) {
     await escalateInbound(deps.escalation, {
       conversation,
       message: contact,
@@ -255,7 +252,7 @@ async function countCall(
   known: VoiceContactRecord | undefined,
 ): Promise<void> {
   const insights = deps.insights;
-  if (!insights || message.direction !== 'inbound' || known?.countedAt) return;
+  if (message.direction !== 'inbound' || known?.countedAt) return;
   try {
     if (!(await deps.contacts.markCounted(event.contactId, deps.clock.now().toISOString()))) return;
     await recordInbound(

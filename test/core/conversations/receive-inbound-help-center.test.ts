@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { receiveInbound } from '../../../functions/core/conversations/receive-inbound.ts';
-import type { InboundMessage, Order } from '../../../functions/core/model.ts';
+import type { Order } from '../../../functions/core/model.ts';
 import { countSmsSegments } from '../../../functions/core/sms/segments.ts';
 import { sandboxSupportConfig } from '../../../local/config.ts';
+import { inboundEmail, inboundPhoneText } from '../../support/conversation-builders.ts';
 import { memoryHelpCenter, TEST_HELP_BASE_URL } from '../../support/help-center.ts';
 import { readableIds } from '../../support/in-memory-ports.ts';
 import { MemoryOrders } from '../../support/in-memory-shop-ports.ts';
@@ -12,36 +13,8 @@ import { memoryEmailDeps, memoryMetaDeps, memorySmsDeps } from '../../support/in
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 const PHONE = '+905321112233';
 
-function email(text: string, subject = 'Soru'): InboundMessage {
-  return {
-    channel: 'email',
-    providerMessageId: `ses-${text.length}`,
-    from: { kind: 'email', value: 'ayse@example.com' },
-    fromName: 'Ayşe Yılmaz',
-    receivedAt: NOW.toISOString(),
-    subject,
-    text,
-    attachments: [],
-    email: {
-      threading: { messageId: '<m1@example.com>', inReplyTo: [], references: [] },
-      signals: { returnPath: 'ayse@example.com', subject },
-      verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
-      recipients: ['support@support.example.com'],
-    },
-  };
-}
-
-function short(channel: 'sms' | 'whatsapp', text: string): InboundMessage {
-  return {
-    channel,
-    providerMessageId: `${channel}-1`,
-    from: { kind: 'phone', value: PHONE },
-    receivedAt: NOW.toISOString(),
-    text,
-    attachments: [],
-    ...(channel === 'sms' ? { sms: { destinationNumber: '+908501234567' } } : {}),
-  };
-}
+const email = (text: string, subject?: string) => inboundEmail(text, NOW, subject);
+const short = (channel: 'sms' | 'whatsapp', text: string) => inboundPhoneText(channel, PHONE, text, NOW);
 
 describe('receiveInbound: answers from the help center', () => {
   it('puts the best article summary and its link into an email acknowledgement and reports the link', async () => {

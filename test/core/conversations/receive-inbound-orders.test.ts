@@ -3,7 +3,8 @@ import {
   type ReceiveInboundDeps,
   receiveInbound,
 } from '../../../functions/core/conversations/receive-inbound.ts';
-import type { InboundMessage, Order } from '../../../functions/core/model.ts';
+import type { Order } from '../../../functions/core/model.ts';
+import { inboundPhoneText } from '../../support/conversation-builders.ts';
 import { type MemoryQueue, readableIds } from '../../support/in-memory-ports.ts';
 import { MemoryOrders } from '../../support/in-memory-shop-ports.ts';
 import { memoryMetaDeps, memorySmsDeps } from '../../support/inbound-deps.ts';
@@ -25,17 +26,7 @@ const SHIPPED: Order = {
   firstEventAt: '2026-11-21T10:00:00.000Z',
 };
 
-function message(channel: 'sms' | 'whatsapp', text: string): InboundMessage {
-  return {
-    channel,
-    providerMessageId: `${channel}-1`,
-    from: { kind: 'phone', value: AYSE },
-    receivedAt: NOW.toISOString(),
-    text,
-    attachments: [],
-    ...(channel === 'sms' ? { sms: { destinationNumber: '+908501234567' } } : {}),
-  };
-}
+const message = (channel: 'sms' | 'whatsapp', text: string) => inboundPhoneText(channel, AYSE, text, NOW);
 
 let deps: ReceiveInboundDeps & { outbound: MemoryQueue };
 /** The WhatsApp path, on the same stored orders. */

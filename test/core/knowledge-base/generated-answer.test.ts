@@ -5,8 +5,8 @@ import {
   composeGroundedAnswer,
   factsIn,
 } from '../../../functions/core/knowledge-base/generated-answer.ts';
-import type { InboundMessage } from '../../../functions/core/model.ts';
 import { ScriptedComposer } from '../../support/answer-composers.ts';
+import { inboundEmail } from '../../support/conversation-builders.ts';
 import { memoryHelpCenter, starterKnowledgeBase, TEST_HELP_BASE_URL } from '../../support/help-center.ts';
 import { memoryEmailDeps } from '../../support/inbound-deps.ts';
 
@@ -17,24 +17,7 @@ const RETURNS_URL = `${TEST_HELP_BASE_URL}/tr/returns-refunds`;
 const GROUNDED =
   'Ürünü teslimattan itibaren 14 gün içinde iade edebilirsiniz; iadeyi Siparişlerim sayfasından başlatın [1].';
 
-function email(text: string, subject = 'Soru'): InboundMessage {
-  return {
-    channel: 'email',
-    providerMessageId: `ses-${text.length}`,
-    from: { kind: 'email', value: 'ayse@example.com' },
-    fromName: 'Ayşe Yılmaz',
-    receivedAt: NOW.toISOString(),
-    subject,
-    text,
-    attachments: [],
-    email: {
-      threading: { messageId: '<m1@example.com>', inReplyTo: [], references: [] },
-      signals: { returnPath: 'ayse@example.com', subject },
-      verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
-      recipients: ['support@support.example.com'],
-    },
-  };
-}
+const email = (text: string, subject?: string) => inboundEmail(text, NOW, subject);
 
 function withComposer(composer: ScriptedComposer, fallbacks: string[] = []) {
   return memoryEmailDeps(NOW, {

@@ -111,6 +111,11 @@ beforeEach(async () => {
       escalations,
       agentTasks: new MemoryAgentTasks(),
     },
+    insights: {
+      insights: new MemoryChannelInsights(),
+      config: sandboxSupportConfig,
+      clock: { now: () => now },
+    },
   };
 });
 
