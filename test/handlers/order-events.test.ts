@@ -45,6 +45,7 @@ beforeEach(() => {
     links: new MemoryLinks(customers, conversations),
     consent: new MemoryConsentLedger(customers),
     orders,
+    conversations,
   };
   const secret = new StaticShopSecret(SECRET);
   const ledger = new MemoryLedger();
@@ -191,6 +192,7 @@ describe('POST /orders/events signatures cannot be replayed', () => {
         links: new MemoryLinks(customersHere, conversations),
         consent: new MemoryConsentLedger(customersHere),
         orders: new MemoryOrders(),
+        conversations,
         config: sandboxSupportConfig,
         ledger: new MemoryLedger(),
         outbound: new MemoryQueue(),

@@ -45,6 +45,7 @@ beforeEach(() => {
     links: new MemoryLinks(customers, conversations),
     consent: new MemoryConsentLedger(customers),
     orders,
+    conversations,
   };
   const secret = new StaticShopSecret(SECRET);
   const ledger = new MemoryLedger();
