@@ -114,14 +114,14 @@ export class Chat extends Construct implements Monitored {
 
   /** Alarms on the functions a visitor's chat passes through, graphed on the dashboard. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnFunction(
+    monitoring.watchFunction(
       'ChatAuthorizer',
       this.authorizer.lambdaFunction,
       'The chat connection authorizer',
     );
-    monitoring.alarmOnFunction('ChatWebSocket', this.routes.lambdaFunction, 'The chat WebSocket routes');
+    monitoring.watchFunction('ChatWebSocket', this.routes.lambdaFunction, 'The chat WebSocket routes');
     if (this.confirmation) {
-      monitoring.alarmOnFunction(
+      monitoring.watchFunction(
         'ChatConfirm',
         this.confirmation.lambdaFunction,
         "The chat visitor's email confirmation",
