@@ -118,7 +118,7 @@ export class AgentApi extends Construct implements Monitored {
 
   /** Alarms on the function; the API's URL, with how to authenticate, as an output. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnFunction('AgentApi', this.function.lambdaFunction, 'The agent API');
+    monitoring.watchFunction('AgentApi', this.function.lambdaFunction, 'The agent API');
     stackOutput(this, 'AgentApiUrl', {
       value: this.#httpApiUrl,
       description: this.#signedWithJwt

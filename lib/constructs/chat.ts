@@ -118,7 +118,7 @@ export class Chat extends Construct implements Monitored {
    */
   addMonitoring(monitoring: Monitoring): void {
     if (this.confirmation) {
-      monitoring.alarmOnFunction(
+      monitoring.watchFunction(
         'ChatConfirm',
         this.confirmation.lambdaFunction,
         "The chat visitor's email confirmation",

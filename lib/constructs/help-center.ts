@@ -218,7 +218,7 @@ export class HelpCenter extends Construct implements Monitored {
 
   /** Alarms on the feedback function (graphed on the dashboard); the distribution's address as an output. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnFunction('HelpFeedback', this.feedbackFunction.lambdaFunction, 'Help-center feedback');
+    monitoring.watchFunction('HelpFeedback', this.feedbackFunction.lambdaFunction, 'Help-center feedback');
     stackOutput(this, 'HelpCenterUrl', {
       value: `https://${this.distribution.distributionDomainName}`,
       description: "The help center distribution (point help.baseUrl's host at it, or use it as baseUrl)",

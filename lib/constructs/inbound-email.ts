@@ -141,12 +141,11 @@ export class InboundEmail extends Construct implements Monitored {
 
   /** Alarms on the function and its failed events; the DNS records and the rule set to activate as outputs. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnDeadLetters(
-      'InboundEmail',
-      this.failedEventQueue,
-      'A received email could not be processed after Lambda retried it; its raw copy is still in the mail bucket.',
-    );
-    monitoring.alarmOnFunction('InboundEmail', this.function.lambdaFunction, 'Inbound email processing');
+    monitoring.watchFunction('InboundEmail', this.function.lambdaFunction, 'Inbound email processing', {
+      queue: this.failedEventQueue,
+      meaning:
+        'A received email could not be processed after Lambda retried it; its raw copy is still in the mail bucket.',
+    });
     stackOutput(this, 'ReceiptRuleSetName', {
       value: this.ruleSet.receiptRuleSetName,
       description: `Inactive until activated (one active set per account and region): aws ses set-active-receipt-rule-set --rule-set-name ${this.#ruleSetName}`,

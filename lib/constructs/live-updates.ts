@@ -100,12 +100,11 @@ export class LiveUpdates extends Construct implements Monitored {
 
   /** Alarms on the consumer and on batches it gave up on; the agents' socket URL as an output. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnDeadLetters(
-      'LiveUpdates',
-      this.deadLetterQueue,
-      "Agents' live-update notices of a stream batch could not be posted after retries; inboxes catch up when they refetch.",
-    );
-    monitoring.alarmOnFunction('LiveUpdates', this.consumer.lambdaFunction, "Agents' live updates");
+    monitoring.watchFunction('LiveUpdates', this.consumer.lambdaFunction, "Agents' live updates", {
+      queue: this.deadLetterQueue,
+      meaning:
+        "Agents' live-update notices of a stream batch could not be posted after retries; inboxes catch up when they refetch.",
+    });
     stackOutput(this, 'AgentWebSocketUrl', {
       value: this.#webSocketUrl,
       description:

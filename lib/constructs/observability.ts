@@ -38,6 +38,18 @@ export interface Monitoring {
   alarmOnDeadLetters(id: string, queue: IQueue, meaning: string): Alarm;
   /** Alarms on any error and any throttle of a function. */
   alarmOnFunction(id: string, fn: IFunction, purpose: string): void;
+  /**
+   * Both for a function and the queue that keeps what it could not process: `<id>DeadLetters`
+   * (when `deadLetters` is given), `<id>Errors` and `<id>Throttles`, graphed in that order.
+   */
+  watchFunction(id: string, fn: IFunction, purpose: string, deadLetters?: DeadLetters): void;
+}
+
+/** A function's dead-letter (or failed-event) queue and what a message in it means. */
+export interface DeadLetters {
+  readonly queue: IQueue;
+  /** What a message in it means for a customer, one sentence (the alarm's description starts with it). */
+  readonly meaning: string;
 }
 
 /** A construct with alarms or stack outputs of its own. */
@@ -150,6 +162,12 @@ export class Observability extends Construct implements Monitoring {
       metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: Stats.SUM }),
       description: `${purpose} was throttled: the account's Lambda concurrency is exhausted.`,
     });
+  }
+
+  /** A function's alarms and, where it has one, its dead-letter queue's (see Monitoring). */
+  watchFunction(id: string, fn: IFunction, purpose: string, deadLetters?: DeadLetters): void {
+    if (deadLetters) this.alarmOnDeadLetters(id, deadLetters.queue, deadLetters.meaning);
+    this.alarmOnFunction(id, fn, purpose);
   }
 
   #alarm(id: string, options: { metric: IMetric; description: string; threshold?: number }): Alarm {

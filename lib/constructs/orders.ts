@@ -86,7 +86,7 @@ export class Orders extends Construct implements Monitored {
 
   /** Alarms on the function; where the shop posts and its signing key as outputs. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnFunction('OrderEvents', this.function.lambdaFunction, 'Order events');
+    monitoring.watchFunction('OrderEvents', this.function.lambdaFunction, 'Order events');
     stackOutput(this, 'OrderEventsUrl', {
       value: `${this.#httpApi.url}/orders/events`,
       description: 'Where the shop POSTs signed order events',

@@ -90,7 +90,7 @@ export class Outbound extends Construct implements Monitored {
       this.deadLetterQueue,
       'An outbound message (acknowledgement, reply or notification) could not be sent after repeated tries.',
     );
-    monitoring.alarmOnFunction('Dispatcher', this.dispatcher.lambdaFunction, 'Outbound dispatching');
+    monitoring.watchFunction('Dispatcher', this.dispatcher.lambdaFunction, 'Outbound dispatching');
     stackOutput(this, 'OutboundQueueUrl', { value: this.queue.queueUrl });
   }
 }

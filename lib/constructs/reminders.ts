@@ -83,7 +83,7 @@ export class Reminders extends Construct implements Monitored {
 
   /** Alarms on the function and on due reminders not queued; where the shop posts as an output. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnFunction('Reminders', this.function.lambdaFunction, 'Reminders');
+    monitoring.watchFunction('Reminders', this.function.lambdaFunction, 'Reminders');
     this.schedules.addMonitoring(monitoring, {
       alarmId: 'ReminderSchedules',
       meaning: 'A reminder came due but EventBridge Scheduler could not put it on the outbound queue.',

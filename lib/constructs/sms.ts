@@ -99,12 +99,11 @@ export class Sms extends Construct implements Monitored {
 
   /** Alarms on the function and its failed events; the topic to set on the phone number as an output. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnDeadLetters(
-      'InboundSms',
-      this.failedEventQueue,
-      'A received SMS could not be processed after Lambda retried it (or SNS could not deliver it); the event is in this queue.',
-    );
-    monitoring.alarmOnFunction('InboundSms', this.function.lambdaFunction, 'Inbound SMS processing');
+    monitoring.watchFunction('InboundSms', this.function.lambdaFunction, 'Inbound SMS processing', {
+      queue: this.failedEventQueue,
+      meaning:
+        'A received SMS could not be processed after Lambda retried it (or SNS could not deliver it); the event is in this queue.',
+    });
     stackOutput(this, 'InboundSmsTopicArn', {
       value: this.topic.topicArn,
       description:

@@ -148,13 +148,12 @@ export class Social extends Construct implements Monitored {
 
   /** Alarms on the webhook, the consumer and given-up deliveries; the Meta app's settings as outputs. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnDeadLetters(
-      'SocialInbound',
-      this.deadLetterQueue,
-      'A WhatsApp, Messenger or Instagram webhook delivery could not be processed after repeated tries.',
-    );
-    monitoring.alarmOnFunction('MetaWebhook', this.webhook.lambdaFunction, 'The Meta webhook');
-    monitoring.alarmOnFunction('SocialInbound', this.consumer.lambdaFunction, 'Social message processing');
+    monitoring.watchFunction('MetaWebhook', this.webhook.lambdaFunction, 'The Meta webhook');
+    monitoring.watchFunction('SocialInbound', this.consumer.lambdaFunction, 'Social message processing', {
+      queue: this.deadLetterQueue,
+      meaning:
+        'A WhatsApp, Messenger or Instagram webhook delivery could not be processed after repeated tries.',
+    });
     stackOutput(this, 'HttpApiUrl', { value: this.#httpApiUrl });
     stackOutput(this, 'MetaWebhookUrl', {
       value: `${this.#httpApiUrl}/webhooks/meta`,

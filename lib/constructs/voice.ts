@@ -198,13 +198,12 @@ export class Voice extends Construct implements Monitored {
 
   /** Alarms on both functions and on undelivered contact events; the lookup function as an output. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnDeadLetters(
-      'VoiceEvents',
-      this.failedEventQueue,
-      'An Amazon Connect contact event could not be delivered or processed after retries; the event is in this queue.',
-    );
-    monitoring.alarmOnFunction('VoiceLookup', this.lookupFunction.lambdaFunction, 'Caller lookup');
-    monitoring.alarmOnFunction('VoiceEvents', this.eventsFunction.lambdaFunction, 'Contact events');
+    monitoring.watchFunction('VoiceLookup', this.lookupFunction.lambdaFunction, 'Caller lookup');
+    monitoring.watchFunction('VoiceEvents', this.eventsFunction.lambdaFunction, 'Contact events', {
+      queue: this.failedEventQueue,
+      meaning:
+        'An Amazon Connect contact event could not be delivered or processed after retries; the event is in this queue.',
+    });
     stackOutput(this, 'VoiceLookupFunctionArn', {
       value: this.lookupFunction.lambdaFunction.functionArn,
       description:

@@ -65,6 +65,42 @@ describe.each(implementations)('AgentConversations and SurveyAnswers ($name)', (
     expect(listed).toEqual([eleven, ten, nine]);
   });
 
+  it('lists by last activity within and across hours, each once, and what moves meanwhile is not repeated', async () => {
+    // Prepare: id order is not activity order, over three hours
+    const { store, agent } = await make();
+    const assignee = uniqueId('agent');
+    const times = { a: '10:50', b: '10:10', c: '10:30', d: '11:05', e: '11:55', f: '09:59' };
+    const ids = new Map<string, string>();
+    for (const [name, time] of Object.entries(times)) {
+      const stored = conversation({ createdAt: hour(9), lastMessageAt: hour(9) });
+      ids.set(name, stored.id);
+      await store.create(stored);
+      await agent.assign(stored.id, { assignee, at: AT, by: 'agent-lead' });
+      await store.appendMessage(inboundMessage(stored.id, uniqueId('m'), `2026-11-23T${time}:00.000Z`));
+    }
+    const named = (names: string) => [...names].map((name) => ids.get(name));
+    const query = { assignee };
+
+    // Act
+    const listed = await listAll(agent, query, 2);
+    const first = await agent.list(query, { limit: 2 });
+    await store.appendMessage(inboundMessage(ids.get('e') ?? '', uniqueId('m'), '2026-11-23T12:00:00.000Z'));
+    await store.appendMessage(inboundMessage(ids.get('c') ?? '', uniqueId('m'), '2026-11-23T12:01:00.000Z'));
+    const rest: string[] = [];
+    for (let after = first.next; after; ) {
+      const page = await agent.list(query, { limit: 2, after });
+      rest.push(...page.items.map((c) => c.id));
+      after = page.next;
+    }
+    const fresh = await agent.list(query, { limit: 2 });
+
+    // Assess
+    expect(listed).toEqual(named('edacbf'));
+    expect(first.items.map((c) => c.id)).toEqual(named('ed'));
+    expect(rest).toEqual(named('abf'));
+    expect(fresh.items.map((c) => c.id)).toEqual(named('ce'));
+  });
+
   it('assigns and unassigns, stamping who did it, and knows no conversation that is not there', async () => {
     // Prepare
     const { store, agent } = await make();

@@ -16,7 +16,14 @@ import {
   DynamoConversationStore,
   newestConversationsOf,
 } from './conversation-store.ts';
-import { assigneeIndexKey, isConditionFailure, keys, STATUS_SHARDS, statusIndexKey } from './keys.ts';
+import {
+  assigneeIndexKey,
+  isConditionFailure,
+  keys,
+  queueBucketOf,
+  STATUS_SHARDS,
+  statusIndexKey,
+} from './keys.ts';
 import { conversationTable } from './table-definition.ts';
 
 /**
@@ -71,6 +78,21 @@ function filterOf(query: ConversationQuery): IndexFilter {
   return { expressions, names, values };
 }
 
+/** Newest bucket first, then newest activity, then the larger id (the order of every listing). */
+function newestFirst(a: Positioned<Conversation>, b: Positioned<Conversation>): number {
+  return (
+    (b.bucket ?? '').localeCompare(a.bucket ?? '') || b.at.localeCompare(a.at) || b.id.localeCompare(a.id)
+  );
+}
+
+/** Whether `item` comes after `position` in that order, inside the position's bucket. */
+function isAfter(
+  item: Positioned<Conversation>,
+  position: { readonly at: string; readonly id: string },
+): boolean {
+  return item.at < position.at || (item.at === position.at && item.id < position.id);
+}
+
 /**
  * The agent API's reads and writes on the conversation table: listings from the status index
  * (sharded, merged newest first) or the assignee index, a customer's conversations from the
@@ -118,48 +140,88 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
     );
   }
 
+  /**
+   * One partition of a queue index, newest activity first. The sort key is the hour bucket plus
+   * the id (keys.ts queueIndexSortKey), so a Query returns the buckets newest first but each one in
+   * id order: a bucket is always read to its end and ordered by `lastMessageAt` before any of it is
+   * handed out, and a position inside a bucket reads that bucket again and keeps what is older.
+   */
   private partition(
     index: IndexName,
     partitionKey: string,
     filter: IndexFilter,
   ): SortedPartition<Conversation> {
     const { name, partitionKey: pkName, sortKey: skName } = conversationTable.indexes[index];
+    const query = async (
+      keyCondition: { readonly expression: string; readonly values: Record<string, unknown> },
+      limit: number | undefined,
+      startKey: Record<string, unknown> | undefined,
+    ) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: name,
+          KeyConditionExpression: `#pk = :pk${keyCondition.expression}`,
+          ScanIndexForward: false,
+          ...(limit === undefined ? {} : { Limit: limit }),
+          ...(filter.expressions.length > 0 ? { FilterExpression: filter.expressions.join(' AND ') } : {}),
+          ExpressionAttributeNames: {
+            '#pk': pkName,
+            ...(keyCondition.expression === '' ? {} : { '#sk': skName }),
+            ...filter.names,
+          },
+          ExpressionAttributeValues: { ':pk': partitionKey, ...keyCondition.values, ...filter.values },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+    const positioned = (item: Record<string, unknown>): Positioned<Conversation> => {
+      const conversation = conversationFromItem(item);
+      return {
+        item: conversation,
+        at: conversation.lastMessageAt,
+        id: conversation.id,
+        bucket: queueBucketOf(String(item[skName])),
+      };
+    };
+    /** The rest of one bucket from `startKey` on (every page of it: a bucket is one hour of one shard). */
+    const restOfBucket = async (bucket: string, startKey: Record<string, unknown> | undefined) => {
+      const items: Positioned<Conversation>[] = [];
+      let next = startKey;
+      do {
+        const result = await query(
+          { expression: ' AND begins_with(#sk, :bucket)', values: { ':bucket': bucket } },
+          undefined,
+          next,
+        );
+        items.push(...(result.Items ?? []).map(positioned));
+        next = result.LastEvaluatedKey;
+      } while (next);
+      return items;
+    };
     return {
       read: async (after, limit) => {
         if (after === 'end') return { items: [] };
-        const result = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: name,
-            KeyConditionExpression: '#pk = :pk',
-            ScanIndexForward: false,
-            Limit: limit,
-            ...(filter.expressions.length > 0 ? { FilterExpression: filter.expressions.join(' AND ') } : {}),
-            ExpressionAttributeNames: { '#pk': pkName, ...filter.names },
-            ExpressionAttributeValues: { ':pk': partitionKey, ...filter.values },
-            ...(after === 'start'
-              ? {}
-              : {
-                  ExclusiveStartKey: {
-                    ...keys.conversation(after.id),
-                    [pkName]: partitionKey,
-                    [skName]: after.at,
-                  },
-                }),
-          }),
+        if (after !== 'start' && after.at !== '') {
+          // Inside a bucket: the bucket again, what comes after the position, then the older buckets.
+          const bucket = after.bucket ?? queueBucketOf(after.at);
+          const rest = (await restOfBucket(bucket, undefined)).filter((p) => isAfter(p, after));
+          return { items: rest.sort(newestFirst), next: { bucket, at: '', id: '' } };
+        }
+        // From the top, or below a bucket read to its end: `limit` items, and the last bucket
+        // they reach read to its end so that every bucket handed out is whole.
+        const first = await query(
+          after === 'start' || after.bucket === undefined
+            ? { expression: '', values: {} }
+            : { expression: ' AND #sk < :bucket', values: { ':bucket': after.bucket } },
+          limit,
+          undefined,
         );
-        const items: Positioned<Conversation>[] = (result.Items ?? []).map((item) => ({
-          item: conversationFromItem(item),
-          at: String(item[skName]),
-          id: String(item.id),
-        }));
-        const last = result.LastEvaluatedKey;
-        return {
-          items,
-          ...(last
-            ? { next: { at: String(last[skName]), id: String(last.pk).replace(/^CONVERSATION#/, '') } }
-            : {}),
-        };
+        const items = (first.Items ?? []).map(positioned);
+        const stopped = first.LastEvaluatedKey;
+        if (!stopped) return { items: items.sort(newestFirst) };
+        const open = queueBucketOf(String(stopped[skName]));
+        items.push(...(await restOfBucket(open, stopped)));
+        return { items: items.sort(newestFirst), next: { bucket: open, at: '', id: '' } };
       },
     };
   }
@@ -178,9 +240,9 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.conversation(conversationId),
-          // The assignee index sorts by the same activity time as the others (kept by touchConversation).
+          // The assignee index has the status index's hour-bucket key (both kept by touchConversation).
           UpdateExpression: assigning
-            ? 'SET assignee = :assignee, assignedAt = :at, assignedBy = :by, gsi3pk = :index, gsi3sk = lastMessageAt'
+            ? 'SET assignee = :assignee, assignedAt = :at, assignedBy = :by, gsi3pk = :index, gsi3sk = gsi2sk'
             : 'SET assignedAt = :at, assignedBy = :by REMOVE assignee, gsi3pk',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: {

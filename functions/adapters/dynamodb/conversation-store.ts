@@ -21,6 +21,7 @@ import {
   isConditionFailure,
   keys,
   MESSAGE_PREFIX,
+  queueIndexSortKey,
   statusIndexKey,
   withoutStorageAttributes,
 } from './keys.ts';
@@ -107,7 +108,7 @@ export class DynamoConversationStore implements ConversationStore {
             gsi1pk: customerIndexKey(conversation.customerId),
             gsi1sk: conversation.createdAt,
             gsi2pk: statusIndexKey(conversation.status, conversation.id),
-            gsi2sk: conversation.lastMessageAt,
+            gsi2sk: queueIndexSortKey(conversation.lastMessageAt, conversation.id),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -146,12 +147,16 @@ export class DynamoConversationStore implements ConversationStore {
    * call of their own on this path.
    */
   private async touchConversation(message: Message, effect: AppendEffect): Promise<AppendedMessage> {
-    // gsi3sk keeps the assignee index in order; without gsi3pk (unassigned) it indexes nothing.
+    // The queue keys (status, and assignee: without gsi3pk it indexes nothing) name the hour of the
+    // last message, so inside an hour they stay put and only the projected lastMessageAt changes.
     // The by-customer key (creation) never moves: a moved index key costs two writes, not one.
-    const sets = ['lastMessageAt = :at', 'gsi2sk = :at', 'gsi3sk = :at'];
+    const sets = ['lastMessageAt = :at', 'gsi2sk = :queueKey', 'gsi3sk = :queueKey'];
     const removes: string[] = [];
     const adds: string[] = [];
-    const values: Record<string, unknown> = { ':at': message.at };
+    const values: Record<string, unknown> = {
+      ':at': message.at,
+      ':queueKey': queueIndexSortKey(message.at, message.conversationId),
+    };
     const names: Record<string, string> = {};
     const preview = previewOf(message);
     if (preview) {

@@ -114,6 +114,27 @@ export function statusIndexKey(status: ConversationStatus, conversationId: strin
   return `STATUS#${status}#${statusShard(conversationId)}`;
 }
 
+/** `2026-11-23T10`: the hour of an ISO time, and the length of an hour bucket's name. */
+const HOUR_LENGTH = 13;
+
+/**
+ * The sort key of the agent queue indexes (status and assignee): the hour of the last message and
+ * the conversation id (`2026-11-23T10#<id>`). Inside an hour a message leaves the key where it is
+ * and only the projected `lastMessageAt` changes, which costs one index write instead of two; a
+ * reader orders each bucket by `lastMessageAt` (agent-conversations.ts).
+ */
+export function queueIndexSortKey(lastMessageAt: string, conversationId: string): string {
+  return `${lastMessageAt.slice(0, HOUR_LENGTH)}#${conversationId}`;
+}
+
+/**
+ * The hour bucket of a queue index sort key. Keys written before the buckets were the last
+ * activity itself (`2026-11-23T10:15:00.000Z`) and fall into the same bucket as the new ones.
+ */
+export function queueBucketOf(sortKey: string): string {
+  return sortKey.slice(0, HOUR_LENGTH);
+}
+
 /** The agent's own queue (sparse: only assigned conversations carry it). */
 export function assigneeIndexKey(assignee: string): string {
   return `ASSIGNEE#${assignee}`;

@@ -13,9 +13,12 @@ export const conversationTable = {
   indexes: {
     /** A customer's conversations, newest first: `CUSTOMER#<id>` / `<createdAt>` (a message moves no key here). */
     byCustomer: { name: 'byCustomer', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** The agent queue: `STATUS#<status>#<shard>` / `<lastMessageAt>`, sharded to spread writes. */
+    /**
+     * The agent queue: `STATUS#<status>#<shard>` / `<hour of lastMessageAt>#<id>`, sharded to spread
+     * writes; hour-bucketed so a message inside the hour moves no key (readers order a bucket).
+     */
     byStatus: { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-    /** One agent's conversations: `ASSIGNEE#<sub>` / `<lastMessageAt>`; sparse (assigned ones only). */
+    /** One agent's conversations: `ASSIGNEE#<sub>` / the same hour-bucket key; sparse (assigned ones only). */
     byAssignee: { name: 'byAssignee', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   },
 } as const;

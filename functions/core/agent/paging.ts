@@ -6,6 +6,8 @@ export interface Positioned<T> {
   readonly item: T;
   readonly at: string;
   readonly id: string;
+  /** The hour bucket it was read from, where the partition is bucketed (see ListPosition). */
+  readonly bucket?: string;
 }
 
 /**
@@ -67,7 +69,11 @@ export async function mergeNewestFirst<T>(
     const taken = newest?.buffer.shift();
     if (!newest || !taken) break;
     items.push(taken.item);
-    newest.resume = { at: taken.at, id: taken.id };
+    newest.resume = {
+      at: taken.at,
+      id: taken.id,
+      ...(taken.bucket === undefined ? {} : { bucket: taken.bucket }),
+    };
   }
   // A partition whose buffer is used up resumes where its reads stopped; one with items left
   // resumes after the last item taken from it (or where it started).
@@ -172,8 +178,14 @@ function checkQuery(given: unknown, query: ConversationQuery, variant: string): 
 function isPosition(value: unknown): value is ListPosition {
   if (value === 'start' || value === 'end') return true;
   if (typeof value !== 'object' || value === null) return false;
-  const { at, id } = value as { at?: unknown; id?: unknown };
-  return typeof at === 'string' && typeof id === 'string' && at.length <= 64 && id.length <= 200;
+  const { at, id, bucket } = value as { at?: unknown; id?: unknown; bucket?: unknown };
+  return (
+    typeof at === 'string' &&
+    typeof id === 'string' &&
+    at.length <= 64 &&
+    id.length <= 200 &&
+    (bucket === undefined || (typeof bucket === 'string' && bucket.length <= 64))
+  );
 }
 
 // Web APIs (TextEncoder, btoa) rather than Buffer: the core runs anywhere JavaScript does.

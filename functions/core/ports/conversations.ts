@@ -61,9 +61,14 @@ export interface ConversationQuery {
 
 /**
  * Where a listing stopped in each partition it reads (the status index is sharded): `start`, `end`,
- * or after the item with this index sort key (`at`) and conversation id.
+ * or after the conversation with this last activity (`at`) and id. An index kept in hour buckets
+ * names the `bucket` that conversation was read from (its items are ordered by `at` only once the
+ * bucket is read); `at: ''` there means the whole bucket was read and the next older one follows.
  */
-export type ListPosition = 'start' | 'end' | { readonly at: string; readonly id: string };
+export type ListPosition =
+  | 'start'
+  | 'end'
+  | { readonly at: string; readonly id: string; readonly bucket?: string };
 
 /**
  * The agent's view of the conversation table: index reads (no scans) and the agent's

@@ -1,9 +1,15 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAgentConversations } from '../../../functions/adapters/dynamodb/agent-conversations.ts';
 import { DynamoConversationStore } from '../../../functions/adapters/dynamodb/conversation-store.ts';
-import { statusShard } from '../../../functions/adapters/dynamodb/keys.ts';
+import { keys, statusShard } from '../../../functions/adapters/dynamodb/keys.ts';
 import { listConversations } from '../../../functions/core/agent/conversations.ts';
 import type { Channel, Conversation } from '../../../functions/core/model.ts';
+import type {
+  AgentConversations,
+  ConversationQuery,
+  ListPosition,
+} from '../../../functions/core/ports/conversations.ts';
 import { inboundMessage, openConversation } from '../../support/conversation-builders.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
 
@@ -33,6 +39,169 @@ function conversation(id: string, overrides: Partial<Conversation> = {}): Conver
 const message = inboundMessage;
 
 const minute = (m: number) => new Date(Date.UTC(2026, 10, 23, 11, m)).toISOString();
+
+/** 2026-11-23 at `hh:mm` UTC. */
+const at = (hh: number, mm: number) => new Date(Date.UTC(2026, 10, 23, hh, mm)).toISOString();
+
+/** The ids of every page of a listing, page by page. */
+async function pagesOf(lister: AgentConversations, query: ConversationQuery, limit: number) {
+  const pages: string[][] = [];
+  let after: readonly ListPosition[] | undefined;
+  do {
+    const page = await lister.list(query, { limit, ...(after ? { after } : {}) });
+    pages.push(page.items.map((c) => c.id));
+    after = page.next;
+  } while (after && pages.length < 20);
+  return pages;
+}
+
+/**
+ * Conversations whose id order is not their activity order, over three hour buckets: newest
+ * activity first they are e (11:55), d (11:05), a (10:50), c (10:30), b (10:10), f (09:59).
+ */
+const BUCKETED: ReadonlyArray<readonly [string, string]> = [
+  ['a', at(10, 50)],
+  ['b', at(10, 10)],
+  ['c', at(10, 30)],
+  ['d', at(11, 5)],
+  ['e', at(11, 55)],
+  ['f', at(9, 59)],
+];
+const NEWEST_FIRST = ['e', 'd', 'a', 'c', 'b', 'f'];
+
+describe('the hour-bucketed queue indexes on DynamoDB Local', () => {
+  let own: Awaited<ReturnType<typeof createTestTable>>;
+  let ownStore: DynamoConversationStore;
+  let ownAgent: DynamoAgentConversations;
+
+  /** The BUCKETED conversations under `prefix`, created at 09:00 and then messaged at their time. */
+  async function seed(prefix: string, options: { readonly assignee?: string } = {}) {
+    for (const [name, time] of BUCKETED) {
+      const id = `${prefix}-${name}`;
+      await ownStore.create(
+        conversation(id, { customerId: `cust-${prefix}`, createdAt: at(9, 0), lastMessageAt: at(9, 0) }),
+      );
+      if (options.assignee)
+        await ownAgent.assign(id, { assignee: options.assignee, at: at(9, 1), by: 'lead' });
+      await ownStore.appendMessage(message(id, `${id}-m`, time));
+    }
+    return (names: readonly string[]) => names.map((name) => `${prefix}-${name}`);
+  }
+
+  async function queueKeysOf(id: string) {
+    const item = (await own.db.send(new GetCommand({ TableName: own.tableName, Key: keys.conversation(id) })))
+      .Item;
+    return { status: item?.gsi2sk, assignee: item?.gsi3sk };
+  }
+
+  beforeAll(async () => {
+    own = await createTestTable();
+    ownStore = new DynamoConversationStore(own.db, own.tableName);
+    ownAgent = new DynamoAgentConversations(own.db, own.tableName);
+  });
+
+  it('keeps the queue keys in place for a message in the same hour and moves them for a later hour', async () => {
+    // Prepare
+    await ownStore.create(conversation('hk-1', { customerId: 'cust-hk', lastMessageAt: at(10, 0) }));
+    await ownAgent.assign('hk-1', { assignee: 'agent-hk', at: at(10, 1), by: 'lead' });
+    const created = await queueKeysOf('hk-1');
+
+    // Act
+    await ownStore.appendMessage(message('hk-1', 'hk-m1', at(10, 40)));
+    const sameHour = await queueKeysOf('hk-1');
+    await ownStore.appendMessage(message('hk-1', 'hk-m2', at(11, 2)));
+    const nextHour = await queueKeysOf('hk-1');
+
+    // Assess
+    expect(created).toEqual({ status: '2026-11-23T10#hk-1', assignee: '2026-11-23T10#hk-1' });
+    expect(sameHour).toEqual(created);
+    expect(nextHour).toEqual({ status: '2026-11-23T11#hk-1', assignee: '2026-11-23T11#hk-1' });
+    expect((await ownAgent.get('hk-1'))?.lastMessageAt).toBe(at(11, 2));
+  });
+
+  it('lists the status queue by last activity within and across hour buckets, page by page, each once', async () => {
+    // Prepare
+    const ids = await seed('st');
+    const query = { status: 'open' as const, channel: 'email' as const };
+
+    // Act
+    const whole = await pagesOf(ownAgent, query, 50);
+    const paged = await pagesOf(ownAgent, query, 2);
+
+    // Assess
+    expect(whole.flat().filter((id) => id.startsWith('st-'))).toEqual(ids(NEWEST_FIRST));
+    expect(paged.flat().filter((id) => id.startsWith('st-'))).toEqual(ids(NEWEST_FIRST));
+    expect(new Set(paged.flat()).size).toBe(paged.flat().length);
+  });
+
+  it("lists an agent's conversations by last activity across buckets, reading a bucket larger than a page whole", async () => {
+    // Prepare: seven more in the 10:00 bucket, their ids in the opposite order of their activity
+    const ids = await seed('as', { assignee: 'agent-as' });
+    for (let i = 0; i < 7; i++) {
+      const id = `as-g${i}`;
+      await ownStore.create(conversation(id, { customerId: 'cust-as', lastMessageAt: at(10, 20 - i) }));
+      await ownAgent.assign(id, { assignee: 'agent-as', at: at(10, 21), by: 'lead' });
+    }
+    const tenToTwenty = Array.from({ length: 7 }, (_, i) => `as-g${i}`);
+
+    // Act
+    const pages = await pagesOf(ownAgent, { assignee: 'agent-as' }, 2);
+
+    // Assess
+    expect(pages.flat()).toEqual([...ids(['e', 'd', 'a', 'c']), ...tenToTwenty, ...ids(['b', 'f'])]);
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+  });
+
+  it('neither repeats nor skips between pages; what gets a message meanwhile is at the top of a fresh list', async () => {
+    // Prepare
+    const ids = await seed('mv', { assignee: 'agent-mv' });
+    const query = { assignee: 'agent-mv' };
+    const first = await ownAgent.list(query, { limit: 2 });
+
+    // Act: one already shown and one not yet shown get a message in a newer hour
+    await ownStore.appendMessage(message('mv-e', 'mv-e-late', at(12, 0)));
+    await ownStore.appendMessage(message('mv-c', 'mv-c-late', at(12, 1)));
+    const rest: string[] = [];
+    let after = first.next;
+    while (after) {
+      const page = await ownAgent.list(query, { limit: 2, after });
+      rest.push(...page.items.map((c) => c.id));
+      after = page.next;
+    }
+    const fresh = await ownAgent.list(query, { limit: 2 });
+
+    // Assess
+    expect(first.items.map((c) => c.id)).toEqual(ids(['e', 'd']));
+    expect(rest).toEqual(ids(['a', 'b', 'f']));
+    expect(fresh.items.map((c) => c.id)).toEqual(ids(['c', 'e']));
+  });
+
+  it('lists conversations whose queue keys are still the last activity itself with the bucketed ones', async () => {
+    // Prepare: c and f keep keys of the format before the buckets (`<lastMessageAt>`)
+    const ids = await seed('old', { assignee: 'agent-old' });
+    for (const name of ['c', 'f']) {
+      await own.db.send(
+        new UpdateCommand({
+          TableName: own.tableName,
+          Key: keys.conversation(`old-${name}`),
+          UpdateExpression: 'SET gsi2sk = lastMessageAt, gsi3sk = lastMessageAt',
+        }),
+      );
+    }
+
+    // Act
+    const assigned = await pagesOf(ownAgent, { assignee: 'agent-old' }, 2);
+    const queue = await pagesOf(ownAgent, { status: 'open' }, 3);
+    await ownStore.appendMessage(message('old-f', 'old-f-next', at(10, 40)));
+    const afterMessage = await pagesOf(ownAgent, { assignee: 'agent-old' }, 50);
+
+    // Assess
+    expect(assigned.flat()).toEqual(ids(NEWEST_FIRST));
+    expect(queue.flat().filter((id) => id.startsWith('old-'))).toEqual(ids(NEWEST_FIRST));
+    expect(afterMessage.flat()).toEqual(ids(['e', 'd', 'a', 'f', 'c', 'b']));
+    expect((await queueKeysOf('old-f')).status).toBe('2026-11-23T10#old-f');
+  });
+});
 
 describe('DynamoAgentConversations on DynamoDB Local', () => {
   describe('listing the pending queue across shards', () => {

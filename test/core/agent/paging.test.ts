@@ -118,6 +118,28 @@ describe('mergeNewestFirst', () => {
     expect(first.next?.[0]).toMatchObject({ at: '2026-11-23T10:05:00.000Z' });
   });
 
+  it('resumes a bucketed partition after the last item taken, naming its bucket', async () => {
+    // Prepare: a partition that hands out one whole hour bucket per read
+    const bucketed: SortedPartition<Item> = {
+      async read() {
+        const hour = items('h', [50, 40, 30]).map((item) => ({
+          item,
+          at: item.at,
+          id: item.id,
+          bucket: '2026-11-23T10',
+        }));
+        return { items: hour, next: { bucket: '2026-11-23T10', at: '', id: '' } };
+      },
+    };
+
+    // Act
+    const page = await mergeNewestFirst([bucketed], ['start'], 2, 5);
+
+    // Assess
+    expect(page.items.map((i) => i.id)).toEqual(['h0', 'h1']);
+    expect(page.next).toEqual([{ at: '2026-11-23T10:40:00.000Z', id: 'h1', bucket: '2026-11-23T10' }]);
+  });
+
   it('says nothing is left when every shard is exhausted', async () => {
     // Act
     const result = await mergeNewestFirst([partition(items('a', [1, 2]), { count: 0 })], ['start'], 5, 5);
@@ -133,7 +155,13 @@ describe('page tokens', () => {
 
   it('round-trips the positions of the same listing', () => {
     // Prepare
-    const positions: ListPosition[] = ['start', 'end', { at: '2026-11-23T10:00:00.000Z', id: 'çğ-1' }];
+    const positions: ListPosition[] = [
+      'start',
+      'end',
+      { at: '2026-11-23T10:00:00.000Z', id: 'çğ-1' },
+      { at: '2026-11-23T10:05:00.000Z', id: 'conv-2', bucket: '2026-11-23T10' },
+      { at: '', id: '', bucket: '2026-11-23T09' },
+    ];
 
     // Act
     const decoded = decodePageToken(query, encodePageToken(query, positions));

@@ -1,13 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type SupportConfig, supportConfigSchema } from '../../../functions/core/config.ts';
 import { receiveInbound } from '../../../functions/core/conversations/receive-inbound.ts';
 import { InvalidInputError } from '../../../functions/core/errors.ts';
-import type {
-  Conversation,
-  InboundMessage,
-  Message,
-  ResponseDeadlineDue,
-} from '../../../functions/core/model.ts';
+import type { InboundMessage, Message, ResponseDeadlineDue } from '../../../functions/core/model.ts';
 import { type DispatchOutboundDeps, dispatchOutbound } from '../../../functions/core/outbound/dispatch.ts';
 import {
   COUNTER,
@@ -20,79 +14,43 @@ import {
 } from '../../../functions/core/service-levels/counters.ts';
 import { checkResponseDeadline } from '../../../functions/core/service-levels/deadlines.ts';
 import { acknowledgementRequest } from '../../support/builders.ts';
-import { inboundSms, openConversation } from '../../support/conversation-builders.ts';
-import {
+import { inboundSms } from '../../support/conversation-builders.ts';
+import type {
   MemoryChannelInsights,
   MemoryDeadlines,
-  MemoryDeferredSends,
   MemoryEscalations,
-  MemoryResponseTimes,
 } from '../../support/in-memory-insights.ts';
 import {
-  MemoryConversations,
+  type MemoryConversations,
   MemoryCustomers,
   MemoryLedger,
   MemoryQueue,
   MemorySender,
 } from '../../support/in-memory-ports.ts';
 import { memorySmsDeps } from '../../support/inbound-deps.ts';
-
-// Istanbul (UTC+3, no DST), Monday to Friday 09:00–18:00; targets 120 and 960 business minutes.
-const config: SupportConfig = supportConfigSchema.parse({
-  mailDomain: 'support.example.com',
-  supportAddress: 'support@support.example.com',
-  fromName: 'Example Shop Support',
-  languages: ['tr', 'en'],
-  defaultLanguage: 'tr',
-  businessHours: {
-    timezone: 'Europe/Istanbul',
-    weekly: Object.fromEntries(
-      (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ open: '09:00', close: '18:00' }]]),
-    ),
-    holidays: [],
-  },
-  firstResponseTargetMinutes: 120,
-  resolutionTargetMinutes: 960,
-});
-
-// Friday 20 November 2026, 17:30 in Istanbul.
-const FRIDAY_1730 = '2026-11-20T14:30:00.000Z';
+import {
+  fridayConversation as conversation,
+  FRIDAY_1730,
+  MONDAY_0930,
+  serviceLevelConfig,
+  serviceLevelsWorld,
+} from '../../support/service-levels.ts';
 
 /** An SMS to the support number received at 06:10 UTC (09:10 in Istanbul). */
 function smsAtTenPastSix(providerMessageId: string, phone: string, text: string): InboundMessage {
   return inboundSms(providerMessageId, phone, text, new Date('2026-11-23T06:10:00.000Z'));
 }
 
-function conversation(overrides: Partial<Conversation> = {}): Conversation {
-  return openConversation({ createdAt: FRIDAY_1730, lastMessageAt: FRIDAY_1730, ...overrides });
-}
-
 let now: Date;
 let counters: MemoryChannelInsights;
 let conversations: MemoryConversations;
 let escalations: MemoryEscalations;
-let deferred: MemoryDeferredSends;
 let deadlines: MemoryDeadlines;
 let deps: InsightsDeps;
 
 beforeEach(async () => {
-  now = new Date('2026-11-23T06:30:00.000Z'); // Monday 09:30 in Istanbul
-  counters = new MemoryChannelInsights();
-  conversations = new MemoryConversations();
-  escalations = new MemoryEscalations();
-  deferred = new MemoryDeferredSends();
-  deadlines = new MemoryDeadlines();
-  deps = {
-    insights: counters,
-    config,
-    clock: { now: () => now },
-    conversations,
-    responseTimes: new MemoryResponseTimes(conversations.conversations),
-    deadlines,
-    deferredSends: deferred,
-    escalate: escalations.escalate,
-  };
-  await conversations.create(conversation());
+  now = new Date(MONDAY_0930);
+  ({ counters, conversations, escalations, deadlines, deps } = await serviceLevelsWorld(() => now));
 });
 
 describe('first-response buckets', () => {
@@ -290,7 +248,7 @@ describe('recordInbound', () => {
     const message = smsAtTenPastSix('sms-1', '+905321234567', 'Merhaba, siparişim nerede?');
     const inboundDeps = memorySmsDeps(now, {
       clock: { now: () => now },
-      config,
+      config: serviceLevelConfig,
       conversations,
       insights: deps,
     });
@@ -314,7 +272,7 @@ describe('receiveInbound with failing insights', () => {
     const outbound = new MemoryQueue();
     const inboundDeps = memorySmsDeps(now, {
       clock: { now: () => now },
-      config,
+      config: serviceLevelConfig,
       conversations,
       outbound,
       insights: {

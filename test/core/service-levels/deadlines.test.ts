@@ -1,45 +1,22 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type SupportConfig, supportConfigSchema } from '../../../functions/core/config.ts';
-import type { Conversation, ResponseDeadlineDue } from '../../../functions/core/model.ts';
+import type { ResponseDeadlineDue } from '../../../functions/core/model.ts';
 import { COUNTER, type InsightsDeps } from '../../../functions/core/service-levels/counters.ts';
 import {
   checkResponseDeadline,
   responseDeadlineOf,
 } from '../../../functions/core/service-levels/deadlines.ts';
-import { openConversation } from '../../support/conversation-builders.ts';
-import {
+import type {
   MemoryChannelInsights,
   MemoryDeadlines,
   MemoryDeferredSends,
   MemoryEscalations,
-  MemoryResponseTimes,
 } from '../../support/in-memory-insights.ts';
-import { MemoryConversations } from '../../support/in-memory-ports.ts';
-
-// Istanbul (UTC+3, no DST), Monday to Friday 09:00–18:00; targets 120 and 960 business minutes.
-const config: SupportConfig = supportConfigSchema.parse({
-  mailDomain: 'support.example.com',
-  supportAddress: 'support@support.example.com',
-  fromName: 'Example Shop Support',
-  languages: ['tr', 'en'],
-  defaultLanguage: 'tr',
-  businessHours: {
-    timezone: 'Europe/Istanbul',
-    weekly: Object.fromEntries(
-      (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ open: '09:00', close: '18:00' }]]),
-    ),
-    holidays: [],
-  },
-  firstResponseTargetMinutes: 120,
-  resolutionTargetMinutes: 960,
-});
-
-// Friday 20 November 2026, 17:30 in Istanbul.
-const FRIDAY_1730 = '2026-11-20T14:30:00.000Z';
-
-function conversation(overrides: Partial<Conversation> = {}): Conversation {
-  return openConversation({ createdAt: FRIDAY_1730, lastMessageAt: FRIDAY_1730, ...overrides });
-}
+import type { MemoryConversations } from '../../support/in-memory-ports.ts';
+import {
+  fridayConversation as conversation,
+  MONDAY_0930,
+  serviceLevelsWorld,
+} from '../../support/service-levels.ts';
 
 let now: Date;
 let counters: MemoryChannelInsights;
@@ -50,23 +27,8 @@ let deadlines: MemoryDeadlines;
 let deps: InsightsDeps;
 
 beforeEach(async () => {
-  now = new Date('2026-11-23T06:30:00.000Z'); // Monday 09:30 in Istanbul
-  counters = new MemoryChannelInsights();
-  conversations = new MemoryConversations();
-  escalations = new MemoryEscalations();
-  deferred = new MemoryDeferredSends();
-  deadlines = new MemoryDeadlines();
-  deps = {
-    insights: counters,
-    config,
-    clock: { now: () => now },
-    conversations,
-    responseTimes: new MemoryResponseTimes(conversations.conversations),
-    deadlines,
-    deferredSends: deferred,
-    escalate: escalations.escalate,
-  };
-  await conversations.create(conversation());
+  now = new Date(MONDAY_0930);
+  ({ counters, conversations, escalations, deferred, deadlines, deps } = await serviceLevelsWorld(() => now));
 });
 
 describe('checkResponseDeadline', () => {

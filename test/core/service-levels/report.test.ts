@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type SupportConfig, supportConfigSchema } from '../../../functions/core/config.ts';
-import type { Conversation } from '../../../functions/core/model.ts';
 import {
   FIRST_RESPONSE_BUCKETS,
   firstResponseBucketOf,
@@ -12,67 +10,16 @@ import {
   medianFromHistogram,
   parseReportRange,
 } from '../../../functions/core/service-levels/report.ts';
-import { openConversation } from '../../support/conversation-builders.ts';
-import {
-  MemoryChannelInsights,
-  MemoryDeadlines,
-  MemoryDeferredSends,
-  MemoryEscalations,
-  MemoryResponseTimes,
-} from '../../support/in-memory-insights.ts';
-import { MemoryConversations } from '../../support/in-memory-ports.ts';
-
-// Istanbul (UTC+3, no DST), Monday to Friday 09:00–18:00; targets 120 and 960 business minutes.
-const config: SupportConfig = supportConfigSchema.parse({
-  mailDomain: 'support.example.com',
-  supportAddress: 'support@support.example.com',
-  fromName: 'Example Shop Support',
-  languages: ['tr', 'en'],
-  defaultLanguage: 'tr',
-  businessHours: {
-    timezone: 'Europe/Istanbul',
-    weekly: Object.fromEntries(
-      (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ open: '09:00', close: '18:00' }]]),
-    ),
-    holidays: [],
-  },
-  firstResponseTargetMinutes: 120,
-  resolutionTargetMinutes: 960,
-});
-
-// Friday 20 November 2026, 17:30 in Istanbul.
-const FRIDAY_1730 = '2026-11-20T14:30:00.000Z';
-
-function conversation(overrides: Partial<Conversation> = {}): Conversation {
-  return openConversation({ createdAt: FRIDAY_1730, lastMessageAt: FRIDAY_1730, ...overrides });
-}
+import type { MemoryChannelInsights } from '../../support/in-memory-insights.ts';
+import { MONDAY_0930, serviceLevelsWorld } from '../../support/service-levels.ts';
 
 let now: Date;
 let counters: MemoryChannelInsights;
-let conversations: MemoryConversations;
-let escalations: MemoryEscalations;
-let deferred: MemoryDeferredSends;
-let deadlines: MemoryDeadlines;
 let deps: InsightsDeps;
 
 beforeEach(async () => {
-  now = new Date('2026-11-23T06:30:00.000Z'); // Monday 09:30 in Istanbul
-  counters = new MemoryChannelInsights();
-  conversations = new MemoryConversations();
-  escalations = new MemoryEscalations();
-  deferred = new MemoryDeferredSends();
-  deadlines = new MemoryDeadlines();
-  deps = {
-    insights: counters,
-    config,
-    clock: { now: () => now },
-    conversations,
-    responseTimes: new MemoryResponseTimes(conversations.conversations),
-    deadlines,
-    deferredSends: deferred,
-    escalate: escalations.escalate,
-  };
-  await conversations.create(conversation());
+  now = new Date(MONDAY_0930);
+  ({ counters, deps } = await serviceLevelsWorld(() => now));
 });
 
 describe('medianFromHistogram', () => {
