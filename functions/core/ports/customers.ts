@@ -1,4 +1,11 @@
-import type { Channel, ConsentRecord, Customer, Identity, Language } from '../model.ts';
+import type {
+  Channel,
+  ConsentRecord,
+  Customer,
+  Identity,
+  Language,
+  OpenConversationPointer,
+} from '../model.ts';
 
 /* Customers and their identities, consent and the links the shop makes between them. */
 
@@ -33,6 +40,17 @@ export interface CustomerDirectory {
     now: Date,
     windowMinutes: number,
     claimKey: string,
+  ): Promise<boolean>;
+  /**
+   * Sets the customer's open conversation on `channel` if the pointer still names `expected`
+   * (undefined: none) — the value read with the profile — so two writers never lose each
+   * other's conversation. False when it names another now (read the profile again).
+   */
+  pointOpenConversation(
+    customerId: string,
+    channel: Channel,
+    pointer: OpenConversationPointer,
+    expected: string | undefined,
   ): Promise<boolean>;
 }
 
