@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../../core/errors.ts';
 import type { Channel, Customer, Identity, Language, OpenConversationPointer } from '../../core/model.ts';
-import type { CustomerDirectory } from '../../core/ports/customers.ts';
+import type { CustomerDirectory, SenderAndEvent } from '../../core/ports/customers.ts';
 import { derivedIds } from '../ids.ts';
 import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 
@@ -64,7 +64,26 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
     const likely = this.likelyCustomerId(identity);
     const identityKey = keys.identity(identity);
     const items = await this.batchGet([identityKey, keys.customer(likely)]);
-    const customerId = items.get(identityKey.pk)?.customerId;
+    return this.customerOf(identity, items);
+  }
+
+  async findByIdentityWithEvent(identity: Identity, eventKey: string): Promise<SenderAndEvent> {
+    const likely = this.likelyCustomerId(identity);
+    const eventItemKey = keys.event(eventKey);
+    const items = await this.batchGet([keys.identity(identity), keys.customer(likely), eventItemKey]);
+    const event = items.get(eventItemKey.pk);
+    // Only a completed record answers here; one in progress is left to the claim (its lease).
+    const completed = event?.state === 'done' ? { outcome: event.outcome } : undefined;
+    const customer = await this.customerOf(identity, items);
+    return completed ? { customer, completed } : { customer };
+  }
+
+  private async customerOf(
+    identity: Identity,
+    items: Map<string, Record<string, unknown>>,
+  ): Promise<Customer | undefined> {
+    const likely = this.likelyCustomerId(identity);
+    const customerId = items.get(keys.identity(identity).pk)?.customerId;
     if (typeof customerId !== 'string') return undefined;
     const profile = customerId === likely ? items.get(keys.customer(likely).pk) : undefined;
     if (!profile) return this.get(customerId);

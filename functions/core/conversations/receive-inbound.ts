@@ -146,7 +146,9 @@ export async function receiveInbound(
   }
   // A follow-up's message is its own dedupe record (open-conversation.ts); only when the pointer
   // leads nowhere does the event take the ledger's path, with the sender already read.
-  const sender = await identifySender(deps, message, now);
+  const read = await deps.customers.findByIdentityWithEvent?.(senderIdentity(message), inboundKey);
+  if (read?.completed) return { ...(read.completed.outcome as InboundOutcome), duplicate: true };
+  const sender = await identifySender(deps, message, now, read);
   const followed = await continueFollowUp(deps, input, sender, inboundKey, now);
   if (followed) return followed;
   return handleOnce(deps.ledger, claim, () => storeAndAcknowledge(deps, input, inboundKey, now, sender));
@@ -245,7 +247,13 @@ interface Sender {
   readonly unauthenticated: boolean;
 }
 
-async function identifySender(deps: ReceiveInboundDeps, message: InboundMessage, now: Date): Promise<Sender> {
+async function identifySender(
+  deps: ReceiveInboundDeps,
+  message: InboundMessage,
+  now: Date,
+  /** The identity's customer as a read with the event's record found it (undefined: unknown). */
+  read?: { readonly customer: Customer | undefined },
+): Promise<Sender> {
   // A keyword ("STOP") says nothing about the language the customer reads.
   const detected = message.sms?.keyword
     ? undefined
@@ -253,7 +261,7 @@ async function identifySender(deps: ReceiveInboundDeps, message: InboundMessage,
   // A From that may be forged names the customer by address alone: the mail is kept, flagged,
   // in a conversation of its own, and changes nothing about the customer it claims to be.
   const unauthenticated = isUnauthenticatedMail(message);
-  const customer = await resolveCustomer(deps, message, now.toISOString(), detected);
+  const customer = await resolveCustomer(deps, message, now.toISOString(), detected, read);
   return { customer, detected, unauthenticated };
 }
 
@@ -554,11 +562,10 @@ async function resolveCustomer(
   message: InboundMessage,
   nowIso: string,
   detectedLanguage: Language | undefined,
+  read?: { readonly customer: Customer | undefined },
 ) {
-  // A chat visitor the shop signed for is that email's (or phone's) customer; answers still go
-  // to the widget (`from`).
-  const identity = message.chat?.identified ?? message.from;
-  const known = await deps.customers.findByIdentity(identity);
+  const identity = senderIdentity(message);
+  const known = read ? read.customer : await deps.customers.findByIdentity(identity);
   if (known) return known;
   const fresh: Customer = {
     // Derived from the identity, so two racing first messages propose the same customer.
@@ -572,6 +579,14 @@ async function resolveCustomer(
     createdAt: nowIso,
   };
   return deps.customers.createWithIdentity(fresh, identity);
+}
+
+/**
+ * Who the message is from for the customer directory. A chat visitor the shop signed for is that
+ * email's (or phone's) customer; answers still go to the widget (`from`).
+ */
+function senderIdentity(message: InboundMessage) {
+  return message.chat?.identified ?? message.from;
 }
 
 function messageFlags(message: InboundMessage): string[] {

@@ -22,8 +22,21 @@ export interface IdentityWindows {
   latestInboundAt?(identities: readonly Identity[], channel: Channel): Promise<string | undefined>;
 }
 
+/** The sender and, read in the same round, the outcome the ledger recorded for the event (if done). */
+export interface SenderAndEvent {
+  readonly customer: Customer | undefined;
+  /** Present when a delivery before this one completed the event: this one is a duplicate. */
+  readonly completed?: { readonly outcome: unknown };
+}
+
 export interface CustomerDirectory {
   findByIdentity(identity: Identity): Promise<Customer | undefined>;
+  /**
+   * findByIdentity, with the ledger's record of `eventKey` read in the same round trip where the
+   * store keeps both (one table): a redelivered first message then costs that one read. A store
+   * without it leaves duplicates to the ledger's claim.
+   */
+  findByIdentityWithEvent?(identity: Identity, eventKey: string): Promise<SenderAndEvent>;
   get(customerId: string): Promise<Customer | undefined>;
   /**
    * Creates the customer and claims the identity for it with one condition, so two racing
