@@ -62,6 +62,25 @@ export interface Customer {
    * is then an alias of that one (kept, never deleted) and every read follows it.
    */
   readonly mergedInto?: string;
+  /**
+   * The conversation a follow-up on each channel continues: written when one opens there, moved
+   * by merges. A pointer only names a candidate: the write that continues it checks the window
+   * and the status, so a stale pointer costs a refused write, never a wrong thread.
+   */
+  readonly openConversations?: Partial<Record<Channel, OpenConversationPointer>>;
+}
+
+/** The customer's open conversation on one channel, and the ones it took over from. */
+export interface OpenConversationPointer {
+  readonly conversationId: string;
+  /**
+   * Only messages from this moment on continue it directly (its creation, or the merge or repoint
+   * that made it the channel's conversation): an older one may be a redelivery stored before in
+   * one of `previous`, which the new-conversation path checks.
+   */
+  readonly since: string;
+  /** The channel's earlier conversations, newest first (a few), where a late redelivery may be stored. */
+  readonly previous: readonly string[];
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'closed' | 'quarantined';

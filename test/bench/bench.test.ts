@@ -90,8 +90,11 @@ describe('the bench on the sandbox engine', () => {
     const sms = json.channels.sms;
     for (const path of ['new-customer', 'known-customer', 'duplicate']) {
       expect(sms.paths[path].awsCallsPerEvent).toBeGreaterThan(0);
-      expect(sms.paths[path].writeUnitsPerEvent).toBeGreaterThan(0);
     }
+    expect(sms.paths['new-customer'].writeUnitsPerEvent).toBeGreaterThan(0);
+    expect(sms.paths['known-customer'].writeUnitsPerEvent).toBeGreaterThan(0);
+    // A redelivered first message is answered by the ledger record read with the sender: no write.
+    expect(sms.paths.duplicate.writeUnitsPerEvent).toBe(0);
     // A first message is acknowledged (dispatcher), a redelivery does nothing but find it done.
     expect(sms.paths['new-customer'].byFunction.dispatcher.calls).toBeGreaterThan(0);
     expect(sms.paths['new-customer'].awsCallsPerEvent).toBeGreaterThan(sms.paths.duplicate.awsCallsPerEvent);

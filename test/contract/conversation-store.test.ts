@@ -174,4 +174,90 @@ describe.each(implementations)('ConversationStore ($name)', ({ make }) => {
     expect(onSms?.id).toBe(sms.id);
     expect(onWhatsapp).toBeUndefined();
   });
+
+  it('continues an open conversation inside the window in one write, without storing the message', async () => {
+    // Prepare
+    const store = await make();
+    const stored = conversation({ status: 'pending' });
+    await store.create(stored);
+    const message = inboundMessage(stored.id, uniqueId('m'), TEN, {
+      text: 'Kargom nerede?',
+      fromName: 'Ayşe',
+    });
+
+    // Act
+    const continued = await store.continueConversation(message, { windowStart: NINE });
+
+    // Assess
+    expect(continued).toMatchObject({
+      outcome: 'continued',
+      conversation: {
+        id: stored.id,
+        status: 'open',
+        lastMessageAt: TEN,
+        preview: { text: 'Kargom nerede?' },
+      },
+    });
+    expect(await store.get(stored.id)).toMatchObject({
+      status: 'open',
+      lastMessageAt: TEN,
+      senderName: 'Ayşe',
+    });
+    expect(await store.conversationHolding([stored.id], message.id)).toBeUndefined();
+  });
+
+  it('refuses to continue a closed, missing or quiet conversation, and says when a message is late', async () => {
+    // Prepare
+    const store = await make();
+    const closed = conversation({ status: 'closed' });
+    const quiet = conversation();
+    const busy = conversation({ lastMessageAt: ELEVEN });
+    for (const c of [closed, quiet, busy]) await store.create(c);
+
+    // Act
+    const onClosed = await store.continueConversation(inboundMessage(closed.id, uniqueId('m'), TEN), {
+      windowStart: NINE,
+    });
+    const onMissing = await store.continueConversation(inboundMessage(uniqueId('conv'), uniqueId('m'), TEN), {
+      windowStart: NINE,
+    });
+    // The window starts after its last activity (nine).
+    const onQuiet = await store.continueConversation(inboundMessage(quiet.id, uniqueId('m'), ELEVEN), {
+      windowStart: TEN,
+    });
+    const late = await store.continueConversation(inboundMessage(busy.id, uniqueId('m'), TEN), {
+      windowStart: NINE,
+    });
+
+    // Assess
+    expect(onClosed).toEqual({ outcome: 'refused' });
+    expect(onMissing).toEqual({ outcome: 'refused' });
+    expect(onQuiet).toEqual({ outcome: 'refused' });
+    expect(late).toMatchObject({ outcome: 'late', conversation: { id: busy.id, lastMessageAt: ELEVEN } });
+    expect(await store.get(quiet.id)).toMatchObject({ lastMessageAt: NINE });
+    expect(await store.get(closed.id)).toMatchObject({ status: 'closed', lastMessageAt: NINE });
+  });
+
+  it('stores an inbound message once by its id, whatever time a redelivery carries, and finds where it is', async () => {
+    // Prepare
+    const store = await make();
+    const first = conversation();
+    const second = conversation();
+    await store.create(first);
+    await store.create(second);
+    const message = inboundMessage(second.id, uniqueId('m'), TEN);
+
+    // Act
+    const stored = await store.storeMessage(message);
+    const resent = await store.storeMessage({ ...message, at: ELEVEN });
+    const appendedAgain = await store.appendMessage({ ...message, at: ELEVEN });
+
+    // Assess
+    expect(stored).toBe(true);
+    expect(resent).toBe(false);
+    expect(appendedAgain).toBeUndefined();
+    expect(await store.conversationHolding([first.id, second.id], message.id)).toBe(second.id);
+    expect(await store.conversationHolding([first.id], message.id)).toBeUndefined();
+    expect(await store.get(second.id)).toMatchObject({ lastMessageAt: NINE });
+  });
 });

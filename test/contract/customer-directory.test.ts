@@ -110,4 +110,32 @@ describe.each(implementations)('CustomerDirectory ($name)', ({ make }) => {
     // Assess
     expect(claimed).toBe(false);
   });
+
+  it("points a channel at the customer's open conversation only over the pointer it read", async () => {
+    // Prepare
+    const directory = await make();
+    const identity = emailIdentity();
+    const customer = await directory.createWithIdentity(newCustomer(identity), identity);
+    const first = { conversationId: uniqueId('conv'), since: NOW.toISOString(), previous: [] };
+    const second = {
+      conversationId: uniqueId('conv'),
+      since: minutesLater(5).toISOString(),
+      previous: [first.conversationId],
+    };
+
+    // Act
+    const pointed = await directory.pointOpenConversation(customer.id, 'sms', first, undefined);
+    const raced = await directory.pointOpenConversation(customer.id, 'sms', second, undefined);
+    const chat = await directory.pointOpenConversation(customer.id, 'chat', second, undefined);
+    const moved = await directory.pointOpenConversation(customer.id, 'sms', second, first.conversationId);
+    const unknown = await directory.pointOpenConversation(uniqueId('cust-unknown'), 'sms', first, undefined);
+
+    // Assess
+    expect([pointed, raced, chat, moved, unknown]).toEqual([true, false, true, true, false]);
+    expect((await directory.findByIdentity(identity))?.openConversations).toEqual({
+      sms: second,
+      chat: second,
+    });
+    expect((await directory.get(customer.id))?.openConversations?.sms).toEqual(second);
+  });
 });

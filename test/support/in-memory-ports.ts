@@ -5,6 +5,7 @@ import type {
   Customer,
   Identity,
   Message,
+  OpenConversationPointer,
   OutboundRequest,
 } from '../../functions/core/model.ts';
 import type { AutoResponseBudget, AutoResponseBudgetScope } from '../../functions/core/ports/auto-reply.ts';
@@ -12,6 +13,7 @@ import type {
   AppendEffect,
   AppendedMessage,
   AttachmentStore,
+  Continuation,
   ConversationStore,
   EmailReference,
 } from '../../functions/core/ports/conversations.ts';
@@ -99,6 +101,22 @@ export class MemoryCustomers implements CustomerDirectory {
     });
     return true;
   }
+
+  async pointOpenConversation(
+    customerId: string,
+    channel: Channel,
+    pointer: OpenConversationPointer,
+    expected: string | undefined,
+  ) {
+    const customer = this.customers.get(customerId);
+    if (!customer) return false;
+    if (customer.openConversations?.[channel]?.conversationId !== expected) return false;
+    this.customers.set(customerId, {
+      ...customer,
+      openConversations: { ...customer.openConversations, [channel]: pointer },
+    });
+    return true;
+  }
 }
 
 /** Hourly budget counters in a map, keyed like the DynamoDB items (hour, scope, key). */
@@ -134,9 +152,44 @@ export class MemoryConversations implements ConversationStore {
   }
 
   async appendMessage(message: Message, effect: AppendEffect = {}): Promise<AppendedMessage | undefined> {
-    const key = `${message.conversationId}#${message.at}#${message.id}`;
-    if (this.messages.has(key)) return undefined;
+    if (!(await this.storeMessage(message))) return undefined;
+    this.touch(message, effect);
+    // The contact tally is left to the escalation log here.
+    return {};
+  }
+
+  async storeMessage(message: Message): Promise<boolean> {
+    // As the DynamoDB store: an inbound message by its id, an outbound one by its time.
+    const key =
+      message.direction === 'inbound'
+        ? `${message.conversationId}#IN#${message.id}`
+        : `${message.conversationId}#${message.at}#${message.id}`;
+    if (this.messages.has(key)) return false;
     this.messages.set(key, message);
+    return true;
+  }
+
+  async continueConversation(
+    message: Message,
+    condition: { readonly windowStart: string },
+    _effect: Pick<AppendEffect, 'contactKey'> = {},
+  ): Promise<Continuation> {
+    const conversation = this.conversations.get(message.conversationId);
+    if (!conversation || (conversation.status !== 'open' && conversation.status !== 'pending')) {
+      return { outcome: 'refused' };
+    }
+    if (conversation.lastMessageAt < condition.windowStart) return { outcome: 'refused' };
+    if (conversation.lastMessageAt > message.at) return { outcome: 'late', conversation };
+    this.touch(message, { reopen: true });
+    // The contact tally is left to the escalation log here, as in appendMessage.
+    return { outcome: 'continued', conversation: this.conversations.get(conversation.id) ?? conversation };
+  }
+
+  async conversationHolding(conversationIds: readonly string[], messageId: string) {
+    return conversationIds.find((id) => this.messages.has(`${id}#IN#${messageId}`));
+  }
+
+  private touch(message: Message, effect: AppendEffect): void {
     const conversation = this.conversations.get(message.conversationId);
     if (conversation && conversation.lastMessageAt <= message.at) {
       // As the DynamoDB store: the preview in the same update, and a customer's message wakes a snooze.
@@ -156,8 +209,6 @@ export class MemoryConversations implements ConversationStore {
         ...(effect.reopen ? { status: 'open' as const } : {}),
       });
     }
-    // The contact tally is left to the escalation log here.
-    return {};
   }
 
   async findByEmailReference(messageIds: readonly string[]) {
@@ -184,7 +235,9 @@ export class MemoryConversations implements ConversationStore {
   }
 
   messagesOf(conversationId: string): Message[] {
-    return [...this.messages.values()].filter((m) => m.conversationId === conversationId);
+    return [...this.messages.values()]
+      .filter((m) => m.conversationId === conversationId)
+      .sort((a, b) => a.at.localeCompare(b.at));
   }
 }
 

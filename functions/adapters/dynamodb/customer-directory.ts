@@ -8,14 +8,34 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../../core/errors.ts';
-import type { Customer, Identity, Language } from '../../core/model.ts';
-import type { CustomerDirectory } from '../../core/ports/customers.ts';
+import type { Channel, Customer, Identity, Language, OpenConversationPointer } from '../../core/model.ts';
+import type { CustomerDirectory, SenderAndEvent } from '../../core/ports/customers.ts';
 import { derivedIds } from '../ids.ts';
 import { isConditionFailure, keys, withoutStorageAttributes } from './keys.ts';
 
+/**
+ * Each channel's open-conversation pointer is an attribute of its own on the profile, so pointers
+ * of two channels written at once never overwrite each other (one map attribute would).
+ */
+const OPEN_CONVERSATION_ATTRIBUTE = 'openConversation#';
+
+export const openConversationAttribute = (channel: Channel) => `${OPEN_CONVERSATION_ATTRIBUTE}${channel}`;
+
 export function customerFromItem(item: Record<string, unknown>): Customer {
-  const customer = withoutStorageAttributes<Customer>(item);
-  return { ...customer, consent: customer.consent ?? {}, identities: customer.identities ?? [] };
+  const stored: Record<string, unknown> = {};
+  const pointers: Partial<Record<Channel, OpenConversationPointer>> = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(OPEN_CONVERSATION_ATTRIBUTE)) {
+      pointers[name.slice(OPEN_CONVERSATION_ATTRIBUTE.length) as Channel] = value as OpenConversationPointer;
+    } else stored[name] = value;
+  }
+  const customer = withoutStorageAttributes<Customer>(stored);
+  return {
+    ...customer,
+    consent: customer.consent ?? {},
+    identities: customer.identities ?? [],
+    ...(Object.keys(pointers).length > 0 ? { openConversations: pointers } : {}),
+  };
 }
 
 const MAX_ALIAS_HOPS = 5;
@@ -44,7 +64,26 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
     const likely = this.likelyCustomerId(identity);
     const identityKey = keys.identity(identity);
     const items = await this.batchGet([identityKey, keys.customer(likely)]);
-    const customerId = items.get(identityKey.pk)?.customerId;
+    return this.customerOf(identity, items);
+  }
+
+  async findByIdentityWithEvent(identity: Identity, eventKey: string): Promise<SenderAndEvent> {
+    const likely = this.likelyCustomerId(identity);
+    const eventItemKey = keys.event(eventKey);
+    const items = await this.batchGet([keys.identity(identity), keys.customer(likely), eventItemKey]);
+    const event = items.get(eventItemKey.pk);
+    // Only a completed record answers here; one in progress is left to the claim (its lease).
+    const completed = event?.state === 'done' ? { outcome: event.outcome } : undefined;
+    const customer = await this.customerOf(identity, items);
+    return completed ? { customer, completed } : { customer };
+  }
+
+  private async customerOf(
+    identity: Identity,
+    items: Map<string, Record<string, unknown>>,
+  ): Promise<Customer | undefined> {
+    const likely = this.likelyCustomerId(identity);
+    const customerId = items.get(keys.identity(identity).pk)?.customerId;
     if (typeof customerId !== 'string') return undefined;
     const profile = customerId === likely ? items.get(keys.customer(likely).pk) : undefined;
     if (!profile) return this.get(customerId);
@@ -169,6 +208,36 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
       const holder = (error as { Item?: Record<string, AttributeValue> }).Item?.lastAutoReplyKey?.S;
       if (holder !== undefined) return holder === claimKey;
       return (await this.get(customerId))?.lastAutoReplyKey === claimKey;
+    }
+  }
+
+  async pointOpenConversation(
+    customerId: string,
+    channel: Channel,
+    pointer: OpenConversationPointer,
+    expected: string | undefined,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.customer(customerId),
+          UpdateExpression: 'SET #pointer = :pointer',
+          ConditionExpression:
+            expected === undefined
+              ? 'attribute_exists(pk) AND attribute_not_exists(#pointer)'
+              : 'attribute_exists(pk) AND #pointer.conversationId = :expected',
+          ExpressionAttributeNames: { '#pointer': openConversationAttribute(channel) },
+          ExpressionAttributeValues: {
+            ':pointer': { ...pointer, previous: [...pointer.previous] },
+            ...(expected === undefined ? {} : { ':expected': expected }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 }

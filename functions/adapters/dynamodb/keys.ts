@@ -9,6 +9,15 @@ export const keys = {
     pk: `CONVERSATION#${conversationId}`,
     sk: `MESSAGE#${at}#${messageId}`,
   }),
+  /**
+   * An inbound message, keyed by its id (derived from the provider's message id), not by its
+   * time: a redelivery finds it whatever time it comes with, so the put is the event's dedupe.
+   * Messages stored before keep `MESSAGE#<at>#<id>`; lists sort by `at` either way.
+   */
+  inboundMessage: (conversationId: string, messageId: string) => ({
+    pk: `CONVERSATION#${conversationId}`,
+    sk: `${INBOUND_MESSAGE_PREFIX}${messageId}`,
+  }),
   emailReference: (messageId: string) => ({ pk: `EMAILREF#${messageId}`, sk: 'EMAILREF' }),
   event: (key: string) => ({ pk: `EVENT#${key}`, sk: 'EVENT' }),
   /** One consent change in the customer's history, in time order under the profile. */
@@ -97,6 +106,7 @@ export const ORDER_PREFIX = 'ORDER#';
 export const INSIGHTS_PREFIX = 'INSIGHTS#';
 
 export const MESSAGE_PREFIX = 'MESSAGE#';
+export const INBOUND_MESSAGE_PREFIX = 'MESSAGE#IN#';
 export const READ_MARKER_PREFIX = 'READ#';
 export const CANNED_RESPONSE_PREFIX = 'CANNED#';
 export const CONSENT_PREFIX = 'CONSENT#';

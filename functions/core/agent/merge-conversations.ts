@@ -1,3 +1,4 @@
+import { pointerTo } from '../conversations/open-conversation.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Conversation, Message } from '../model.ts';
 import type { AgentConversations, ConversationMerges } from '../ports/conversations.ts';
@@ -10,7 +11,7 @@ export const MAX_MERGED_CONVERSATIONS = 20;
 
 export interface MergeConversationsDeps {
   readonly clock: Clock;
-  readonly customers: Pick<CustomerDirectory, 'get'>;
+  readonly customers: Pick<CustomerDirectory, 'get' | 'pointOpenConversation'>;
   readonly conversations: Pick<AgentConversations, 'get'>;
   readonly merges: ConversationMerges;
 }
@@ -77,7 +78,35 @@ export async function mergeConversations(
     });
   }
   const updated = await deps.conversations.get(target.id);
+  await movePointer(deps, source, updated ?? target, deps.clock.now().toISOString());
   return { conversation: updated ?? target, changed: true };
+}
+
+/**
+ * Follow-ups on the source's channel go where its messages went: the target, if it is on the same
+ * channel. The source stays among the earlier
+ * conversations, and only messages from now on continue the target directly, so a late
+ * redelivery of a message stored in the source is found there, not stored a second time. A crash
+ * before this leaves the pointer on the closed source: its condition refuses, nothing is lost.
+ */
+async function movePointer(
+  deps: Pick<MergeConversationsDeps, 'customers'>,
+  source: Conversation,
+  target: Conversation,
+  at: string,
+): Promise<void> {
+  const customer = await deps.customers.get(target.customerId);
+  const pointer = customer?.openConversations?.[source.channel];
+  if (!customer || pointer?.conversationId !== source.id) return;
+  // On another channel there is nothing to continue: the pointer names the closed source, whose
+  // condition refuses every follow-up, and the next message opens a conversation.
+  if (target.channel !== source.channel) return;
+  await deps.customers.pointOpenConversation(
+    customer.id,
+    source.channel,
+    pointerTo(pointer, target.id, at),
+    source.id,
+  );
 }
 
 /** Same customer, directly or after a customer merge (aliases lead to the customer they joined). */

@@ -42,6 +42,14 @@ import { type InsightsDeps, recordInbound } from '../service-levels/counters.ts'
 import { answerSmsKeyword } from '../sms/keyword.ts';
 import { countSmsSegments, fitOneSegment } from '../sms/segments.ts';
 import { countsTowardsRepeatedContacts, type EscalationDeps, escalateInbound } from './escalation.ts';
+import {
+  continueOpenConversation,
+  continuesByPointer,
+  conversationStoredIn,
+  inboundFlags,
+  inboundMessageRecord,
+  pointOpenConversation,
+} from './open-conversation.ts';
 import { findSurveyAnswer, recordSurveyAnswer, type SurveyAnswerDeps } from './survey.ts';
 import { threadInbound } from './threading.ts';
 
@@ -152,12 +160,63 @@ export async function receiveInbound(
   const { message } = input;
   const now = deps.clock.now();
   const inboundKey = `inbound#${message.channel}#${message.providerMessageId}`;
+  const claim = {
+    key: inboundKey,
+    now,
+    leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+    what: 'this event',
+  };
 
-  return handleOnce(
-    deps.ledger,
-    { key: inboundKey, now, leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS, what: 'this event' },
-    () => storeAndAcknowledge(deps, input, inboundKey, now),
-  );
+  if (!continuesByPointer(deps, input)) {
+    return handleOnce(deps.ledger, claim, () => storeAndAcknowledge(deps, input, inboundKey, now));
+  }
+  // A follow-up's message is its own dedupe record (open-conversation.ts); only when the pointer
+  // leads nowhere does the event take the ledger's path, with the sender already read.
+  const read = await deps.customers.findByIdentityWithEvent?.(senderIdentity(message), inboundKey);
+  if (read?.completed) return { ...(read.completed.outcome as InboundOutcome), duplicate: true };
+  const sender = await identifySender(deps, message, now, read);
+  const followed = await continueFollowUp(deps, input, sender, inboundKey, now);
+  if (followed) return followed;
+  return handleOnce(deps.ledger, claim, () => storeAndAcknowledge(deps, input, inboundKey, now, sender));
+}
+
+/** The follow-up through the pointer, or a redelivery found stored; undefined: the ledger's path. */
+async function continueFollowUp(
+  deps: ReceiveInboundDeps,
+  input: ReceiveInboundInput,
+  sender: Sender,
+  inboundKey: string,
+  now: Date,
+): Promise<ReceiveInboundResult | undefined> {
+  const { message } = input;
+  const followed = await continueOpenConversation(deps, input, sender, inboundKey, now);
+  if (followed.outcome === 'not-continued') {
+    const storedIn = await conversationStoredIn(deps, sender.customer, message.channel, inboundKey);
+    if (storedIn === undefined) return undefined;
+    return {
+      customerId: sender.customer.id,
+      conversationId: storedIn,
+      messageId: deps.ids.derive('message', inboundKey),
+      autoReply: { queued: false, reasons: ['follow-up'] },
+      duplicate: true,
+    };
+  }
+  const placed: Placed = {
+    conversation: followed.conversation,
+    isNew: false,
+    stored: followed.stored,
+    surveyAnswer: undefined,
+    appended: undefined,
+  };
+  // No keyword on this path, so this only names the reasons: nothing is sent.
+  const reasons = await autoReplySkips(deps, message, sender, placed, inboundKey, now);
+  return {
+    customerId: sender.customer.id,
+    conversationId: followed.conversation.id,
+    messageId: followed.stored.id,
+    autoReply: { queued: false, reasons },
+    duplicate: followed.outcome === 'duplicate',
+  };
 }
 
 /**
@@ -170,8 +229,9 @@ async function storeAndAcknowledge(
   input: ReceiveInboundInput,
   inboundKey: string,
   now: Date,
+  identified?: Sender,
 ): Promise<InboundOutcome> {
-  const sender = await identifySender(deps, input.message, now);
+  const sender = identified ?? (await identifySender(deps, input.message, now));
   const placed = await storeInConversation(deps, input, sender, inboundKey, now);
   await recordAroundMessage(deps, input.message, sender, placed);
   const reasons = await autoReplySkips(deps, input.message, sender, placed, inboundKey, now);
@@ -213,7 +273,13 @@ interface Sender {
   readonly unauthenticated: boolean;
 }
 
-async function identifySender(deps: ReceiveInboundDeps, message: InboundMessage, now: Date): Promise<Sender> {
+async function identifySender(
+  deps: ReceiveInboundDeps,
+  message: InboundMessage,
+  now: Date,
+  /** The identity's customer as a read with the event's record found it (undefined: unknown). */
+  read?: { readonly customer: Customer | undefined },
+): Promise<Sender> {
   // A keyword ("STOP") says nothing about the language the customer reads.
   const detected = message.sms?.keyword
     ? undefined
@@ -221,7 +287,7 @@ async function identifySender(deps: ReceiveInboundDeps, message: InboundMessage,
   // A From that may be forged names the customer by address alone: the mail is kept, flagged,
   // in a conversation of its own, and changes nothing about the customer it claims to be.
   const unauthenticated = isUnauthenticatedMail(message);
-  const customer = await resolveCustomer(deps, message, now.toISOString(), detected);
+  const customer = await resolveCustomer(deps, message, now.toISOString(), detected, read);
   return { customer, detected, unauthenticated };
 }
 
@@ -263,10 +329,9 @@ async function storeInConversation(
         );
 
   const quarantined = message.email?.verdicts.virus === 'FAIL';
-  const flags = messageFlags(message);
-  if (unauthenticated) flags.push('unauthenticated');
-  if (input.truncated) flags.push('text-truncated');
-  for (const flag of message.flags ?? []) if (!flags.includes(flag)) flags.push(flag);
+  const own = messageFlags(message);
+  if (unauthenticated) own.push('unauthenticated');
+  const flags = inboundFlags(input, own);
   const conversationId = thread.conversation?.id ?? newConversationId;
   const messageId = deps.ids.derive('message', inboundKey);
 
@@ -297,27 +362,15 @@ async function storeInConversation(
     flags,
   };
   const conversation = thread.conversation ? base : await deps.conversations.create(base);
+  await pointFollowUps(deps, input, sender, thread, conversation, now);
 
-  const stored: Message = {
+  const stored = inboundMessageRecord(message, {
     id: messageId,
     conversationId,
-    direction: 'inbound',
-    channel: message.channel,
-    at: message.receivedAt,
-    text: message.text,
-    fullText: message.fullText,
-    subject: message.subject,
     attachments,
-    providerMessageId: message.providerMessageId,
     language: detected,
     flags,
-    replyTo: message.replyTo,
-    from: message.from,
-    fromName: message.fromName,
-    emailThreading: message.email
-      ? { messageId: message.email.threading.messageId, references: message.email.threading.references }
-      : undefined,
-  };
+  });
   const reopen =
     (conversation.status === 'closed' || conversation.status === 'pending') && surveyAnswer === undefined;
   // The escalation rule's tally rides on the conversation update that stores the message. A
@@ -336,6 +389,26 @@ async function storeInConversation(
     );
   }
   return { conversation, isNew: thread.isNew, stored, surveyAnswer, appended };
+}
+
+/**
+ * Makes the conversation this message opened (or continued another way than through the pointer)
+ * the one its channel's follow-ups continue. Before the message is stored, so a retry after a crash
+ * points it still; only where follow-ups use the pointer, and never for a mail that may be forged.
+ */
+async function pointFollowUps(
+  deps: ReceiveInboundDeps,
+  input: ReceiveInboundInput,
+  sender: Sender,
+  thread: { readonly isNew: boolean; readonly via?: string },
+  conversation: Conversation,
+  now: Date,
+): Promise<void> {
+  if (!continuesByPointer(deps, input) || sender.unauthenticated) return;
+  if (!thread.isNew && thread.via !== 'open-conversation') return;
+  if (conversation.status !== 'open' && conversation.status !== 'pending') return;
+  const since = thread.isNew ? conversation.createdAt : now.toISOString();
+  await pointOpenConversation(deps, sender.customer, input.message.channel, conversation.id, since);
 }
 
 /** What the message changes beside its conversation: the survey score, the messaging window, threading references, the customer's language. */
@@ -513,11 +586,10 @@ async function resolveCustomer(
   message: InboundMessage,
   nowIso: string,
   detectedLanguage: Language | undefined,
+  read?: { readonly customer: Customer | undefined },
 ) {
-  // A chat visitor the shop signed for is that email's (or phone's) customer; answers still go
-  // to the widget (`from`).
-  const identity = message.chat?.identified ?? message.from;
-  const known = await deps.customers.findByIdentity(identity);
+  const identity = senderIdentity(message);
+  const known = read ? read.customer : await deps.customers.findByIdentity(identity);
   if (known) return known;
   const fresh: Customer = {
     // Derived from the identity, so two racing first messages propose the same customer.
@@ -531,6 +603,14 @@ async function resolveCustomer(
     createdAt: nowIso,
   };
   return deps.customers.createWithIdentity(fresh, identity);
+}
+
+/**
+ * Who the message is from for the customer directory. A chat visitor the shop signed for is that
+ * email's (or phone's) customer; answers still go to the widget (`from`).
+ */
+function senderIdentity(message: InboundMessage) {
+  return message.chat?.identified ?? message.from;
 }
 
 function messageFlags(message: InboundMessage): string[] {

@@ -1,4 +1,5 @@
-import type { Channel, ConsentState, Customer, Identity } from '../model.ts';
+import { MAX_PREVIOUS_CONVERSATIONS } from '../conversations/open-conversation.ts';
+import type { Channel, ConsentState, Customer, Identity, OpenConversationPointer } from '../model.ts';
 import type { ConsentLedger, CustomerDirectory, CustomerLinks } from '../ports/customers.ts';
 import type { OrderStore } from '../ports/orders.ts';
 import type { IdSource } from '../ports/runtime.ts';
@@ -160,10 +161,45 @@ export async function mergeCustomers(
   for (const conversationId of await deps.links.conversationIdsOf(aliasId)) {
     await deps.links.moveConversation(conversationId, aliasId, survivorId);
   }
+  await mergeOpenConversationPointers(deps, alias, survivorId, at);
   await deps.orders?.moveOrders(aliasId, survivorId);
   // Identities last: while one still names the alias, a retry sees the merge as unfinished.
   for (const identity of alias.identities) {
     await deps.links.moveIdentity(identity, aliasId, survivorId, at);
+  }
+}
+
+/**
+ * The alias's follow-ups now reach the survivor's profile: where the survivor has no conversation
+ * on a channel, the alias's becomes it; where it has one, that one stays and the alias's join its
+ * earlier conversations. Either way only messages from the merge on continue directly, so a late
+ * redelivery of a message stored under the alias is found where it is, not stored twice.
+ */
+async function mergeOpenConversationPointers(
+  deps: ShopCustomerDeps,
+  alias: Customer,
+  survivorId: string,
+  at: string,
+): Promise<void> {
+  const moved = Object.entries(alias.openConversations ?? {}) as Array<[Channel, OpenConversationPointer]>;
+  for (const [channel, aliasPointer] of moved) {
+    for (let round = 0; round < 2; round++) {
+      const current = (await deps.links.getProfile(survivorId))?.openConversations?.[channel];
+      const earlier = [aliasPointer.conversationId, ...aliasPointer.previous];
+      const next: OpenConversationPointer = current
+        ? {
+            conversationId: current.conversationId,
+            since: current.since > at ? current.since : at,
+            previous: [...new Set([...earlier, ...current.previous])]
+              .filter((id) => id !== current.conversationId)
+              .slice(0, MAX_PREVIOUS_CONVERSATIONS),
+          }
+        : { conversationId: aliasPointer.conversationId, since: at, previous: aliasPointer.previous };
+      if (current && earlier.every((id) => id === current.conversationId || current.previous.includes(id)))
+        break;
+      if (await deps.customers.pointOpenConversation(survivorId, channel, next, current?.conversationId))
+        break;
+    }
   }
 }
 

@@ -23,6 +23,20 @@ export interface AppendedMessage {
   readonly unansweredContacts?: number;
 }
 
+/** What a conditional continuation of an open conversation found. */
+export type Continuation =
+  /** The window and status held: the clocks, preview and contact moved; the message is not stored yet. */
+  | {
+      readonly outcome: 'continued';
+      readonly conversation: Conversation;
+      /** With `contactKey`: the contacts since the last answer, this one included, where the store counts them. */
+      readonly unansweredContacts?: number;
+    }
+  /** Open and inside the window, but something newer moved its clocks: a late message or a redelivery. */
+  | { readonly outcome: 'late'; readonly conversation: Conversation }
+  /** Gone, closed, quarantined or outside the window: the message opens a conversation instead. */
+  | { readonly outcome: 'refused' };
+
 export interface ConversationStore {
   get(conversationId: string): Promise<Conversation | undefined>;
   /** Creates it unless it exists; returns the stored one either way. */
@@ -36,6 +50,20 @@ export interface ConversationStore {
   findByEmailReference(messageIds: readonly string[]): Promise<EmailReference | undefined>;
   recordEmailReference(messageId: string, reference: EmailReference): Promise<void>;
   latestOpenConversation(customerId: string, channel: Channel): Promise<Conversation | undefined>;
+  /**
+   * One conditional write: if the conversation is open or pending, its last activity is at or
+   * after `windowStart` and not after the message, moves its clocks and preview to the inbound
+   * `message` (reopening a pending one, counting `effect.contactKey`) without storing the message.
+   */
+  continueConversation(
+    message: Message,
+    condition: { readonly windowStart: string },
+    effect?: Pick<AppendEffect, 'contactKey'>,
+  ): Promise<Continuation>;
+  /** Stores the message unless it is there (its key comes from its id): false when it was. Nothing else moves. */
+  storeMessage(message: Message): Promise<boolean>;
+  /** Which of these conversations holds the inbound message with this id, in one read. */
+  conversationHolding(conversationIds: readonly string[], messageId: string): Promise<string | undefined>;
 }
 
 export interface AttachmentStore {

@@ -1,4 +1,11 @@
-import type { Channel, ConsentRecord, Customer, Identity, Language } from '../model.ts';
+import type {
+  Channel,
+  ConsentRecord,
+  Customer,
+  Identity,
+  Language,
+  OpenConversationPointer,
+} from '../model.ts';
 
 /* Customers and their identities, consent and the links the shop makes between them. */
 
@@ -15,8 +22,21 @@ export interface IdentityWindows {
   latestInboundAt?(identities: readonly Identity[], channel: Channel): Promise<string | undefined>;
 }
 
+/** The sender and, read in the same round, the outcome the ledger recorded for the event (if done). */
+export interface SenderAndEvent {
+  readonly customer: Customer | undefined;
+  /** Present when a delivery before this one completed the event: this one is a duplicate. */
+  readonly completed?: { readonly outcome: unknown };
+}
+
 export interface CustomerDirectory {
   findByIdentity(identity: Identity): Promise<Customer | undefined>;
+  /**
+   * findByIdentity, with the ledger's record of `eventKey` read in the same round trip where the
+   * store keeps both (one table): a redelivered first message then costs that one read. A store
+   * without it leaves duplicates to the ledger's claim.
+   */
+  findByIdentityWithEvent?(identity: Identity, eventKey: string): Promise<SenderAndEvent>;
   get(customerId: string): Promise<Customer | undefined>;
   /**
    * Creates the customer and claims the identity for it with one condition, so two racing
@@ -33,6 +53,17 @@ export interface CustomerDirectory {
     now: Date,
     windowMinutes: number,
     claimKey: string,
+  ): Promise<boolean>;
+  /**
+   * Sets the customer's open conversation on `channel` if the pointer still names `expected`
+   * (undefined: none) — the value read with the profile — so two writers never lose each
+   * other's conversation. False when it names another now (read the profile again).
+   */
+  pointOpenConversation(
+    customerId: string,
+    channel: Channel,
+    pointer: OpenConversationPointer,
+    expected: string | undefined,
   ): Promise<boolean>;
 }
 

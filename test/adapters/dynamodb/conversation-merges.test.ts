@@ -20,8 +20,10 @@ let agentView: DynamoAgentConversations;
 let merges: DynamoConversationMerges;
 let deps: MergeConversationsDeps;
 
+let table: Awaited<ReturnType<typeof createTestTable>>;
+
 beforeAll(async () => {
-  const table = await createTestTable();
+  table = await createTestTable();
   store = new DynamoConversationStore(table.db, table.tableName);
   agentView = new DynamoAgentConversations(table.db, table.tableName);
   merges = new DynamoConversationMerges(table.db, table.tableName);
@@ -101,5 +103,34 @@ describe('conversation merges on DynamoDB', () => {
     expect(strangers).toBeInstanceOf(ConflictError);
     expect((strangers as ConflictError).reason).toMatch(/different customers/);
     expect(twice).toMatchObject({ field: 'sourceId' });
+  });
+
+  it("points the customer's follow-ups at the target when the merged source was the channel's conversation", async () => {
+    // Prepare: two SMS conversations of one customer, the profile pointing at the source
+    const customers = new DynamoCustomerDirectory(table.db, table.tableName);
+    const identity = { kind: 'phone', value: '+905321117777' } as const;
+    await customers.createWithIdentity(
+      { id: 'pm-cust', consent: {}, identities: [identity], createdAt: '2026-11-23T09:00:00.000Z' },
+      identity,
+    );
+    await store.create(openConversation({ id: 'pm-a', customerId: 'pm-cust', channel: 'sms' }));
+    await store.create(openConversation({ id: 'pm-b', customerId: 'pm-cust', channel: 'sms' }));
+    const since = '2026-11-23T09:00:00.000Z';
+    await customers.pointOpenConversation(
+      'pm-cust',
+      'sms',
+      { conversationId: 'pm-a', since, previous: [] },
+      undefined,
+    );
+
+    // Act
+    await mergeConversations(deps, { sourceId: 'pm-a', targetId: 'pm-b', agent: AGENT });
+
+    // Assess
+    expect((await customers.get('pm-cust'))?.openConversations?.sms).toEqual({
+      conversationId: 'pm-b',
+      since: AT,
+      previous: ['pm-a'],
+    });
   });
 });

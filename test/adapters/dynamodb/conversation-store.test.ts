@@ -1,10 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoConversationStore,
   newestConversationsOf,
 } from '../../../functions/adapters/dynamodb/conversation-store.ts';
-import { customerIndexKey } from '../../../functions/adapters/dynamodb/keys.ts';
+import { customerIndexKey, keys, statusIndexKey } from '../../../functions/adapters/dynamodb/keys.ts';
 import { conversationTable } from '../../../functions/adapters/dynamodb/table-definition.ts';
 import type { Conversation } from '../../../functions/core/model.ts';
 import { inboundMessage, openConversation } from '../../support/conversation-builders.ts';
@@ -207,5 +207,90 @@ describe('DynamoConversationStore on DynamoDB Local', () => {
       '2026-11-20T10:00:00.000Z',
     ]);
     expect(history.map((c) => c.id)).toEqual(['conv-h-old', 'conv-h-new']);
+  });
+
+  it('keys an inbound message by its id and lists it in time order among messages stored by time', async () => {
+    // Prepare: a message stored before inbound keys came from ids, and an agent reply
+    await store.create(conversation('conv-keys'));
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          ...keys.message('conv-keys', '2026-11-23T10:05:00.000Z', 'm-old'),
+          entity: 'message',
+          ...message('conv-keys', 'm-old', '2026-11-23T10:05:00.000Z', { text: 'old' }),
+        },
+      }),
+    );
+    await store.appendMessage({
+      ...message('conv-keys', 'r-1', '2026-11-23T10:10:00.000Z', { text: 'reply' }),
+      direction: 'outbound',
+    });
+
+    // Act
+    await store.appendMessage(message('conv-keys', 'm-new', '2026-11-23T10:07:00.000Z', { text: 'new' }));
+
+    // Assess
+    const items = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': 'CONVERSATION#conv-keys', ':prefix': 'MESSAGE#IN#' },
+      }),
+    );
+    expect(items.Items?.map((i) => i.sk)).toEqual(['MESSAGE#IN#m-new']);
+    expect((await store.listMessages('conv-keys')).map((m) => m.text)).toEqual(['old', 'new', 'reply']);
+  });
+
+  it('counts the contact in the continuation and tells a late message from a refused one by the old image', async () => {
+    // Prepare
+    await store.create(conversation('conv-continue', { status: 'pending' }));
+    const windowStart = '2026-11-23T09:00:00.000Z';
+
+    // Act
+    const continued = await store.continueConversation(
+      message('conv-continue', 'm-1', '2026-11-23T10:20:00.000Z'),
+      { windowStart },
+      { contactKey: 'inbound#sms#1' },
+    );
+    const again = await store.continueConversation(
+      message('conv-continue', 'm-1', '2026-11-23T10:20:00.000Z'),
+      { windowStart },
+      { contactKey: 'inbound#sms#1' },
+    );
+    const late = await store.continueConversation(
+      message('conv-continue', 'm-0', '2026-11-23T10:15:00.000Z'),
+      {
+        windowStart,
+      },
+    );
+    const quiet = await store.continueConversation(
+      message('conv-continue', 'm-2', '2026-11-23T12:00:00.000Z'),
+      {
+        windowStart: '2026-11-23T11:00:00.000Z',
+      },
+    );
+
+    // Assess
+    expect(continued).toMatchObject({
+      outcome: 'continued',
+      unansweredContacts: 1,
+      conversation: { status: 'open' },
+    });
+    expect(again).toMatchObject({ outcome: 'continued', unansweredContacts: 1 });
+    expect(late).toMatchObject({
+      outcome: 'late',
+      conversation: { lastMessageAt: '2026-11-23T10:20:00.000Z' },
+    });
+    expect(quiet).toEqual({ outcome: 'refused' });
+    const queued = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: conversationTable.indexes.byStatus.name,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': statusIndexKey('open', 'conv-continue') },
+      }),
+    );
+    expect(queued.Items?.map((i) => i.id)).toContain('conv-continue');
   });
 });

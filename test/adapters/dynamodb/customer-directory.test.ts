@@ -1,9 +1,10 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   customerIdCreatedBy,
   DynamoCustomerDirectory,
 } from '../../../functions/adapters/dynamodb/customer-directory.ts';
+import { DynamoEventLedger } from '../../../functions/adapters/dynamodb/event-ledger.ts';
 import { keys } from '../../../functions/adapters/dynamodb/keys.ts';
 import type { Customer, Identity } from '../../../functions/core/model.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
@@ -132,5 +133,38 @@ describe('DynamoCustomerDirectory on DynamoDB Local', () => {
     expect(byOwn?.identities).toEqual([own]);
     expect(byMerged?.id).toBe(customerIdCreatedBy(own));
     expect(byLinked?.id).toBe(customerIdCreatedBy(own));
+  });
+
+  it("reads a sender, its open-conversation pointers and the event's completed record in one call", async () => {
+    // Prepare
+    const identity: Identity = { kind: 'phone', value: '+905329998877' };
+    const created = await directory.createWithIdentity(
+      customer(customerIdCreatedBy(identity), identity),
+      identity,
+    );
+    const pointer = { conversationId: 'conv-sms-1', since: now.toISOString(), previous: [] };
+    await directory.pointOpenConversation(created.id, 'sms', pointer, undefined);
+    const ledger = new DynamoEventLedger(table.db, table.tableName);
+    await ledger.claim('inbound#sms#done-1', now, 40);
+    await ledger.complete('inbound#sms#done-1', { conversationId: 'conv-sms-1' }, now);
+    await ledger.claim('inbound#sms#busy-1', now, 40);
+
+    // Act
+    const done = await directory.findByIdentityWithEvent(identity, 'inbound#sms#done-1');
+    const busy = await directory.findByIdentityWithEvent(identity, 'inbound#sms#busy-1');
+    const fresh = await directory.findByIdentityWithEvent(identity, 'inbound#sms#new-1');
+
+    // Assess
+    expect(done).toEqual({
+      customer: { ...created, openConversations: { sms: pointer } },
+      completed: { outcome: { conversationId: 'conv-sms-1' } },
+    });
+    // A claim in progress is the claim's to judge (its lease), not the read's.
+    expect(busy).toEqual({ customer: { ...created, openConversations: { sms: pointer } } });
+    expect(fresh.completed).toBeUndefined();
+    const profile = await table.db.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.customer(created.id) }),
+    );
+    expect(profile.Item?.['openConversation#sms']).toEqual(pointer);
   });
 });

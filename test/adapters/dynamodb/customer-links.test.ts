@@ -141,4 +141,53 @@ describe('shop profile fields on DynamoDB', () => {
       language: 'tr',
     });
   });
+
+  it("moves the alias's open-conversation pointers to the survivor: taken where it has none, remembered where it has one", async () => {
+    // Prepare
+    const email = { kind: 'email', value: 'merge-pointer@example.com' } as const;
+    const phone = { kind: 'phone', value: '+905321110009' } as const;
+    await customers.createWithIdentity(
+      { id: 'old-pointer', consent: {}, identities: [email], createdAt: '2026-11-01T09:00:00.000Z' },
+      email,
+    );
+    await customers.createWithIdentity(
+      { id: 'new-pointer', consent: {}, identities: [phone], createdAt: '2026-11-20T09:00:00.000Z' },
+      phone,
+    );
+    const since = '2026-11-21T09:00:00.000Z';
+    await customers.pointOpenConversation(
+      'old-pointer',
+      'chat',
+      { conversationId: 'chat-old', since, previous: [] },
+      undefined,
+    );
+    await customers.pointOpenConversation(
+      'new-pointer',
+      'chat',
+      { conversationId: 'chat-new', since, previous: [] },
+      undefined,
+    );
+    await customers.pointOpenConversation(
+      'new-pointer',
+      'sms',
+      { conversationId: 'sms-new', since, previous: ['sms-older'] },
+      undefined,
+    );
+    const input = {
+      identities: [email, phone],
+      profile: {},
+      eventKey: 'order-event#p-1',
+      at: '2026-11-23T10:00:00.000Z',
+    };
+
+    // Act: twice, as a redelivered event would
+    await resolveShopCustomer(deps, input);
+    await resolveShopCustomer(deps, input);
+
+    // Assess: only messages from the merge on continue directly; older ones are looked up where they are
+    expect((await customers.findByIdentity(phone))?.openConversations).toEqual({
+      chat: { conversationId: 'chat-old', since: input.at, previous: ['chat-new'] },
+      sms: { conversationId: 'sms-new', since: input.at, previous: ['sms-older'] },
+    });
+  });
 });
