@@ -1,9 +1,11 @@
+import { type ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   DynamoConversationStore,
   newestConversationsOf,
 } from '../../../functions/adapters/dynamodb/conversation-store.ts';
+import { documentClient } from '../../../functions/adapters/dynamodb/document-client.ts';
 import { customerIndexKey } from '../../../functions/adapters/dynamodb/keys.ts';
 import { conversationTable } from '../../../functions/adapters/dynamodb/table-definition.ts';
 import type { Conversation } from '../../../functions/core/model.ts';
@@ -207,5 +209,46 @@ describe('DynamoConversationStore on DynamoDB Local', () => {
       '2026-11-20T10:00:00.000Z',
     ]);
     expect(history.map((c) => c.id)).toEqual(['conv-h-old', 'conv-h-new']);
+  });
+});
+
+/** The capacity DynamoDB Local reports for every write the store sends, per index. */
+function meteredStore() {
+  const client = new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const consumed: { command: string; capacity: ConsumedCapacity }[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      const isWrite = /^(Put|Update|Delete)Item/.test(context.commandName ?? '');
+      const result = await next(isWrite ? { ...args, input: { ...input, ReturnConsumedCapacity: 'INDEXES' } } : args);
+      const capacity = (result.output as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity;
+      if (capacity) consumed.push({ command: context.commandName ?? '', capacity });
+      return result;
+    },
+    { step: 'initialize', name: 'meterCapacity' },
+  );
+  return { store: new DynamoConversationStore(documentClient(client), table.tableName), consumed };
+}
+
+describe('DynamoConversationStore write units on DynamoDB Local', () => {
+  it('writes no by-customer index entry when a message updates its conversation', async () => {
+    // Prepare
+    await store.create(conversation('conv-wcu', { customerId: 'cust-wcu' }));
+    const metered = meteredStore();
+
+    // Act
+    await metered.store.appendMessage(message('conv-wcu', 'wcu1', '2026-11-23T10:05:00.000Z'));
+
+    // Assess
+    const update = metered.consumed.find((c) => c.command === 'UpdateItemCommand')?.capacity;
+    expect(update).toBeDefined();
+    expect(Object.keys(update?.GlobalSecondaryIndexes ?? {})).not.toContain(
+      conversationTable.indexes.byCustomer.name,
+    );
+    expect(update?.GlobalSecondaryIndexes?.byStatus?.CapacityUnits).toBeGreaterThan(0);
   });
 });
