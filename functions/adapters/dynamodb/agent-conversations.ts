@@ -97,7 +97,10 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
     return this.store.get(conversationId);
   }
 
-  async listMessages(conversationId: string, options: { readonly wholeBodies?: boolean } = {}): Promise<Message[]> {
+  async listMessages(
+    conversationId: string,
+    options: { readonly wholeBodies?: boolean } = {},
+  ): Promise<Message[]> {
     const messages = await this.store.listMessages(conversationId);
     const bodies = this.bodies;
     if (!options.wholeBodies || !bodies) return messages;

@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { InvalidInputError, PermanentDeliveryError } from '../../core/errors.ts';
 import { MESSAGE_BODY_FOLDER } from '../../core/conversations/long-body.ts';
+import { InvalidInputError, PermanentDeliveryError } from '../../core/errors.ts';
 import type { AttachmentStore, MessageBodyReader, RawMailSource } from '../../core/ports/conversations.ts';
 
 /** SES writes each received mail under the receipt rule's prefix, named by its SES message id. */

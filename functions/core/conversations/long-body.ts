@@ -78,7 +78,9 @@ function decodeBody(content: Uint8Array): WholeBody | undefined {
   try {
     const body = JSON.parse(new TextDecoder().decode(content)) as Partial<WholeBody>;
     if (typeof body.text !== 'string') return undefined;
-    return typeof body.fullText === 'string' ? { text: body.text, fullText: body.fullText } : { text: body.text };
+    return typeof body.fullText === 'string'
+      ? { text: body.text, fullText: body.fullText }
+      : { text: body.text };
   } catch {
     return undefined;
   }
