@@ -150,6 +150,12 @@ export const deploymentConfigSchema = z
      * or they are replaced. Only switch it off for throw-away test installations.
      */
     retainData: z.boolean().default(true),
+    /**
+     * Keep the table's retired indexes for one deploy of an upgrade (docs/operations.md, "Upgrading
+     * the table's indexes"): true on the first deploy of a release that replaces an index, then
+     * removed once the replacement is ACTIVE. A new installation leaves it out.
+     */
+    keepRetiredIndexes: z.boolean().default(false),
     /** Who gets alarm emails (an SNS subscription that must be confirmed once). */
     alarmEmail: z.email({ message: 'must be an email address' }).optional(),
     /** How long CloudWatch Logs keeps the functions' logs, in days (one of its retention periods). */

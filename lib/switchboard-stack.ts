@@ -87,6 +87,7 @@ export class SwitchboardStack extends Stack {
       retainData: config.retainData,
       // Agents' live updates read every change of a conversation from the table's stream.
       streamChanges: config.agents !== undefined,
+      keepRetiredIndexes: config.keepRetiredIndexes,
     });
     this.mailStorage = new MailStorage(this, 'MailStorage', {
       encryption: this.encryption,

@@ -28,6 +28,7 @@ import { DynamoSelfServiceLog } from '../adapters/dynamodb/self-service-log.ts';
 import { readEnvironment } from '../adapters/environment.ts';
 import { derivedIds, systemClock } from '../adapters/ids.ts';
 import { S3ChatUploads } from '../adapters/s3/chat-uploads.ts';
+import { S3MessageBodies } from '../adapters/s3/mail-storage.ts';
 import { SqsOutboundQueue } from '../adapters/sqs/outbound-queue.ts';
 import { AGENT_UPLOAD_FOLDER } from '../core/agent/attachments.ts';
 import type { Channel } from '../core/model.ts';
@@ -85,7 +86,13 @@ export function agentApiDeps(
   clock: Clock = systemClock,
 ): AgentApiHandlerDeps {
   const db = documentClient(clients.dynamo);
-  const conversations = new DynamoAgentConversations(db, settings.tableName);
+  const conversations = new DynamoAgentConversations(
+    db,
+    settings.tableName,
+    clients.s3 && settings.mailBucket && settings.attachmentPrefix
+      ? new S3MessageBodies(clients.s3, settings.mailBucket, settings.attachmentPrefix)
+      : undefined,
+  );
   const insights = new DynamoChannelInsights(db, settings.tableName);
   const chatSockets = clients.chatGateway
     ? {

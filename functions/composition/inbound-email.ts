@@ -6,6 +6,7 @@ import { connectClientOnDemand } from '../adapters/connect/on-demand-tasks.ts';
 import { readEnvironment } from '../adapters/environment.ts';
 import { systemClock } from '../adapters/ids.ts';
 import { S3AttachmentStore, S3RawMailSource } from '../adapters/s3/mail-storage.ts';
+import { keepingLongBodies } from '../core/conversations/long-body.ts';
 import type { Clock } from '../core/ports/runtime.ts';
 import { type InboundEmailDeps, makeInboundEmailHandler } from '../handlers/inbound-email.ts';
 import { type ClientsFor, type EscalationClients, once } from './shared/clients.ts';
@@ -43,16 +44,22 @@ export function inboundEmailSettings(environment: NodeJS.ProcessEnv = process.en
   };
 }
 
-/** receiveInbound with attachments stored in the mail bucket and generated answers. */
+/** receiveInbound with attachments and long bodies stored in the mail bucket, and generated answers. */
 export function inboundEmailDeps(
   clients: ClientsFor<'s3' | 'sqs'> & EscalationClients,
   settings: InboundEmailSettings,
   clock: Clock = systemClock,
 ): InboundEmailDeps {
+  const attachments = new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix);
+  const deps = inboundDeps(clients, settings, clock, {
+    helpCenter: answeringHelpCenterDeps(clients, settings),
+  });
   return {
-    ...inboundDeps(clients, settings, clock, { helpCenter: answeringHelpCenterDeps(clients, settings) }),
+    ...deps,
     inboundPath: 'email',
-    attachments: new S3AttachmentStore(clients.s3, settings.mailBucket, settings.attachmentPrefix),
+    attachments,
+    // A mail's text can be tens of KB: the item keeps its beginning, the bucket the whole.
+    conversations: keepingLongBodies(deps.conversations, attachments),
     rawMail: new S3RawMailSource(clients.s3, settings.mailBucket, settings.rawMailPrefix),
   };
 }

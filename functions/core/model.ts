@@ -188,6 +188,13 @@ export type OutboundKind =
 
 export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'suppressed';
 
+/** A message body kept beside its item: the object key under the attachments and its size. */
+export interface StoredBody {
+  readonly objectKey: string;
+  /** UTF-8 bytes of `text` and `fullText` together. */
+  readonly bytes: number;
+}
+
 export interface Message {
   readonly id: string;
   readonly conversationId: string;
@@ -197,6 +204,12 @@ export interface Message {
   readonly text: string;
   /** The whole body including quoted history, when the channel separates them (email). */
   readonly fullText?: string;
+  /**
+   * Where `text` and `fullText` are kept whole when they are too long for the message's item
+   * (core/conversations/long-body.ts): then `text` is their beginning and `fullText` is absent
+   * until a reader that opens the message fetches them.
+   */
+  readonly storedBody?: StoredBody;
   readonly subject?: string;
   readonly attachments: readonly AttachmentRef[];
   readonly providerMessageId?: string;

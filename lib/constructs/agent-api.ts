@@ -88,7 +88,10 @@ export class AgentApi extends Construct implements Monitored {
       .bindConversationStore(props.store, 'readPutUpdate', 'agentApi')
       .bindOutboundQueue(props.outboundQueue)
       .bindSupportConfig(props.support);
-    if (props.mailStorage) this.function.bindMailStorage(props.mailStorage, { agentUploads: true });
+    if (props.mailStorage) {
+      // Long email bodies are read back where an agent opens a conversation.
+      this.function.bindMailStorage(props.mailStorage, { agentUploads: true, readMessageBodies: true });
+    }
     if (props.channels) {
       this.function.setEnvironment(AGENT_CHANNELS_VARIABLE, props.channels.join(','));
     }

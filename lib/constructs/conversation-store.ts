@@ -11,7 +11,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { TableFunction } from '../../functions/adapters/dynamodb/key-prefixes.ts';
-import { conversationTable } from '../../functions/adapters/dynamodb/table-definition.ts';
+import { conversationTable, tableIndexes } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { itemAccessCondition } from './permissions.ts';
 
 export interface ConversationStoreProps {
@@ -28,6 +28,14 @@ export interface ConversationStoreProps {
    * @default false
    */
   readonly streamChanges?: boolean;
+  /**
+   * Keep the indexes an earlier release created and this one replaced (`retiredIndexes` in the
+   * table definition) for one deploy of an upgrade: CloudFormation creates or deletes one index
+   * per table update, so the replacement is added first and the retired one deleted by the next
+   * deploy, once the replacement is ACTIVE (docs/operations.md). A new table never needs them.
+   * @default false
+   */
+  readonly keepRetiredIndexes?: boolean;
 }
 
 /**
@@ -56,11 +64,14 @@ const WRITE_ACTIONS = [
 export class ConversationStore extends Construct {
   readonly table: Table;
   private readonly encryptionKey: IKey;
+  /** The indexes this table has; a retired one stays readable while its replacement backfills. */
+  private readonly indexNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: ConversationStoreProps) {
     super(scope, id);
     const retainData = props.retainData ?? true;
     this.encryptionKey = props.encryptionKey;
+    this.indexNames = tableIndexes({ keepRetired: props.keepRetiredIndexes ?? false }).map((i) => i.name);
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: conversationTable.partitionKey, type: AttributeType.STRING },
@@ -74,12 +85,12 @@ export class ConversationStore extends Construct {
       deletionProtection: retainData,
       removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    for (const index of Object.values(conversationTable.indexes)) {
+    for (const index of tableIndexes({ keepRetired: props.keepRetiredIndexes ?? false })) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: ProjectionType[index.projection],
       });
     }
   }
@@ -91,9 +102,7 @@ export class ConversationStore extends Construct {
    * reaches a function's policy.
    */
   grantItemAccess(grantee: IGrantable, access: ConversationStoreAccess, fn: TableFunction): void {
-    const indexArns = Object.values(conversationTable.indexes).map(
-      (index) => `${this.table.tableArn}/index/${index.name}`,
-    );
+    const indexArns = this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`);
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions:

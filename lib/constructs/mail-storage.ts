@@ -10,6 +10,7 @@ import {
 import { Construct } from 'constructs';
 import { AGENT_UPLOAD_FOLDER } from '../../functions/core/agent/attachments.ts';
 import { CHAT_UPLOAD_FOLDER } from '../../functions/core/chat/uploads.ts';
+import { MESSAGE_BODY_FOLDER } from '../../functions/core/conversations/long-body.ts';
 import type { Encryption } from './encryption.ts';
 
 export interface MailStorageProps {
@@ -64,6 +65,11 @@ export interface MailAccess {
   readonly agentUploads?: boolean;
   /** Read the agent folder (the dispatcher attaches those files to email answers). @default false */
   readonly readAgentUploads?: boolean;
+  /**
+   * Read the long message bodies kept beside their items (the agent API, where an agent opens a
+   * conversation); nothing else of the attachment prefix. @default false
+   */
+  readonly readMessageBodies?: boolean;
 }
 
 /**
@@ -177,6 +183,9 @@ export class MailStorage extends Construct {
     const readable = [
       ...(access.readRawMail ? [this.bucket.arnForObjects(`${this.rawMailPrefix}*`)] : []),
       ...(access.readAttachments ? [this.bucket.arnForObjects(`${this.attachmentPrefix}*`)] : []),
+      ...(access.readMessageBodies && !access.readAttachments
+        ? [this.bucket.arnForObjects(this.messageBodyPattern)]
+        : []),
     ];
     if (readable.length > 0) {
       principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readable }));
@@ -226,7 +235,13 @@ export class MailStorage extends Construct {
       ...(access.readAttachments || access.writeAttachments ? [`${this.attachmentPrefix}*`] : []),
       ...(access.chatUploads ? [this.chatUploadPattern] : []),
       ...(access.agentUploads || access.readAgentUploads ? [this.agentUploadPattern] : []),
+      ...(access.readMessageBodies && !access.readAttachments ? [this.messageBodyPattern] : []),
     ];
+  }
+
+  /** Where long message bodies go: beside the attachments, in a folder of their own. */
+  get messageBodyPattern(): string {
+    return `${this.attachmentPrefix}${MESSAGE_BODY_FOLDER}*`;
   }
 
   /** Where the chat widget's files go: beside email attachments, in a folder of their own. */

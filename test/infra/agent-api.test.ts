@@ -123,7 +123,7 @@ describe('agent API infrastructure with a JWT issuer', () => {
     expect(all.some((a) => a.startsWith('ses:') || a.startsWith('scheduler:'))).toBe(false);
   });
 
-  it('signs agent uploads into the agent folder of the mail bucket only, and lets the dispatcher read that folder only', () => {
+  it('signs agent uploads into the agent folder of the mail bucket only, reads the long bodies folder, and lets the dispatcher read the agent folder only', () => {
     // Prepare
     const agentStatements = statementsOfFunction(template, agentFunctionId(template));
     const [dispatcherId] = Object.keys(
@@ -138,8 +138,13 @@ describe('agent API infrastructure with a JWT issuer', () => {
 
     // Assess
     const agentS3 = s3Of(agentStatements);
-    expect(agentS3.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(JSON.stringify(agentS3.map((s) => s.Resource))).toContain('/attachments/agent/*');
+    const agentWrites = agentS3.filter((s) => actionsOf(s).includes('s3:PutObject'));
+    const agentReadsOnly = agentS3.filter((s) => !actionsOf(s).includes('s3:PutObject'));
+    expect(agentWrites.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(agentWrites.map((s) => s.Resource))).toContain('/attachments/agent/*');
+    expect(agentReadsOnly.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(agentReadsOnly.map((s) => s.Resource))).toContain('/attachments/message-bodies/*');
+    expect(JSON.stringify(agentS3.map((s) => s.Resource))).not.toContain('/attachments/*');
     const dispatcherS3 = s3Of(statementsOfFunction(template, dispatcherId ?? ''));
     expect(dispatcherS3.flatMap(actionsOf)).toEqual(['s3:GetObject']);
     expect(JSON.stringify(dispatcherS3.map((s) => s.Resource))).toContain('/attachments/agent/*');

@@ -137,7 +137,7 @@ describe('switchboard stack', () => {
       });
     });
 
-    it('has the shared key schema, the TTL attribute and every index with every attribute', () => {
+    it('has the shared key schema, the TTL attribute, a keys-only by-customer index and the queues with every attribute', () => {
       // Assess
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [
@@ -147,12 +147,12 @@ describe('switchboard stack', () => {
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         GlobalSecondaryIndexes: [
           {
-            IndexName: 'byCustomer',
+            IndexName: 'byCustomerKeys',
             KeySchema: [
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'KEYS_ONLY' },
           },
           {
             IndexName: 'byStatus',
@@ -172,6 +172,32 @@ describe('switchboard stack', () => {
           },
         ],
       });
+    });
+
+    it('keeps the retired by-customer index beside its replacement only while an upgrade asks for it', () => {
+      // Prepare / Act
+      const { template: upgrading } = synthesizeSwitchboard({ config: { keepRetiredIndexes: true } });
+      const indexesOf = (synthesized: Template) =>
+        Object.values(synthesized.findResources('AWS::DynamoDB::Table')).flatMap((table) =>
+          (table.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]).map(
+            (index) => [index.IndexName, index.Projection],
+          ),
+        );
+      const queryResources = identityStatements(upgrading)
+        .filter((statement) => asArray(statement.Action).includes('dynamodb:Query'))
+        .flatMap((statement) => asArray(statement.Resource))
+        .map((resource) => JSON.stringify(resource));
+
+      // Assess: one index more than a new installation has (one creation per table update)
+      expect(indexesOf(upgrading)).toEqual([
+        ['byCustomerKeys', { ProjectionType: 'KEYS_ONLY' }],
+        ['byStatus', { ProjectionType: 'ALL' }],
+        ['byAssignee', { ProjectionType: 'ALL' }],
+        ['byCustomer', { ProjectionType: 'ALL' }],
+      ]);
+      expect(indexesOf(template).map(([name]) => name)).toEqual(['byCustomerKeys', 'byStatus', 'byAssignee']);
+      // The readers fall back to it while the new index backfills, so they may query it.
+      expect(queryResources.some((resource) => resource.includes('/index/byCustomer"'))).toBe(true);
     });
 
     it('is retained by default', () => {

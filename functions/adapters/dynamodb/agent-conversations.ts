@@ -2,12 +2,14 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mergeNewestFirst, type Positioned, type SortedPartition } from '../../core/agent/paging.ts';
+import { withWholeBody } from '../../core/conversations/long-body.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Channel, Conversation, ConversationStatus, Message } from '../../core/model.ts';
 import type {
   AgentConversations,
   ConversationQuery,
   ListPosition,
+  MessageBodyReader,
   SurveyAnswers,
 } from '../../core/ports/conversations.ts';
 import { updateWhenCondition } from './conditional-update.ts';
@@ -36,6 +38,9 @@ const MAX_READS_PER_PAGE = 12;
 const SURVEY_LOOKBACK = 10;
 
 type IndexName = 'byStatus' | 'byAssignee';
+
+/** Long bodies read back in parallel when a conversation is opened. */
+const BODY_READS_AT_ONCE = 8;
 
 interface IndexFilter {
   readonly expressions: readonly string[];
@@ -104,6 +109,8 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Where long bodies kept beside their items are read back; without it they stay their beginning. */
+    private readonly bodies?: MessageBodyReader,
   ) {
     this.store = new DynamoConversationStore(db, tableName);
   }
@@ -112,8 +119,20 @@ export class DynamoAgentConversations implements AgentConversations, SurveyAnswe
     return this.store.get(conversationId);
   }
 
-  listMessages(conversationId: string): Promise<Message[]> {
-    return this.store.listMessages(conversationId);
+  async listMessages(
+    conversationId: string,
+    options: { readonly wholeBodies?: boolean } = {},
+  ): Promise<Message[]> {
+    const messages = await this.store.listMessages(conversationId);
+    const bodies = this.bodies;
+    if (!options.wholeBodies || !bodies) return messages;
+    const whole: Message[] = [];
+    // A few at a time: a long thread of long mails must not open dozens of reads at once.
+    for (let start = 0; start < messages.length; start += BODY_READS_AT_ONCE) {
+      const batch = messages.slice(start, start + BODY_READS_AT_ONCE);
+      whole.push(...(await Promise.all(batch.map((message) => withWholeBody(bodies, message)))));
+    }
+    return whole;
   }
 
   async list(

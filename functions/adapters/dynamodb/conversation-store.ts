@@ -5,7 +5,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -20,6 +19,7 @@ import type {
   EmailReference,
 } from '../../core/ports/conversations.ts';
 import { withoutUndefined } from './customer-directory.ts';
+import { conversationItems, customerConversationIds } from './customer-history.ts';
 import {
   customerIndexKey,
   isConditionFailure,
@@ -30,7 +30,6 @@ import {
   withoutStorageAttributes,
 } from './keys.ts';
 import { queryItems } from './query-items.ts';
-import { conversationTable } from './table-definition.ts';
 
 /** The contact keys since the last answer, on the conversation item (a string set: a redelivery adds nothing). */
 const UNANSWERED_CONTACTS = 'unansweredContactKeys';
@@ -54,7 +53,8 @@ export const OPEN_CONVERSATION_LOOKBACK = 10;
 
 /**
  * The customer's `limit` most recently opened conversations, newest first (the by-customer index
- * is sorted by creation, so a message never moves its key there), returned by last activity.
+ * is sorted by creation, so a message never moves its key there), returned by last activity: the
+ * index gives their keys, one BatchGetItem the conversations.
  */
 export async function newestConversationsOf(
   db: DynamoDBDocumentClient,
@@ -62,23 +62,9 @@ export async function newestConversationsOf(
   customerId: string,
   limit: number,
 ): Promise<Conversation[]> {
-  const conversations: Conversation[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: conversationTable.indexes.byCustomer.name,
-        KeyConditionExpression: 'gsi1pk = :customer',
-        ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
-        ScanIndexForward: false,
-        Limit: limit - conversations.length,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    conversations.push(...(page.Items ?? []).map(conversationFromItem));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && conversations.length < limit);
+  const ids = await customerConversationIds(db, tableName, customerId, limit);
+  if (ids.length === 0) return [];
+  const conversations = (await conversationItems(db, tableName, ids)).map(conversationFromItem);
   return conversations.sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt));
 }
 

@@ -3,9 +3,8 @@ import type { Customer, Identity } from '../../core/model.ts';
 import type { CustomerLinks } from '../../core/ports/customers.ts';
 import { updateWhenCondition } from './conditional-update.ts';
 import { customerFromItem } from './customer-directory.ts';
+import { customerConversationIds } from './customer-history.ts';
 import { customerIndexKey, isConditionFailure, keys } from './keys.ts';
-import { queryItems } from './query-items.ts';
-import { conversationTable } from './table-definition.ts';
 
 /**
  * Identity links and customer merges on the conversation table. No transactions (dynalite has
@@ -106,16 +105,7 @@ export class DynamoCustomerLinks implements CustomerLinks {
   }
 
   async conversationIdsOf(customerId: string): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const item of queryItems(this.db, {
-      TableName: this.tableName,
-      IndexName: conversationTable.indexes.byCustomer.name,
-      KeyConditionExpression: 'gsi1pk = :customer',
-      ExpressionAttributeValues: { ':customer': customerIndexKey(customerId) },
-    })) {
-      if (typeof item.id === 'string') ids.push(item.id);
-    }
-    return ids;
+    return customerConversationIds(this.db, this.tableName, customerId);
   }
 
   async moveConversation(conversationId: string, from: string, to: string): Promise<void> {

@@ -112,8 +112,11 @@ export const FUNCTION_ITEMS = {
   ],
   /** "Was this helpful?": the vote under its day, the article's tally, the client's window. */
   helpFeedback: ['selfService', 'feedbackThrottle'],
-  /** A few key lookups of the caller, and the contact record it leaves. */
-  voiceLookup: ['identity', 'customer', 'order', 'voiceContact'],
+  /**
+   * A few key lookups of the caller, and the contact record it leaves; its open conversation is
+   * read by key once the keys-only by-customer index named it.
+   */
+  voiceLookup: ['identity', 'customer', 'conversation', 'order', 'voiceContact'],
   voiceEvents: [...INBOUND, 'voiceContact'],
   /**
    * A chat visitor's sockets and messages (read receipts move the message's status, found by

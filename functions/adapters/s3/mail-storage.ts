@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MESSAGE_BODY_FOLDER } from '../../core/conversations/long-body.ts';
 import { InvalidInputError, PermanentDeliveryError } from '../../core/errors.ts';
-import type { AttachmentStore, RawMailSource } from '../../core/ports/conversations.ts';
+import type { AttachmentStore, MessageBodyReader, RawMailSource } from '../../core/ports/conversations.ts';
 
 /** SES writes each received mail under the receipt rule's prefix, named by its SES message id. */
 export class S3RawMailSource implements RawMailSource {
@@ -80,6 +81,31 @@ export class S3AttachmentContent {
           cause: error,
         });
       }
+      throw error;
+    }
+  }
+}
+
+/** Reads back long message bodies (core/conversations/long-body.ts), from their folder only. */
+export class S3MessageBodies implements MessageBodyReader {
+  private readonly folder: string;
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    attachmentPrefix: string,
+  ) {
+    this.folder = `${attachmentPrefix}${MESSAGE_BODY_FOLDER}`;
+  }
+
+  async read(objectKey: string): Promise<Uint8Array | undefined> {
+    // A stored item names the key; still, nothing outside the bodies' folder is read.
+    if (!objectKey.startsWith(this.folder) || objectKey.includes('..')) return undefined;
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      return object.Body ? await object.Body.transformToByteArray() : undefined;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
       throw error;
     }
   }

@@ -73,7 +73,7 @@ export async function getConversation(
 ): Promise<ConversationDetail> {
   const conversation = await deps.conversations.get(conversationId);
   if (!conversation) throw new NotFoundError(`conversation ${conversationId} does not exist`);
-  const messages = await deps.conversations.listMessages(conversationId);
+  const messages = await deps.conversations.listMessages(conversationId, { wholeBodies: true });
   // A conversation merged into this one shows its messages here too.
   return { conversation, messages: await withMergedMessages(deps, conversation, messages) };
 }
@@ -102,7 +102,7 @@ export async function customerTimeline(
   const messages: Message[] = [];
   // One conversation after the other: a long history must not fan out into many parallel reads.
   for (const conversation of conversations) {
-    messages.push(...(await deps.conversations.listMessages(conversation.id)));
+    messages.push(...(await deps.conversations.listMessages(conversation.id, { wholeBodies: true })));
   }
   messages.sort(
     (a, b) => a.at.localeCompare(b.at) || a.direction.localeCompare(b.direction) || a.id.localeCompare(b.id),

@@ -136,6 +136,6 @@ export async function withMergedMessages(
   if (merged.length === 0) return [...messages];
   const all = [...messages];
   // One after the other: a long chain must not fan out into many parallel reads.
-  for (const id of merged) all.push(...(await deps.conversations.listMessages(id)));
+  for (const id of merged) all.push(...(await deps.conversations.listMessages(id, { wholeBodies: true })));
   return all.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }

@@ -368,7 +368,7 @@ export async function getConversationRow(
   if (!conversation) throw new NotFoundError(`conversation ${conversationId} does not exist`);
   const [rows, messages] = await Promise.all([
     toRows(deps, agent, [conversation]),
-    deps.conversations.listMessages(conversationId),
+    deps.conversations.listMessages(conversationId, { wholeBodies: true }),
   ]);
   // A conversation merged into this one shows its messages here too.
   return {

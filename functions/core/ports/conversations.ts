@@ -71,6 +71,12 @@ export interface AttachmentStore {
   put(key: string, content: Uint8Array, contentType: string): Promise<string>;
 }
 
+/** Reads back a long message body the store kept beside its item (`Message.storedBody`). */
+export interface MessageBodyReader {
+  /** The stored bytes; undefined when nothing is stored under the key (any more). */
+  read(objectKey: string): Promise<Uint8Array | undefined>;
+}
+
 /** Which conversations an agent lists; absent fields do not narrow. */
 export interface ConversationQuery {
   readonly status?: import('../model.ts').ConversationStatus;
@@ -109,8 +115,11 @@ export interface AgentConversations {
     query: ConversationQuery,
     page: { readonly limit: number; readonly after?: readonly ListPosition[] },
   ): Promise<{ readonly items: readonly Conversation[]; readonly next?: readonly ListPosition[] }>;
-  /** The conversation's messages, oldest first. */
-  listMessages(conversationId: string): Promise<Message[]>;
+  /**
+   * The conversation's messages, oldest first. `wholeBodies`: long bodies kept beside their items
+   * are read back (where an agent opens the conversation); without it they are their beginning.
+   */
+  listMessages(conversationId: string, options?: { readonly wholeBodies?: boolean }): Promise<Message[]>;
   /** The customer's conversations, newest activity first, at most `limit` (by-customer index). */
   conversationsOf(customerId: string, limit: number): Promise<Conversation[]>;
   /** Sets (or, with `assignee` undefined, removes) the assignee; undefined: no such conversation. */

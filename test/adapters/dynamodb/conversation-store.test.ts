@@ -1,14 +1,19 @@
+import { type ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   DynamoConversationStore,
   newestConversationsOf,
 } from '../../../functions/adapters/dynamodb/conversation-store.ts';
+import { documentClient } from '../../../functions/adapters/dynamodb/document-client.ts';
 import { customerIndexKey, keys, statusIndexKey } from '../../../functions/adapters/dynamodb/keys.ts';
 import { conversationTable } from '../../../functions/adapters/dynamodb/table-definition.ts';
+import { MAX_TEXT_BYTES } from '../../../functions/channels/email/parse-inbound-email.ts';
+import { utf8Prefix, withBodyKeptAside } from '../../../functions/core/conversations/long-body.ts';
 import type { Conversation } from '../../../functions/core/model.ts';
 import { inboundMessage, openConversation } from '../../support/conversation-builders.ts';
 import { createTestTable } from '../../support/dynamo-table.ts';
+import { MemoryAttachments } from '../../support/in-memory-ports.ts';
 
 const AT_TEN = '2026-11-23T10:00:00.000Z';
 
@@ -292,5 +297,79 @@ describe('DynamoConversationStore on DynamoDB Local', () => {
       }),
     );
     expect(queued.Items?.map((i) => i.id)).toContain('conv-continue');
+  });
+});
+
+/** The capacity DynamoDB Local reports for every write the store sends, per index. */
+function meteredStore() {
+  const client = new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const consumed: { command: string; capacity: ConsumedCapacity }[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      const isWrite = /^(Put|Update|Delete)Item/.test(context.commandName ?? '');
+      const result = await next(
+        isWrite ? { ...args, input: { ...input, ReturnConsumedCapacity: 'INDEXES' } } : args,
+      );
+      const capacity = (result.output as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity;
+      if (capacity) consumed.push({ command: context.commandName ?? '', capacity });
+      return result;
+    },
+    { step: 'initialize', name: 'meterCapacity' },
+  );
+  return { store: new DynamoConversationStore(documentClient(client), table.tableName), consumed };
+}
+
+describe('DynamoConversationStore write units on DynamoDB Local', () => {
+  it('writes no by-customer index entry when a message updates its conversation', async () => {
+    // Prepare
+    await store.create(conversation('conv-wcu', { customerId: 'cust-wcu' }));
+    const metered = meteredStore();
+
+    // Act
+    await metered.store.appendMessage(message('conv-wcu', 'wcu1', '2026-11-23T10:05:00.000Z'));
+
+    // Assess
+    const update = metered.consumed.find((c) => c.command === 'UpdateItemCommand')?.capacity;
+    expect(update).toBeDefined();
+    expect(Object.keys(update?.GlobalSecondaryIndexes ?? {})).not.toContain(
+      conversationTable.indexes.byCustomer.name,
+    );
+    expect(update?.GlobalSecondaryIndexes?.byStatus?.CapacityUnits).toBeGreaterThan(0);
+  });
+});
+
+describe('a long mail on DynamoDB Local', () => {
+  it('costs the item write units of its preview once its body is kept aside', async () => {
+    // Prepare: a mail at the parser's cap, 64 KB of new text and no history (text and fullText alike)
+    await store.create(conversation('conv-long-wcu'));
+    const attachments = new MemoryAttachments();
+    const text = utf8Prefix('Siparişim gelmedi, lütfen yardım edin. '.repeat(2_000), MAX_TEXT_BYTES);
+    const long = message('conv-long-wcu', 'long-inline', '2026-11-23T10:06:00.000Z', {
+      text,
+      fullText: text,
+    });
+    const metered = meteredStore();
+
+    // Act
+    await metered.store.appendMessage(long);
+    await metered.store.appendMessage(
+      await withBodyKeptAside(attachments, { ...long, id: 'long-aside', at: '2026-11-23T10:07:00.000Z' }),
+    );
+
+    // Assess
+    const puts = metered.consumed
+      .filter((c) => c.command === 'PutItemCommand')
+      .map((c) => c.capacity.CapacityUnits);
+    expect(puts[0]).toBeGreaterThan(2 * 64);
+    expect(puts[1]).toBeLessThanOrEqual(2);
+    const listed = await store.listMessages('conv-long-wcu');
+    expect(listed.find((m) => m.id === 'long-aside')?.storedBody?.objectKey).toBe(
+      'attachments/message-bodies/conv-long-wcu/long-aside.json',
+    );
   });
 });
