@@ -17,6 +17,7 @@ import type {
 } from '../../core/ports/conversations.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import {
+  COUNT_MARK_ATTRIBUTE,
   customerIndexKey,
   isConditionFailure,
   keys,
@@ -128,6 +129,8 @@ export class DynamoConversationStore implements ConversationStore {
             ...keys.message(message.conversationId, message.at, message.id),
             entity: 'message',
             ...withoutUndefined(message),
+            // The stream's counting consumer sums marked inserts (no counter write here).
+            ...(effect.countAs ? { [COUNT_MARK_ATTRIBUTE]: effect.countAs } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -136,7 +139,8 @@ export class DynamoConversationStore implements ConversationStore {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
-    return this.touchConversation(message, effect);
+    const touched = await this.touchConversation(message, effect);
+    return effect.countAs ? { ...touched, counted: true } : touched;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Channel, Conversation, Message } from '../model.ts';
+import type { CountMark } from '../service-levels/stream-counts.ts';
 
 /* Conversations, their messages and files, as the inbound paths and the agents see them. */
 
@@ -15,12 +16,20 @@ export interface AppendEffect {
    * the last answer a person gave (the escalation rule's tally); `key` makes a redelivery count once.
    */
   readonly contactKey?: string;
+  /**
+   * What the stored message counts in the channel-hour counters (core/service-levels/stream-counts.ts),
+   * kept on the stored item: a store whose table streams to the counting consumer counts it
+   * there and says so (`AppendedMessage.counted`); another leaves it to the caller.
+   */
+  readonly countAs?: CountMark;
 }
 
 /** A message stored for the first time. */
 export interface AppendedMessage {
   /** With `contactKey`: the contacts since the last answer, this one included, where the store counted them. */
   readonly unansweredContacts?: number;
+  /** With `countAs`: the message was stored marked, and its table's stream consumer counts it. */
+  readonly counted?: boolean;
 }
 
 export interface ConversationStore {
