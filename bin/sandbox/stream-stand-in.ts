@@ -114,6 +114,13 @@ export class SandboxTableStream {
     for (const state of this.consumers) if (state.consumer.name === name) state.held = true;
   }
 
+  /** How many records wait for `name` (held or not yet delivered). */
+  heldRecords(name: string): number {
+    return this.consumers
+      .filter((state) => state.consumer.name === name)
+      .reduce((sum, state) => sum + state.pending.length, 0);
+  }
+
   /** Hands `name` what it was held from, and resolves once it has been delivered. */
   async release(name: string): Promise<void> {
     for (const state of this.consumers) if (state.consumer.name === name) state.held = false;
