@@ -30,13 +30,11 @@ export function passesCountedInsertFilter(record: {
   readonly keys?: Record<string, AttributeValue>;
   readonly newImage?: Record<string, AttributeValue>;
 }): boolean {
-  const pk = record.keys?.pk?.S;
-  const sk = record.keys?.sk?.S;
+  const pk = record.keys?.pk?.S ?? '';
+  const sk = record.keys?.sk?.S ?? '';
   return (
     record.eventName === 'INSERT' &&
-    pk !== undefined &&
     pk.startsWith(CONVERSATION_KEY_PREFIX) &&
-    sk !== undefined &&
     sk.startsWith(MESSAGE_PREFIX) &&
     isCountMark(record.newImage?.[COUNT_MARK_ATTRIBUTE]?.S)
   );

@@ -28,7 +28,9 @@ class MemoryBatchCounts implements ChannelBatchCounts {
   totals(): Record<string, Record<string, number>> {
     const totals: Record<string, Record<string, number>> = {};
     for (const sum of this.sums.values()) {
-      const row = (totals[`${sum.hour} ${sum.channel}`] ??= {});
+      const key = `${sum.hour} ${sum.channel}`;
+      const row = totals[key] ?? {};
+      totals[key] = row;
       for (const [name, value] of Object.entries(sum.counters)) row[name] = (row[name] ?? 0) + value;
     }
     return totals;
