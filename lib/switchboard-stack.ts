@@ -5,6 +5,7 @@ import type { InboxAppConfig, InboxSignIn } from '../web/inbox/app-config.ts';
 import { type DeploymentConfig, DeploymentConfigError } from './config.ts';
 import { AgentApi } from './constructs/agent-api.ts';
 import { AgentSignIn } from './constructs/agent-sign-in.ts';
+import { ChannelCounters } from './constructs/channel-counters.ts';
 import { Chat } from './constructs/chat.ts';
 import { ConversationStore } from './constructs/conversation-store.ts';
 import { DeferredSends } from './constructs/deferred-sends.ts';
@@ -57,6 +58,8 @@ export class SwitchboardStack extends Stack {
   readonly chat?: Chat;
   /** Agents' live updates (table stream → their sockets); present when `agents` is configured. */
   readonly liveUpdates?: LiveUpdates;
+  /** The channel-hour counters of stored messages, summed from the table's stream. */
+  readonly channelCounters: ChannelCounters;
   /** Order events and reminders; present when `shop` is configured. */
   readonly orders?: Orders;
   readonly reminders?: Reminders;
@@ -85,8 +88,9 @@ export class SwitchboardStack extends Stack {
     this.store = new ConversationStore(this, 'ConversationStore', {
       encryptionKey: this.encryption.key,
       retainData: config.retainData,
-      // Agents' live updates read every change of a conversation from the table's stream.
-      streamChanges: config.agents !== undefined,
+      // The channel counters sum stored messages from the table's stream; agents' live updates
+      // read every change of a conversation there too.
+      streamChanges: true,
       keepRetiredIndexes: config.keepRetiredIndexes,
     });
     this.mailStorage = new MailStorage(this, 'MailStorage', {
@@ -102,6 +106,11 @@ export class SwitchboardStack extends Stack {
       logLevel: config.logLevel,
       sourceMapStackTraces: config.sourceMapStackTraces,
     };
+    this.channelCounters = new ChannelCounters(this, 'ChannelCounters', {
+      encryption: this.encryption,
+      store: this.store,
+      functionDefaults,
+    });
     this.outbound = new Outbound(this, 'Outbound', {
       encryption: this.encryption,
       store: this.store,
@@ -381,6 +390,7 @@ export class SwitchboardStack extends Stack {
     const monitored: Array<Monitored | undefined> = [
       this.outbound,
       this.inboundEmail,
+      this.channelCounters,
       this.sms,
       this.deferredSends,
       this.orders,

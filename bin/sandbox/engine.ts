@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import {
@@ -12,9 +13,12 @@ import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import { DynamoChannelInsights } from '../../functions/adapters/dynamodb/channel-insights.ts';
 import { documentClient } from '../../functions/adapters/dynamodb/document-client.ts';
+import { passesLiveUpdateFilter } from '../../functions/adapters/dynamodb/live-update-items.ts';
+import { passesCountedInsertFilter } from '../../functions/adapters/dynamodb/stream-count-items.ts';
 import { LocalAnswerComposer } from '../../functions/adapters/knowledge-base/local-answer-composer.ts';
 import { describeError } from '../../functions/adapters/observability.ts';
 import { SqsDeadLetters } from '../../functions/adapters/sqs/dead-letters.ts';
+import { channelCountersDeps } from '../../functions/composition/channel-counters.ts';
 import { dispatcherDeps } from '../../functions/composition/dispatcher.ts';
 import { inboundEmailDeps } from '../../functions/composition/inbound-email.ts';
 import { inboundSmsDeps } from '../../functions/composition/inbound-sms.ts';
@@ -28,6 +32,7 @@ import {
   MAX_REPORT_DAYS,
 } from '../../functions/core/service-levels/report.ts';
 import { firstIssue } from '../../functions/core/validation.ts';
+import { makeChannelCountersHandler } from '../../functions/handlers/channel-counters.ts';
 import { makeDispatcherHandler } from '../../functions/handlers/dispatcher.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeInboundSmsHandler } from '../../functions/handlers/inbound-sms.ts';
@@ -53,7 +58,7 @@ export type { DeadLetter, OutboxEntry, SandboxClock };
 import { SandboxShop } from './shop.ts';
 import { SandboxDeferredSends, SandboxSmsSender } from './sms-outbox.ts';
 import { SANDBOX_MAX_RECEIVE_COUNT, type StandIns, startStandIns } from './stand-ins.ts';
-import { SandboxTableStream } from './stream-stand-in.ts';
+import { CHANNEL_COUNTERS_CONSUMER, SandboxTableStream } from './stream-stand-in.ts';
 import { SandboxVoice } from './voice.ts';
 
 /** A clock the replay moves: `--now` starts it, `.clock.json` files move it forward. */
@@ -168,8 +173,10 @@ export class SandboxEngine {
   readonly help: SandboxHelpCenter;
   /** Live chat: the WebSocket endpoint `/chat/ws` and its management API (PostToConnection). */
   readonly chat: SandboxChat;
-  /** The table's change stream, emulated: conversation writes reach agents' sockets. */
+  /** The table's change stream, emulated: conversation writes reach agents' sockets, stored messages the counters. */
   readonly stream: SandboxTableStream;
+  /** The channel counters' stream consumer (the stream stand-in calls it). */
+  private channelCounters: ReturnType<typeof makeChannelCountersHandler>;
 
   private constructor(
     readonly standIns: StandIns,
@@ -211,14 +218,35 @@ export class SandboxEngine {
     // No local SMS service or scheduler: their sandbox twins stand in.
     const agentTokens = new SandboxAgentTokenVerifier(clock);
     this.chat = chat.bind(settings, () => this.drain(), this.deferredSends, agentTokens);
-    // The table's stream (the sandbox's stores have none) into the real live-updates consumer.
+    // The table's stream (the sandbox's stores have none) into the real consumers: agents' live
+    // updates, and the channel counters (the reports read what they sum).
     const liveUpdates = makeLiveUpdatesHandler(() => this.chat.agentSockets());
+    const counting = channelCountersDeps(standIns.clients, { TABLE_NAME: standIns.tableName });
+    this.channelCounters = makeChannelCountersHandler(() => counting);
     this.stream = new SandboxTableStream({
       client: standIns.clients.dynamo,
       endpoint: standIns.endpoints.dynamodb,
       tableName: standIns.tableName,
       clock,
-      consumer: (event) => liveUpdates(event, lambdaContext('switchboard-live-updates')),
+      consumers: [
+        {
+          name: 'live-updates',
+          accepts: (record) =>
+            passesLiveUpdateFilter(record.dynamodb?.Keys as Record<string, AttributeValue> | undefined),
+          consume: (event) => liveUpdates(event, lambdaContext('switchboard-live-updates')),
+        },
+        {
+          name: CHANNEL_COUNTERS_CONSUMER,
+          accepts: (record) =>
+            passesCountedInsertFilter({
+              eventName: record.eventName,
+              keys: record.dynamodb?.Keys as Record<string, AttributeValue> | undefined,
+              newImage: record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined,
+            }),
+          // Through the field at call time: the bench puts its meter around it.
+          consume: (event) => this.channelCounters(event, lambdaContext('switchboard-channel-counters')),
+        },
+      ],
     });
     const allSenders = {
       ...dispatch.senders,
@@ -407,6 +435,8 @@ export class SandboxEngine {
       }
     }
     await this.collectDeadLetters();
+    // What was stored is counted before anyone reads a report (the replay's, a test's).
+    await this.stream.settled();
   }
 
   /**

@@ -8,6 +8,24 @@ import { dynamoDbStreamRecord } from '../../local/events/dynamodb-stream.ts';
 
 type Key = Record<string, AttributeValue>;
 
+/** The channel counters' consumer, by name (the bench holds it to measure a batch). */
+export const CHANNEL_COUNTERS_CONSUMER = 'channel-counters';
+
+/** One consumer of the stream: its event source filter (as Lambda applies it) and its handler. */
+export interface StreamConsumer {
+  readonly name: string;
+  /** Whether a record passes the consumer's event source filter. */
+  readonly accepts: (record: DynamoDBRecord) => boolean;
+  readonly consume: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+}
+
+interface ConsumerState {
+  readonly consumer: StreamConsumer;
+  pending: DynamoDBRecord[];
+  /** Held: records wait for `release` (the bench measures a batch), and `settled` does not wait for them. */
+  held: boolean;
+}
+
 /** How many records the stand-in hands over at most in one invocation (the construct's batch size). */
 const MAX_BATCH = 100;
 
@@ -17,9 +35,11 @@ const MAX_BATCH = 100;
  * streams): a middleware on the functions' DynamoDB client sees each write request to the table
  * on the wire (PutItem, UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems), reads the
  * item before and after it on a client of its own (so the functions' call counts do not move),
- * and hands the consumer a real-shaped stream event shortly after, in write order, one batch at
- * a time. Only items that pass the consumer's event source filter are read and delivered, as
- * Lambda's filtering would; a write that changed nothing, or failed, makes no record.
+ * and hands each consumer a real-shaped stream event shortly after, in write order, one batch at
+ * a time. Only items whose keys some consumer's filter may pass are read, and each consumer gets
+ * only the records its filter passes, as Lambda's filtering would; a write that changed nothing,
+ * or failed, makes no record. Each consumer has its own queue of records, as each event source
+ * mapping has its own position in the stream.
  *
  * Limits: it sees writes made through the sandbox's own client only (not a second process on
  * the same DynamoDB Local), TTL deletions make no record, and the images are read beside the
@@ -28,10 +48,14 @@ const MAX_BATCH = 100;
  */
 export class SandboxTableStream {
   private readonly reader: DynamoDBClient;
-  private pending: DynamoDBRecord[] = [];
+  private readonly consumers: ConsumerState[];
   private scheduled = false;
   private delivering: Promise<void> = Promise.resolve();
-  private sequence = 0;
+  /**
+   * Stream positions start at this run's start (microseconds), so two sandboxes on one DynamoDB
+   * Local table never hand out the same record id (the counters key their sums by it).
+   */
+  private sequence = Date.now() * 1000;
   private stopped = false;
   /**
    * Runs work in the context the stream was made in: the consumer is another function, so what
@@ -47,11 +71,12 @@ export class SandboxTableStream {
       readonly endpoint: string;
       readonly tableName: string;
       readonly clock: Clock;
-      readonly consumer: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+      readonly consumers: readonly StreamConsumer[];
       /** A failed batch: the stream would retry it; the sandbox reports and drops it. */
       readonly onFailure?: (error: unknown) => void;
     },
   ) {
+    this.consumers = options.consumers.map((consumer) => ({ consumer, pending: [], held: false }));
     this.reader = new DynamoDBClient({
       endpoint: options.endpoint,
       region: 'eu-central-1',
@@ -77,14 +102,34 @@ export class SandboxTableStream {
 
   /** Resolves once every write made so far has been handed to the consumer. */
   async settled(): Promise<void> {
-    while (this.pending.length > 0 || this.scheduled) {
+    while (this.consumers.some((c) => !c.held && c.pending.length > 0) || this.scheduled) {
       await new Promise((resolve) => setImmediate(resolve));
       await this.delivering;
     }
     await this.delivering;
   }
 
+  /** Keeps `name`'s records until `release`: they then arrive in batches, as a busy stream's would. */
+  hold(name: string): void {
+    for (const state of this.consumers) if (state.consumer.name === name) state.held = true;
+  }
+
+  /** How many records wait for `name` (held or not yet delivered). */
+  heldRecords(name: string): number {
+    return this.consumers
+      .filter((state) => state.consumer.name === name)
+      .reduce((sum, state) => sum + state.pending.length, 0);
+  }
+
+  /** Hands `name` what it was held from, and resolves once it has been delivered. */
+  async release(name: string): Promise<void> {
+    for (const state of this.consumers) if (state.consumer.name === name) state.held = false;
+    this.schedule();
+    await this.settled();
+  }
+
   async stop(): Promise<void> {
+    for (const state of this.consumers) state.held = false;
     await this.settled();
     this.stopped = true;
     this.reader.destroy();
@@ -122,6 +167,8 @@ export class SandboxTableStream {
         if (write?.TableName === tableName) found.push(keyOf(write.Item ?? write.Key));
       }
     }
+    // Every record either consumer takes is under a key the live-updates filter passes (a counted
+    // message insert is a message item): only those are read.
     return found.filter((key): key is Key => key !== undefined && passesLiveUpdateFilter(key));
   }
 
@@ -137,16 +184,15 @@ export class SandboxTableStream {
     if (!before && !after) return;
     if (before && after && sameImage(before, after)) return;
     this.sequence += 1;
-    this.pending.push(
-      dynamoDbStreamRecord({
-        tableName: this.options.tableName,
-        keys: key,
-        ...(before ? { before } : {}),
-        ...(after ? { after } : {}),
-        sequence: this.sequence,
-        at: this.options.clock.now(),
-      }),
-    );
+    const record = dynamoDbStreamRecord({
+      tableName: this.options.tableName,
+      keys: key,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      sequence: this.sequence,
+      at: this.options.clock.now(),
+    });
+    for (const state of this.consumers) if (state.consumer.accepts(record)) state.pending.push(record);
     this.schedule();
   }
 
@@ -163,12 +209,14 @@ export class SandboxTableStream {
   }
 
   private async deliver(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      try {
-        await this.options.consumer({ Records: batch });
-      } catch (error) {
-        this.options.onFailure?.(error);
+    for (const state of this.consumers) {
+      while (!state.held && state.pending.length > 0) {
+        const batch = state.pending.splice(0, MAX_BATCH);
+        try {
+          await state.consumer.consume({ Records: batch });
+        } catch (error) {
+          this.options.onFailure?.(error);
+        }
       }
     }
   }

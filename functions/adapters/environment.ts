@@ -280,6 +280,7 @@ export const FUNCTION_SCHEMAS = {
     ...OPTIONAL_MAIL_STORAGE,
   },
   'chat-confirm': { ...PLATFORM, ...TABLE, CHAT_IDENTITY_SECRET_ARN: 'required' },
+  'channel-counters': { ...PLATFORM, TABLE_NAME: 'required' },
   'live-updates': {
     ...PLATFORM,
     TABLE_NAME: 'required',

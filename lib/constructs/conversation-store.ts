@@ -24,7 +24,8 @@ export interface ConversationStoreProps {
    */
   readonly retainData?: boolean;
   /**
-   * Stream every change with the item before and after (agents' live updates read it).
+   * Stream every change with the item before and after: the channel counters (always in the
+   * stack) and agents' live updates read it.
    * @default false
    */
   readonly streamChanges?: boolean;
@@ -46,7 +47,8 @@ export interface ConversationStoreProps {
  * `readPutUpdate`: reads, conditional updates and puts, never a delete (the agent API, whose merges
  * append consent history and order links and delete nothing).
  */
-export type ConversationStoreAccess = 'read' | 'readUpdate' | 'readPutUpdate' | 'readWrite';
+/** `putGet`: GetItem and PutItem only, for a function that writes new items and reads one back by key. */
+export type ConversationStoreAccess = 'read' | 'readUpdate' | 'readPutUpdate' | 'readWrite' | 'putGet';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = [
@@ -112,7 +114,9 @@ export class ConversationStore extends Construct {
               ? [...READ_ACTIONS, 'dynamodb:UpdateItem']
               : access === 'readPutUpdate'
                 ? [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem']
-                : READ_ACTIONS,
+                : access === 'putGet'
+                  ? ['dynamodb:GetItem', 'dynamodb:PutItem']
+                  : READ_ACTIONS,
         resources: [this.table.tableArn, ...indexArns],
         conditions: itemAccessCondition(fn),
       }),

@@ -1,14 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  type DlqDestinationConfig,
-  FilterCriteria,
-  type IEventSourceDlq,
-  type IEventSourceMapping,
-  type IFunction,
-  StartingPosition,
-} from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AGENT_SOCKET_ROUTES } from '../../functions/adapters/apigateway/agent-socket-context.ts';
 import { LIVE_UPDATE_FILTER_PATTERN } from '../../functions/adapters/dynamodb/live-update-items.ts';
@@ -17,7 +10,7 @@ import type { ConversationStore } from './conversation-store.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
 import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
-import { grantSendToQueue } from './permissions.ts';
+import { QueueOnFailure } from './stream-on-failure.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 import type { SupportWebSocketApi } from './websocket-api.ts';
 
@@ -110,18 +103,5 @@ export class LiveUpdates extends Construct implements Monitored {
       description:
         "Agents' inboxes connect here with ?agentToken=<JWT> (webSocketUrl in the inbox's config.json)",
     });
-  }
-}
-
-/**
- * The on-failure destination with `sqs:SendMessage` only (and the key use it needs), where the
- * stock SqsDlq grants the broader `grantSendMessages` set with KMS wildcards.
- */
-class QueueOnFailure implements IEventSourceDlq {
-  constructor(private readonly queue: IQueue) {}
-
-  bind(_target: IEventSourceMapping, targetHandler: IFunction): DlqDestinationConfig {
-    grantSendToQueue(targetHandler, this.queue);
-    return { destination: this.queue.queueArn };
   }
 }

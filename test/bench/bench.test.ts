@@ -99,6 +99,16 @@ describe('the bench on the sandbox engine', () => {
     expect(sms.paths['new-customer'].byFunction.dispatcher.calls).toBeGreaterThan(0);
     expect(sms.paths['new-customer'].awsCallsPerEvent).toBeGreaterThan(sms.paths.duplicate.awsCallsPerEvent);
     expect(sms.paths.duplicate.autoResponseCallsPerEvent).toBe(0);
+    // The counters come from the table's stream: no counter write on the known path, the
+    // consumer's calls reported apart, per 100 stored messages.
+    expect(
+      Object.keys(sms.paths['known-customer'].byItem).filter((item) => item.includes('INSIGHTS#')),
+    ).toEqual([]);
+    expect(sms.paths['known-customer'].byFunction['channel-counters']).toBeUndefined();
+    expect(sms.streamConsumer.function).toBe('channel-counters');
+    expect(sms.streamConsumer.messages).toBeGreaterThan(0);
+    expect(sms.streamConsumer.awsCallsPer100Messages).toBeGreaterThan(0);
+    expect(sms.streamConsumer.awsCallsPer100Messages).toBeLessThan(100);
     for (const figure of ['warmMsP50', 'warmMsP99', 'eventsPerSecond', 'msPerEvent', 'sameCallMixShare']) {
       expect(sms[figure]).toBeGreaterThan(0);
     }

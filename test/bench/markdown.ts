@@ -67,6 +67,23 @@ export function benchmarkMarkdown(
         .join(' / ')} | ${f.warmMsP50} / ${f.warmMsP99} ms |`,
     );
   }
+  const consumers = Object.entries(result.channels).filter(([, f]) => f.streamConsumer !== undefined);
+  if (consumers.length > 0) {
+    lines.push(
+      '',
+      "The channel-hour counters come from a consumer of the table's stream, off every path above. Its cost per 100 stored messages, for the messages each channel's measurement stored, handed over in batches of at most 100:",
+      '',
+      '| channel | messages | AWS calls per 100 messages | write units per 100 messages |',
+      '|---|---|---|---|',
+    );
+    for (const [channel, f] of consumers) {
+      const c = f.streamConsumer;
+      if (c)
+        lines.push(
+          `| ${channel} | ${c.messages} | ${c.awsCallsPer100Messages} | ${c.writeUnitsPer100Messages} |`,
+        );
+    }
+  }
   if (result.contactFlowLookup) {
     const l = result.contactFlowLookup;
     lines.push(

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SandboxEngine } from '../../bin/sandbox/engine.ts';
+import { CHANNEL_COUNTERS_CONSUMER } from '../../bin/sandbox/stream-stand-in.ts';
 import type { ReceiveInboundResult } from '../../functions/core/conversations/receive-inbound.ts';
 import { AwsCallMeter, difference, type MeterReading } from './aws-call-meter.ts';
 import { type CallMixBaseline, replayCallMix } from './call-mix.ts';
@@ -43,6 +44,22 @@ export interface PathFigures {
 
 export interface ChannelFigures extends Throughput {
   paths: Record<BenchPath, PathFigures>;
+  /**
+   * The channel counters' stream consumer, off every path above: it was held while the channel
+   * was measured and then given the stored messages in batches (at most 100 records, as the
+   * sandbox's stream delivers), as a busy stream would.
+   */
+  streamConsumer?: StreamConsumerFigures;
+}
+
+/** What the counting stream consumer costs for the messages a channel's measurement stored. */
+export interface StreamConsumerFigures {
+  readonly function: string;
+  /** Marked message inserts it was handed. */
+  readonly messages: number;
+  readonly awsCallsPer100Messages: number;
+  readonly writeUnitsPer100Messages: number;
+  readonly byItem: Record<string, number>;
 }
 
 export interface MeasureOptions {
@@ -63,7 +80,12 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** `inboundEmail` → `inbound-email`: the deployed function each engine handler stands for. */
 const FUNCTION_OF_HANDLER: Record<string, Record<string, string>> = {
-  engine: { inboundEmail: 'inbound-email', inboundSms: 'inbound-sms', dispatcher: 'dispatcher' },
+  engine: {
+    inboundEmail: 'inbound-email',
+    inboundSms: 'inbound-sms',
+    dispatcher: 'dispatcher',
+    channelCounters: CHANNEL_COUNTERS_CONSUMER,
+  },
   meta: { webhook: 'meta-webhook', consumer: 'inbound-social' },
   voice: { lookup: 'voice-lookup', events: 'voice-events' },
   chat: { routes: 'chat-websocket', authorizer: 'chat-authorizer' },
@@ -367,6 +389,8 @@ export async function measureChannel(
     );
     if (!result.accepted) throw new Error(`${channel}: the bench's ${name} was refused: ${result.reason}`);
   };
+  // The counters' consumer runs off the paths: held while they are measured, handed its batches after.
+  engine.stream.hold(CHANNEL_COUNTERS_CONSUMER);
   const block = customerBlock();
   const firsts: Uint8Array[] = [];
   const firstResults: ReceiveInboundResult[] = [];
@@ -411,9 +435,25 @@ export async function measureChannel(
         : events.followUp(n, engine.clock.now());
     await send(`${channel}-load-${i}`, content);
   });
+  const messages = engine.stream.heldRecords(CHANNEL_COUNTERS_CONSUMER);
+  const consumer = (
+    await measured(run, async () => {
+      await engine.stream.release(CHANNEL_COUNTERS_CONSUMER);
+    })
+  )[CHANNEL_COUNTERS_CONSUMER];
+  const per100 = (n: number) => (messages === 0 ? 0 : round((n * 100) / messages));
   return {
     paths,
     ...timed,
+    streamConsumer: {
+      function: CHANNEL_COUNTERS_CONSUMER,
+      messages,
+      awsCallsPer100Messages: per100(consumer?.calls ?? 0),
+      writeUnitsPer100Messages: per100((consumer?.writeUnits ?? 0) + (consumer?.refusedWrites ?? 0)),
+      byItem: Object.fromEntries(
+        Object.entries(consumer?.byItem ?? {}).map(([item, n]) => [item, per100(n)]),
+      ),
+    },
     firstResults,
     readings: { 'new-customer': newCustomer, 'known-customer': known, duplicate },
   };

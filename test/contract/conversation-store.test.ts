@@ -253,8 +253,8 @@ describe.each(implementations)('ConversationStore ($name)', ({ make }) => {
     const appendedAgain = await store.appendMessage({ ...message, at: ELEVEN });
 
     // Assess
-    expect(stored).toBe(true);
-    expect(resent).toBe(false);
+    expect(stored).toBeDefined();
+    expect(resent).toBeUndefined();
     expect(appendedAgain).toBeUndefined();
     expect(await store.conversationHolding([first.id, second.id], message.id)).toBe(second.id);
     expect(await store.conversationHolding([first.id], message.id)).toBeUndefined();

@@ -29,7 +29,8 @@ describe('function bundling', () => {
       expect(asset, code.S3Key).toBeDefined();
       return join(assemblyDirectory, asset?.source.path ?? '');
     });
-    expect(functionAssets).toHaveLength(4);
+    // inbound-email, dispatcher, meta-webhook, inbound-social and the channel counters.
+    expect(functionAssets).toHaveLength(5);
     for (const directory of functionAssets) {
       const bundle = join(directory, 'index.mjs');
       expect(existsSync(bundle), bundle).toBe(true);

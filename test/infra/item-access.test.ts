@@ -102,6 +102,7 @@ function tableFunctions(): Array<[TableFunction, SupportFunction | undefined]> {
     ['chatRoutes', stack.chat?.routes],
     ['chatConfirm', stack.chat?.confirmation],
     ['liveUpdates', stack.liveUpdates?.consumer],
+    ['channelCounters', stack.channelCounters.consumer],
     ['agentSockets', agentsOnly.webSocketApi?.routes],
   ];
 }

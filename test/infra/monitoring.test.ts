@@ -46,6 +46,9 @@ describe('alarms and outputs, each declared by the construct it is about', () =>
         'AgentApiErrors',
         'AgentApiThrottles',
         'AutoResponseBudgetExceeded',
+        'ChannelCountersDeadLetters',
+        'ChannelCountersErrors',
+        'ChannelCountersThrottles',
         'ChatAuthorizerErrors',
         'ChatAuthorizerThrottles',
         'ChatConfirmErrors',
@@ -89,6 +92,9 @@ describe('alarms and outputs, each declared by the construct it is about', () =>
     expect(alarmNames(example)).toEqual(
       [
         'AutoResponseBudgetExceeded',
+        'ChannelCountersDeadLetters',
+        'ChannelCountersErrors',
+        'ChannelCountersThrottles',
         'DeferredSendsDeadLetters',
         'DispatcherErrors',
         'DispatcherThrottles',

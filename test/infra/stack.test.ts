@@ -423,9 +423,9 @@ describe('switchboard stack', () => {
           },
         });
       }
-      // Outbound and its DLQ, the inbound-email failed events, the alarm mail subscription's
-      // dead-letter queue: the example deploys email only.
-      expect(Object.keys(queues)).toHaveLength(4);
+      // Outbound and its DLQ, the inbound-email failed events, the channel counters' failed
+      // batches, the alarm mail subscription's dead-letter queue: the example deploys email only.
+      expect(Object.keys(queues)).toHaveLength(5);
     });
 
     it('feeds the dispatcher in batches of 10 that report partial failures', () => {
@@ -437,7 +437,11 @@ describe('switchboard stack', () => {
         MaximumBatchingWindowInSeconds: Match.anyValue(),
         ScalingConfig: { MaximumConcurrency: 5 },
       });
-      const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as {
+      const [mapping] = Object.values(
+        template.findResources('AWS::Lambda::EventSourceMapping', {
+          Properties: { FunctionName: { Ref: dispatcherFunctionId } },
+        }),
+      ) as {
         Properties: { MaximumBatchingWindowInSeconds: number };
       }[];
       expect(mapping?.Properties.MaximumBatchingWindowInSeconds).toBeLessThanOrEqual(5);
@@ -448,8 +452,8 @@ describe('switchboard stack', () => {
     it('run Node.js 22 on arm64 with active tracing and JSON logs into their own log group', () => {
       // Assess
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-      // inbound-email and dispatcher: the example deploys email only.
-      expect(functions).toHaveLength(2);
+      // inbound-email, dispatcher and the channel counters: the example deploys email only.
+      expect(functions).toHaveLength(3);
       for (const fn of functions as { Properties: Json }[]) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -465,8 +469,8 @@ describe('switchboard stack', () => {
       const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as {
         Properties: Json;
       }[];
-      // One per function (inbound-email, dispatcher); no HTTP API in the email-only example.
-      expect(logGroups).toHaveLength(2);
+      // One per function (inbound-email, dispatcher, channel counters); no HTTP API in the email-only example.
+      expect(logGroups).toHaveLength(3);
       for (const group of logGroups) {
         expect(group.Properties).toMatchObject({
           RetentionInDays: 90,
@@ -561,15 +565,15 @@ describe('switchboard stack', () => {
       expect(asArray(statement?.Resource)).not.toContain('*');
     });
 
-    it('uses a `*` resource only for X-Ray, which has no resource-level permissions', () => {
+    it('uses a `*` resource only for X-Ray and ListStreams, which have no resource-level permissions', () => {
       // Assess
       const starStatements = identityStatements(template).filter((s) => asArray(s.Resource).includes('*'));
       expect(starStatements.length).toBeGreaterThan(0);
       for (const statement of starStatements) {
-        expect(asArray(statement.Action).sort()).toEqual([
-          'xray:PutTelemetryRecords',
-          'xray:PutTraceSegments',
-        ]);
+        const actions = asArray(statement.Action).sort();
+        // The channel counters' event source mapping lists the table's streams.
+        if (actions.includes('dynamodb:ListStreams')) expect(actions).toEqual(['dynamodb:ListStreams']);
+        else expect(actions).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }
     });
 
@@ -599,8 +603,9 @@ describe('switchboard stack', () => {
         ),
       );
       const queueIds = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => !fed.has(id));
-      // The outbound DLQ, the inbound-email failed events, undelivered alarm mail.
-      expect(queueIds).toHaveLength(3);
+      // The outbound DLQ, the inbound-email failed events, the channel counters' failed batches,
+      // undelivered alarm mail.
+      expect(queueIds).toHaveLength(4);
       for (const queueId of queueIds) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: 'ApproximateNumberOfMessagesVisible',

@@ -158,15 +158,16 @@ export class MemoryConversations implements ConversationStore {
     return {};
   }
 
-  async storeMessage(message: Message): Promise<boolean> {
+  async storeMessage(message: Message): Promise<{ readonly counted: boolean } | undefined> {
     // As the DynamoDB store: an inbound message by its id, an outbound one by its time.
     const key =
       message.direction === 'inbound'
         ? `${message.conversationId}#IN#${message.id}`
         : `${message.conversationId}#${message.at}#${message.id}`;
-    if (this.messages.has(key)) return false;
+    if (this.messages.has(key)) return undefined;
     this.messages.set(key, message);
-    return true;
+    // Nothing counts from a stream here: the caller counts.
+    return { counted: false };
   }
 
   async continueConversation(

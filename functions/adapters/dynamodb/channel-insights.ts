@@ -1,12 +1,14 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError } from '../../core/errors.ts';
 import { CHANNELS, type Channel } from '../../core/model.ts';
 import type {
+  ChannelBatchCounts,
+  ChannelHourBatchSum,
   ChannelHourCounters,
   ChannelInsights,
   InsightCounters,
 } from '../../core/ports/service-levels.ts';
-import { keys } from './keys.ts';
+import { isConditionFailure, keys } from './keys.ts';
 import { queryItems } from './query-items.ts';
 
 /** Counter attributes carry this prefix, so they never collide with the item's own fields. */
@@ -112,6 +114,71 @@ export class DynamoChannelInsights implements ChannelInsights {
       if (row) rows.push(row);
     }
     return rows;
+  }
+}
+
+/**
+ * The stream consumer's sums (core/service-levels/stream-counts.ts): one small item per
+ * channel-hour per batch, written with one conditional PutItem (1 write unit) and never updated,
+ * under the same day partition and hour range as the counters, so `read` returns each as a row
+ * of its hour. Conditional puts rather than TransactWriteItems: dynalite (the sandbox's store)
+ * has no transactions, and a put per channel-hour costs 1 write unit where a transaction costs 2
+ * per item.
+ */
+export class DynamoChannelBatchCounts implements ChannelBatchCounts {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async putSum(
+    sum: ChannelHourBatchSum,
+  ): Promise<{ readonly stored: true } | { readonly stored: false; readonly through: string }> {
+    const { day, hour, hourStart } = hourOf(new Date(sum.hour));
+    const key = keys.channelHourBatch(day, hour, sum.channel, sum.firstEventId);
+    const counters: Record<string, number> = {};
+    for (const [name, value] of Object.entries(sum.counters)) {
+      checkCounter(name, value);
+      counters[`${COUNTER_ATTRIBUTE_PREFIX}${name}`] = value;
+    }
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            entity: 'channel-hour-batch',
+            channel: sum.channel,
+            hour: hourStart,
+            through: sum.through,
+            expiresAt: Math.floor(Date.parse(hourStart) / 1000) + COUNTER_TTL_SECONDS,
+            ...counters,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { stored: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    // Rare (a retried batch): which records the stored sum covers.
+    const stored = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    const through = stored.Item?.through;
+    if (typeof through !== 'string') throw new Error('a stored batch sum has no position');
+    return { stored: false, through };
+  }
+}
+
+function checkCounter(name: string, value: number): void {
+  if (!COUNTER_NAME.test(name)) {
+    throw new InvalidInputError(`"${name}" is not a counter name`, { field: 'counters' });
+  }
+  if (!Number.isFinite(value)) {
+    throw new InvalidInputError(`counter ${name} got a value that is not a finite number`, {
+      field: 'counters',
+    });
   }
 }
 

@@ -18,9 +18,11 @@ import type {
   ConversationStore,
   EmailReference,
 } from '../../core/ports/conversations.ts';
+import type { CountMark } from '../../core/service-levels/stream-counts.ts';
 import { withoutUndefined } from './customer-directory.ts';
 import { conversationItems, customerConversationIds } from './customer-history.ts';
 import {
+  COUNT_MARK_ATTRIBUTE,
   customerIndexKey,
   isConditionFailure,
   keys,
@@ -187,6 +189,8 @@ export class DynamoConversationStore implements ConversationStore {
             ...messageKey(message),
             entity: 'message',
             ...withoutUndefined(message),
+            // The stream's counting consumer sums marked inserts (no counter write here).
+            ...(effect.countAs ? { [COUNT_MARK_ATTRIBUTE]: effect.countAs } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -195,7 +199,8 @@ export class DynamoConversationStore implements ConversationStore {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
-    return this.touchConversation(message, effect);
+    const touched = await this.touchConversation(message, effect);
+    return effect.countAs ? { ...touched, counted: true } : touched;
   }
 
   /**
@@ -292,18 +297,26 @@ export class DynamoConversationStore implements ConversationStore {
     }
   }
 
-  async storeMessage(message: Message): Promise<boolean> {
+  async storeMessage(
+    message: Message,
+    countAs?: CountMark,
+  ): Promise<{ readonly counted: boolean } | undefined> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...messageKey(message), entity: 'message', ...withoutUndefined(message) },
+          Item: {
+            ...messageKey(message),
+            entity: 'message',
+            ...withoutUndefined(message),
+            ...(countAs ? { [COUNT_MARK_ATTRIBUTE]: countAs } : {}),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return true;
+      return { counted: countAs !== undefined };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }

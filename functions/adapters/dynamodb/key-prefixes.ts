@@ -125,6 +125,8 @@ export const FUNCTION_ITEMS = {
   chatRoutes: [...INBOUND_MESSAGE, 'providerMessage', 'chatVisitor', 'agentConnection'],
   /** The WebSocket routes where no chat is deployed: agents' sockets only. */
   agentSockets: ['agentConnection'],
+  /** Writes each stream batch's channel-hour sums (and reads one back on a retried batch). */
+  channelCounters: ['insights'],
   /** Reads agents' sockets once per stream batch, removes the ones that are gone. */
   liveUpdates: ['agentConnection'],
   /** The confirmed address and the visitor become one customer (found, linked or merged like an order event's). */

@@ -54,6 +54,14 @@ export const keys = {
     pk: `${INSIGHTS_PREFIX}${day}`,
     sk: `HOUR#${hour}#${channel}`,
   }),
+  /**
+   * One stream batch's sum for a channel-hour, beside that hour's counters (the report's range
+   * query reads both): keyed by the id of the batch's first record of that channel-hour.
+   */
+  channelHourBatch: (day: string, hour: string, channel: string, firstEventId: string) => ({
+    pk: `${INSIGHTS_PREFIX}${day}`,
+    sk: `HOUR#${hour}#${channel}#BATCH#${firstEventId}`,
+  }),
   /** The automatic responses of one budget scope in one UTC hour (`2026-11-23T10`). */
   autoResponseBudget: (hour: string, scope: string, key: string) => ({
     pk: `${AUTO_RESPONSE_BUDGET_PREFIX}${hour}#${scope}#${key}`,
@@ -158,6 +166,9 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** The attribute of a stored message that names what it counts (core/service-levels/stream-counts.ts). */
+export const COUNT_MARK_ATTRIBUTE = 'countAs';
+
 /** Attributes that only exist for the table's keys and indexes, never in the domain object. */
 const STORAGE_ATTRIBUTES = new Set([
   'pk',
@@ -174,6 +185,8 @@ const STORAGE_ATTRIBUTES = new Set([
   'labelsVersion',
   // The escalation rule's tally on the conversation (conversation-store.ts).
   'unansweredContactKeys',
+  // What a message counts, for the stream's counting consumer (stream-count-items.ts).
+  COUNT_MARK_ATTRIBUTE,
 ]);
 
 export function withoutStorageAttributes<T>(item: Record<string, unknown>): T {

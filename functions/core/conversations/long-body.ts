@@ -127,7 +127,8 @@ export function keepingLongBodies(store: ConversationStore, attachments: Attachm
     // The continuation writes the conversation's clocks and preview, never the body itself.
     continueConversation: (message, condition, effect) =>
       store.continueConversation(message, condition, effect),
-    storeMessage: async (message) => store.storeMessage(await withBodyKeptAside(attachments, message)),
+    storeMessage: async (message, countAs) =>
+      store.storeMessage(await withBodyKeptAside(attachments, message), countAs),
     conversationHolding: (conversationIds, messageId) =>
       store.conversationHolding(conversationIds, messageId),
   };

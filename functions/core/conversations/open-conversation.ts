@@ -167,14 +167,14 @@ export async function continueOpenConversation(
   if (continuation.outcome === 'late') {
     // Something newer moved the clocks: the put decides whether this is a redelivery; a late
     // first delivery moves no clock and still counts as a contact (appendMessage's late path).
-    const appended = await deps.conversations.appendMessage(
-      stored,
-      contactKey === undefined ? {} : { contactKey },
-    );
+    const appended = await deps.conversations.appendMessage(stored, {
+      countAs: 'inbound',
+      ...(contactKey === undefined ? {} : { contactKey }),
+    });
     if (!appended) return { outcome: 'duplicate', conversation, stored };
     await recordAround(deps, message, sender);
     await escalate(deps, conversation, message, inboundKey, appended.unansweredContacts);
-    await count(deps, stored, conversation);
+    await count(deps, stored, conversation, appended.counted === true);
     return { outcome: 'stored', conversation, stored };
   }
 
@@ -182,8 +182,9 @@ export async function continueOpenConversation(
   // above (same values again), the escalation (keyed by the event), the sender's window.
   await escalate(deps, conversation, message, inboundKey, continuation.unansweredContacts);
   await recordAround(deps, message, sender);
-  if (!(await deps.conversations.storeMessage(stored))) return { outcome: 'duplicate', conversation, stored };
-  await count(deps, stored, conversation);
+  const put = await deps.conversations.storeMessage(stored, 'inbound');
+  if (!put) return { outcome: 'duplicate', conversation, stored };
+  await count(deps, stored, conversation, put.counted);
   return { outcome: 'stored', conversation, stored };
 }
 
@@ -266,9 +267,9 @@ async function escalate(
 }
 
 /** Counted once, after the put that stored it: a retry finds it stored and counts nothing. */
-async function count(deps: FollowUpDeps, stored: Message, conversation: Conversation) {
+async function count(deps: FollowUpDeps, stored: Message, conversation: Conversation, counted: boolean) {
   if (!deps.insights) return;
-  await recordInbound(deps.insights, { message: stored, conversation, isNew: false }).catch(
+  await recordInbound(deps.insights, { message: stored, conversation, isNew: false, counted }).catch(
     (error: unknown) => deps.insights?.onFailure?.(error),
   );
 }

@@ -380,13 +380,18 @@ async function storeInConversation(
   const appended = await deps.conversations.appendMessage(stored, {
     reopen: reopen && !quarantined,
     ...(countedContact ? { contactKey: inboundKey } : {}),
+    // The stored item names what it counts: the table's stream counts it off this path.
+    ...(deps.insights ? { countAs: thread.isNew ? ('inbound-opening' as const) : ('inbound' as const) } : {}),
   });
   // Counted once: a retry finds the message stored and counts nothing, so a failed count is
   // reported rather than thrown (a retry could not make up for it).
   if (appended) {
-    await recordInbound(deps.insights, { message: stored, conversation, isNew: thread.isNew }).catch(
-      (error: unknown) => deps.insights.onFailure?.(error),
-    );
+    await recordInbound(deps.insights, {
+      message: stored,
+      conversation,
+      isNew: thread.isNew,
+      counted: appended.counted === true,
+    }).catch((error: unknown) => deps.insights.onFailure?.(error));
   }
   return { conversation, isNew: thread.isNew, stored, surveyAnswer, appended };
 }

@@ -1,4 +1,5 @@
 import type { Channel, Conversation, Message } from '../model.ts';
+import type { CountMark } from '../service-levels/stream-counts.ts';
 
 /* Conversations, their messages and files, as the inbound paths and the agents see them. */
 
@@ -15,12 +16,20 @@ export interface AppendEffect {
    * the last answer a person gave (the escalation rule's tally); `key` makes a redelivery count once.
    */
   readonly contactKey?: string;
+  /**
+   * What the stored message counts in the channel-hour counters (core/service-levels/stream-counts.ts),
+   * kept on the stored item: a store whose table streams to the counting consumer counts it
+   * there and says so (`AppendedMessage.counted`); another leaves it to the caller.
+   */
+  readonly countAs?: CountMark;
 }
 
 /** A message stored for the first time. */
 export interface AppendedMessage {
   /** With `contactKey`: the contacts since the last answer, this one included, where the store counted them. */
   readonly unansweredContacts?: number;
+  /** With `countAs`: the message was stored marked, and its table's stream consumer counts it. */
+  readonly counted?: boolean;
 }
 
 /** What a conditional continuation of an open conversation found. */
@@ -60,8 +69,12 @@ export interface ConversationStore {
     condition: { readonly windowStart: string },
     effect?: Pick<AppendEffect, 'contactKey'>,
   ): Promise<Continuation>;
-  /** Stores the message unless it is there (its key comes from its id): false when it was. Nothing else moves. */
-  storeMessage(message: Message): Promise<boolean>;
+  /**
+   * Stores the message unless it is there (its key comes from its id): undefined when it was.
+   * Nothing else moves. With `countAs` a store that counts from its stream marks the item and
+   * answers `counted: true`; one that does not leaves the counting to the caller.
+   */
+  storeMessage(message: Message, countAs?: CountMark): Promise<{ readonly counted: boolean } | undefined>;
   /** Which of these conversations holds the inbound message with this id, in one read. */
   conversationHolding(conversationIds: readonly string[], messageId: string): Promise<string | undefined>;
 }

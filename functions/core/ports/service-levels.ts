@@ -83,3 +83,29 @@ export interface AgentTasks {
   /** Creates the task (once per client token) and returns its id. */
   create(task: AgentTask): Promise<{ readonly taskId: string }>;
 }
+
+/** One channel-hour's sum of a stream batch, keyed by the batch's first record of that channel-hour. */
+export interface ChannelHourBatchSum {
+  readonly channel: Channel;
+  /** Start of the UTC hour, ISO. */
+  readonly hour: string;
+  /** The stream record id of the first record summed: the sum's key. */
+  readonly firstEventId: string;
+  /** The stream position of the last record summed. */
+  readonly through: string;
+  readonly counters: InsightCounters;
+}
+
+/**
+ * Sums of stream batches beside the channel-hour counters: `read` of the same ChannelInsights
+ * returns them as rows of their hour, so the reports add them up with the rest.
+ */
+export interface ChannelBatchCounts {
+  /**
+   * Stores the sum unless one with its key is stored; refused: the position that one was summed
+   * through (what of this batch it covers already).
+   */
+  putSum(
+    sum: ChannelHourBatchSum,
+  ): Promise<{ readonly stored: true } | { readonly stored: false; readonly through: string }>;
+}

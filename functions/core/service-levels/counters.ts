@@ -62,13 +62,21 @@ export function firstResponseBucketOf(businessMinutes: number): number | 'inf' {
  */
 export async function recordInbound(
   deps: InsightsDeps,
-  input: { readonly message: Message; readonly conversation: Conversation; readonly isNew: boolean },
+  input: {
+    readonly message: Message;
+    readonly conversation: Conversation;
+    readonly isNew: boolean;
+    /** The store counted it already (the message went in marked, the table's stream sums it). */
+    readonly counted?: boolean;
+  },
 ): Promise<void> {
   const { message, conversation, isNew } = input;
-  await deps.insights.add(message.channel, new Date(message.at), {
-    [COUNTER.inbound]: 1,
-    ...(isNew ? { [COUNTER.conversations]: 1 } : {}),
-  });
+  if (!input.counted) {
+    await deps.insights.add(message.channel, new Date(message.at), {
+      [COUNTER.inbound]: 1,
+      ...(isNew ? { [COUNTER.conversations]: 1 } : {}),
+    });
+  }
   if (!isNew || !deps.deadlines || !needsAnswer(conversation)) return;
   await deps.deadlines.watch(responseDeadlines(deps.config, conversation));
 }
