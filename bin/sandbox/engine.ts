@@ -177,6 +177,7 @@ export class SandboxEngine {
   readonly stream: SandboxTableStream;
   /** The channel counters' stream consumer (the stream stand-in calls it). */
   private channelCounters: ReturnType<typeof makeChannelCountersHandler>;
+  private liveUpdates: ReturnType<typeof makeLiveUpdatesHandler>;
 
   private constructor(
     readonly standIns: StandIns,
@@ -220,7 +221,7 @@ export class SandboxEngine {
     this.chat = chat.bind(settings, () => this.drain(), this.deferredSends, agentTokens);
     // The table's stream (the sandbox's stores have none) into the real consumers: agents' live
     // updates, and the channel counters (the reports read what they sum).
-    const liveUpdates = makeLiveUpdatesHandler(() => this.chat.agentSockets());
+    this.liveUpdates = makeLiveUpdatesHandler(() => this.chat.agentSockets());
     const counting = channelCountersDeps(standIns.clients, { TABLE_NAME: standIns.tableName });
     this.channelCounters = makeChannelCountersHandler(() => counting);
     this.stream = new SandboxTableStream({
@@ -233,7 +234,7 @@ export class SandboxEngine {
           name: 'live-updates',
           accepts: (record) =>
             passesLiveUpdateFilter(record.dynamodb?.Keys as Record<string, AttributeValue> | undefined),
-          consume: (event) => liveUpdates(event, lambdaContext('switchboard-live-updates')),
+          consume: (event) => this.liveUpdates(event, lambdaContext('switchboard-live-updates')),
         },
         {
           name: CHANNEL_COUNTERS_CONSUMER,

@@ -96,7 +96,8 @@ export function estimateCost(
     const isEmail = channel === 'email';
     const isMeta = channel === 'whatsapp' || channel === 'messenger';
     return {
-      lambdaRequests: functions.filter((fn) => fn !== 'unattributed').length,
+      // A stream consumer is invoked once per batch of many messages, not once per message.
+      lambdaRequests: functions.filter((fn) => fn !== 'unattributed' && fn !== 'live-updates').length,
       lambdaGbSeconds: seconds * FUNCTION_GB,
       dynamoWriteUnits: path.writeUnitsPerEvent,
       dynamoReadUnits: path.readUnitsPerEvent,

@@ -78,6 +78,9 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
+/** The agents' live-updates consumer: off the message's path (it reads the stream afterwards). */
+const LIVE_UPDATES_CONSUMER = 'live-updates';
+
 /** `inboundEmail` → `inbound-email`: the deployed function each engine handler stands for. */
 const FUNCTION_OF_HANDLER: Record<string, Record<string, string>> = {
   engine: {
@@ -85,12 +88,18 @@ const FUNCTION_OF_HANDLER: Record<string, Record<string, string>> = {
     inboundSms: 'inbound-sms',
     dispatcher: 'dispatcher',
     channelCounters: CHANNEL_COUNTERS_CONSUMER,
+    liveUpdates: LIVE_UPDATES_CONSUMER,
   },
   meta: { webhook: 'meta-webhook', consumer: 'inbound-social' },
   voice: { lookup: 'voice-lookup', events: 'voice-events' },
   chat: { routes: 'chat-websocket', authorizer: 'chat-authorizer' },
 };
 const HANDLER_NAME = /^(inbound|dispatcher|voice)/i;
+/**
+ * Stream consumers run after the event's own functions and only where their part is deployed:
+ * shown per function, left out of a path's totals (the counters' consumer has its own figure).
+ */
+const OFF_PATH_FUNCTIONS = new Set([LIVE_UPDATES_CONSUMER, CHANNEL_COUNTERS_CONSUMER]);
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -166,10 +175,6 @@ function pathFigures(
   const byItem: Record<string, number> = {};
   for (const [fn, r] of Object.entries(reading)) {
     for (const [item, count] of Object.entries(r.byItem)) byItem[`${fn} ${item}`] = round(count / events);
-    calls += r.calls;
-    reported += r.writeUnits;
-    refused += r.refusedWrites;
-    readUnits += r.readUnits;
     byFunction[fn] = {
       calls: round(r.calls / events),
       writeUnits: round((r.writeUnits + r.refusedWrites) / events),
@@ -177,6 +182,11 @@ function pathFigures(
     for (const [command, count] of Object.entries(r.byCommand)) {
       byCommand[`${fn} ${command}`] = round(count / events);
     }
+    if (OFF_PATH_FUNCTIONS.has(fn)) continue;
+    calls += r.calls;
+    reported += r.writeUnits;
+    refused += r.refusedWrites;
+    readUnits += r.readUnits;
     if (fn === 'dispatcher') autoResponse += r.calls;
     else if (inbound.includes(fn) && fn !== 'meta-webhook')
       autoResponse += r.byCommand['SQSClient.SendMessageCommand'] ?? 0;

@@ -42,7 +42,7 @@ async function storedMessages(
     const message = inboundMessage(conversationId, `m-${i}`, at(i), { channel });
     const appended = await store.appendMessage(message, { countAs: i === 0 ? 'inbound-opening' : 'inbound' });
     expect(appended?.counted).toBe(true);
-    const key = keys.message(conversationId, message.at, message.id);
+    const key = keys.inboundMessage(conversationId, message.id);
     const item = await table.client.send(
       new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
     );
