@@ -1,26 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { countedRecordOf } from '../adapters/dynamodb/stream-count-items.ts';
+import { streamRecordsOf } from '../adapters/dynamodb/stream-event.ts';
 import { describeError, logger } from '../adapters/observability.ts';
-import { InvalidInputError } from '../core/errors.ts';
 import {
   type CountedRecord,
   countStreamBatch,
   type StreamCountsDeps,
 } from '../core/service-levels/stream-counts.ts';
-
-/** The parts of a DynamoDB Streams event the consumer reads (aws-lambda's DynamoDBStreamEvent). */
-const streamEventSchema = z.object({
-  Records: z.array(
-    z.looseObject({
-      eventID: z.string().optional(),
-      eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']).optional(),
-      dynamodb: z.looseObject({ SequenceNumber: z.string().optional() }).optional(),
-    }),
-  ),
-});
 
 /**
  * The table's change stream → the channel-hour counters. Each batch of marked message inserts
@@ -31,11 +19,7 @@ const streamEventSchema = z.object({
  */
 export function makeChannelCountersHandler(getDeps: () => StreamCountsDeps) {
   return middy(async function countChannelHours(event: unknown): Promise<DynamoDBBatchResponse> {
-    const parsed = streamEventSchema.safeParse(event);
-    if (!parsed.success) {
-      throw new InvalidInputError(`not a DynamoDB Streams event: ${z.prettifyError(parsed.error)}`);
-    }
-    const records = (event as { Records: DynamoDBRecord[] }).Records;
+    const records = streamRecordsOf(event);
     const counted: CountedRecord[] = [];
     for (const record of records) {
       const found = countedRecordOf(record);

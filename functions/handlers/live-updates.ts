@@ -1,8 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { conversationItemChangeOf } from '../adapters/dynamodb/live-update-items.ts';
+import { streamRecordsOf } from '../adapters/dynamodb/stream-event.ts';
 import { describeError, logger } from '../adapters/observability.ts';
 import {
   type AgentSocketDeps,
@@ -10,18 +10,6 @@ import {
   type ConversationItemChange,
   liveFramesOf,
 } from '../core/agent/live-updates.ts';
-import { InvalidInputError } from '../core/errors.ts';
-
-/** The parts of a DynamoDB Streams event the consumer reads (aws-lambda's DynamoDBStreamEvent). */
-const streamEventSchema = z.object({
-  Records: z.array(
-    z.looseObject({
-      eventID: z.string().optional(),
-      eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']).optional(),
-      dynamodb: z.looseObject({ SequenceNumber: z.string().optional() }).optional(),
-    }),
-  ),
-});
 
 /**
  * The table's change stream → notices on agents' sockets. Every write of a conversation, a
@@ -33,15 +21,11 @@ const streamEventSchema = z.object({
  */
 export function makeLiveUpdatesHandler(getDeps: () => AgentSocketDeps) {
   return middy(async function publishLiveUpdates(event: unknown): Promise<DynamoDBBatchResponse> {
-    const parsed = streamEventSchema.safeParse(event);
-    if (!parsed.success) {
-      throw new InvalidInputError(`not a DynamoDB Streams event: ${z.prettifyError(parsed.error)}`);
-    }
     const deps = getDeps();
     const now = deps.clock.now();
-    const records = event as { Records: DynamoDBRecord[] };
+    const records = streamRecordsOf(event);
     const changes: ConversationItemChange[] = [];
-    for (const record of records.Records) {
+    for (const record of records) {
       const change = conversationItemChangeOf(record, now);
       if (change) changes.push(change);
     }
@@ -49,14 +33,14 @@ export function makeLiveUpdatesHandler(getDeps: () => AgentSocketDeps) {
     try {
       const result = await broadcastToAgents(deps, frames);
       logger.info('live updates sent', {
-        records: records.Records.length,
+        records: records.length,
         frames: frames.length,
         ...result,
       });
       return { batchItemFailures: [] };
     } catch (error) {
       logger.warn('live updates not sent; the batch is retried', { error: describeError(error) });
-      const first = records.Records[0]?.dynamodb?.SequenceNumber;
+      const first = records[0]?.dynamodb?.SequenceNumber;
       return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
     }
   }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -181,26 +181,10 @@ export class DynamoConversationStore implements ConversationStore {
   }
 
   async appendMessage(message: Message, effect: AppendEffect = {}): Promise<AppendedMessage | undefined> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...messageKey(message),
-            entity: 'message',
-            ...withoutUndefined(message),
-            // The stream's counting consumer sums marked inserts (no counter write here).
-            ...(effect.countAs ? { [COUNT_MARK_ATTRIBUTE]: effect.countAs } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const put = await this.storeMessage(message, effect.countAs);
+    if (!put) return undefined;
     const touched = await this.touchConversation(message, effect);
-    return effect.countAs ? { ...touched, counted: true } : touched;
+    return put.counted ? { ...touched, counted: true } : touched;
   }
 
   /**
@@ -309,6 +293,7 @@ export class DynamoConversationStore implements ConversationStore {
             ...messageKey(message),
             entity: 'message',
             ...withoutUndefined(message),
+            // The stream's counting consumer sums marked inserts (no counter write here).
             ...(countAs ? { [COUNT_MARK_ATTRIBUTE]: countAs } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
