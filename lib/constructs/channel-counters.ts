@@ -4,12 +4,11 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { COUNTED_INSERT_FILTER_PATTERN } from '../../functions/adapters/dynamodb/stream-count-items.ts';
-import { acknowledgeFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
 import type { Monitored, Monitoring } from './observability.ts';
-import { QueueOnFailure } from './stream-on-failure.ts';
+import { acknowledgeStreamConsumerFindings, QueueOnFailure } from './stream-on-failure.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 
 export interface ChannelCountersProps {
@@ -89,25 +88,15 @@ export class ChannelCounters extends Construct implements Monitored {
         filters: [FilterCriteria.filter(COUNTED_INSERT_FILTER_PATTERN as unknown as Record<string, unknown>)],
       }),
     );
-    acknowledgeFinding(
-      this.consumer.lambdaFunction,
-      'Serverless-LambdaDLQ',
-      'Invoked only by a DynamoDB stream event source mapping (synchronously): batches that keep failing go to its on-failure destination queue, which has an alarm; a function DLQ would never receive anything.',
-    );
-    acknowledgeFinding(
-      this.consumer.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'dynamodb:ListStreams has no resource-level permissions (the event source mapping grant); reading the stream itself is confined to the table stream ARN.',
-    );
+    acknowledgeStreamConsumerFindings(this.consumer);
   }
 
   /** Alarms on the consumer (errors, throttles) and on batches it gave up on. */
   addMonitoring(monitoring: Monitoring): void {
-    monitoring.alarmOnDeadLetters(
-      'ChannelCounters',
-      this.deadLetterQueue,
-      'A stream batch of stored messages could not be counted after retries: the channel report undercounts its hours until the batch is replayed.',
-    );
-    monitoring.alarmOnFunction('ChannelCounters', this.consumer.lambdaFunction, 'Channel counters');
+    monitoring.watchFunction('ChannelCounters', this.consumer.lambdaFunction, 'Channel counters', {
+      queue: this.deadLetterQueue,
+      meaning:
+        'A stream batch of stored messages could not be counted after retries: the channel report undercounts its hours until the batch is replayed.',
+    });
   }
 }

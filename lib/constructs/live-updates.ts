@@ -5,12 +5,11 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AGENT_SOCKET_ROUTES } from '../../functions/adapters/apigateway/agent-socket-context.ts';
 import { LIVE_UPDATE_FILTER_PATTERN } from '../../functions/adapters/dynamodb/live-update-items.ts';
-import { acknowledgeFinding } from '../nag.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { createDeadEndQueue } from './dead-end-queue.ts';
 import type { Encryption } from './encryption.ts';
 import { type Monitored, type Monitoring, stackOutput } from './observability.ts';
-import { QueueOnFailure } from './stream-on-failure.ts';
+import { acknowledgeStreamConsumerFindings, QueueOnFailure } from './stream-on-failure.ts';
 import { handlerEntry, SupportFunction, type SupportFunctionDefaults } from './support-function.ts';
 import type { SupportWebSocketApi } from './websocket-api.ts';
 
@@ -79,16 +78,7 @@ export class LiveUpdates extends Construct implements Monitored {
         filters: [FilterCriteria.filter(LIVE_UPDATE_FILTER_PATTERN as unknown as Record<string, unknown>)],
       }),
     );
-    acknowledgeFinding(
-      this.consumer.lambdaFunction,
-      'Serverless-LambdaDLQ',
-      'Invoked only by a DynamoDB stream event source mapping (synchronously): batches that keep failing go to its on-failure destination queue, which has an alarm; a function DLQ would never receive anything.',
-    );
-    acknowledgeFinding(
-      this.consumer.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'dynamodb:ListStreams has no resource-level permissions (the event source mapping grant); reading the stream itself is confined to the table stream ARN.',
-    );
+    acknowledgeStreamConsumerFindings(this.consumer);
   }
 
   /** Alarms on the consumer and on batches it gave up on; the agents' socket URL as an output. */
