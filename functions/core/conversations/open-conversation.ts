@@ -38,9 +38,9 @@ export interface FollowUpDeps {
     ConversationStore,
     'continueConversation' | 'storeMessage' | 'appendMessage' | 'conversationHolding'
   >;
-  readonly escalation?: EscalationDeps;
-  readonly surveys?: SurveyAnswerDeps;
-  readonly insights?: InsightsDeps;
+  readonly escalation: EscalationDeps;
+  readonly surveys: SurveyAnswerDeps;
+  readonly insights: InsightsDeps;
   readonly identityWindows?: IdentityWindows;
 }
 
@@ -71,12 +71,12 @@ export type FollowUp =
  * changes consent and answers; a lone score may answer a survey; a call is counted elsewhere.
  * Those keep the ledger.
  */
-export function continuesByPointer(deps: Pick<FollowUpDeps, 'surveys'>, input: FollowUpInput): boolean {
+export function continuesByPointer(input: FollowUpInput): boolean {
   const { message } = input;
   if (message.channel === 'email' || message.channel === 'voice' || message.email) return false;
   if (message.sms?.keyword) return false;
   if (input.attachments.length > 0) return false;
-  if (deps.surveys && parseSurveyScore(message.text) !== undefined) return false;
+  if (parseSurveyScore(message.text) !== undefined) return false;
   return true;
 }
 
@@ -151,10 +151,9 @@ export async function continueOpenConversation(
     language: sender.detected,
     flags: inboundFlags(input, []),
   });
-  const contactKey =
-    deps.escalation && countsTowardsRepeatedContacts(deps.escalation, { status: 'open' }, message)
-      ? inboundKey
-      : undefined;
+  const contactKey = countsTowardsRepeatedContacts(deps.escalation, { status: 'open' }, message)
+    ? inboundKey
+    : undefined;
   const windowStart = new Date(now.getTime() - deps.config.conversationWindowMinutes * 60_000).toISOString();
   const continuation = await deps.conversations.continueConversation(
     stored,
@@ -257,7 +256,6 @@ async function escalate(
   inboundKey: string,
   unansweredContacts: number | undefined,
 ) {
-  if (!deps.escalation) return;
   await escalateInbound(deps.escalation, {
     conversation,
     message,
@@ -268,8 +266,7 @@ async function escalate(
 
 /** Counted once, after the put that stored it: a retry finds it stored and counts nothing. */
 async function count(deps: FollowUpDeps, stored: Message, conversation: Conversation, counted: boolean) {
-  if (!deps.insights) return;
   await recordInbound(deps.insights, { message: stored, conversation, isNew: false, counted }).catch(
-    (error: unknown) => deps.insights?.onFailure?.(error),
+    (error: unknown) => deps.insights.onFailure?.(error),
   );
 }

@@ -167,7 +167,7 @@ export async function receiveInbound(
     what: 'this event',
   };
 
-  if (!continuesByPointer(deps, input)) {
+  if (!continuesByPointer(input)) {
     return handleOnce(deps.ledger, claim, () => storeAndAcknowledge(deps, input, inboundKey, now));
   }
   // A follow-up's message is its own dedupe record (open-conversation.ts); only when the pointer
@@ -381,7 +381,7 @@ async function storeInConversation(
     reopen: reopen && !quarantined,
     ...(countedContact ? { contactKey: inboundKey } : {}),
     // The stored item names what it counts: the table's stream counts it off this path.
-    ...(deps.insights ? { countAs: thread.isNew ? ('inbound-opening' as const) : ('inbound' as const) } : {}),
+    countAs: thread.isNew ? ('inbound-opening' as const) : ('inbound' as const),
   });
   // Counted once: a retry finds the message stored and counts nothing, so a failed count is
   // reported rather than thrown (a retry could not make up for it).
@@ -409,7 +409,7 @@ async function pointFollowUps(
   conversation: Conversation,
   now: Date,
 ): Promise<void> {
-  if (!continuesByPointer(deps, input) || sender.unauthenticated) return;
+  if (!continuesByPointer(input) || sender.unauthenticated) return;
   if (!thread.isNew && thread.via !== 'open-conversation') return;
   if (conversation.status !== 'open' && conversation.status !== 'pending') return;
   const since = thread.isNew ? conversation.createdAt : now.toISOString();
